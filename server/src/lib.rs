@@ -1,0 +1,17 @@
+//! dockerfile-lsp: a language server and linter for Dockerfiles.
+//!
+//! Reading order:
+//! - [`text`]: byte ranges, edits, line index (no dependencies).
+//! - [`syntax`]: the Dockerfile as BuildKit reads it, plus the tree-sitter tree.
+//! - [`semantic`]: stages, image references, ARG/ENV scopes, expansion, shell views.
+//! - [`rules`]: one file per rule, the registry, suppressions, the driver.
+//! - [`ide`]: the analysis façade that editor features and the CLI call.
+//! - [`config`]: configuration files and settings, merged into one [`config::Config`].
+//! - [`lsp`]: the language server (the only module that knows LSP).
+//! - [`cli`]: the command line (`check`, `rules`, `serve`).
+//!
+//! Architecture Invariant: everything above `lsp`/`cli` is pure: byte offsets in, plain
+//! data out, no I/O, no async, no LSP types.
+
+pub mod text;
+pub mod syntax;
