@@ -15,3 +15,9 @@
 
 pub mod text;
 pub mod syntax;
+pub mod semantic;
+pub mod rules;
+pub mod ide;
+pub mod config;
+pub mod lsp;
+pub mod cli;

@@ -297,3 +297,6 @@ pub fn run(ctx: &RuleContext<'_>) -> Vec<Diagnostic> {
 
 #[cfg(test)]
 pub(crate) mod test_support;
+
+// One module per rule (kept sorted).
+pub(crate) mod syntax_error;

@@ -1,0 +1,1 @@
+//! Finding and reading configuration files (filled in by the config work).

@@ -1,0 +1,86 @@
+//! Test helpers for rules: run one rule over a fixture and render its findings as a
+//! listing with carets, for `expect!` snapshots.
+
+use crate::config::Config;
+use crate::ide::Analysis;
+use crate::rules::{Diagnostic, RuleMeta};
+use crate::text::{apply_edits, ColumnUnit};
+
+/// Findings of `rule` only (at its default level, even when it is off by default).
+pub(crate) fn diagnostics_of(rule: &'static RuleMeta, text: &str) -> Vec<Diagnostic> {
+    let mut config = Config::default();
+    if rule.default_level == crate::rules::Level::Off {
+        config
+            .rules
+            .insert(rule.id.to_string(), crate::rules::Level::On(crate::rules::Severity::Hint));
+    }
+    Analysis::new(text)
+        .diagnostics(&config)
+        .into_iter()
+        .filter(|d| d.rule.id == rule.id)
+        .collect()
+}
+
+/// Renders findings as `line | text` with carets under each range.
+pub(crate) fn render(text: &str, diags: &[Diagnostic]) -> String {
+    let index = crate::text::LineIndex::new(text);
+    let mut out = String::new();
+    for d in diags {
+        let start = index.line_col(text, d.range.start(), ColumnUnit::Char);
+        let end = index.line_col(text, d.range.end(), ColumnUnit::Char);
+        let line_text = &text[index.line_range(text, start.line as usize).range()];
+        out.push_str(&format!("{} | {}\n", start.line + 1, line_text));
+        let width = if end.line == start.line {
+            (end.col - start.col).max(1)
+        } else {
+            (line_text.chars().count() as u32).saturating_sub(start.col).max(1)
+        };
+        let pad = " ".repeat(format!("{}", start.line + 1).len());
+        out.push_str(&format!(
+            "{} | {}{} {}: {}\n",
+            pad,
+            " ".repeat(start.col as usize),
+            "^".repeat(width as usize),
+            d.rule.id,
+            d.message
+        ));
+    }
+    out
+}
+
+/// Runs `rule` on `text` (leading newline dropped) and compares the rendered findings.
+pub(crate) fn check_rule(rule: &'static RuleMeta, text: &str, expect: expect_test::Expect) {
+    let text = text.strip_prefix('\n').unwrap_or(text);
+    let diags = diagnostics_of(rule, text);
+    expect.assert_eq(&render(text, &diags));
+}
+
+/// Asserts that `rule` finds nothing in `text`.
+pub(crate) fn check_rule_not(rule: &'static RuleMeta, text: &str) {
+    let text = text.strip_prefix('\n').unwrap_or(text);
+    let diags = diagnostics_of(rule, text);
+    assert!(diags.is_empty(), "expected no findings, got:\n{}", render(text, &diags));
+}
+
+/// Applies the fix of every finding of `rule`, checks the result against `after`,
+/// re-parses it (no new syntax errors) and checks that a second pass converges.
+pub(crate) fn check_rule_fix(rule: &'static RuleMeta, before: &str, after: expect_test::Expect) {
+    let before = before.strip_prefix('\n').unwrap_or(before);
+    let diags = diagnostics_of(rule, before);
+    let edits: Vec<_> = diags
+        .iter()
+        .filter_map(|d| d.fix.as_ref())
+        .flat_map(|f| f.edits.iter().cloned())
+        .collect();
+    assert!(!edits.is_empty(), "rule {} offered no fix", rule.id);
+    let fixed = apply_edits(before, &edits);
+    after.assert_eq(&fixed);
+    let errors_before = crate::syntax::parse(before).errors.len();
+    let errors_after = crate::syntax::parse(&fixed).errors.len();
+    assert!(errors_after <= errors_before, "the fix introduced a syntax error");
+    let again: Vec<_> = diagnostics_of(rule, &fixed)
+        .into_iter()
+        .filter(|d| d.fix.is_some())
+        .collect();
+    assert!(again.is_empty(), "the fix does not converge:\n{}", render(&fixed, &again));
+}
