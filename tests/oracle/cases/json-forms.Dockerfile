@@ -9,4 +9,3 @@ COPY ["a b", "c", "/d/"]
 VOLUME ["/data", "/logs"]
 VOLUME /a /b
 CMD []
-RUN ["trailing"] extra
