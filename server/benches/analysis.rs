@@ -94,7 +94,10 @@ fn benches(c: &mut Criterion) {
         return;
     };
     let config = Config::default();
-    let files = [("large", corpus.join(LARGE)), ("typical", corpus.join(TYPICAL))];
+    let files = [
+        ("large", corpus.join(LARGE)),
+        ("typical", corpus.join(TYPICAL)),
+    ];
 
     let mut group = c.benchmark_group("full-analysis");
     for (name, path) in &files {
@@ -139,10 +142,7 @@ fn benches(c: &mut Criterion) {
                         new_end_byte: offset + 1,
                         start_position,
                         old_end_position: start_position,
-                        new_end_position: Point::new(
-                            start_position.row,
-                            start_position.column + 1,
-                        ),
+                        new_end_position: Point::new(start_position.row, start_position.column + 1),
                     });
                     tree::parse(&mut parser, &edited, Some(&old))
                 },

@@ -110,7 +110,9 @@ fn corpus_is_analysed_without_panics_or_syntax_errors_on_real_files() {
         }
         real_files += 1;
         for d in diagnostics.iter().filter(|d| d.rule.id == "syntax-error") {
-            let line = 1 + text[..d.range.start().min(text.len())].matches('\n').count();
+            let line = 1 + text[..d.range.start().min(text.len())]
+                .matches('\n')
+                .count();
             writeln!(syntax_errors, "{}:{line}: {}", file.name, d.message).unwrap();
         }
     }

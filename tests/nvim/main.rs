@@ -199,7 +199,10 @@ fn neovim_receives_diagnostics_from_the_server() {
         .unwrap_or_else(|e| panic!("nvim ({status}) wrote no result ({e})\n{context}"));
     let result: Value = serde_json::from_str(&raw).expect("result JSON");
     let errors = result["errors"].as_array().cloned().unwrap_or_default();
-    assert!(errors.is_empty(), "client script errors: {errors:?}\nresult: {raw}\n{context}");
+    assert!(
+        errors.is_empty(),
+        "client script errors: {errors:?}\nresult: {raw}\n{context}"
+    );
 
     // What Neovim shows equals what the analysis computes, before and after the edit.
     let initial = shown(&result["initial"]);
@@ -207,7 +210,11 @@ fn neovim_receives_diagnostics_from_the_server() {
         initial.contains(&("syntax-error".to_string(), 1, 0)),
         "no syntax-error on line 2: {initial:?}\n{context}"
     );
-    assert_eq!(initial, expected(DOCKERFILE), "initial diagnostics\n{context}");
+    assert_eq!(
+        initial,
+        expected(DOCKERFILE),
+        "initial diagnostics\n{context}"
+    );
 
     let edited_text = format!("{}\n", result["edited_text"].as_str().unwrap_or_default());
     assert_eq!(edited_text, DOCKERFILE.replacen("ENV X", "ENV X=1", 1));
@@ -216,14 +223,24 @@ fn neovim_receives_diagnostics_from_the_server() {
         !edited.iter().any(|d| d.0 == "syntax-error"),
         "syntax-error still shown after the edit: {edited:?}\n{context}"
     );
-    assert_eq!(edited, expected(&edited_text), "diagnostics after the edit\n{context}");
+    assert_eq!(
+        edited,
+        expected(&edited_text),
+        "diagnostics after the edit\n{context}"
+    );
 
     // Every push names the document, and the server exits cleanly after shutdown.
     let published = result["published"].as_array().cloned().unwrap_or_default();
-    assert!(published.len() >= 2, "expected at least two pushes: {published:?}");
+    assert!(
+        published.len() >= 2,
+        "expected at least two pushes: {published:?}"
+    );
     for p in &published {
         let uri = p["uri"].as_str().unwrap_or_default();
-        assert!(uri.ends_with("/Dockerfile"), "push for an unexpected URI {uri}");
+        assert!(
+            uri.ends_with("/Dockerfile"),
+            "push for an unexpected URI {uri}"
+        );
     }
     assert_eq!(result["exit_code"], 0, "server exit code\n{context}");
     let _ = std::fs::remove_dir_all(&dir);

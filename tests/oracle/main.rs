@@ -92,7 +92,11 @@ fn run_oracle(python: &Path, files: &[common::CorpusFile]) -> serde_json::Map<St
 
 fn str_list(v: &Value) -> Vec<String> {
     v.as_array()
-        .map(|a| a.iter().map(|s| s.as_str().unwrap_or_default().to_string()).collect())
+        .map(|a| {
+            a.iter()
+                .map(|s| s.as_str().unwrap_or_default().to_string())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -219,12 +223,20 @@ fn compare(ours: &[View], theirs: &[View]) -> Vec<String> {
                     }
                 };
                 field("cmd", format!("{:?}", o.cmd), format!("{:?}", t.cmd));
-                field("sub_cmd", format!("{:?}", o.sub_cmd), format!("{:?}", t.sub_cmd));
+                field(
+                    "sub_cmd",
+                    format!("{:?}", o.sub_cmd),
+                    format!("{:?}", t.sub_cmd),
+                );
                 field("json", o.json.to_string(), t.json.to_string());
                 field("end_line", o.end_line.to_string(), t.end_line.to_string());
                 field("flags", format!("{:?}", o.flags), format!("{:?}", t.flags));
                 field("value", format!("{:?}", o.value), format!("{:?}", t.value));
-                field("heredocs", format!("{:?}", o.heredocs), format!("{:?}", t.heredocs));
+                field(
+                    "heredocs",
+                    format!("{:?}", o.heredocs),
+                    format!("{:?}", t.heredocs),
+                );
                 i += 1;
                 j += 1;
             }
@@ -261,7 +273,11 @@ fn check_file(text: &str, ours: &Dockerfile, theirs: &Theirs) -> Vec<String> {
             }
         }
         Theirs::Parsed(views) => {
-            let mine: Vec<View> = ours.instructions.iter().map(|i| our_view(text, i)).collect();
+            let mine: Vec<View> = ours
+                .instructions
+                .iter()
+                .map(|i| our_view(text, i))
+                .collect();
             let mut diffs = compare(&mine, views);
             for e in &ours.errors {
                 diffs.push(format!(
@@ -356,12 +372,23 @@ fn compare_with_oracle(python: &Path, files: &[common::CorpusFile]) -> Outcome {
         if matches!(theirs, Theirs::Rejected(_)) {
             out.rejected_without_error.push(file.name.clone());
         }
-        writeln!(out.report, "--- {} ({} differences)", file.name, diffs.len()).unwrap();
+        writeln!(
+            out.report,
+            "--- {} ({} differences)",
+            file.name,
+            diffs.len()
+        )
+        .unwrap();
         for d in diffs.iter().take(MAX_DIFFS_PER_FILE) {
             writeln!(out.report, "  {d}").unwrap();
         }
         if diffs.len() > MAX_DIFFS_PER_FILE {
-            writeln!(out.report, "  ... {} more", diffs.len() - MAX_DIFFS_PER_FILE).unwrap();
+            writeln!(
+                out.report,
+                "  ... {} more",
+                diffs.len() - MAX_DIFFS_PER_FILE
+            )
+            .unwrap();
         }
     }
     out
