@@ -215,6 +215,17 @@ impl Joined {
         self.text.push_str(chunk);
     }
 
+    /// The contiguous source chunks: `(source start, length)`.
+    pub fn segments(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.segments.iter().enumerate().map(|(i, &(j, s))| {
+            let next = self
+                .segments
+                .get(i + 1)
+                .map_or(self.text.len() as u32, |n| n.0);
+            (s as usize, (next - j) as usize)
+        })
+    }
+
     /// Maps a joined offset to the source offset.
     pub fn to_source(&self, offset: usize) -> usize {
         let offset = offset as u32;
