@@ -155,7 +155,10 @@ fn braced(text: &str, start: usize, escape: char) -> (usize, Result<VarRef, Stri
     }
     let end = j + 1;
     if name_end == name_start {
-        return (end, Err(format!("bad substitution: `{}`", &text[start..end])));
+        return (
+            end,
+            Err(format!("bad substitution: `{}`", &text[start..end])),
+        );
     }
     let rest = &text[name_end..j];
     let (modifier, word) = if rest.is_empty() {
@@ -306,7 +309,9 @@ pub fn glob_match(pat: &str, s: &str) -> bool {
         if pi < p.len() && p[pi] == '\\' && pi + 1 < p.len() && p[pi + 1] == t[ti] {
             pi += 2;
             ti += 1;
-        } else if pi < p.len() && (p[pi] == '?' || (p[pi] == t[ti] && p[pi] != '*' && p[pi] != '\\')) {
+        } else if pi < p.len()
+            && (p[pi] == '?' || (p[pi] == t[ti] && p[pi] != '*' && p[pi] != '\\'))
+        {
             pi += 1;
             ti += 1;
         } else if pi < p.len() && p[pi] == '*' {
@@ -374,7 +379,10 @@ fn replace(v: &str, pat: &str, rep: &str, all: bool) -> String {
             {
                 out.push_str(rep);
                 replaced = true;
-                i = bounds.iter().position(|&b| b == end).unwrap_or(bounds.len() - 1);
+                i = bounds
+                    .iter()
+                    .position(|&b| b == end)
+                    .unwrap_or(bounds.len() - 1);
                 continue;
             }
         }
@@ -405,7 +413,10 @@ mod tests {
         assert_eq!(ex("$A-${A}"), "hello.tar.gz-hello.tar.gz");
         assert_eq!(ex("${U:-d} ${E:-d} ${E-d} ${U-d}"), "d d  d");
         assert_eq!(ex("${A:+x} ${U:+x} ${E+x}"), "x  x");
-        assert_eq!(ex("${A#*.} ${A##*.} ${A%.*} ${A%%.*}"), "tar.gz gz hello.tar hello");
+        assert_eq!(
+            ex("${A#*.} ${A##*.} ${A%.*} ${A%%.*}"),
+            "tar.gz gz hello.tar hello"
+        );
         assert_eq!(ex("${A/l/L} ${A//l/L}"), "heLlo.tar.gz heLLo.tar.gz");
         assert_eq!(ex("${U:?missing}"), "<error>");
         assert_eq!(ex(r#"'$A' "$A" \$A"#), "$A hello.tar.gz $A");

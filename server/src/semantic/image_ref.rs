@@ -31,9 +31,9 @@ impl ImageRef {
         if let Some(d) = digest {
             let valid = d.split_once(':').is_some_and(|(algo, hex)| {
                 !algo.is_empty()
-                    && algo
-                        .bytes()
-                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || b"+._-".contains(&c))
+                    && algo.bytes().all(|c| {
+                        c.is_ascii_lowercase() || c.is_ascii_digit() || b"+._-".contains(&c)
+                    })
                     && hex.len() >= 32
                     && hex.bytes().all(|c| c.is_ascii_hexdigit())
             });
@@ -43,21 +43,30 @@ impl ImageRef {
         }
         let last_slash = name_tag.rfind('/').map_or(0, |i| i + 1);
         let (name, tag) = match name_tag[last_slash..].rfind(':') {
-            Some(i) => (&name_tag[..last_slash + i], Some(&name_tag[last_slash + i + 1..])),
+            Some(i) => (
+                &name_tag[..last_slash + i],
+                Some(&name_tag[last_slash + i + 1..]),
+            ),
             None => (name_tag, None),
         };
         if let Some(t) = tag {
             let ok = !t.is_empty()
                 && t.len() <= 128
-                && t.bytes().next().is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_')
-                && t.bytes().all(|c| c.is_ascii_alphanumeric() || b"_.-".contains(&c));
+                && t.bytes()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_')
+                && t.bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || b"_.-".contains(&c));
             if !ok {
                 return Err(InvalidRef(format!("invalid tag `{t}`")));
             }
         }
         let (registry, path) = match name.split_once('/') {
             Some((first, rest))
-                if first.contains('.') || first.contains(':') || first == "localhost" || first.chars().any(|c| c.is_ascii_uppercase()) =>
+                if first.contains('.')
+                    || first.contains(':')
+                    || first == "localhost"
+                    || first.chars().any(|c| c.is_ascii_uppercase()) =>
             {
                 (first.to_string(), rest)
             }
@@ -140,7 +149,9 @@ mod tests {
     use super::*;
 
     fn full(s: &str) -> String {
-        ImageRef::parse(s).map(|r| r.full_name()).unwrap_or_else(|e| format!("error: {}", e.0))
+        ImageRef::parse(s)
+            .map(|r| r.full_name())
+            .unwrap_or_else(|e| format!("error: {}", e.0))
     }
 
     #[test]
@@ -150,7 +161,10 @@ mod tests {
         assert_eq!(full("localhost/x"), "localhost/x");
         assert_eq!(full("host:5000/a/b:tag"), "host:5000/a/b:tag");
         let d = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
-        assert_eq!(full(&format!("ghcr.io/o/r:1.2@{d}")), format!("ghcr.io/o/r:1.2@{d}"));
+        assert_eq!(
+            full(&format!("ghcr.io/o/r:1.2@{d}")),
+            format!("ghcr.io/o/r:1.2@{d}")
+        );
         let r = ImageRef::parse(&format!("alpine@{d}")).unwrap();
         assert_eq!((r.tag, r.digest.as_deref()), (None, Some(d)));
     }

@@ -227,7 +227,11 @@ impl Model {
             let shell = model.compute_shell(syntax, i);
             model.shells.push(shell);
             let eff = inst.effective();
-            if eff.kind == Kind::Run && eff.args.json.is_none() && model.shells[i].is_posix() && syntax.escape == '\\' {
+            if eff.kind == Kind::Run
+                && eff.args.json.is_none()
+                && model.shells[i].is_posix()
+                && syntax.escape == '\\'
+            {
                 model.runs[i] = Some(run_shell(text, inst, eff));
             }
         }
@@ -291,7 +295,13 @@ impl Model {
         self.shell_in_stage(syntax, s, i, 0)
     }
 
-    fn shell_in_stage(&self, syntax: &Dockerfile, s: usize, before: usize, depth: usize) -> ShellKind {
+    fn shell_in_stage(
+        &self,
+        syntax: &Dockerfile,
+        s: usize,
+        before: usize,
+        depth: usize,
+    ) -> ShellKind {
         let stage = &self.stages[s];
         for j in (stage.instructions.start..before.min(stage.instructions.end)).rev() {
             let inst = &syntax.instructions[j];
@@ -346,7 +356,9 @@ impl Model {
             return value.parse::<usize>().ok().and_then(|i| self.stages.get(i));
         }
         let lower = value.to_ascii_lowercase();
-        self.stages.iter().find(|s| s.name.as_deref() == Some(lower.as_str()))
+        self.stages
+            .iter()
+            .find(|s| s.name.as_deref() == Some(lower.as_str()))
     }
 
     /// The variable `name` as seen by instruction `at`.
@@ -367,9 +379,18 @@ impl Model {
         }
     }
 
-    fn lookup_in_stage(&self, s: usize, at: usize, name: &str, depth: usize) -> Option<VarSource<'_>> {
+    fn lookup_in_stage(
+        &self,
+        s: usize,
+        at: usize,
+        name: &str,
+        depth: usize,
+    ) -> Option<VarSource<'_>> {
         let stage = &self.stages[s];
-        let visible = stage.decls.iter().filter(|d| d.name == name && d.instruction < at);
+        let visible = stage
+            .decls
+            .iter()
+            .filter(|d| d.name == name && d.instruction < at);
         let mut found: Option<&VarDecl> = None;
         for d in visible {
             // ENV overrides ARG whatever the order.
@@ -388,7 +409,9 @@ impl Model {
                 }
             }
         }
-        PREDEFINED_ARGS.contains(&name).then_some(VarSource::Predefined)
+        PREDEFINED_ARGS
+            .contains(&name)
+            .then_some(VarSource::Predefined)
     }
 
     /// The value of `name` at `at`: `None` when unset or unknown (no default, value
@@ -404,7 +427,9 @@ impl Model {
         match self.lookup(at, name)? {
             VarSource::Predefined => None,
             VarSource::Decl(d) => match &d.value {
-                Some(v) => expand::expand(v, self.escape, &|n| self.value_depth(d.instruction, n, depth + 1)),
+                Some(v) => expand::expand(v, self.escape, &|n| {
+                    self.value_depth(d.instruction, n, depth + 1)
+                }),
                 // `ARG NAME` inside a stage takes the global default.
                 None if d.kind == VarKind::Arg && self.stage_of(d.instruction).is_some() => self
                     .global_args
@@ -413,7 +438,9 @@ impl Model {
                     .find(|g| g.name == name)
                     .and_then(|g| {
                         let v = g.value.as_ref()?;
-                        expand::expand(v, self.escape, &|n| self.value_depth(g.instruction, n, depth + 1))
+                        expand::expand(v, self.escape, &|n| {
+                            self.value_depth(g.instruction, n, depth + 1)
+                        })
                     }),
                 None => None,
             },
@@ -519,7 +546,10 @@ pub fn builder_var_refs(text: &str, inst: &Instruction, escape: char) -> Vec<Var
     let mut push = |range: TextRange| {
         let (refs, _) = expand::scan(&text[range.range()], escape);
         out.extend(refs.into_iter().map(|r| VarRef {
-            range: TextRange::new(r.range.start() + range.start(), r.range.end() + range.start()),
+            range: TextRange::new(
+                r.range.start() + range.start(),
+                r.range.end() + range.start(),
+            ),
             name_range: TextRange::new(
                 r.name_range.start() + range.start(),
                 r.name_range.end() + range.start(),

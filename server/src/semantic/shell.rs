@@ -47,7 +47,9 @@ impl ShellCommand {
         self.args.iter().any(|a| {
             flags.iter().any(|f| {
                 a.text == *f
-                    || (f.starts_with("--") && a.text.starts_with(f) && a.text[f.len()..].starts_with('='))
+                    || (f.starts_with("--")
+                        && a.text.starts_with(f)
+                        && a.text[f.len()..].starts_with('='))
             })
         })
     }
@@ -82,9 +84,8 @@ pub fn blanked_args(text: &str, joined: &Joined, inst: &Instruction) -> (usize, 
     }
     // Blanking only replaces whole dropped regions, which never split a character that is
     // kept; dropped characters become spaces byte by byte.
-    let s = String::from_utf8(out).unwrap_or_else(|e| {
-        String::from_utf8_lossy(e.as_bytes()).replace('\u{fffd}', " ")
-    });
+    let s = String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).replace('\u{fffd}', " "));
     (range.start(), s)
 }
 
@@ -218,7 +219,9 @@ fn command(node: Node<'_>, src: &str) -> Option<ShellCommand> {
                 words.remove(0);
                 while words.first().is_some_and(|w| w.text.starts_with('-')) {
                     let w = words.remove(0);
-                    if matches!(w.text.as_str(), "-u" | "-g" | "-U" | "-C" | "-h" | "-p") && !words.is_empty() {
+                    if matches!(w.text.as_str(), "-u" | "-g" | "-U" | "-C" | "-h" | "-p")
+                        && !words.is_empty()
+                    {
                         words.remove(0);
                     }
                 }
@@ -319,7 +322,10 @@ fn word_into(node: Node<'_>, src: &str, out: &mut String, dynamic: &mut bool) {
                 word_into(child, src, out, dynamic);
             }
         }
-        "simple_expansion" | "expansion" | "command_substitution" | "arithmetic_expansion"
+        "simple_expansion"
+        | "expansion"
+        | "command_substitution"
+        | "arithmetic_expansion"
         | "process_substitution" => {
             *dynamic = true;
             out.push_str(raw);
@@ -347,7 +353,10 @@ mod tests {
             got,
             vec![
                 ("apt-get".into(), vec!["update".into()]),
-                ("apt-get".into(), vec!["install".into(), "-y".into(), "cu rl".into()]),
+                (
+                    "apt-get".into(),
+                    vec!["install".into(), "-y".into(), "cu rl".into()]
+                ),
                 ("cd".into(), vec!["/x".into()]),
                 ("pip".into(), vec!["install".into(), "a==1".into()]),
             ]
@@ -358,7 +367,10 @@ mod tests {
     fn marks_dynamic_words() {
         let s = parse_script("apk add $PKGS \"x${V}\" plain", 10);
         let args = &s.commands[0].args;
-        assert_eq!(args.iter().map(|a| a.dynamic).collect::<Vec<_>>(), [false, true, true, false]);
+        assert_eq!(
+            args.iter().map(|a| a.dynamic).collect::<Vec<_>>(),
+            [false, true, true, false]
+        );
         assert_eq!(s.commands[0].name_range, TextRange::new(10, 13));
     }
 }

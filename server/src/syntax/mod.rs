@@ -211,7 +211,8 @@ impl Joined {
         if chunk.is_empty() {
             return;
         }
-        self.segments.push((self.text.len() as u32, src_start as u32));
+        self.segments
+            .push((self.text.len() as u32, src_start as u32));
         self.text.push_str(chunk);
     }
 
