@@ -11,7 +11,8 @@ declare_rule! {
     /// Reports `apk add` without `--no-cache` in a stage that ends up in the image
     /// (the final stage and the stages it is built `FROM`).
     ///
-    /// Not reported when the same `RUN` removes the cache (`rm -rf /var/cache/apk/*`)
+    /// Not reported with `--no-network` (nothing is downloaded, nothing is cached), nor
+    /// when the same `RUN` removes the cache (`rm -rf /var/cache/apk/*`)
     /// or mounts a cache/tmpfs over `/var/cache/apk` or `/etc/apk/cache`
     /// (`RUN --mount=type=cache,target=/var/cache/apk`): nothing is left in the layer.
     /// hadolint accepts only `--no-cache`; we also accept those two, since the layer
@@ -85,7 +86,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             let Some(pkg) = PkgCommand::of(cmd) else {
                 continue;
             };
-            if pkg.manager != Manager::Apk || !pkg.is(&["add"]) || pkg.has(&[], &["--no-cache"]) {
+            if pkg.manager != Manager::Apk || !pkg.is(&["add"]) || pkg.has(&[], &["--no-cache", "--no-network"]) {
                 continue;
             }
             let Some(sub) = pkg.sub_word() else {
@@ -149,6 +150,7 @@ RUN apk add --update curl && rm -rf /var/cache/apk/*
 RUN --mount=type=cache,target=/var/cache/apk apk add curl
 RUN --mount=type=cache,dst=/etc/apk/cache apk add curl
 RUN apk $CMD curl
+RUN apk add --no-network --virtual .rundeps $runDeps
 "#,
         );
     }

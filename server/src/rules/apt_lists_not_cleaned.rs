@@ -9,7 +9,8 @@ use crate::text::TextEdit;
 declare_rule! {
     /// ## What it does
     /// Reports `apt-get update` / `apt update` in a `RUN` that does not delete
-    /// `/var/lib/apt/lists` (`rm -rf /var/lib/apt/lists/*`) before it ends, in a stage
+    /// `/var/lib/apt/lists` (`rm -rf /var/lib/apt/lists/*`, or `apt-get dist-clean`
+    /// with apt 2.7 and later) before it ends, in a stage
     /// that ends up in the image: the final stage and the stages it is built `FROM`.
     /// Build stages that are only copied from are not reported (hadolint reports stages
     /// used by a later `FROM` as well as the last one; we follow the same idea through
@@ -73,7 +74,9 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             continue;
         };
         let cleaned = shell.commands().any(|c| {
-            matches!(c.name.as_str(), "rm" | "find")
+            PkgCommand::of(c).is_some_and(|p| {
+                matches!(p.manager, Manager::AptGet | Manager::Apt) && p.is(&["dist-clean"])
+            }) || matches!(c.name.as_str(), "rm" | "find")
                 && c.args.iter().any(|a| {
                     a.text.starts_with(LISTS)
                         || a.text.trim_end_matches(['/', '*']) == "/var/lib/apt"
@@ -160,6 +163,7 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists
 RUN --mount=type=cache,target=/var/lib/apt,sharing=locked apt-get update && apt-get install -y x
 RUN --mount=type=tmpfs,target=/var/lib/apt/lists apt-get update && apt-get install -y x
+RUN apt-get update; apt-get install -y x; apt-get dist-clean
 RUN ["apt-get", "update"]
 "#,
         );

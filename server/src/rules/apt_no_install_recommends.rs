@@ -74,7 +74,11 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             if pkg.manager != Manager::AptGet || !pkg.is(&["install"]) || configured {
                 continue;
             }
-            if pkg.has(&[], &["--no-install-recommends"]) {
+            // A simulated install (`-s`) installs nothing.
+            if pkg.has(
+                &['s'],
+                &["--no-install-recommends", "--simulate", "--just-print", "--dry-run", "--no-act"],
+            ) {
                 continue;
             }
             let off = pkg
@@ -146,7 +150,7 @@ FROM debian:12
 RUN apt-get install -y --no-install-recommends curl
 RUN apt-get -o APT::Install-Recommends=false install -y curl
 RUN apt-get install -y -oAPT::Install-Recommends=0 curl
-RUN apt-get $ACTION curl
+RUN apt-get $ACTION curl && apt-get install -s curl
 RUN ["apt-get", "install", "-y", "curl"]
 RUN echo 'APT::Install-Recommends "0";' > /etc/apt/apt.conf.d/99norec
 RUN apt-get install -y wget

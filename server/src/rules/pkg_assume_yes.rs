@@ -10,14 +10,18 @@ declare_rule! {
     /// Reports a package installation that does not answer "yes" up front:
     /// - `apt-get install` / `apt install` without `-y`, `--yes`, `--assume-yes`, `-qq`
     ///   (`-q=2`, which implies `-y`) or `-o APT::Get::Assume-Yes=true`;
-    /// - `yum`, `dnf` and `microdnf` `install` / `groupinstall` / `localinstall` /
-    ///   `reinstall` without `-y` / `--assumeyes`;
+    /// - `yum` and `dnf` `install` / `groupinstall` / `localinstall` / `reinstall`
+    ///   without `-y` / `--assumeyes`;
     /// - `zypper install` (`in`), `remove` (`rm`), `patch`, `source-install` (`si`)
     ///   without `-y` / `--no-confirm` after the subcommand or `-n` /
     ///   `--non-interactive` before it.
     ///
     /// An earlier `RUN` that writes `APT::Get::Assume-Yes` into the apt configuration
-    /// counts as `-y` for the later apt commands.
+    /// counts as `-y` for the later apt commands, and a simulated install
+    /// (`apt-get install -s`) never prompts.
+    ///
+    /// `microdnf` is not checked, unlike hadolint DL3038: it does not prompt (official
+    /// images such as `openjdk:*-oraclelinux` run `microdnf install` without `-y`).
     ///
     /// ## Why is this bad?
     /// A build has no terminal. When the package manager asks "Do you want to
@@ -78,9 +82,15 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             };
             let missing = match pkg.manager {
                 Manager::AptGet | Manager::Apt => {
-                    pkg.is(&["install"]) && !apt_configured && !apt_yes(&pkg)
+                    pkg.is(&["install"])
+                        && !apt_configured
+                        && !apt_yes(&pkg)
+                        && !pkg.has(
+                            &['s'],
+                            &["--simulate", "--just-print", "--dry-run", "--recon", "--no-act"],
+                        )
                 }
-                Manager::Yum | Manager::Dnf | Manager::Microdnf => {
+                Manager::Yum | Manager::Dnf => {
                     pkg.is(&["install", "groupinstall", "localinstall", "reinstall"])
                         && !pkg.has(&['y'], &["--assumeyes"])
                 }
@@ -155,7 +165,7 @@ mod tests {
             r#"
 FROM debian:12
 RUN apt-get update && apt-get -q install curl
-RUN yum install httpd && dnf --setopt=x=1 install git && microdnf install tar
+RUN yum install httpd && dnf --setopt=x=1 install git
 RUN zypper install vim
 ONBUILD RUN sudo apt install git
 RUN <<EOF
@@ -165,12 +175,10 @@ EOF
             expect![[r#"
                 2 | RUN apt-get update && apt-get -q install curl
                   |                                  ^^^^^^^ pkg-assume-yes: Add `-y` so that `apt-get install` does not stop at a confirmation prompt.
-                3 | RUN yum install httpd && dnf --setopt=x=1 install git && microdnf install tar
+                3 | RUN yum install httpd && dnf --setopt=x=1 install git
                   |         ^^^^^^^ pkg-assume-yes: Add `-y` so that `yum install` does not stop at a confirmation prompt.
-                3 | RUN yum install httpd && dnf --setopt=x=1 install git && microdnf install tar
+                3 | RUN yum install httpd && dnf --setopt=x=1 install git
                   |                                           ^^^^^^^ pkg-assume-yes: Add `-y` so that `dnf install` does not stop at a confirmation prompt.
-                3 | RUN yum install httpd && dnf --setopt=x=1 install git && microdnf install tar
-                  |                                                                   ^^^^^^^ pkg-assume-yes: Add `-y` so that `microdnf install` does not stop at a confirmation prompt.
                 4 | RUN zypper install vim
                   |            ^^^^^^^ pkg-assume-yes: Add `-y` so that `zypper install` does not stop at a confirmation prompt.
                 5 | ONBUILD RUN sudo apt install git
@@ -192,7 +200,8 @@ RUN apt-get -q=2 install curl && apt-get -q -q install git && apt-get --assume-y
 RUN apt-get -o APT::Get::Assume-Yes=true install curl
 RUN yum install -y httpd && dnf install --assumeyes git && microdnf -y install tar
 RUN zypper -n install vim && zypper --non-interactive in git && zypper in -y x
-RUN apt-get $CMD curl && yum update
+RUN apt-get $CMD curl && yum update && microdnf install tar
+RUN if apt-get install -s x > /dev/null; then echo ok; fi
 RUN ["apt-get", "install", "curl"]
 RUN echo 'APT::Get::Assume-Yes "true";' > /etc/apt/apt.conf.d/90yes
 RUN apt-get install curl

@@ -20,7 +20,9 @@ declare_rule! {
     /// … | sh`, a shell function, a dynamic word) is assumed to install, so it is not
     /// reported. `yum update`, `dnf update` and `zypper update` upgrade packages; they are
     /// not index-only refreshes and are never reported. A `RUN` that keeps the index in a
-    /// cache mount (`--mount=type=cache,target=/var/lib/apt`) is not reported either.
+    /// cache mount (`--mount=type=cache,target=/var/lib/apt`) or deletes it again
+    /// (`rm -rf /var/lib/apt/lists/*`, `apt-get dist-clean`: a check that the
+    /// repositories work) is not reported either.
     ///
     /// ## Why is this bad?
     /// The layer of a `RUN apt-get update` is cached on its text alone. When a later
@@ -72,6 +74,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             || mount_covers(eff, "/var/cache/apk")
             || mount_covers(eff, "/var/cache/dnf")
             || mount_covers(eff, "/var/cache/yum")
+            || mount_covers(eff, "/var/cache/tdnf")
         {
             continue;
         }
@@ -93,7 +96,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                 continue;
             }
             let later_install = commands[k + 1..].iter().any(|c| may_install(c));
-            if later_install {
+            if later_install || removes_index(&commands) {
                 continue;
             }
             let Some(sub) = pkg.sub_word() else {
@@ -109,6 +112,15 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             );
         }
     }
+}
+
+/// True when the RUN deletes the apt lists again (`rm -rf /var/lib/apt/lists/*`,
+/// `apt-get dist-clean`): no stale index can be reused by a later RUN.
+fn removes_index(commands: &[&ShellCommand]) -> bool {
+    commands.iter().any(|c| {
+        PkgCommand::of(c).is_some_and(|p| p.is(&["dist-clean"]))
+            || (c.name == "rm" && c.args.iter().any(|a| a.text.starts_with("/var/lib/apt/lists")))
+    })
 }
 
 /// True when `cmd` installs packages, or may (unknown program, dynamic words).
@@ -188,6 +200,7 @@ RUN yum update -y && dnf update && zypper update
 RUN apt-get update && ./install-deps.sh
 RUN apt-get update; $INSTALL curl
 RUN --mount=type=cache,target=/var/lib/apt apt-get update
+RUN apt-get update; apt-get dist-clean
 RUN ["apt-get", "update"]
 "#,
         );
