@@ -64,10 +64,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                 .model
                 .stage_of(i)
                 .is_some_and(|s| shipped.get(s.index).copied().unwrap_or(false));
-        if !in_image
-            || mount_covers(eff, "/var/cache/apk")
-            || mount_covers(eff, "/etc/apk/cache")
-        {
+        if !in_image || mount_covers(eff, "/var/cache/apk") || mount_covers(eff, "/etc/apk/cache") {
             continue;
         }
         let Some(shell) = ctx.model.run_shell(i) else {
@@ -75,9 +72,9 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
         };
         let cleaned = shell.commands().any(|c| {
             c.name == "rm"
-                && c.args
-                    .iter()
-                    .any(|a| a.text.starts_with("/var/cache/apk") || a.text.starts_with("/etc/apk/cache"))
+                && c.args.iter().any(|a| {
+                    a.text.starts_with("/var/cache/apk") || a.text.starts_with("/etc/apk/cache")
+                })
         });
         if cleaned {
             continue;
@@ -86,7 +83,10 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             let Some(pkg) = PkgCommand::of(cmd) else {
                 continue;
             };
-            if pkg.manager != Manager::Apk || !pkg.is(&["add"]) || pkg.has(&[], &["--no-cache", "--no-network"]) {
+            if pkg.manager != Manager::Apk
+                || !pkg.is(&["add"])
+                || pkg.has(&[], &["--no-cache", "--no-network"])
+            {
                 continue;
             }
             let Some(sub) = pkg.sub_word() else {

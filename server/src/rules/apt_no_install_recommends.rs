@@ -77,7 +77,13 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             // A simulated install (`-s`) installs nothing.
             if pkg.has(
                 &['s'],
-                &["--no-install-recommends", "--simulate", "--just-print", "--dry-run", "--no-act"],
+                &[
+                    "--no-install-recommends",
+                    "--simulate",
+                    "--just-print",
+                    "--dry-run",
+                    "--no-act",
+                ],
             ) {
                 continue;
             }

@@ -60,10 +60,10 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
         for i in stage.instructions.clone() {
             let inst = &ctx.syntax.instructions[i];
             match inst.kind {
-                Kind::Copy | Kind::Add if pending.is_none() => {
-                    if inst.flag("from").is_none() && copies_context(inst) {
-                        pending = Some(i);
-                    }
+                Kind::Copy | Kind::Add
+                    if pending.is_none() && inst.flag("from").is_none() && copies_context(inst) =>
+                {
+                    pending = Some(i);
                 }
                 Kind::Run => {
                     let Some(shell) = ctx.model.run_shell(i) else {
@@ -112,7 +112,11 @@ fn copies_context(inst: &crate::syntax::Instruction) -> bool {
 /// The ecosystem of a manifest-driven dependency install.
 fn dependency_install(cmd: &ShellCommand) -> Option<&'static str> {
     let args: Vec<&str> = cmd.args.iter().map(|a| a.text.as_str()).collect();
-    let positional: Vec<&str> = args.iter().copied().filter(|a| !a.starts_with('-')).collect();
+    let positional: Vec<&str> = args
+        .iter()
+        .copied()
+        .filter(|a| !a.starts_with('-'))
+        .collect();
     match cmd.name.as_str() {
         "npm" => match positional.as_slice() {
             ["install" | "i" | "ci"] => Some("npm"),
@@ -126,10 +130,11 @@ fn dependency_install(cmd: &ShellCommand) -> Option<&'static str> {
             ["install" | "i"] => Some("pnpm"),
             _ => None,
         },
-        "pip" | "pip3" => {
-            (positional.first() == Some(&"install") && args.iter().any(|a| *a == "-r" || a.starts_with("--requirement")))
-                .then_some("pip")
-        }
+        "pip" | "pip3" => (positional.first() == Some(&"install")
+            && args
+                .iter()
+                .any(|a| *a == "-r" || a.starts_with("--requirement")))
+        .then_some("pip"),
         "poetry" | "pipenv" if positional.first() == Some(&"install") => Some("Python"),
         "uv" if positional.first() == Some(&"sync") => Some("Python"),
         "bundle" if matches!(positional.as_slice(), [] | ["install"]) => Some("Ruby"),

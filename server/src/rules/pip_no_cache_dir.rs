@@ -119,7 +119,10 @@ fn env_set(ctx: &RuleContext<'_>, at: usize, name: &str) -> bool {
     match ctx.model.lookup(at, name) {
         Some(VarSource::Decl(d)) if d.kind == VarKind::Env => {
             let v = d.value.as_deref().unwrap_or("").trim_matches(['"', '\'']);
-            !matches!(v.to_ascii_lowercase().as_str(), "0" | "false" | "no" | "off")
+            !matches!(
+                v.to_ascii_lowercase().as_str(),
+                "0" | "false" | "no" | "off"
+            )
         }
         _ => false,
     }

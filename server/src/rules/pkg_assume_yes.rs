@@ -87,7 +87,13 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                         && !apt_yes(&pkg)
                         && !pkg.has(
                             &['s'],
-                            &["--simulate", "--just-print", "--dry-run", "--recon", "--no-act"],
+                            &[
+                                "--simulate",
+                                "--just-print",
+                                "--dry-run",
+                                "--recon",
+                                "--no-act",
+                            ],
                         )
                 }
                 Manager::Yum | Manager::Dnf => {
@@ -95,8 +101,15 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                         && !pkg.has(&['y'], &["--assumeyes"])
                 }
                 Manager::Zypper => {
-                    pkg.is(&["install", "in", "remove", "rm", "patch", "source-install", "si"])
-                        && !pkg.has(&['y', 'n'], &["--no-confirm", "--non-interactive"])
+                    pkg.is(&[
+                        "install",
+                        "in",
+                        "remove",
+                        "rm",
+                        "patch",
+                        "source-install",
+                        "si",
+                    ]) && !pkg.has(&['y', 'n'], &["--no-confirm", "--non-interactive"])
                 }
                 _ => false,
             };
@@ -132,10 +145,7 @@ fn apt_yes(pkg: &PkgCommand<'_>) -> bool {
     let mut quiet = 0;
     for o in pkg.options() {
         let t = o.text.as_str();
-        if let Some(v) = t
-            .strip_prefix("-q=")
-            .or_else(|| t.strip_prefix("--quiet="))
-        {
+        if let Some(v) = t.strip_prefix("-q=").or_else(|| t.strip_prefix("--quiet=")) {
             quiet += v.parse::<u32>().unwrap_or(0);
         } else if t == "--quiet" {
             quiet += 1;
@@ -146,10 +156,12 @@ fn apt_yes(pkg: &PkgCommand<'_>) -> bool {
     if quiet >= 2 {
         return true;
     }
-    pkg.option_values(Some("-o"), &["--option"]).iter().any(|v| {
-        let v = v.to_ascii_lowercase();
-        v.starts_with("apt::get::assume-yes=") && !v.ends_with("=false") && !v.ends_with("=0")
-    })
+    pkg.option_values(Some("-o"), &["--option"])
+        .iter()
+        .any(|v| {
+            let v = v.to_ascii_lowercase();
+            v.starts_with("apt::get::assume-yes=") && !v.ends_with("=false") && !v.ends_with("=0")
+        })
 }
 
 #[cfg(test)]

@@ -61,9 +61,34 @@ declare_rule! {
 
 /// Commands that neither install packages nor run code we cannot see.
 const INERT: &[&str] = &[
-    "echo", "printf", "rm", "mkdir", "ln", "chmod", "chown", "cp", "mv", "touch", "true",
-    "false", "set", "test", "[", "cat", "ls", "sed", "grep", "apt-cache", "apt-mark",
-    "dpkg", "dpkg-query", "export", "unset", "sleep", "find", "tee",
+    "echo",
+    "printf",
+    "rm",
+    "mkdir",
+    "ln",
+    "chmod",
+    "chown",
+    "cp",
+    "mv",
+    "touch",
+    "true",
+    "false",
+    "set",
+    "test",
+    "[",
+    "cat",
+    "ls",
+    "sed",
+    "grep",
+    "apt-cache",
+    "apt-mark",
+    "dpkg",
+    "dpkg-query",
+    "export",
+    "unset",
+    "sleep",
+    "find",
+    "tee",
 ];
 
 fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
@@ -119,7 +144,10 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
 fn removes_index(commands: &[&ShellCommand]) -> bool {
     commands.iter().any(|c| {
         PkgCommand::of(c).is_some_and(|p| p.is(&["dist-clean"]))
-            || (c.name == "rm" && c.args.iter().any(|a| a.text.starts_with("/var/lib/apt/lists")))
+            || (c.name == "rm"
+                && c.args
+                    .iter()
+                    .any(|a| a.text.starts_with("/var/lib/apt/lists")))
     })
 }
 

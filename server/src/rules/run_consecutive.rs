@@ -52,8 +52,8 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
         if !mergeable(ctx, i - 1, prev) || !mergeable(ctx, i, cur) {
             continue;
         }
-        let same_stage = ctx.model.stage_of(i - 1).map(|s| s.index)
-            == ctx.model.stage_of(i).map(|s| s.index);
+        let same_stage =
+            ctx.model.stage_of(i - 1).map(|s| s.index) == ctx.model.stage_of(i).map(|s| s.index);
         let flags = |inst: &Instruction| {
             let mut f: Vec<String> = inst.flags.iter().map(|f| f.raw.clone()).collect();
             f.sort();

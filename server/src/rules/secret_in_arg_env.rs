@@ -17,7 +17,10 @@ declare_rule! {
     /// `url`, `uri`, `name`, `type`, `length`, `size`, `server`, `host`, `header`,
     /// `enabled`, `required`, `method`, `mode` (`GPG_KEY` in the official images is a
     /// public key fingerprint; `AUTH_URL`, `SSH_KEY_PATH`, `TOKEN_HEADER` hold no
-    /// secret). BuildKit would report those.
+    /// secret). BuildKit would report those. For the same reason a value that is an
+    /// OpenPGP key fingerprint or long key id (40 or 16 hex digits, possibly a list, as
+    /// in `ARG GHC_RELEASE_KEY=88B57FCF…` or `ENV SWIFT_SIGNING_KEY=$SWIFT_SIGNING_KEY`)
+    /// is not reported: it identifies a public key.
     ///
     /// ## Why is this bad?
     /// Values of `ARG` and `ENV` are recorded in the image: `ENV` in its
@@ -105,14 +108,32 @@ pub(crate) fn looks_secret(name: &str) -> bool {
         && !tokens.iter().any(|t| ALLOW_TOKENS.contains(&t.as_str()))
 }
 
+/// OpenPGP fingerprints (40 hex digits) and long key ids (16), alone or as a
+/// space-separated list, optionally `0x`-prefixed: public key identifiers.
+fn is_key_fingerprint(value: &str) -> bool {
+    let v = value.trim().trim_matches(['"', '\'']).trim();
+    !v.is_empty()
+        && v.split_whitespace().all(|k| {
+            let k = k.strip_prefix("0x").unwrap_or(k);
+            matches!(k.len(), 16 | 40) && k.bytes().all(|c| c.is_ascii_hexdigit())
+        })
+}
+
 fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
-    for inst in &ctx.syntax.instructions {
+    for (i, inst) in ctx.syntax.instructions.iter().enumerate() {
         let eff = inst.effective();
         if !matches!(eff.kind, Kind::Arg | Kind::Env) {
             continue;
         }
         for pair in &eff.args.pairs {
-            if looks_secret(&pair.key.text) {
+            let public_key = pair.value.as_ref().is_some_and(|v| {
+                let value = ctx
+                    .model
+                    .expand_at(i, &v.text)
+                    .unwrap_or_else(|| v.text.clone());
+                is_key_fingerprint(&value)
+            });
+            if looks_secret(&pair.key.text) && !public_key {
                 acc.report(
                     &RULE,
                     pair.key.range,
@@ -135,7 +156,13 @@ mod tests {
 
     #[test]
     fn token_matching() {
-        for name in ["DB_PASSWORD", "GITHUB_TOKEN", "api_key", "AUTH", "secret_MESSAGE"] {
+        for name in [
+            "DB_PASSWORD",
+            "GITHUB_TOKEN",
+            "api_key",
+            "AUTH",
+            "secret_MESSAGE",
+        ] {
             assert!(looks_secret(name), "{name}");
         }
         for name in [
@@ -181,6 +208,8 @@ FROM alpine
 ENV GPG_KEY=A035C8C19219BA821ECEA86B64E628F8D684696D
 ARG NPM_TOKEN_FILE=/run/secrets/npm
 ENV PUBLIC_KEY=ssh-ed25519 KEYS=1 MONKEY=2
+ARG RELEASE_KEY='88B57FCF7DB53B4DB3BFA4B1588764FBE22D19C4'
+ENV RELEASE_KEY=$RELEASE_KEY LLVM_KEY="0x15CF4D18AF4F7421 6084F3CF814B57C1CF12EFD515CF4D18AF4F7421"
 "#,
         );
     }

@@ -62,7 +62,14 @@ declare_rule! {
     }
 }
 
-const STEP_DOWN: &[&str] = &["gosu", "su-exec", "setpriv", "runuser", "s6-setuidgid", "chpst"];
+const STEP_DOWN: &[&str] = &[
+    "gosu",
+    "su-exec",
+    "setpriv",
+    "runuser",
+    "s6-setuidgid",
+    "chpst",
+];
 
 fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     let Some(last) = ctx.model.final_stage() else {
@@ -78,8 +85,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
         let stage = &ctx.model.stages[s];
         if let Base::Image(r) = &stage.base {
             let text = format!("{}:{}", r.repository, r.tag.as_deref().unwrap_or(""));
-            if text.contains("nonroot") || text.contains("rootless") || text.contains("non-root")
-            {
+            if text.contains("nonroot") || text.contains("rootless") || text.contains("non-root") {
                 return;
             }
         }
