@@ -5,7 +5,9 @@
 use super::directives::{match_directive, Directive, DirectiveKind};
 use super::heredoc;
 use super::json::{parse_json_array, JsonArgs};
-use super::words::{extract_flags, is_ws_delim, parse_words, split_whitespace, trim_range, RawWord};
+use super::words::{
+    extract_flags, is_ws_delim, parse_words, split_whitespace, trim_range, RawWord,
+};
 use super::{
     Args, Comment, Dockerfile, Flag, Heredoc, Instruction, Joined, KeyValue, Kind, SyntaxError,
     Word,
@@ -222,8 +224,8 @@ impl<'a> Scanner<'a> {
 
         // Heredoc bodies follow the instruction's last line.
         let target = inst.effective();
-        let can_heredoc = matches!(target.kind, Kind::Run | Kind::Copy | Kind::Add)
-            && target.args.json.is_none();
+        let can_heredoc =
+            matches!(target.kind, Kind::Run | Kind::Copy | Kind::Add) && target.args.json.is_none();
         if can_heredoc && joined.text.contains("<<") {
             for m in heredoc::markers(&joined.text) {
                 let body_start = self.lines.get(i).map_or(self.text.len(), |l| l.start);
@@ -277,10 +279,7 @@ impl<'a> Scanner<'a> {
     /// BuildKit's `newNodeFromLine` on `joined.text[start..end]`.
     fn node(&mut self, joined: &Joined, start: usize, end: usize) -> Instruction {
         let line = &joined.text[start..end];
-        let kw_len = line
-            .bytes()
-            .position(is_ws_delim)
-            .unwrap_or(line.len());
+        let kw_len = line.bytes().position(is_ws_delim).unwrap_or(line.len());
         let keyword = &line[..kw_len];
         let kind = Kind::from_keyword(keyword);
         let keyword_range = joined.range_to_source(start, start + kw_len);
@@ -543,7 +542,10 @@ fn make_flag(joined: &Joined, w: RawWord) -> Flag {
             joined.range_to_source(w.start + 2.min(eq), w.start + eq),
             Some(joined.range_to_source(w.start + eq + 1, w.end)),
         ),
-        None => (joined.range_to_source(w.start + 2.min(written.len()), w.end), None),
+        None => (
+            joined.range_to_source(w.start + 2.min(written.len()), w.end),
+            None,
+        ),
     };
     Flag {
         raw: w.text,
