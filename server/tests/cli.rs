@@ -533,3 +533,76 @@ fn help_and_version() {
     assert_eq!(code(&out), 0);
     assert!(stdout(&out).starts_with("dockerfile-lsp "));
 }
+
+/// Frames one JSON-RPC message with its `Content-Length` header.
+fn lsp_message(body: &Value) -> Vec<u8> {
+    let body = body.to_string();
+    format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+}
+
+/// Reads one framed JSON-RPC message.
+fn read_lsp_message(reader: &mut impl std::io::BufRead) -> Value {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        assert!(
+            reader.read_line(&mut line).unwrap() > 0,
+            "server closed stdout"
+        );
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(value) = line.strip_prefix("Content-Length:") {
+            length = Some(value.trim().parse::<usize>().unwrap());
+        }
+    }
+    let mut body = vec![0; length.expect("a Content-Length header")];
+    std::io::Read::read_exact(reader, &mut body).unwrap();
+    serde_json::from_slice(&body).unwrap()
+}
+
+#[test]
+#[ignore = "enable with the switch in main.rs once lsp::serve_stdio is on main"]
+fn every_spelling_of_serve_speaks_lsp_on_stdio() {
+    let dir = project();
+    for args in [&[][..], &["--stdio"], &["serve"], &["serve", "--stdio"]] {
+        let mut child = cmd(dir.path(), args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let initialize = serde_json::json!({
+            "jsonrpc": "2.0", "id": 1, "method": "initialize",
+            "params": { "capabilities": {}, "processId": null, "rootUri": null },
+        });
+        stdin.write_all(&lsp_message(&initialize)).unwrap();
+        stdin.flush().unwrap();
+        let reply = read_lsp_message(&mut stdout);
+        assert_eq!(reply["id"], 1, "{args:?}: {reply}");
+        assert!(
+            reply["result"]["capabilities"].is_object(),
+            "{args:?}: {reply}"
+        );
+        for message in [
+            serde_json::json!({ "jsonrpc": "2.0", "method": "initialized", "params": {} }),
+            serde_json::json!({ "jsonrpc": "2.0", "id": 2, "method": "shutdown" }),
+        ] {
+            stdin.write_all(&lsp_message(&message)).unwrap();
+        }
+        stdin.flush().unwrap();
+        let reply = read_lsp_message(&mut stdout);
+        assert_eq!(reply["id"], 2, "{args:?}: {reply}");
+        stdin
+            .write_all(&lsp_message(
+                &serde_json::json!({ "jsonrpc": "2.0", "method": "exit" }),
+            ))
+            .unwrap();
+        drop(stdin);
+        let status = child.wait().unwrap();
+        assert!(status.success(), "{args:?}: {status}");
+    }
+}
