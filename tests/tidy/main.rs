@@ -11,11 +11,15 @@ fn root() -> PathBuf {
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
-            if p.file_name().is_some_and(|n| n == "target" || n == "node_modules") {
+            if p.file_name()
+                .is_some_and(|n| n == "target" || n == "node_modules")
+            {
                 continue;
             }
             rust_files(&p, out);
@@ -37,12 +41,23 @@ fn every_rust_file_starts_with_a_module_doc() {
             !text.trim_start().starts_with("//!")
         })
         .collect();
-    assert!(missing.is_empty(), "files without a `//!` header: {missing:#?}");
+    assert!(
+        missing.is_empty(),
+        "files without a `//!` header: {missing:#?}"
+    );
 }
 
 #[test]
 fn the_core_stays_pure() {
-    let forbidden = ["tower_lsp", "lsp_types", "ls_types", "tokio", "reqwest", "serde_json", "ropey"];
+    let forbidden = [
+        "tower_lsp",
+        "lsp_types",
+        "ls_types",
+        "tokio",
+        "reqwest",
+        "serde_json",
+        "ropey",
+    ];
     let core = ["text", "syntax", "semantic", "rules", "ide"];
     let mut bad = Vec::new();
     for module in core {
@@ -59,7 +74,11 @@ fn the_core_stays_pure() {
             }
         }
     }
-    assert!(bad.is_empty(), "core modules must not import I/O or LSP crates:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "core modules must not import I/O or LSP crates:\n{}",
+        bad.join("\n")
+    );
 }
 
 #[test]
@@ -67,28 +86,47 @@ fn rule_docs_have_the_required_headings() {
     let mut bad = Vec::new();
     for rule in dockerfile_lsp::rules::all_rules() {
         let docs = rule.documentation();
-        for heading in ["## What it does", "## Why is this bad?", "## Example", "## References"] {
+        for heading in [
+            "## What it does",
+            "## Why is this bad?",
+            "## Example",
+            "## References",
+        ] {
             if !docs.contains(heading) {
                 bad.push(format!("{}: missing `{heading}`", rule.id));
             }
         }
     }
-    assert!(bad.is_empty(), "rule documentation is incomplete:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "rule documentation is incomplete:\n{}",
+        bad.join("\n")
+    );
 }
 
 const BEGIN: &str = "<!-- rules-table:begin -->";
 const END: &str = "<!-- rules-table:end -->";
 
 fn rules_table() -> String {
-    let mut out = String::from("| Rule | Default | Fix | hadolint | BuildKit | Summary |\n|---|---|---|---|---|---|\n");
+    let mut out = String::from(
+        "| Rule | Default | Fix | hadolint | BuildKit | Summary |\n|---|---|---|---|---|---|\n",
+    );
     for r in dockerfile_lsp::rules::all_rules() {
         out.push_str(&format!(
             "| `{}` | {} | {} | {} | {} | {} |\n",
             r.id,
             r.default_level.as_str(),
             r.fix.as_str(),
-            if r.hadolint.is_empty() { "—".to_string() } else { r.hadolint.join(", ") },
-            if r.buildkit.is_empty() { "—".to_string() } else { r.buildkit.join(", ") },
+            if r.hadolint.is_empty() {
+                "—".to_string()
+            } else {
+                r.hadolint.join(", ")
+            },
+            if r.buildkit.is_empty() {
+                "—".to_string()
+            } else {
+                r.buildkit.join(", ")
+            },
             r.summary
         ));
     }
@@ -106,7 +144,13 @@ fn readme_rules_table_is_fresh() {
     let expected = format!("\n{}", rules_table());
     if current != expected {
         if std::env::var_os("UPDATE_README").is_some() {
-            let updated = format!("{}{}{}{}", &readme[..b + BEGIN.len()], expected, "", &readme[e..]);
+            let updated = format!(
+                "{}{}{}{}",
+                &readme[..b + BEGIN.len()],
+                expected,
+                "",
+                &readme[e..]
+            );
             fs::write(&path, updated).unwrap();
             return;
         }

@@ -4,6 +4,8 @@
 
 pub mod expand;
 pub mod image_ref;
+pub mod mount;
+pub mod pkg;
 pub mod shell;
 
 use std::ops::Range;

@@ -168,6 +168,13 @@ impl<'a> Scanner<'a> {
             i = self.instruction(first, line, i);
         }
         self.df.escape = self.escape;
+        if self.df.instructions.is_empty() {
+            let at = self.text.len();
+            self.error(
+                TextRange::new(0, at.min(self.lines.first().map_or(0, |l| l.end))),
+                "the Dockerfile has no instructions (BuildKit rejects it)",
+            );
+        }
         self.df
     }
 
