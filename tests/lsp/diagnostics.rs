@@ -39,13 +39,20 @@ async fn edits_publish_diagnostics_for_the_latest_version_only() {
     client.did_change(URI, 2, &[((1, 5), (1, 5), "=1")]).await;
     let second = client.diagnostics(URI).await;
     assert_eq!(second["version"], 2);
-    assert!(with_code(&second["diagnostics"], "syntax-error").is_empty(), "{second}");
+    assert!(
+        with_code(&second["diagnostics"], "syntax-error").is_empty(),
+        "{second}"
+    );
 
     // Two quick edits: break line 1, then add a second broken line. Only version 4 is
     // published, and it reflects both edits.
     client.did_change(URI, 3, &[((1, 5), (1, 7), "")]).await;
-    client.did_change(URI, 4, &[((2, 0), (2, 0), "ENV LONGER\n")]).await;
-    let published = client.drain_diagnostics(URI, Duration::from_millis(800)).await;
+    client
+        .did_change(URI, 4, &[((2, 0), (2, 0), "ENV LONGER\n")])
+        .await;
+    let published = client
+        .drain_diagnostics(URI, Duration::from_millis(800))
+        .await;
     assert_eq!(published.len(), 1, "{published:?}");
     assert_eq!(published[0]["version"], 4);
     let ranges: Vec<_> = with_code(&published[0]["diagnostics"], "syntax-error")
@@ -58,14 +65,20 @@ async fn edits_publish_diagnostics_for_the_latest_version_only() {
 
 #[tokio::test]
 async fn several_changes_in_one_notification_apply_in_order() {
-    let (mut client, _) =
-        TestClient::initialized(capabilities(false, false, false), Some(json!({ "diagnostics": { "delayMs": 0 } })))
-            .await;
+    let (mut client, _) = TestClient::initialized(
+        capabilities(false, false, false),
+        Some(json!({ "diagnostics": { "delayMs": 0 } })),
+    )
+    .await;
     client.did_open(URI, "FROM alpine:3.20\n", 1).await;
     client.diagnostics(URI).await;
     // The second change's position is only valid after the first one.
     client
-        .did_change(URI, 2, &[((1, 0), (1, 0), "ENV A=1\n"), ((1, 5), (1, 7), "\nENV B")])
+        .did_change(
+            URI,
+            2,
+            &[((1, 0), (1, 0), "ENV A=1\n"), ((1, 5), (1, 7), "\nENV B")],
+        )
         .await;
     let published = client.diagnostics(URI).await;
     assert_eq!(published["version"], 2);
@@ -80,19 +93,30 @@ async fn several_changes_in_one_notification_apply_in_order() {
 
 #[tokio::test]
 async fn close_publishes_an_empty_list() {
-    let (mut client, _) =
-        TestClient::initialized(capabilities(false, false, false), Some(json!({ "diagnostics": { "delayMs": 0 } })))
-            .await;
+    let (mut client, _) = TestClient::initialized(
+        capabilities(false, false, false),
+        Some(json!({ "diagnostics": { "delayMs": 0 } })),
+    )
+    .await;
     client.did_open(URI, "FROM alpine:3.20\nENV X\n", 1).await;
-    assert!(!client.diagnostics(URI).await["diagnostics"].as_array().unwrap().is_empty());
+    assert!(!client.diagnostics(URI).await["diagnostics"]
+        .as_array()
+        .unwrap()
+        .is_empty());
     client
-        .notify("textDocument/didClose", json!({ "textDocument": { "uri": URI } }))
+        .notify(
+            "textDocument/didClose",
+            json!({ "textDocument": { "uri": URI } }),
+        )
         .await;
     let cleared = client.diagnostics(URI).await;
     assert_eq!(cleared["diagnostics"], json!([]));
     // The document is gone: a pull now reports nothing.
     let report = client
-        .request("textDocument/diagnostic", json!({ "textDocument": { "uri": URI } }))
+        .request(
+            "textDocument/diagnostic",
+            json!({ "textDocument": { "uri": URI } }),
+        )
         .await;
     assert_eq!(report["result"]["items"], json!([]), "{report}");
     client.shutdown_and_exit().await;
@@ -126,10 +150,18 @@ async fn pull_clients_get_reports_and_no_pushes() {
     client.did_change(URI, 2, &[((1, 5), (1, 5), "=1")]).await;
     let after = pull(&mut client, Some(result_id)).await;
     assert_eq!(after["kind"], "full");
-    assert!(with_code(&after["items"], "syntax-error").is_empty(), "{after}");
+    assert!(
+        with_code(&after["items"], "syntax-error").is_empty(),
+        "{after}"
+    );
 
-    let pushed = client.drain_diagnostics(URI, Duration::from_millis(400)).await;
-    assert!(pushed.is_empty(), "a pull client gets no pushes: {pushed:?}");
+    let pushed = client
+        .drain_diagnostics(URI, Duration::from_millis(400))
+        .await;
+    assert!(
+        pushed.is_empty(),
+        "a pull client gets no pushes: {pushed:?}"
+    );
     client.shutdown_and_exit().await;
 }
 
@@ -145,17 +177,28 @@ async fn unknown_documents_get_empty_answers() {
         .await;
     assert_eq!(hover.get("result"), Some(&json!(null)), "{hover}");
     let report = client
-        .request("textDocument/diagnostic", json!({ "textDocument": { "uri": unknown } }))
+        .request(
+            "textDocument/diagnostic",
+            json!({ "textDocument": { "uri": unknown } }),
+        )
         .await;
     assert_eq!(report["result"]["kind"], "full", "{report}");
     assert_eq!(report["result"]["items"], json!([]));
     // Changing or closing a document that was never opened is ignored.
-    client.did_change(unknown, 2, &[((0, 0), (0, 0), "FROM x\n")]).await;
     client
-        .notify("textDocument/didClose", json!({ "textDocument": { "uri": unknown } }))
+        .did_change(unknown, 2, &[((0, 0), (0, 0), "FROM x\n")])
+        .await;
+    client
+        .notify(
+            "textDocument/didClose",
+            json!({ "textDocument": { "uri": unknown } }),
+        )
         .await;
     let report = client
-        .request("textDocument/diagnostic", json!({ "textDocument": { "uri": unknown } }))
+        .request(
+            "textDocument/diagnostic",
+            json!({ "textDocument": { "uri": unknown } }),
+        )
         .await;
     assert_eq!(report["result"]["items"], json!([]));
     client.shutdown_and_exit().await;
@@ -169,16 +212,21 @@ async fn hover_on_a_diagnostic_shows_its_rule() {
     let text = hover["contents"]["value"].as_str().unwrap_or_default();
     assert!(text.contains("**syntax-error**"), "{hover}");
     assert!(text.contains("## What it does"), "{hover}");
-    assert_eq!(hover["range"]["start"], json!({ "line": 1, "character": 4 }));
+    assert_eq!(
+        hover["range"]["start"],
+        json!({ "line": 1, "character": 4 })
+    );
     assert_eq!(hover_at(&mut client, 0, 1).await, json!(null));
     client.shutdown_and_exit().await;
 }
 
 #[tokio::test]
 async fn containerfiles_in_plain_text_are_analysed() {
-    let (mut client, _) =
-        TestClient::initialized(capabilities(false, false, false), Some(json!({ "diagnostics": { "delayMs": 0 } })))
-            .await;
+    let (mut client, _) = TestClient::initialized(
+        capabilities(false, false, false),
+        Some(json!({ "diagnostics": { "delayMs": 0 } })),
+    )
+    .await;
     let uri = "file:///project/app.containerfile";
     client
         .notify(
@@ -188,6 +236,9 @@ async fn containerfiles_in_plain_text_are_analysed() {
         .await;
     let published = client.diagnostics(uri).await;
     assert_eq!(published["version"], 7);
-    assert_eq!(with_code(&published["diagnostics"], "syntax-error").len(), 1);
+    assert_eq!(
+        with_code(&published["diagnostics"], "syntax-error").len(),
+        1
+    );
     client.shutdown_and_exit().await;
 }

@@ -14,10 +14,37 @@ use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent
 
 /// Pieces the generated texts and insertions are made of.
 const FRAGMENTS: &[&str] = &[
-    "é", "😀", "\r\n", "\r", "\n", "\\", "\\\n", "\\\r\n", "<<EOF\n", "EOF\n", "<<-EOT ", "EOT", "# escape=`\n",
-    "# escape=\\\n", "`\n", "# syntax=docker/dockerfile:1\n", "# check=skip=all\n", "FROM alpine:3.20 AS base\n",
-    "RUN echo hi \\\n  && ls\n", "RUN <<EOF\necho 😀\nEOF\n", "ENV A=1 B=2\n", "ENV X\n", "COPY --from=base /a /b\n",
-    "[\"sh\", \"-c\", \"é\"]", "ARG V=1\n", " ", "x", "${A#x}", "# comment é\n", "FROM ", "\t",
+    "é",
+    "😀",
+    "\r\n",
+    "\r",
+    "\n",
+    "\\",
+    "\\\n",
+    "\\\r\n",
+    "<<EOF\n",
+    "EOF\n",
+    "<<-EOT ",
+    "EOT",
+    "# escape=`\n",
+    "# escape=\\\n",
+    "`\n",
+    "# syntax=docker/dockerfile:1\n",
+    "# check=skip=all\n",
+    "FROM alpine:3.20 AS base\n",
+    "RUN echo hi \\\n  && ls\n",
+    "RUN <<EOF\necho 😀\nEOF\n",
+    "ENV A=1 B=2\n",
+    "ENV X\n",
+    "COPY --from=base /a /b\n",
+    "[\"sh\", \"-c\", \"é\"]",
+    "ARG V=1\n",
+    " ",
+    "x",
+    "${A#x}",
+    "# comment é\n",
+    "FROM ",
+    "\t",
 ];
 
 fn fragment() -> impl Strategy<Value = String> {
@@ -32,7 +59,12 @@ fn text() -> impl Strategy<Value = String> {
 /// delete, what to insert; or a full-text replacement.
 #[derive(Clone, Debug)]
 enum Op {
-    Edit { at: usize, near_start: bool, delete: usize, insert: String },
+    Edit {
+        at: usize,
+        near_start: bool,
+        delete: usize,
+        insert: String,
+    },
     Replace(String),
 }
 
@@ -47,15 +79,32 @@ fn op() -> impl Strategy<Value = Op> {
 
 /// Resolves an op against `model` into an LSP change in `unit` and the byte range it
 /// replaces, computed with the core's line index (independent of the rope).
-fn resolve(model: &str, op: &Op, unit: ColumnUnit) -> (TextDocumentContentChangeEvent, Option<(usize, usize)>) {
+fn resolve(
+    model: &str,
+    op: &Op,
+    unit: ColumnUnit,
+) -> (TextDocumentContentChangeEvent, Option<(usize, usize)>) {
     match op {
         Op::Replace(text) => (
-            TextDocumentContentChangeEvent { range: None, range_length: None, text: text.clone() },
+            TextDocumentContentChangeEvent {
+                range: None,
+                range_length: None,
+                text: text.clone(),
+            },
             None,
         ),
-        Op::Edit { at, near_start, delete, insert } => {
+        Op::Edit {
+            at,
+            near_start,
+            delete,
+            insert,
+        } => {
             let index = LineIndex::new(model);
-            let limit = if *near_start { model.len().min(24) } else { model.len() };
+            let limit = if *near_start {
+                model.len().min(24)
+            } else {
+                model.len()
+            };
             let raw_start = at % (limit + 1);
             let raw_end = (raw_start + delete).min(model.len());
             // Snap to valid LSP positions (never inside a character or a CRLF pair).
@@ -81,24 +130,43 @@ fn resolve(model: &str, op: &Op, unit: ColumnUnit) -> (TextDocumentContentChange
 fn same_tree(incremental: &tree_sitter::Tree, fresh: &tree_sitter::Tree) -> Result<(), String> {
     let (a, b) = (incremental.root_node(), fresh.root_node());
     if a.to_sexp() != b.to_sexp() {
-        return Err(format!("S-expressions differ:\n incremental: {}\n fresh:       {}", a.to_sexp(), b.to_sexp()));
+        return Err(format!(
+            "S-expressions differ:\n incremental: {}\n fresh:       {}",
+            a.to_sexp(),
+            b.to_sexp()
+        ));
     }
     let mut stack = vec![(a, b)];
     while let Some((a, b)) = stack.pop() {
         let describe = |n: tree_sitter::Node| {
-            format!("{} {:?} {:?}-{:?} missing={}", n.kind(), n.byte_range(), n.start_position(), n.end_position(), n.is_missing())
+            format!(
+                "{} {:?} {:?}-{:?} missing={}",
+                n.kind(),
+                n.byte_range(),
+                n.start_position(),
+                n.end_position(),
+                n.is_missing()
+            )
         };
         if describe(a) != describe(b) || a.child_count() != b.child_count() {
-            return Err(format!("nodes differ: incremental {} vs fresh {}", describe(a), describe(b)));
+            return Err(format!(
+                "nodes differ: incremental {} vs fresh {}",
+                describe(a),
+                describe(b)
+            ));
         }
         for i in 0..a.child_count() {
-            stack.push((a.child(i as u32).unwrap(), b.child(i as u32).unwrap()));
+            stack.push((a.child(i).unwrap(), b.child(i).unwrap()));
         }
     }
     Ok(())
 }
 
-fn check(initial: &str, batches: &[Vec<Op>], encoding: PositionEncoding) -> Result<(), TestCaseError> {
+fn check(
+    initial: &str,
+    batches: &[Vec<Op>],
+    encoding: PositionEncoding,
+) -> Result<(), TestCaseError> {
     let unit = match encoding {
         PositionEncoding::Utf8 => ColumnUnit::Utf8,
         PositionEncoding::Utf16 => ColumnUnit::Utf16,
@@ -112,7 +180,9 @@ fn check(initial: &str, batches: &[Vec<Op>], encoding: PositionEncoding) -> Resu
             let (change, range) = resolve(&model, op, unit);
             model = match range {
                 None => change.text.clone(),
-                Some((start, end)) => format!("{}{}{}", &model[..start], change.text, &model[end..]),
+                Some((start, end)) => {
+                    format!("{}{}{}", &model[..start], change.text, &model[end..])
+                }
             };
             changes.push(change);
         }
@@ -120,7 +190,9 @@ fn check(initial: &str, batches: &[Vec<Op>], encoding: PositionEncoding) -> Resu
         prop_assert_eq!(doc.text(), model.clone());
         let fresh = tree::parse(&mut tree::new_parser(), &model, None);
         if let Err(diff) = same_tree(doc.tree(), &fresh) {
-            return Err(TestCaseError::fail(format!("after batch {version} on {model:?}: {diff}")));
+            return Err(TestCaseError::fail(format!(
+                "after batch {version} on {model:?}: {diff}"
+            )));
         }
     }
     let config = Config::default();
@@ -146,11 +218,31 @@ proptest! {
 #[test]
 fn escape_directive_edits_on_line_one() {
     let batches = vec![
-        vec![Op::Edit { at: 0, near_start: true, delete: 0, insert: "# escape=`\n".into() }],
-        vec![Op::Edit { at: 9, near_start: true, delete: 1, insert: "\\".into() }],
-        vec![Op::Edit { at: 0, near_start: true, delete: 11, insert: String::new() }],
+        vec![Op::Edit {
+            at: 0,
+            near_start: true,
+            delete: 0,
+            insert: "# escape=`\n".into(),
+        }],
+        vec![Op::Edit {
+            at: 9,
+            near_start: true,
+            delete: 1,
+            insert: "\\".into(),
+        }],
+        vec![Op::Edit {
+            at: 0,
+            near_start: true,
+            delete: 11,
+            insert: String::new(),
+        }],
     ];
     for encoding in [PositionEncoding::Utf8, PositionEncoding::Utf16] {
-        check("FROM alpine:3.20\nRUN echo a `\n  b \\\n  c\n", &batches, encoding).unwrap();
+        check(
+            "FROM alpine:3.20\nRUN echo a `\n  b \\\n  c\n",
+            &batches,
+            encoding,
+        )
+        .unwrap();
     }
 }

@@ -24,7 +24,10 @@ async fn utf16_is_the_fallback() {
 
     // A client that says nothing about encodings gets UTF-16 too; so does one that only
     // offers UTF-32.
-    for caps in [json!({}), json!({ "general": { "positionEncodings": ["utf-32"] } })] {
+    for caps in [
+        json!({}),
+        json!({ "general": { "positionEncodings": ["utf-32"] } }),
+    ] {
         let (client, result) = TestClient::initialized(caps, None).await;
         assert_eq!(result["capabilities"]["positionEncoding"], "utf-16");
         client.shutdown_and_exit().await;

@@ -19,8 +19,13 @@ async fn pushed_settings_change_delay_and_rule_levels() {
     )
     .await;
     client.did_open(URI, BROKEN, 1).await;
-    let early = client.drain_diagnostics(URI, Duration::from_millis(600)).await;
-    assert!(early.is_empty(), "the delay holds publication back: {early:?}");
+    let early = client
+        .drain_diagnostics(URI, Duration::from_millis(600))
+        .await;
+    assert!(
+        early.is_empty(),
+        "the delay holds publication back: {early:?}"
+    );
 
     // Delay 0 through didChangeConfiguration: the open document is republished now.
     client
@@ -31,7 +36,10 @@ async fn pushed_settings_change_delay_and_rule_levels() {
         .await;
     let published = client.diagnostics(URI).await;
     assert_eq!(published["version"], 1);
-    assert_eq!(with_code(&published["diagnostics"], "syntax-error").len(), 1);
+    assert_eq!(
+        with_code(&published["diagnostics"], "syntax-error").len(),
+        1
+    );
 
     // Turning the rule off makes the diagnostic disappear for the same version.
     client
@@ -45,7 +53,10 @@ async fn pushed_settings_change_delay_and_rule_levels() {
         .await;
     let published = client.diagnostics(URI).await;
     assert_eq!(published["version"], 1);
-    assert!(with_code(&published["diagnostics"], "syntax-error").is_empty(), "{published}");
+    assert!(
+        with_code(&published["diagnostics"], "syntax-error").is_empty(),
+        "{published}"
+    );
 
     // A severity override changes the severity.
     client
@@ -64,9 +75,14 @@ async fn pushed_settings_change_delay_and_rule_levels() {
 #[tokio::test]
 async fn settings_are_pulled_from_the_client() {
     let mut client = TestClient::start();
-    client.set_settings(json!({ "rules": { "syntax-error": "off" }, "diagnostics": { "delayMs": 0 } }));
+    client.set_settings(
+        json!({ "rules": { "syntax-error": "off" }, "diagnostics": { "delayMs": 0 } }),
+    );
     let init = client
-        .request("initialize", json!({ "capabilities": capabilities(false, false, true) }))
+        .request(
+            "initialize",
+            json!({ "capabilities": capabilities(false, false, true) }),
+        )
         .await;
     assert!(init.get("result").is_some(), "{init}");
     client.notify("initialized", json!({})).await;
@@ -84,21 +100,34 @@ async fn settings_are_pulled_from_the_client() {
             break;
         }
     }
-    for later in client.drain_diagnostics(URI, Duration::from_millis(300)).await {
-        assert!(with_code(&later["diagnostics"], "syntax-error").is_empty(), "{later}");
+    for later in client
+        .drain_diagnostics(URI, Duration::from_millis(300))
+        .await
+    {
+        assert!(
+            with_code(&later["diagnostics"], "syntax-error").is_empty(),
+            "{later}"
+        );
     }
 
     // The user turns the rule back on; the notification carries no settings, so the
     // server asks again.
     client.set_settings(json!({ "diagnostics": { "delayMs": 0 } }));
     client
-        .notify("workspace/didChangeConfiguration", json!({ "settings": null }))
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({ "settings": null }),
+        )
         .await;
     client
         .server_request("workspace/configuration", WAIT)
         .await
         .expect("the server asks again");
     let published = client.diagnostics(URI).await;
-    assert_eq!(with_code(&published["diagnostics"], "syntax-error").len(), 1, "{published}");
+    assert_eq!(
+        with_code(&published["diagnostics"], "syntax-error").len(),
+        1,
+        "{published}"
+    );
     client.shutdown_and_exit().await;
 }

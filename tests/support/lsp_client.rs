@@ -29,6 +29,9 @@ pub struct TestClient {
     server: Option<JoinHandle<()>>,
 }
 
+/// A range change as `((line, character), (line, character), new_text)`.
+pub type Change<'a> = ((u32, u32), (u32, u32), &'a str);
+
 /// Client capabilities for the common cases.
 pub fn capabilities(utf8: bool, pull_diagnostics: bool, configuration: bool) -> Value {
     let mut caps = json!({
@@ -95,8 +98,11 @@ impl TestClient {
                         }
                         _ => Value::Null,
                     };
-                    write_message(&reader_writer, &json!({ "jsonrpc": "2.0", "id": id, "result": result }))
-                        .await;
+                    write_message(
+                        &reader_writer,
+                        &json!({ "jsonrpc": "2.0", "id": id, "result": result }),
+                    )
+                    .await;
                 }
                 if tx.send(message).is_err() {
                     break;
@@ -134,8 +140,11 @@ impl TestClient {
     }
 
     pub async fn notify(&mut self, method: &str, params: Value) {
-        write_message(&self.writer, &json!({ "jsonrpc": "2.0", "method": method, "params": params }))
-            .await;
+        write_message(
+            &self.writer,
+            &json!({ "jsonrpc": "2.0", "method": method, "params": params }),
+        )
+        .await;
     }
 
     /// Sends a request and returns the whole response (`result` or `error`).
@@ -223,7 +232,9 @@ impl TestClient {
     pub async fn drain_diagnostics(&mut self, uri: &str, quiet: Duration) -> Vec<Value> {
         let mut out = Vec::new();
         while let Some(p) = self
-            .wait_for("textDocument/publishDiagnostics", quiet, |p| p["uri"] == uri)
+            .wait_for("textDocument/publishDiagnostics", quiet, |p| {
+                p["uri"] == uri
+            })
             .await
         {
             out.push(p);
@@ -241,7 +252,7 @@ impl TestClient {
 
     /// Sends one `didChange` with `changes`, each `(start, end, text)` as
     /// `((line, character), (line, character), text)`.
-    pub async fn did_change(&mut self, uri: &str, version: i32, changes: &[((u32, u32), (u32, u32), &str)]) {
+    pub async fn did_change(&mut self, uri: &str, version: i32, changes: &[Change<'_>]) {
         let changes: Vec<Value> = changes
             .iter()
             .map(|((sl, sc), (el, ec), text)| {
@@ -282,6 +293,11 @@ pub fn with_code<'a>(diagnostics: &'a Value, code: &str) -> Vec<&'a Value> {
 /// An LSP range as `((line, character), (line, character))`.
 pub fn range_of(diagnostic: &Value) -> ((u64, u64), (u64, u64)) {
     let r = &diagnostic["range"];
-    let pos = |p: &Value| (p["line"].as_u64().unwrap(), p["character"].as_u64().unwrap());
+    let pos = |p: &Value| {
+        (
+            p["line"].as_u64().unwrap(),
+            p["character"].as_u64().unwrap(),
+        )
+    };
     (pos(&r["start"]), pos(&r["end"]))
 }

@@ -66,7 +66,9 @@ pub fn config_from_settings(settings: &Value) -> (Config, Vec<String>) {
             None => {}
             Some(v) => match v.as_u64() {
                 Some(ms) => config.diagnostics_delay_ms = Some(ms),
-                None => warnings.push(format!("`diagnostics.delayMs` must be a non-negative integer, got `{v}`")),
+                None => warnings.push(format!(
+                    "`diagnostics.delayMs` must be a non-negative integer, got `{v}`"
+                )),
             },
         }
     }
@@ -124,15 +126,19 @@ mod tests {
             "trustedRegistries": ["docker.io"]
         }));
         assert!(warnings.is_empty(), "{warnings:?}");
-        assert_eq!(config.rules.get("syntax-error"), Some(&Level::On(Severity::Warning)));
+        assert_eq!(
+            config.rules.get("syntax-error"),
+            Some(&Level::On(Severity::Warning))
+        );
         assert_eq!(config.diagnostics_delay_ms, Some(0));
         assert_eq!(config.trusted_registries, vec!["docker.io".to_owned()]);
     }
 
     #[test]
     fn accepts_the_wrapped_section_and_off() {
-        let (config, warnings) =
-            config_from_settings(&json!({ "dockerfileLsp": { "rules": { "syntax-error": "off" } } }));
+        let (config, warnings) = config_from_settings(
+            &json!({ "dockerfileLsp": { "rules": { "syntax-error": "off" } } }),
+        );
         assert!(warnings.is_empty(), "{warnings:?}");
         assert_eq!(config.rules.get("syntax-error"), Some(&Level::Off));
         let (config, _) = config_from_settings(&json!({ "rules": { "syntax-error": false } }));
@@ -161,7 +167,10 @@ mod tests {
         file.diagnostics_delay_ms = Some(40);
         let (settings, _) = config_from_settings(&json!({ "rules": { "syntax-error": "hint" } }));
         let merged = effective(&file, &settings);
-        assert_eq!(merged.rules.get("syntax-error"), Some(&Level::On(Severity::Hint)));
+        assert_eq!(
+            merged.rules.get("syntax-error"),
+            Some(&Level::On(Severity::Hint))
+        );
         assert_eq!(delay_ms(&merged), 40);
         assert_eq!(delay_ms(&Config::default()), DEFAULT_DELAY_MS);
     }

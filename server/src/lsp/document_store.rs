@@ -118,7 +118,11 @@ impl Document {
         if !full && escape_directive(&self.rope) != escape_before {
             full = true;
         }
-        self.tree = parse_rope(parser, &self.rope, if full { None } else { Some(&self.tree) });
+        self.tree = parse_rope(
+            parser,
+            &self.rope,
+            if full { None } else { Some(&self.tree) },
+        );
         self.version = version;
         self.analysis = None;
         if full {
@@ -269,16 +273,29 @@ mod tests {
         assert_eq!(doc.text(), "FROM debian\nRUN echo bye\n");
         assert_eq!(doc.version(), 2);
         let fresh = tree::parse(&mut parser, &doc.text(), None);
-        assert_eq!(doc.tree().root_node().to_sexp(), fresh.root_node().to_sexp());
+        assert_eq!(
+            doc.tree().root_node().to_sexp(),
+            fresh.root_node().to_sexp()
+        );
     }
 
     #[test]
     fn escape_directive_changes_force_a_full_parse() {
         let mut parser = tree::new_parser();
         let mut doc = Document::new("# escape=\\\nFROM alpine\n", 1, &mut parser);
-        let how = doc.apply_changes(&[change(0, 9, 0, 10, "`")], 2, PositionEncoding::Utf8, &mut parser);
+        let how = doc.apply_changes(
+            &[change(0, 9, 0, 10, "`")],
+            2,
+            PositionEncoding::Utf8,
+            &mut parser,
+        );
         assert_eq!(how, Reparse::Full);
-        let how = doc.apply_changes(&[change(1, 5, 1, 5, "x")], 3, PositionEncoding::Utf8, &mut parser);
+        let how = doc.apply_changes(
+            &[change(1, 5, 1, 5, "x")],
+            3,
+            PositionEncoding::Utf8,
+            &mut parser,
+        );
         assert_eq!(how, Reparse::Incremental);
     }
 
@@ -291,7 +308,12 @@ mod tests {
             range_length: None,
             text: "FROM ubuntu\nUSER app\n".into(),
         };
-        let how = doc.apply_changes(&[full, change(1, 5, 1, 8, "me")], 2, PositionEncoding::Utf16, &mut parser);
+        let how = doc.apply_changes(
+            &[full, change(1, 5, 1, 8, "me")],
+            2,
+            PositionEncoding::Utf16,
+            &mut parser,
+        );
         assert_eq!(how, Reparse::Full);
         assert_eq!(doc.text(), "FROM ubuntu\nUSER me\n");
     }

@@ -138,9 +138,7 @@ pub fn advance_point(start: tree_sitter::Point, text: &str) -> tree_sitter::Poin
 
 /// [`advance_point`] over a rope slice.
 pub fn advance_point_slice(start: tree_sitter::Point, slice: RopeSlice<'_>) -> tree_sitter::Point {
-    slice
-        .chunks()
-        .fold(start, |point, chunk| advance_point(point, chunk))
+    slice.chunks().fold(start, advance_point)
 }
 
 #[cfg(test)]
@@ -156,12 +154,21 @@ mod tests {
         let text = "# 😀 é\nRUN x\n";
         // In UTF-16, 😀 is two code units, é one; in UTF-8 four and two bytes.
         assert_eq!(off(text, 0, 4, PositionEncoding::Utf16), 6);
-        assert_eq!(off(text, 0, 5, PositionEncoding::Utf16), text.find('é').unwrap());
-        assert_eq!(off(text, 0, 7, PositionEncoding::Utf8), text.find('é').unwrap());
+        assert_eq!(
+            off(text, 0, 5, PositionEncoding::Utf16),
+            text.find('é').unwrap()
+        );
+        assert_eq!(
+            off(text, 0, 7, PositionEncoding::Utf8),
+            text.find('é').unwrap()
+        );
         // Between the two surrogates of 😀: rounds down to the emoji's start.
         assert_eq!(off(text, 0, 3, PositionEncoding::Utf16), 2);
         // Inside the UTF-8 bytes of é: rounds down.
-        assert_eq!(off(text, 0, 8, PositionEncoding::Utf8), text.find('é').unwrap());
+        assert_eq!(
+            off(text, 0, 8, PositionEncoding::Utf8),
+            text.find('é').unwrap()
+        );
     }
 
     #[test]
@@ -186,7 +193,13 @@ mod tests {
         assert_eq!((p.row, p.column), (1, 4));
         let end = point_at(&rope, text.len());
         assert_eq!((end.row, end.column), (2, 2));
-        assert_eq!(advance_point(tree_sitter::Point { row: 0, column: 3 }, "x\r\nyz"), tree_sitter::Point { row: 1, column: 2 });
-        assert_eq!(advance_point(tree_sitter::Point { row: 4, column: 3 }, "é"), tree_sitter::Point { row: 4, column: 5 });
+        assert_eq!(
+            advance_point(tree_sitter::Point { row: 0, column: 3 }, "x\r\nyz"),
+            tree_sitter::Point { row: 1, column: 2 }
+        );
+        assert_eq!(
+            advance_point(tree_sitter::Point { row: 4, column: 3 }, "é"),
+            tree_sitter::Point { row: 4, column: 5 }
+        );
     }
 }

@@ -105,7 +105,11 @@ impl Backend {
         for warning in warnings {
             tracing::warn!("settings: {warning}");
         }
-        let mut session = self.inner.session.write().unwrap_or_else(|p| p.into_inner());
+        let mut session = self
+            .inner
+            .session
+            .write()
+            .unwrap_or_else(|p| p.into_inner());
         session.settings = Arc::new(config);
     }
 
@@ -271,7 +275,11 @@ impl LanguageServer for Backend {
         let caps = &params.capabilities;
         let encoding = PositionEncoding::negotiate(caps);
         {
-            let mut session = self.inner.session.write().unwrap_or_else(|p| p.into_inner());
+            let mut session = self
+                .inner
+                .session
+                .write()
+                .unwrap_or_else(|p| p.into_inner());
             session.encoding = encoding;
             session.pull_diagnostics = caps
                 .text_document
@@ -348,7 +356,10 @@ impl LanguageServer for Backend {
             }
         };
         let Some(delay) = delay else {
-            tracing::warn!(uri = uri.as_str(), "didChange for a document that is not open");
+            tracing::warn!(
+                uri = uri.as_str(),
+                "didChange for a document that is not open"
+            );
             return;
         };
         if !session.pull_diagnostics {
@@ -460,7 +471,13 @@ impl LanguageServer for Backend {
                 let link = to_proto::rule_docs_uri(rule.id)
                     .map(|u| format!("\n[Documentation]({})\n", u.as_str()))
                     .unwrap_or_default();
-                format!("**{}**: {}\n\n{}{}", rule.id, rule.summary, rule.documentation(), link)
+                format!(
+                    "**{}**: {}\n\n{}{}",
+                    rule.id,
+                    rule.summary,
+                    rule.documentation(),
+                    link
+                )
             })
             .collect::<Vec<_>>()
             .join("\n---\n\n");

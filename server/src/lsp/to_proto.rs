@@ -120,20 +120,34 @@ mod tests {
             deprecated: true,
         };
         let out = diagnostic(&analysis, &d, PositionEncoding::Utf16);
-        assert_eq!(out.range, lsp::Range::new(lsp::Position::new(1, 4), lsp::Position::new(1, 5)));
+        assert_eq!(
+            out.range,
+            lsp::Range::new(lsp::Position::new(1, 4), lsp::Position::new(1, 5))
+        );
         assert_eq!(out.severity, Some(DiagnosticSeverity::WARNING));
-        assert_eq!(out.code, Some(NumberOrString::String("syntax-error".into())));
+        assert_eq!(
+            out.code,
+            Some(NumberOrString::String("syntax-error".into()))
+        );
         assert_eq!(
             out.code_description.unwrap().href.as_str(),
             format!("{RULE_DOCS_URL}#syntax-error")
         );
-        assert_eq!(out.tags, Some(vec![DiagnosticTag::UNNECESSARY, DiagnosticTag::DEPRECATED]));
+        assert_eq!(
+            out.tags,
+            Some(vec![DiagnosticTag::UNNECESSARY, DiagnosticTag::DEPRECATED])
+        );
         let data = out.data.unwrap();
         assert_eq!(data["fix"]["applicability"], "safe");
         assert_eq!(data["fix"]["edits"][0]["newText"], "X=1");
         assert_eq!(data["fix"]["edits"][0]["range"]["start"]["character"], 4);
         // The real rule output converts the same way.
         let real = analysis.diagnostics(&Config::default());
-        assert_eq!(diagnostics(&analysis, &real, PositionEncoding::Utf8)[0].source.as_deref(), Some(SOURCE));
+        assert_eq!(
+            diagnostics(&analysis, &real, PositionEncoding::Utf8)[0]
+                .source
+                .as_deref(),
+            Some(SOURCE)
+        );
     }
 }
