@@ -188,7 +188,10 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             .iter()
             .find(|s| s.name.as_deref() == Some(lower.as_str()))
         {
-            let line = ctx.line_index.line_of(ctx.syntax.instructions[later.from].range.start()) + 1;
+            let line = ctx
+                .line_index
+                .line_of(ctx.syntax.instructions[later.from].range.start())
+                + 1;
             acc.report(
                 &RULE,
                 r.range,

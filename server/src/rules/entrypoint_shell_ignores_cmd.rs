@@ -61,7 +61,11 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
         if inst.is_exec_form() || inst.args.text.is_empty() || uses_positional(&inst.args.text) {
             continue;
         }
-        let Some(cmd) = stage.instructions.clone().find(|&i| insts[i].kind == Kind::Cmd) else {
+        let Some(cmd) = stage
+            .instructions
+            .clone()
+            .find(|&i| insts[i].kind == Kind::Cmd)
+        else {
             continue;
         };
         let cmd_line = ctx.line_index.line_of(insts[cmd].range.start()) + 1;
@@ -78,11 +82,11 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
 /// The shell text reads positional parameters.
 fn uses_positional(text: &str) -> bool {
     let b = text.as_bytes();
-    b.windows(2).any(|w| {
-        w[0] == b'$' && (w[1] == b'@' || w[1] == b'*' || w[1].is_ascii_digit())
-    }) || b.windows(3).any(|w| {
-        w[0] == b'$' && w[1] == b'{' && (w[2] == b'@' || w[2] == b'*' || w[2].is_ascii_digit())
-    })
+    b.windows(2)
+        .any(|w| w[0] == b'$' && (w[1] == b'@' || w[1] == b'*' || w[1].is_ascii_digit()))
+        || b.windows(3).any(|w| {
+            w[0] == b'$' && w[1] == b'{' && (w[2] == b'@' || w[2] == b'*' || w[2].is_ascii_digit())
+        })
 }
 
 #[cfg(test)]

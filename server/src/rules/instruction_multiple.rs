@@ -51,7 +51,11 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     let insts = &ctx.syntax.instructions;
     for stage in &ctx.model.stages {
         for kind in [Kind::Cmd, Kind::Entrypoint, Kind::Healthcheck] {
-            let all: Vec<usize> = stage.instructions.clone().filter(|&i| insts[i].kind == kind).collect();
+            let all: Vec<usize> = stage
+                .instructions
+                .clone()
+                .filter(|&i| insts[i].kind == kind)
+                .collect();
             let Some((&last, earlier)) = all.split_last() else {
                 continue;
             };

@@ -105,9 +105,9 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
 
 /// The words of `text` when it holds no shell syntax at all.
 fn plain_words(text: &str) -> Option<Vec<&str>> {
-    let ok = text.chars().all(|c| {
-        c.is_ascii_alphanumeric() || c == ' ' || c == '\t' || "-_./:=,@%+".contains(c)
-    });
+    let ok = text
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '\t' || "-_./:=,@%+".contains(c));
     ok.then(|| text.split_whitespace().collect())
 }
 

@@ -110,8 +110,7 @@ fn resolved_path(model: &Model, at: usize, text: &str) -> Option<String> {
 
 fn is_absolute(path: &str) -> bool {
     let b = path.as_bytes();
-    path.starts_with(['/', '\\'])
-        || (b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':')
+    path.starts_with(['/', '\\']) || (b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':')
 }
 
 /// An absolute WORKDIR comes before instruction `at` in its stage or the stages it is
