@@ -13,11 +13,11 @@
 //! Architecture Invariant: everything above `lsp`/`cli` is pure: byte offsets in, plain
 //! data out, no I/O, no async, no LSP types.
 
-pub mod text;
-pub mod syntax;
-pub mod semantic;
-pub mod rules;
-pub mod ide;
-pub mod config;
-pub mod lsp;
 pub mod cli;
+pub mod config;
+pub mod ide;
+pub mod lsp;
+pub mod rules;
+pub mod semantic;
+pub mod syntax;
+pub mod text;

@@ -24,7 +24,10 @@ pub struct Config {
 impl Config {
     /// The level a rule runs at: the override if any, else the rule's default.
     pub fn level_of(&self, rule: &RuleMeta) -> Level {
-        self.rules.get(rule.id).copied().unwrap_or(rule.default_level)
+        self.rules
+            .get(rule.id)
+            .copied()
+            .unwrap_or(rule.default_level)
     }
 
     /// Overrides of `other` win over ours.

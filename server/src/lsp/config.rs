@@ -89,15 +89,9 @@ pub fn config_from_settings(settings: &Value) -> (Config, Vec<String>) {
 /// The configuration found on disk for a document (file configs by walking up).
 pub fn file_config(path: Option<&Path>) -> Config {
     match path {
-        Some(path) => config_for_path(path),
+        Some(path) => crate::config::load::config_for_path(path),
         None => Config::default(),
     }
-}
-
-/// Temporary stand-in until `crate::config::load::config_for_path` lands: switch this one
-/// line to call it.
-fn config_for_path(_path: &Path) -> Config {
-    Config::default()
 }
 
 /// The configuration a document is analysed with: settings layered over the file config.

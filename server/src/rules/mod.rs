@@ -10,7 +10,7 @@ mod registry;
 pub mod suppression;
 
 pub use context::RuleContext;
-pub use registry::{all_rules, rule_by_hadolint_code, rule_by_id, rule_by_buildkit_name};
+pub use registry::{all_rules, rule_by_buildkit_name, rule_by_hadolint_code, rule_by_id};
 
 use crate::config::Config;
 use crate::text::{TextEdit, TextRange};
@@ -274,9 +274,8 @@ pub fn run(ctx: &RuleContext<'_>) -> Vec<Diagnostic> {
             continue;
         }
         let mut acc = Diagnostics::default();
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            (rule.check)(ctx, &mut acc)
-        }));
+        let result =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (rule.check)(ctx, &mut acc)));
         if result.is_err() {
             tracing::error!(rule = rule.id, "rule panicked; its findings are dropped");
             continue;
@@ -299,4 +298,36 @@ pub fn run(ctx: &RuleContext<'_>) -> Vec<Diagnostic> {
 pub(crate) mod test_support;
 
 // One module per rule (kept sorted).
+pub(crate) mod add_instead_of_copy;
+pub(crate) mod apk_no_cache;
+pub(crate) mod apt_get_not_apt;
+pub(crate) mod apt_lists_not_cleaned;
+pub(crate) mod apt_no_install_recommends;
+pub(crate) mod copy_context_before_deps;
+pub(crate) mod copy_from_self;
+pub(crate) mod copy_from_unknown_stage;
+pub(crate) mod directive_misplaced;
+pub(crate) mod empty_continuation_line;
+pub(crate) mod entrypoint_shell_ignores_cmd;
+pub(crate) mod expose_port_out_of_range;
+pub(crate) mod from_arg_undefined;
+pub(crate) mod image_latest_tag;
+pub(crate) mod image_untagged;
+pub(crate) mod instruction_before_from;
+pub(crate) mod instruction_multiple;
+pub(crate) mod json_args_recommended;
+pub(crate) mod legacy_key_value;
+pub(crate) mod maintainer_deprecated;
+pub(crate) mod pip_no_cache_dir;
+pub(crate) mod pkg_assume_yes;
+pub(crate) mod pkg_update_alone;
+pub(crate) mod run_cd;
+pub(crate) mod run_consecutive;
+pub(crate) mod secret_in_arg_env;
+pub(crate) mod stage_name_duplicate;
 pub(crate) mod syntax_error;
+pub(crate) mod undefined_var;
+pub(crate) mod unknown_instruction;
+pub(crate) mod user_missing;
+pub(crate) mod user_root_last;
+pub(crate) mod workdir_relative;

@@ -10,9 +10,10 @@ use crate::text::{apply_edits, ColumnUnit};
 pub(crate) fn diagnostics_of(rule: &'static RuleMeta, text: &str) -> Vec<Diagnostic> {
     let mut config = Config::default();
     if rule.default_level == crate::rules::Level::Off {
-        config
-            .rules
-            .insert(rule.id.to_string(), crate::rules::Level::On(crate::rules::Severity::Hint));
+        config.rules.insert(
+            rule.id.to_string(),
+            crate::rules::Level::On(crate::rules::Severity::Hint),
+        );
     }
     Analysis::new(text)
         .diagnostics(&config)
@@ -33,7 +34,9 @@ pub(crate) fn render(text: &str, diags: &[Diagnostic]) -> String {
         let width = if end.line == start.line {
             (end.col - start.col).max(1)
         } else {
-            (line_text.chars().count() as u32).saturating_sub(start.col).max(1)
+            (line_text.chars().count() as u32)
+                .saturating_sub(start.col)
+                .max(1)
         };
         let pad = " ".repeat(format!("{}", start.line + 1).len());
         out.push_str(&format!(
@@ -59,7 +62,11 @@ pub(crate) fn check_rule(rule: &'static RuleMeta, text: &str, expect: expect_tes
 pub(crate) fn check_rule_not(rule: &'static RuleMeta, text: &str) {
     let text = text.strip_prefix('\n').unwrap_or(text);
     let diags = diagnostics_of(rule, text);
-    assert!(diags.is_empty(), "expected no findings, got:\n{}", render(text, &diags));
+    assert!(
+        diags.is_empty(),
+        "expected no findings, got:\n{}",
+        render(text, &diags)
+    );
 }
 
 /// Applies the fix of every finding of `rule`, checks the result against `after`,
@@ -77,10 +84,17 @@ pub(crate) fn check_rule_fix(rule: &'static RuleMeta, before: &str, after: expec
     after.assert_eq(&fixed);
     let errors_before = crate::syntax::parse(before).errors.len();
     let errors_after = crate::syntax::parse(&fixed).errors.len();
-    assert!(errors_after <= errors_before, "the fix introduced a syntax error");
+    assert!(
+        errors_after <= errors_before,
+        "the fix introduced a syntax error"
+    );
     let again: Vec<_> = diagnostics_of(rule, &fixed)
         .into_iter()
         .filter(|d| d.fix.is_some())
         .collect();
-    assert!(again.is_empty(), "the fix does not converge:\n{}", render(&fixed, &again));
+    assert!(
+        again.is_empty(),
+        "the fix does not converge:\n{}",
+        render(&fixed, &again)
+    );
 }

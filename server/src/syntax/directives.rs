@@ -89,7 +89,10 @@ mod tests {
     #[test]
     fn matches_directive_shapes() {
         assert_eq!(match_directive("# escape=`"), Some(((2, 8), (9, 10))));
-        assert_eq!(match_directive("#syntax = docker/dockerfile:1  "), Some(((1, 7), (10, 29))));
+        assert_eq!(
+            match_directive("#syntax = docker/dockerfile:1  "),
+            Some(((1, 7), (10, 29)))
+        );
         assert_eq!(match_directive("# not a directive"), None);
         assert_eq!(match_directive("# 1x=y"), None);
         assert_eq!(match_directive("# key="), None);

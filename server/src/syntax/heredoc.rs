@@ -155,10 +155,17 @@ mod tests {
     #[test]
     fn finds_markers_with_quoting_and_chomp() {
         let m = markers(r#"RUN <<-"EOF" bash && cat 3<<X <<'A'B"#);
-        let names: Vec<_> = m.iter().map(|m| (m.name.as_str(), m.quoted, m.chomp, m.fd)).collect();
+        let names: Vec<_> = m
+            .iter()
+            .map(|m| (m.name.as_str(), m.quoted, m.chomp, m.fd))
+            .collect();
         assert_eq!(
             names,
-            [("EOF", true, true, 0), ("X", false, false, 3), ("AB", true, false, 0)]
+            [
+                ("EOF", true, true, 0),
+                ("X", false, false, 3),
+                ("AB", true, false, 0)
+            ]
         );
         assert_eq!(&r#"RUN <<-"EOF" bash"#[m[0].start..m[0].end], r#"<<-"EOF""#);
     }

@@ -245,10 +245,8 @@ pub(crate) fn parse_json_array(text: &str) -> JsonArgs {
             }
         }
     }
-    r.ws();
-    if r.pos != r.b.len() {
-        return JsonArgs::Invalid;
-    }
+    // BuildKit decodes with a streaming `json.Decoder`, which stops after the first
+    // value: text after the closing `]` is ignored.
     if all_strings {
         JsonArgs::Strings(items)
     } else {
@@ -274,7 +272,10 @@ mod tests {
         assert_eq!(parse_json_array("[1, \"a\"]"), JsonArgs::NotStrings);
         assert_eq!(parse_json_array("['a']"), JsonArgs::Invalid);
         assert_eq!(parse_json_array(r#"["C:\path"]"#), JsonArgs::Invalid);
-        assert_eq!(parse_json_array(r#"["a"] x"#), JsonArgs::Invalid);
+        assert_eq!(
+            parse_json_array(r#"["a"] x"#),
+            JsonArgs::Strings(vec![("a".into(), 1, 4)])
+        );
         assert_eq!(parse_json_array(r#"["a",]"#), JsonArgs::Invalid);
     }
 }

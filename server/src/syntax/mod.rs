@@ -211,8 +211,20 @@ impl Joined {
         if chunk.is_empty() {
             return;
         }
-        self.segments.push((self.text.len() as u32, src_start as u32));
+        self.segments
+            .push((self.text.len() as u32, src_start as u32));
         self.text.push_str(chunk);
+    }
+
+    /// The contiguous source chunks: `(source start, length)`.
+    pub fn segments(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.segments.iter().enumerate().map(|(i, &(j, s))| {
+            let next = self
+                .segments
+                .get(i + 1)
+                .map_or(self.text.len() as u32, |n| n.0);
+            (s as usize, (next - j) as usize)
+        })
     }
 
     /// Maps a joined offset to the source offset.

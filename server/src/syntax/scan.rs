@@ -5,7 +5,9 @@
 use super::directives::{match_directive, Directive, DirectiveKind};
 use super::heredoc;
 use super::json::{parse_json_array, JsonArgs};
-use super::words::{extract_flags, is_ws_delim, parse_words, split_whitespace, trim_range, RawWord};
+use super::words::{
+    extract_flags, is_ws_delim, parse_words, split_whitespace, trim_range, RawWord,
+};
 use super::{
     Args, Comment, Dockerfile, Flag, Heredoc, Instruction, Joined, KeyValue, Kind, SyntaxError,
     Word,
@@ -155,7 +157,7 @@ impl<'a> Scanner<'a> {
             if token.starts_with('#') {
                 self.df.comments.push(Comment {
                     range: TextRange::new(first, line.end),
-                    text: token[1..].trim().to_string(),
+                    text: token.strip_prefix('#').unwrap_or(token).trim().to_string(),
                     in_continuation: false,
                 });
                 continue;
@@ -166,6 +168,13 @@ impl<'a> Scanner<'a> {
             i = self.instruction(first, line, i);
         }
         self.df.escape = self.escape;
+        if self.df.instructions.is_empty() {
+            let at = self.text.len();
+            self.error(
+                TextRange::new(0, at.min(self.lines.first().map_or(0, |l| l.end))),
+                "the Dockerfile has no instructions (BuildKit rejects it)",
+            );
+        }
         self.df
     }
 
@@ -198,7 +207,11 @@ impl<'a> Scanner<'a> {
                 inner_comments.push(TextRange::new(at, l.end));
                 self.df.comments.push(Comment {
                     range: TextRange::new(at, l.end),
-                    text: trimmed[1..].trim().to_string(),
+                    text: trimmed
+                        .strip_prefix('#')
+                        .unwrap_or(trimmed)
+                        .trim()
+                        .to_string(),
                     in_continuation: true,
                 });
                 continue;
@@ -222,8 +235,8 @@ impl<'a> Scanner<'a> {
 
         // Heredoc bodies follow the instruction's last line.
         let target = inst.effective();
-        let can_heredoc = matches!(target.kind, Kind::Run | Kind::Copy | Kind::Add)
-            && target.args.json.is_none();
+        let can_heredoc =
+            matches!(target.kind, Kind::Run | Kind::Copy | Kind::Add) && target.args.json.is_none();
         if can_heredoc && joined.text.contains("<<") {
             for m in heredoc::markers(&joined.text) {
                 let body_start = self.lines.get(i).map_or(self.text.len(), |l| l.start);
@@ -277,10 +290,7 @@ impl<'a> Scanner<'a> {
     /// BuildKit's `newNodeFromLine` on `joined.text[start..end]`.
     fn node(&mut self, joined: &Joined, start: usize, end: usize) -> Instruction {
         let line = &joined.text[start..end];
-        let kw_len = line
-            .bytes()
-            .position(is_ws_delim)
-            .unwrap_or(line.len());
+        let kw_len = line.bytes().position(is_ws_delim).unwrap_or(line.len());
         let keyword = &line[..kw_len];
         let kind = Kind::from_keyword(keyword);
         let keyword_range = joined.range_to_source(start, start + kw_len);
@@ -543,7 +553,10 @@ fn make_flag(joined: &Joined, w: RawWord) -> Flag {
             joined.range_to_source(w.start + 2.min(eq), w.start + eq),
             Some(joined.range_to_source(w.start + eq + 1, w.end)),
         ),
-        None => (joined.range_to_source(w.start + 2.min(written.len()), w.end), None),
+        None => (
+            joined.range_to_source(w.start + 2.min(written.len()), w.end),
+            None,
+        ),
     };
     Flag {
         raw: w.text,

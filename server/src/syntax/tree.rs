@@ -19,7 +19,9 @@ pub fn new_parser() -> Parser {
 
 /// Parses `text`, reusing `old` (already `edit`ed to match `text`) when given.
 pub fn parse(parser: &mut Parser, text: &str, old: Option<&Tree>) -> Tree {
-    parser
-        .parse(text, old)
-        .unwrap_or_else(|| new_parser().parse(text, None).expect("parsing without a timeout or cancellation flag always returns a tree"))
+    parser.parse(text, old).unwrap_or_else(|| {
+        new_parser()
+            .parse(text, None)
+            .expect("parsing without a timeout or cancellation flag always returns a tree")
+    })
 }

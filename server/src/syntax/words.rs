@@ -232,8 +232,12 @@ mod tests {
 
     #[test]
     fn flags_stop_at_first_non_flag() {
-        let (flags, rest) = extract_flags("--mount=type=cache,target=/x --network=none echo --x", 0);
-        assert_eq!(texts(&flags), ["--mount=type=cache,target=/x", "--network=none"]);
+        let (flags, rest) =
+            extract_flags("--mount=type=cache,target=/x --network=none echo --x", 0);
+        assert_eq!(
+            texts(&flags),
+            ["--mount=type=cache,target=/x", "--network=none"]
+        );
         assert_eq!(rest, 44);
         let (flags, rest) = extract_flags("-- --x echo", 0);
         assert!(flags.is_empty());

@@ -99,7 +99,10 @@ pub fn apply_edits(text: &str, edits: &[TextEdit]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pos = 0usize;
     for edit in sorted {
-        let (s, e) = (edit.range.start().min(text.len()), edit.range.end().min(text.len()));
+        let (s, e) = (
+            edit.range.start().min(text.len()),
+            edit.range.end().min(text.len()),
+        );
         if s < pos {
             continue;
         }
@@ -172,10 +175,7 @@ impl LineIndex {
     }
 
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts
-            .get(line)
-            .copied()
-            .unwrap_or(self.len) as usize
+        self.line_starts.get(line).copied().unwrap_or(self.len) as usize
     }
 
     /// The byte range of `line` without its line break.
@@ -278,9 +278,18 @@ mod tests {
     fn out_of_range_positions_clamp() {
         let text = "ab\ncd";
         let idx = LineIndex::new(text);
-        assert_eq!(idx.offset(text, LineCol { line: 0, col: 99 }, ColumnUnit::Utf16), 2);
-        assert_eq!(idx.offset(text, LineCol { line: 9, col: 0 }, ColumnUnit::Utf16), 5);
-        assert_eq!(idx.line_col(text, 99, ColumnUnit::Utf8), LineCol { line: 1, col: 2 });
+        assert_eq!(
+            idx.offset(text, LineCol { line: 0, col: 99 }, ColumnUnit::Utf16),
+            2
+        );
+        assert_eq!(
+            idx.offset(text, LineCol { line: 9, col: 0 }, ColumnUnit::Utf16),
+            5
+        );
+        assert_eq!(
+            idx.line_col(text, 99, ColumnUnit::Utf8),
+            LineCol { line: 1, col: 2 }
+        );
     }
 
     #[test]

@@ -1,0 +1,179 @@
+//! Criterion benchmarks of the analysis on corpus files, read in place: full analysis, one
+//! keystroke (edit + incremental tree-sitter reparse + analysis + all rules) and a
+//! `check`-like pass over the whole of `corpus/real`; plus the tree-sitter reparse alone.
+//!
+//! Files: `large/big-multistage.Dockerfile` (about 7,700 lines) and, as the typical file,
+//! `real/docker__cli/dockerfiles__Dockerfile.dev` (92 lines, 6 stages). The corpus is found
+//! at `$DOCKERFILE_LSP_CORPUS` or `../shared/corpus` next to the workspace; without it the
+//! benchmarks print a message and measure nothing.
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use dockerfile_lsp::config::Config;
+use dockerfile_lsp::ide::Analysis;
+use dockerfile_lsp::syntax::tree;
+use tree_sitter::{InputEdit, Point};
+
+const LARGE: &str = "large/big-multistage.Dockerfile";
+const TYPICAL: &str = "real/docker__cli/dockerfiles__Dockerfile.dev";
+
+fn corpus_dir() -> Option<PathBuf> {
+    let dir = match std::env::var_os("DOCKERFILE_LSP_CORPUS") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"),
+    };
+    dir.join("real").is_dir().then_some(dir)
+}
+
+fn read(path: &Path) -> String {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Analysis plus every rule, as the server does for each document version.
+fn analyse(text: &str, config: &Config) -> usize {
+    let analysis = Analysis::new(text);
+    analysis.diagnostics(config).len()
+}
+
+/// Where a user would type in the middle of the file: the end of the first non-comment
+/// line from the middle on, before a trailing continuation backslash.
+fn keystroke_offset(text: &str) -> usize {
+    let lines: Vec<(usize, &str)> = text
+        .split_inclusive('\n')
+        .scan(0, |at, line| {
+            let start = *at;
+            *at += line.len();
+            Some((start, line))
+        })
+        .collect();
+    let (start, line) = lines[lines.len() / 2..]
+        .iter()
+        .copied()
+        .find(|(_, l)| {
+            let t = l.trim();
+            t.len() > 3 && !t.starts_with('#')
+        })
+        .unwrap_or((0, text));
+    let content = line.trim_end_matches(['\n', '\r']);
+    let content = content.trim_end_matches('\\').trim_end();
+    start + content.len()
+}
+
+fn point_at(text: &str, offset: usize) -> Point {
+    let before = &text[..offset];
+    let row = before.matches('\n').count();
+    let column = offset - before.rfind('\n').map_or(0, |i| i + 1);
+    Point::new(row, column)
+}
+
+/// One character typed at `offset`: the text edit, `Tree::edit`, the incremental reparse
+/// with the old tree, then the analysis and all rules on the new text.
+fn keystroke(text: &mut String, old: &mut tree_sitter::Tree, offset: usize, config: &Config) {
+    let start_position = point_at(text, offset);
+    text.insert(offset, 'x');
+    old.edit(&InputEdit {
+        start_byte: offset,
+        old_end_byte: offset,
+        new_end_byte: offset + 1,
+        start_position,
+        old_end_position: start_position,
+        new_end_position: Point::new(start_position.row, start_position.column + 1),
+    });
+    let mut parser = tree::new_parser();
+    let new_tree = tree::parse(&mut parser, text, Some(old));
+    black_box(&new_tree);
+    black_box(analyse(text, config));
+}
+
+fn benches(c: &mut Criterion) {
+    let Some(corpus) = corpus_dir() else {
+        eprintln!("corpus not found (set DOCKERFILE_LSP_CORPUS); no benchmarks run");
+        return;
+    };
+    let config = Config::default();
+    let files = [
+        ("large", corpus.join(LARGE)),
+        ("typical", corpus.join(TYPICAL)),
+    ];
+
+    let mut group = c.benchmark_group("full-analysis");
+    for (name, path) in &files {
+        let text = read(path);
+        group.bench_function(*name, |b| b.iter(|| analyse(black_box(&text), &config)));
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("keystroke");
+    for (name, path) in &files {
+        let text = read(path);
+        let offset = keystroke_offset(&text);
+        let tree = tree::parse(&mut tree::new_parser(), &text, None);
+        group.bench_function(*name, |b| {
+            b.iter_batched(
+                || (text.clone(), tree.clone()),
+                |(mut text, mut tree)| keystroke(&mut text, &mut tree, offset, &config),
+                BatchSize::SmallInput,
+            )
+        });
+    }
+    group.finish();
+
+    // The tree-sitter part of a keystroke alone, incremental versus from scratch, to
+    // show where keystroke time goes.
+    let mut group = c.benchmark_group("reparse");
+    for (name, path) in &files {
+        let text = read(path);
+        let offset = keystroke_offset(&text);
+        let tree = tree::parse(&mut tree::new_parser(), &text, None);
+        let mut edited = text.clone();
+        edited.insert(offset, 'x');
+        let mut parser = tree::new_parser();
+        group.bench_function(format!("{name}-incremental"), |b| {
+            b.iter_batched(
+                || tree.clone(),
+                |mut old| {
+                    let start_position = point_at(&text, offset);
+                    old.edit(&InputEdit {
+                        start_byte: offset,
+                        old_end_byte: offset,
+                        new_end_byte: offset + 1,
+                        start_position,
+                        old_end_position: start_position,
+                        new_end_position: Point::new(start_position.row, start_position.column + 1),
+                    });
+                    tree::parse(&mut parser, &edited, Some(&old))
+                },
+                BatchSize::SmallInput,
+            )
+        });
+        group.bench_function(format!("{name}-fresh"), |b| {
+            b.iter(|| tree::parse(&mut parser, black_box(&edited), None))
+        });
+    }
+    group.finish();
+
+    let mut texts = Vec::new();
+    let mut stack = vec![corpus.join("real")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                texts.push(read(&path));
+            }
+        }
+    }
+    let mut group = c.benchmark_group("check");
+    group.sample_size(10);
+    group.bench_function(format!("corpus-real-{}-files", texts.len()), |b| {
+        b.iter(|| texts.iter().map(|t| analyse(t, &config)).sum::<usize>())
+    });
+    group.finish();
+}
+
+criterion_group!(analysis, benches);
+criterion_main!(analysis);

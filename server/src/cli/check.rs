@@ -1,0 +1,220 @@
+//! `dockerfile-lsp check`: find the Dockerfiles named on the command line, analyse each
+//! with its own configuration, print the findings and choose the exit status.
+
+use std::collections::HashSet;
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use super::args::CheckArgs;
+use super::output::{self, FileReport, RenderOptions};
+use super::{discover, finish_output, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use crate::config::load::{self, LoadedConfig};
+use crate::config::Config;
+use crate::ide::Analysis;
+
+/// One thing to check.
+#[derive(Debug, PartialEq, Eq)]
+enum Input {
+    Stdin,
+    File(PathBuf),
+}
+
+/// The result of checking: the reports to print and whether any error happened.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub reports: Vec<FileReport>,
+    /// A usage, configuration or I/O error was reported on stderr.
+    pub had_errors: bool,
+}
+
+impl Outcome {
+    /// The exit status: errors first, then findings at or above `--fail-on`.
+    pub fn status(&self, args: &CheckArgs) -> u8 {
+        if self.had_errors {
+            EXIT_ERROR
+        } else if self
+            .reports
+            .iter()
+            .flat_map(|r| &r.diagnostics)
+            .any(|d| args.fail_on.fails(d.severity))
+        {
+            EXIT_FINDINGS
+        } else {
+            EXIT_OK
+        }
+    }
+}
+
+/// Runs `check` against the process's stdin, stdout and stderr.
+pub fn run(args: &CheckArgs) -> ExitCode {
+    let stdout = io::stdout();
+    let color = args.color.resolve(
+        stdout.is_terminal(),
+        std::env::var_os("NO_COLOR").as_deref(),
+    );
+    let outcome = check(args, &mut io::stdin().lock(), &mut io::stderr().lock());
+    let status = outcome.status(args);
+    let mut out = io::BufWriter::new(stdout.lock());
+    let result = output::render(
+        args.format,
+        &outcome.reports,
+        RenderOptions { color },
+        &mut out,
+    )
+    .and_then(|()| out.flush());
+    finish_output(result, status)
+}
+
+/// Checks every input; problems that are not findings are written to `stderr` as they
+/// happen, and the remaining inputs are still checked.
+pub fn check(args: &CheckArgs, stdin: &mut dyn Read, stderr: &mut dyn Write) -> Outcome {
+    let mut outcome = Outcome::default();
+    let mut reporter = ConfigReporter::default();
+
+    let explicit = args.config.as_deref().map(load::load_file);
+    if let Some(loaded) = &explicit {
+        reporter.report(loaded, stderr);
+        if loaded.has_errors() {
+            // A broken `--config` would make every result wrong; stop before checking.
+            outcome.had_errors = true;
+            return outcome;
+        }
+    }
+    outcome.had_errors |= reporter.had_errors;
+
+    let inputs = collect_inputs(args, stderr, &mut outcome.had_errors);
+    if inputs.is_empty() && !outcome.had_errors {
+        let _ = writeln!(stderr, "warning: no Dockerfiles found");
+    }
+
+    for input in inputs {
+        let (shown, config_path, bytes) = match &input {
+            Input::Stdin => {
+                let mut bytes = Vec::new();
+                if let Err(err) = stdin.read_to_end(&mut bytes) {
+                    let _ = writeln!(stderr, "error: cannot read standard input: {err}");
+                    outcome.had_errors = true;
+                    continue;
+                }
+                let shown = args
+                    .stdin_filename
+                    .as_ref()
+                    .map_or_else(|| "-".to_string(), |p| p.display().to_string());
+                let config_path = args
+                    .stdin_filename
+                    .clone()
+                    .or_else(|| std::env::current_dir().ok())
+                    .unwrap_or_else(|| PathBuf::from("."));
+                (shown, config_path, bytes)
+            }
+            Input::File(path) => match std::fs::read(path) {
+                Ok(bytes) => (path.display().to_string(), path.clone(), bytes),
+                Err(err) => {
+                    let _ = writeln!(stderr, "error: {}: {err}", path.display());
+                    outcome.had_errors = true;
+                    continue;
+                }
+            },
+        };
+
+        let mut config = match &explicit {
+            Some(loaded) => loaded.config.clone(),
+            None => {
+                let loaded = load::load_for_path(&config_path);
+                reporter.report(&loaded, stderr);
+                loaded.config
+            }
+        };
+        apply_overrides(&mut config, args);
+
+        // Invalid UTF-8 is replaced rather than refused: the rest of the file still gets
+        // checked, and positions stay meaningful.
+        let text: Arc<str> = String::from_utf8_lossy(&bytes).into();
+        let diagnostics = Analysis::new(text.clone()).diagnostics(&config);
+        outcome
+            .reports
+            .push(FileReport::new(shown, text, diagnostics));
+    }
+    outcome.had_errors |= reporter.had_errors;
+    outcome
+}
+
+fn apply_overrides(config: &mut Config, args: &CheckArgs) {
+    for o in &args.rules {
+        config.rules.insert(o.rule.to_string(), o.level);
+    }
+}
+
+/// Expands the command-line paths: `-` is stdin, directories are walked, files are taken
+/// as they are whatever their name. Missing paths are reported and skipped.
+fn collect_inputs(args: &CheckArgs, stderr: &mut dyn Write, had_errors: &mut bool) -> Vec<Input> {
+    let default = if args.stdin_filename.is_some() {
+        "-"
+    } else {
+        "."
+    };
+    let paths: Vec<PathBuf> = if args.paths.is_empty() {
+        vec![PathBuf::from(default)]
+    } else {
+        args.paths.clone()
+    };
+    let mut inputs = Vec::new();
+    let mut seen = HashSet::new();
+    let mut push = |input: Input, inputs: &mut Vec<Input>| {
+        let key = match &input {
+            Input::Stdin => None,
+            Input::File(p) => Some(p.clone()),
+        };
+        if seen.insert(key) {
+            inputs.push(input);
+        }
+    };
+    for path in paths {
+        if path == Path::new("-") {
+            push(Input::Stdin, &mut inputs);
+            continue;
+        }
+        match std::fs::metadata(&path) {
+            Err(err) => {
+                let _ = writeln!(stderr, "error: {}: {err}", path.display());
+                *had_errors = true;
+            }
+            Ok(meta) if meta.is_dir() => {
+                let walk = discover::walk(&path);
+                for (dir, err) in walk.errors {
+                    let _ = writeln!(stderr, "error: {}: {err}", dir.display());
+                    *had_errors = true;
+                }
+                for file in walk.files {
+                    push(Input::File(file), &mut inputs);
+                }
+            }
+            Ok(_) => push(Input::File(path), &mut inputs),
+        }
+    }
+    inputs
+}
+
+/// Prints each configuration file's problems once, however many Dockerfiles it applies to.
+#[derive(Default)]
+struct ConfigReporter {
+    printed: HashSet<PathBuf>,
+    had_errors: bool,
+}
+
+impl ConfigReporter {
+    fn report(&mut self, loaded: &LoadedConfig, stderr: &mut dyn Write) {
+        let Some(source) = &loaded.source else {
+            return;
+        };
+        if !self.printed.insert(source.clone()) {
+            return;
+        }
+        for message in &loaded.messages {
+            let _ = writeln!(stderr, "{message}");
+        }
+        self.had_errors |= loaded.has_errors();
+    }
+}

@@ -1,0 +1,172 @@
+//! `apk-no-cache`: `apk add` that leaves the package index cache in the image.
+
+use crate::rules::{Applicability, Diagnostics, RuleContext};
+use crate::semantic::mount::mount_covers;
+use crate::semantic::pkg::{image_stages, Manager, PkgCommand};
+use crate::syntax::Kind;
+use crate::text::TextEdit;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports `apk add` without `--no-cache` in a stage that ends up in the image
+    /// (the final stage and the stages it is built `FROM`).
+    ///
+    /// Not reported with `--no-network` (nothing is downloaded, nothing is cached), nor
+    /// when the same `RUN` removes the cache (`rm -rf /var/cache/apk/*`)
+    /// or mounts a cache/tmpfs over `/var/cache/apk` or `/etc/apk/cache`
+    /// (`RUN --mount=type=cache,target=/var/cache/apk`): nothing is left in the layer.
+    /// hadolint accepts only `--no-cache`; we also accept those two, since the layer
+    /// ends up the same. Build stages that are only copied from are not reported: their
+    /// cache never reaches the image.
+    ///
+    /// ## Why is this bad?
+    /// Without `--no-cache`, the downloaded package index (`APKINDEX.tar.gz`, a few MB
+    /// per repository) stays in `/var/cache/apk` and in the image layer, for nothing.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// RUN apk add --update curl
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// RUN apk add --no-cache curl
+    /// ```
+    ///
+    /// ## Fix safety
+    /// The fix inserts `--no-cache` after `add`; safe: `--no-cache` also fetches a fresh
+    /// index, as `--update` does.
+    ///
+    /// ## References
+    /// - hadolint DL3019
+    /// - Trivy DS-0025
+    pub(crate) RULE {
+        id: "apk-no-cache",
+        summary: "apk add without --no-cache",
+        level: Info,
+        fix: Always,
+        hadolint: ["DL3019"],
+        buildkit: [],
+        check: check,
+    }
+}
+
+fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
+    let shipped = image_stages(ctx.model);
+    for (i, inst) in ctx.syntax.instructions.iter().enumerate() {
+        let eff = inst.effective();
+        if eff.kind != Kind::Run {
+            continue;
+        }
+        // ONBUILD triggers run in whatever image builds FROM this one: always shipped.
+        let in_image = inst.kind == Kind::Onbuild
+            || ctx
+                .model
+                .stage_of(i)
+                .is_some_and(|s| shipped.get(s.index).copied().unwrap_or(false));
+        if !in_image || mount_covers(eff, "/var/cache/apk") || mount_covers(eff, "/etc/apk/cache") {
+            continue;
+        }
+        let Some(shell) = ctx.model.run_shell(i) else {
+            continue;
+        };
+        let cleaned = shell.commands().any(|c| {
+            c.name == "rm"
+                && c.args.iter().any(|a| {
+                    a.text.starts_with("/var/cache/apk") || a.text.starts_with("/etc/apk/cache")
+                })
+        });
+        if cleaned {
+            continue;
+        }
+        for cmd in shell.commands() {
+            let Some(pkg) = PkgCommand::of(cmd) else {
+                continue;
+            };
+            if pkg.manager != Manager::Apk
+                || !pkg.is(&["add"])
+                || pkg.has(&[], &["--no-cache", "--no-network"])
+            {
+                continue;
+            }
+            let Some(sub) = pkg.sub_word() else {
+                continue;
+            };
+            acc.report(
+                &RULE,
+                sub.range,
+                "Use `apk add --no-cache` so that the package index is not kept in the image.",
+            )
+            .with_fix(
+                "Insert `--no-cache`",
+                Applicability::Safe,
+                vec![TextEdit::insert(sub.range.end(), " --no-cache")],
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not};
+    use expect_test::expect;
+
+    #[test]
+    fn catches_apk_add_without_no_cache() {
+        check_rule(
+            &RULE,
+            r#"
+FROM alpine:3.20
+RUN apk update && apk add curl && sudo apk --update add -t .deps git
+ONBUILD RUN apk add bash
+RUN <<EOF
+apk add jq
+EOF
+"#,
+            expect![[r#"
+                2 | RUN apk update && apk add curl && sudo apk --update add -t .deps git
+                  |                       ^^^ apk-no-cache: Use `apk add --no-cache` so that the package index is not kept in the image.
+                2 | RUN apk update && apk add curl && sudo apk --update add -t .deps git
+                  |                                                     ^^^ apk-no-cache: Use `apk add --no-cache` so that the package index is not kept in the image.
+                3 | ONBUILD RUN apk add bash
+                  |                 ^^^ apk-no-cache: Use `apk add --no-cache` so that the package index is not kept in the image.
+                5 | apk add jq
+                  |     ^^^ apk-no-cache: Use `apk add --no-cache` so that the package index is not kept in the image.
+            "#]],
+        );
+    }
+
+    #[test]
+    fn accepts_no_cache_cleanup_mounts_and_build_stages() {
+        check_rule_not(
+            &RULE,
+            r#"
+FROM alpine:3.20 AS build
+RUN apk add gcc musl-dev
+FROM alpine:3.20
+RUN apk add --no-cache curl && apk --no-cache add git
+RUN apk add --update curl && rm -rf /var/cache/apk/*
+RUN --mount=type=cache,target=/var/cache/apk apk add curl
+RUN --mount=type=cache,dst=/etc/apk/cache apk add curl
+RUN apk $CMD curl
+RUN apk add --no-network --virtual .rundeps $runDeps
+"#,
+        );
+    }
+
+    #[test]
+    fn fix_inserts_no_cache() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM alpine:3.20
+RUN apk add --virtual .deps curl
+"#,
+            expect![[r#"
+                FROM alpine:3.20
+                RUN apk add --no-cache --virtual .deps curl
+            "#]],
+        );
+    }
+}

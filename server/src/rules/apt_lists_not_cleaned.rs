@@ -1,0 +1,188 @@
+//! `apt-lists-not-cleaned`: `apt-get update` whose package lists stay in the image.
+
+use crate::rules::{Applicability, Diagnostics, RuleContext};
+use crate::semantic::mount::mount_covers;
+use crate::semantic::pkg::{image_stages, Manager, PkgCommand};
+use crate::syntax::Kind;
+use crate::text::TextEdit;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports `apt-get update` / `apt update` in a `RUN` that does not delete
+    /// `/var/lib/apt/lists` (`rm -rf /var/lib/apt/lists/*`, or `apt-get dist-clean`
+    /// with apt 2.7 and later) before it ends, in a stage
+    /// that ends up in the image: the final stage and the stages it is built `FROM`.
+    /// Build stages that are only copied from are not reported (hadolint reports stages
+    /// used by a later `FROM` as well as the last one; we follow the same idea through
+    /// the chain of `FROM`s of the final stage).
+    ///
+    /// Not reported when a cache or tmpfs mount covers the lists
+    /// (`RUN --mount=type=cache,target=/var/lib/apt …`).
+    ///
+    /// ## Why is this bad?
+    /// The downloaded package lists take tens of MB. Removing them in a later `RUN` does
+    /// not help: they are already stored in the earlier layer.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// RUN apt-get update && apt-get install -y --no-install-recommends curl
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// RUN apt-get update && apt-get install -y --no-install-recommends curl \
+    ///     && rm -rf /var/lib/apt/lists/*
+    /// ```
+    ///
+    /// ## Fix safety
+    /// The fix appends ` && rm -rf /var/lib/apt/lists/*` to the `RUN`. It is unsafe: a
+    /// later `RUN apt-get install` without its own `apt-get update` would then fail.
+    /// No fix is offered for `RUN`s with heredocs, comments or a trailing `;`/`&`.
+    ///
+    /// ## References
+    /// - hadolint DL3009
+    /// - Docker docs: "Dockerfile best practices", section "apt-get"
+    pub(crate) RULE {
+        id: "apt-lists-not-cleaned",
+        summary: "apt lists not removed after apt-get update",
+        level: Info,
+        fix: Sometimes,
+        hadolint: ["DL3009"],
+        buildkit: [],
+        check: check,
+    }
+}
+
+const LISTS: &str = "/var/lib/apt/lists";
+
+fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
+    let shipped = image_stages(ctx.model);
+    for (i, inst) in ctx.syntax.instructions.iter().enumerate() {
+        let eff = inst.effective();
+        if eff.kind != Kind::Run {
+            continue;
+        }
+        let in_image = inst.kind == Kind::Onbuild
+            || ctx
+                .model
+                .stage_of(i)
+                .is_some_and(|s| shipped.get(s.index).copied().unwrap_or(false));
+        if !in_image || mount_covers(eff, LISTS) {
+            continue;
+        }
+        let Some(shell) = ctx.model.run_shell(i) else {
+            continue;
+        };
+        let cleaned = shell.commands().any(|c| {
+            PkgCommand::of(c).is_some_and(|p| {
+                matches!(p.manager, Manager::AptGet | Manager::Apt) && p.is(&["dist-clean"])
+            }) || matches!(c.name.as_str(), "rm" | "find")
+                && c.args.iter().any(|a| {
+                    a.text.starts_with(LISTS)
+                        || a.text.trim_end_matches(['/', '*']) == "/var/lib/apt"
+                })
+        });
+        if cleaned {
+            continue;
+        }
+        let update = shell.commands().find_map(|c| {
+            let p = PkgCommand::of(c)?;
+            (matches!(p.manager, Manager::AptGet | Manager::Apt) && p.is(&["update"]))
+                .then(|| p.sub_word())
+                .flatten()
+        });
+        let Some(update) = update else {
+            continue;
+        };
+        let d = acc.report(
+            &RULE,
+            update.range,
+            "Remove the package lists in the same RUN (`rm -rf /var/lib/apt/lists/*`) to keep them out of the image.",
+        );
+        let tail = eff.args.text.trim_end();
+        let appendable = eff.heredocs.is_empty()
+            && !eff.args.range.is_empty()
+            && !eff.args.text.contains('#')
+            && !tail.ends_with([';', '&', '|']);
+        if appendable {
+            d.with_fix(
+                "Append `&& rm -rf /var/lib/apt/lists/*`",
+                Applicability::Unsafe,
+                vec![TextEdit::insert(
+                    eff.args.range.end(),
+                    " && rm -rf /var/lib/apt/lists/*",
+                )],
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not};
+    use expect_test::expect;
+
+    #[test]
+    fn catches_lists_left_behind() {
+        check_rule(
+            &RULE,
+            r#"
+FROM debian:12
+RUN apt-get update && apt-get install -y curl
+RUN rm -rf /var/lib/apt/lists/*
+ONBUILD RUN apt-get -q update && apt-get install -y git
+RUN <<EOF
+apt-get update
+apt-get install -y vim
+EOF
+"#,
+            expect![[r#"
+                2 | RUN apt-get update && apt-get install -y curl
+                  |             ^^^^^^ apt-lists-not-cleaned: Remove the package lists in the same RUN (`rm -rf /var/lib/apt/lists/*`) to keep them out of the image.
+                4 | ONBUILD RUN apt-get -q update && apt-get install -y git
+                  |                        ^^^^^^ apt-lists-not-cleaned: Remove the package lists in the same RUN (`rm -rf /var/lib/apt/lists/*`) to keep them out of the image.
+                6 | apt-get update
+                  |         ^^^^^^ apt-lists-not-cleaned: Remove the package lists in the same RUN (`rm -rf /var/lib/apt/lists/*`) to keep them out of the image.
+            "#]],
+        );
+    }
+
+    #[test]
+    fn accepts_cleanup_mounts_and_build_stages() {
+        check_rule_not(
+            &RULE,
+            r#"
+FROM debian:12 AS build
+RUN apt-get update && apt-get install -y gcc
+FROM debian:12 AS base
+RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*
+FROM base
+RUN apt-get update \
+    && apt-get install -y git \
+    && rm -rf /var/lib/apt/lists
+RUN --mount=type=cache,target=/var/lib/apt,sharing=locked apt-get update && apt-get install -y x
+RUN --mount=type=tmpfs,target=/var/lib/apt/lists apt-get update && apt-get install -y x
+RUN apt-get update; apt-get install -y x; apt-get dist-clean
+RUN ["apt-get", "update"]
+"#,
+        );
+    }
+
+    #[test]
+    fn fix_appends_rm() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM debian:12
+RUN apt-get update && \
+    apt-get install -y curl
+"#,
+            expect![[r#"
+                FROM debian:12
+                RUN apt-get update && \
+                    apt-get install -y curl && rm -rf /var/lib/apt/lists/*
+            "#]],
+        );
+    }
+}

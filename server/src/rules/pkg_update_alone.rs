@@ -1,0 +1,236 @@
+//! `pkg-update-alone`: a package index update with no install in the same RUN.
+
+use crate::rules::{Diagnostics, RuleContext};
+use crate::semantic::mount::mount_covers;
+use crate::semantic::pkg::{Manager, PkgCommand};
+use crate::semantic::ShellCommand;
+use crate::syntax::Kind;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a `RUN` that refreshes a package index but installs nothing after it:
+    /// `apt-get update` / `apt update`, `apk update`, `yum makecache` / `dnf makecache`
+    /// and `zypper refresh` (`ref`).
+    ///
+    /// Counted as an install after the update: `install`, `upgrade`, `dist-upgrade`,
+    /// `full-upgrade`, `build-dep`, `reinstall` (apt), `add` / `upgrade` (apk),
+    /// `install` / `update` / `upgrade` (yum, dnf), `install` / `update` / `patch` /
+    /// `dist-upgrade` (zypper), as Trivy DS-0017 and Checkov CKV_DOCKER_5 count an
+    /// upgrade. Any command after the update that we cannot see into (a script, `curl
+    /// … | sh`, a shell function, a dynamic word) is assumed to install, so it is not
+    /// reported. `yum update`, `dnf update` and `zypper update` upgrade packages; they are
+    /// not index-only refreshes and are never reported. A `RUN` that keeps the index in a
+    /// cache mount (`--mount=type=cache,target=/var/lib/apt`) or deletes it again
+    /// (`rm -rf /var/lib/apt/lists/*`, `apt-get dist-clean`: a check that the
+    /// repositories work) is not reported either.
+    ///
+    /// ## Why is this bad?
+    /// The layer of a `RUN apt-get update` is cached on its text alone. When a later
+    /// `RUN apt-get install` changes, it reuses the old cached index: the build
+    /// installs stale versions, or fails because the listed versions are gone from the
+    /// mirror. The update also adds the index to the image for nothing.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// RUN apt-get update
+    /// RUN apt-get install -y --no-install-recommends curl
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// RUN apt-get update && apt-get install -y --no-install-recommends curl \
+    ///     && rm -rf /var/lib/apt/lists/*
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No automatic fix: merging the two `RUN`s is left to the author.
+    ///
+    /// ## References
+    /// - Trivy DS-0017, Checkov CKV_DOCKER_5
+    /// - Docker docs: "Dockerfile best practices", section "apt-get"
+    pub(crate) RULE {
+        id: "pkg-update-alone",
+        summary: "Package index update without an install in the same RUN",
+        level: Warning,
+        fix: None,
+        hadolint: [],
+        buildkit: [],
+        check: check,
+    }
+}
+
+/// Commands that neither install packages nor run code we cannot see.
+const INERT: &[&str] = &[
+    "echo",
+    "printf",
+    "rm",
+    "mkdir",
+    "ln",
+    "chmod",
+    "chown",
+    "cp",
+    "mv",
+    "touch",
+    "true",
+    "false",
+    "set",
+    "test",
+    "[",
+    "cat",
+    "ls",
+    "sed",
+    "grep",
+    "apt-cache",
+    "apt-mark",
+    "dpkg",
+    "dpkg-query",
+    "export",
+    "unset",
+    "sleep",
+    "find",
+    "tee",
+];
+
+fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
+    for (i, inst) in ctx.syntax.instructions.iter().enumerate() {
+        let eff = inst.effective();
+        if eff.kind != Kind::Run
+            || mount_covers(eff, "/var/lib/apt/lists")
+            || mount_covers(eff, "/var/cache/apk")
+            || mount_covers(eff, "/var/cache/dnf")
+            || mount_covers(eff, "/var/cache/yum")
+            || mount_covers(eff, "/var/cache/tdnf")
+        {
+            continue;
+        }
+        let Some(shell) = ctx.model.run_shell(i) else {
+            continue;
+        };
+        let commands: Vec<&ShellCommand> = shell.commands().collect();
+        for (k, cmd) in commands.iter().enumerate() {
+            let Some(pkg) = PkgCommand::of(cmd) else {
+                continue;
+            };
+            let refresh = match pkg.manager {
+                Manager::AptGet | Manager::Apt | Manager::Apk => pkg.is(&["update"]),
+                Manager::Yum | Manager::Dnf => pkg.is(&["makecache"]),
+                Manager::Zypper => pkg.is(&["refresh", "ref"]),
+                _ => false,
+            };
+            if !refresh {
+                continue;
+            }
+            let later_install = commands[k + 1..].iter().any(|c| may_install(c));
+            if later_install || removes_index(&commands) {
+                continue;
+            }
+            let Some(sub) = pkg.sub_word() else {
+                continue;
+            };
+            acc.report(
+                &RULE,
+                sub.range,
+                format!(
+                    "`{} {}` installs nothing in this RUN; run it in the same RUN as the install so that a cached index is never reused.",
+                    cmd.name, sub.text
+                ),
+            );
+        }
+    }
+}
+
+/// True when the RUN deletes the apt lists again (`rm -rf /var/lib/apt/lists/*`,
+/// `apt-get dist-clean`): no stale index can be reused by a later RUN.
+fn removes_index(commands: &[&ShellCommand]) -> bool {
+    commands.iter().any(|c| {
+        PkgCommand::of(c).is_some_and(|p| p.is(&["dist-clean"]))
+            || (c.name == "rm"
+                && c.args
+                    .iter()
+                    .any(|a| a.text.starts_with("/var/lib/apt/lists")))
+    })
+}
+
+/// True when `cmd` installs packages, or may (unknown program, dynamic words).
+fn may_install(cmd: &ShellCommand) -> bool {
+    if let Some(pkg) = PkgCommand::of(cmd) {
+        let Some(sub) = pkg.subcommand() else {
+            return true;
+        };
+        return match pkg.manager {
+            Manager::AptGet | Manager::Apt => matches!(
+                sub,
+                "install" | "upgrade" | "dist-upgrade" | "full-upgrade" | "build-dep" | "reinstall"
+            ),
+            Manager::Apk => matches!(sub, "add" | "upgrade" | "fix"),
+            Manager::Yum | Manager::Dnf | Manager::Microdnf => matches!(
+                sub,
+                "install" | "update" | "upgrade" | "groupinstall" | "localinstall" | "reinstall"
+            ),
+            Manager::Zypper => matches!(
+                sub,
+                "install" | "in" | "update" | "up" | "patch" | "dist-upgrade" | "dup"
+            ),
+            _ => true,
+        };
+    }
+    !INERT.contains(&cmd.name.as_str()) || cmd.args.iter().any(|a| a.dynamic)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::test_support::{check_rule, check_rule_not};
+    use expect_test::expect;
+
+    #[test]
+    fn catches_lone_updates() {
+        check_rule(
+            &RULE,
+            r#"
+FROM debian:12
+RUN apt-get update
+RUN apt-get install -y curl
+RUN apk update && echo done
+RUN dnf makecache && zypper refresh
+ONBUILD RUN sudo apt update
+RUN <<EOF
+apt-get -q update
+EOF
+"#,
+            expect![[r#"
+                2 | RUN apt-get update
+                  |             ^^^^^^ pkg-update-alone: `apt-get update` installs nothing in this RUN; run it in the same RUN as the install so that a cached index is never reused.
+                4 | RUN apk update && echo done
+                  |         ^^^^^^ pkg-update-alone: `apk update` installs nothing in this RUN; run it in the same RUN as the install so that a cached index is never reused.
+                5 | RUN dnf makecache && zypper refresh
+                  |         ^^^^^^^^^ pkg-update-alone: `dnf makecache` installs nothing in this RUN; run it in the same RUN as the install so that a cached index is never reused.
+                5 | RUN dnf makecache && zypper refresh
+                  |                             ^^^^^^^ pkg-update-alone: `zypper refresh` installs nothing in this RUN; run it in the same RUN as the install so that a cached index is never reused.
+                6 | ONBUILD RUN sudo apt update
+                  |                      ^^^^^^ pkg-update-alone: `apt update` installs nothing in this RUN; run it in the same RUN as the install so that a cached index is never reused.
+                8 | apt-get -q update
+                  |            ^^^^^^ pkg-update-alone: `apt-get update` installs nothing in this RUN; run it in the same RUN as the install so that a cached index is never reused.
+            "#]],
+        );
+    }
+
+    #[test]
+    fn accepts_update_then_install_or_unknown() {
+        check_rule_not(
+            &RULE,
+            r#"
+FROM debian:12
+RUN apt-get update && apt-get install -y curl
+RUN apt-get update && apt-get upgrade -y
+RUN apk update && apk add curl
+RUN yum update -y && dnf update && zypper update
+RUN apt-get update && ./install-deps.sh
+RUN apt-get update; $INSTALL curl
+RUN --mount=type=cache,target=/var/lib/apt apt-get update
+RUN apt-get update; apt-get dist-clean
+RUN ["apt-get", "update"]
+"#,
+        );
+    }
+}

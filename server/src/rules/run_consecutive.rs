@@ -1,0 +1,133 @@
+//! `run-consecutive`: adjacent short RUN instructions that could be one.
+
+use crate::rules::{Diagnostics, RuleContext};
+use crate::syntax::{Instruction, Kind};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a `RUN` that directly follows another `RUN` of the same stage (comments
+    /// and blank lines between them do not matter) when both are shell form without
+    /// heredocs, have the same flags (`--mount`, `--network`, …) and run at most two
+    /// commands each. As in hadolint, longer chains are left alone: someone who
+    /// already chains commands with `&&` chose the split on purpose.
+    ///
+    /// ## Why is this bad?
+    /// Every `RUN` makes a layer and a cache step. Short consecutive `RUN`s add
+    /// layers, metadata and build steps for no benefit; files deleted by the second
+    /// still take space in the first.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// RUN mkdir -p /app
+    /// RUN chown app /app
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// RUN mkdir -p /app \
+    ///     && chown app /app
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No automatic fix.
+    ///
+    /// ## References
+    /// - hadolint DL3059
+    /// - Docker docs: "Dockerfile best practices", section "Minimize the number of layers"
+    pub(crate) RULE {
+        id: "run-consecutive",
+        summary: "Consecutive RUN instructions could be merged",
+        level: Info,
+        fix: None,
+        hadolint: ["DL3059"],
+        buildkit: [],
+        check: check,
+    }
+}
+
+fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
+    let insts = &ctx.syntax.instructions;
+    for i in 1..insts.len() {
+        let (prev, cur) = (&insts[i - 1], &insts[i]);
+        if !mergeable(ctx, i - 1, prev) || !mergeable(ctx, i, cur) {
+            continue;
+        }
+        let same_stage =
+            ctx.model.stage_of(i - 1).map(|s| s.index) == ctx.model.stage_of(i).map(|s| s.index);
+        let flags = |inst: &Instruction| {
+            let mut f: Vec<String> = inst.flags.iter().map(|f| f.raw.clone()).collect();
+            f.sort();
+            f
+        };
+        if !same_stage || flags(prev) != flags(cur) {
+            continue;
+        }
+        acc.report(
+            &RULE,
+            cur.keyword_range,
+            "This RUN follows another short RUN; consider merging them into one layer with `&&`.",
+        );
+    }
+}
+
+/// A plain (not ONBUILD), shell-form, heredoc-free RUN of at most two commands.
+fn mergeable(ctx: &RuleContext<'_>, i: usize, inst: &Instruction) -> bool {
+    if inst.kind != Kind::Run || !inst.heredocs.is_empty() || inst.is_exec_form() {
+        return false;
+    }
+    ctx.model
+        .run_shell(i)
+        .is_some_and(|s| s.commands().count() <= 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::test_support::{check_rule, check_rule_not};
+    use expect_test::expect;
+
+    #[test]
+    fn catches_short_adjacent_runs() {
+        check_rule(
+            &RULE,
+            r#"
+FROM alpine
+RUN mkdir -p /app
+# make it ours
+RUN chown app /app && chmod 700 /app
+RUN --mount=type=cache,target=/c make
+RUN --mount=type=cache,target=/c make install
+"#,
+            expect![[r#"
+                4 | RUN chown app /app && chmod 700 /app
+                  | ^^^ run-consecutive: This RUN follows another short RUN; consider merging them into one layer with `&&`.
+                6 | RUN --mount=type=cache,target=/c make install
+                  | ^^^ run-consecutive: This RUN follows another short RUN; consider merging them into one layer with `&&`.
+            "#]],
+        );
+    }
+
+    #[test]
+    fn accepts_long_chains_other_flags_and_forms() {
+        check_rule_not(
+            &RULE,
+            r#"
+FROM alpine
+RUN a && b && c
+RUN d
+WORKDIR /x
+RUN e
+RUN --network=none f
+RUN ["g"]
+RUN h
+RUN <<EOF
+i
+EOF
+ONBUILD RUN j
+RUN k
+FROM alpine
+RUN l
+"#,
+        );
+    }
+}

@@ -1,0 +1,87 @@
+//! Unit tests of the semantic model.
+
+use super::*;
+use crate::syntax::parse;
+
+fn model(text: &str) -> (Dockerfile, Model) {
+    let df = parse(text);
+    let m = Model::build(text, &df);
+    (df, m)
+}
+
+#[test]
+fn stages_bases_and_names() {
+    let text = "ARG V=3.19\nFROM alpine:${V} AS Build\nFROM build\nFROM scratch\nFROM ${NOPE}\nFROM Bad:x\n";
+    let (_, m) = model(text);
+    assert_eq!(m.stages.len(), 5);
+    assert_eq!(m.stages[0].name.as_deref(), Some("build"));
+    match &m.stages[0].base {
+        Base::Image(r) => assert_eq!(r.full_name(), "docker.io/library/alpine:3.19"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(m.stages[1].base, Base::Stage(0));
+    assert_eq!(m.stages[2].base, Base::Scratch);
+    assert_eq!(m.stages[3].base, Base::Unresolved);
+    assert!(matches!(m.stages[4].base, Base::Invalid(_)));
+    assert_eq!(m.stage_by_ref("BUILD").map(|s| s.index), Some(0));
+    assert_eq!(m.stage_by_ref("1").map(|s| s.index), Some(1));
+}
+
+#[test]
+fn arg_and_env_scopes() {
+    let text = "ARG G=g\nFROM a\nRUN x\nARG G\nENV E=$G-e\nARG E=arg\nRUN z\nFROM a\nRUN y\n";
+    let (_, m) = model(text);
+    // Global ARG is invisible inside a stage until redeclared.
+    assert!(m.lookup(2, "G").is_none());
+    assert_eq!(m.value_at(4, "G").as_deref(), Some("g"));
+    // ENV wins over a later ARG of the same name.
+    assert_eq!(m.value_at(6, "E").as_deref(), Some("g-e"));
+    // Stage 2 (unrelated) sees nothing from stage 1.
+    assert!(m.lookup(8, "E").is_none());
+    assert!(m.lookup(8, "HTTP_PROXY").is_some());
+    // FROM sees global and automatic ARGs.
+    assert!(m.lookup(1, "TARGETARCH").is_some());
+    assert!(m.lookup(2, "TARGETARCH").is_none());
+}
+
+#[test]
+fn inherited_scope_through_from_stage() {
+    let text = "FROM a AS base\nENV P=/opt\nFROM base\nWORKDIR $P\n";
+    let (_, m) = model(text);
+    assert_eq!(m.value_at(3, "P").as_deref(), Some("/opt"));
+}
+
+#[test]
+fn shells_and_run_views() {
+    let text = "FROM a\nRUN apt-get update \\\n  # comment\n  && apt-get install -y curl\nSHELL [\"pwsh\", \"-c\"]\nRUN Get-Thing\nFROM b\nRUN <<EOF\nset -e\napk add x\nEOF\nRUN python3 <<EOF\nprint(1)\nEOF\n";
+    let (df, m) = model(text);
+    let run = m.run_shell(1).expect("posix RUN");
+    let names: Vec<_> = run.commands().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["apt-get", "apt-get"]);
+    let install = run.commands().nth(1).unwrap();
+    assert_eq!(&text[install.name_range.range()], "apt-get");
+    assert_eq!(&text[install.args[2].range.range()], "curl");
+    assert_eq!(m.shell_at(3), ShellKind::PowerShell);
+    assert!(m.run_shell(3).is_none());
+    let heredoc = m.run_shell(5).unwrap();
+    let names: Vec<_> = heredoc.commands().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["set", "apk"]);
+    assert!(m.run_shell(6).unwrap().heredoc_scripts.is_empty());
+    assert_eq!(df.instructions.len(), 7);
+}
+
+#[test]
+fn windows_escape_disables_posix_analysis() {
+    let text = "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN echo hi\n";
+    let (_, m) = model(text);
+    assert!(m.run_shell(1).is_none());
+}
+
+#[test]
+fn builder_refs_skip_copy_from() {
+    let text = "FROM a\nCOPY --from=$S --chown=$U ${SRC} /dst\n";
+    let (df, m) = model(text);
+    let refs = builder_var_refs(text, &df.instructions[1], m.escape());
+    let names: Vec<_> = refs.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["SRC", "U"]);
+}

@@ -1,0 +1,126 @@
+-- Drives a real Neovim (0.7+) against the dockerfile-lsp binary for tests/nvim/main.rs.
+-- It opens a Dockerfile, waits for the pushed diagnostics, edits the buffer so that the
+-- server must apply an incremental change, waits for the new diagnostics, stops the
+-- server and writes everything it saw as JSON. Neovim 0.7 has no `vim.lsp.start`, so
+-- the client is started with `vim.lsp.start_client` and attached by hand.
+--
+-- Inputs (environment): DLSP_BIN (the server binary), DLSP_FILE (the Dockerfile to open),
+-- DLSP_OUT (where to write the JSON), DLSP_EDIT (JSON {line, col, text}: an insertion in
+-- 0-based line and byte column), DLSP_TIMEOUT_MS (how long to wait for each step).
+
+local bin = os.getenv('DLSP_BIN')
+local file = os.getenv('DLSP_FILE')
+local out = os.getenv('DLSP_OUT')
+local edit = vim.fn.json_decode(os.getenv('DLSP_EDIT'))
+local timeout = tonumber(os.getenv('DLSP_TIMEOUT_MS') or '20000')
+
+local result = { errors = {}, published = {} }
+
+local function fail(msg)
+  table.insert(result.errors, msg)
+end
+
+-- A plain list of what Neovim shows for the buffer, in a stable order.
+local function shown(buf)
+  local items = {}
+  for _, d in ipairs(vim.diagnostic.get(buf)) do
+    table.insert(items, {
+      code = d.code,
+      lnum = d.lnum,
+      col = d.col,
+      end_lnum = d.end_lnum,
+      end_col = d.end_col,
+      severity = d.severity,
+      message = d.message,
+    })
+  end
+  table.sort(items, function(a, b)
+    if a.lnum ~= b.lnum then
+      return a.lnum < b.lnum
+    end
+    if a.col ~= b.col then
+      return a.col < b.col
+    end
+    return tostring(a.code) < tostring(b.code)
+  end)
+  return items
+end
+
+local function has_code(buf, code)
+  for _, d in ipairs(vim.diagnostic.get(buf)) do
+    if d.code == code then
+      return true
+    end
+  end
+  return false
+end
+
+local function run()
+  -- Debug level puts the whole JSON-RPC traffic into lsp.log, which the test prints on failure.
+  vim.lsp.set_log_level('debug')
+  local exited = false
+  local client_id = vim.lsp.start_client({
+    name = 'dockerfile-lsp',
+    cmd = { bin, 'serve' },
+    root_dir = vim.fn.fnamemodify(file, ':h'),
+    init_options = { diagnostics = { delayMs = 0 } },
+    handlers = {
+      -- Records every push as the server sent it, then lets Neovim display it.
+      ['textDocument/publishDiagnostics'] = function(err, params, ctx, config)
+        table.insert(result.published, params)
+        return vim.lsp.diagnostic.on_publish_diagnostics(err, params, ctx, config)
+      end,
+    },
+    on_exit = function(code, signal)
+      exited = true
+      result.exit_code = code
+      result.exit_signal = signal
+    end,
+  })
+  if not client_id then
+    fail('vim.lsp.start_client returned nil')
+    return
+  end
+
+  vim.cmd('edit ' .. vim.fn.fnameescape(file))
+  local buf = vim.api.nvim_get_current_buf()
+  vim.bo[buf].filetype = 'dockerfile'
+  if not vim.lsp.buf_attach_client(buf, client_id) then
+    fail('vim.lsp.buf_attach_client failed')
+    return
+  end
+
+  -- Step 1: the diagnostics of the file as opened.
+  vim.wait(timeout, function() return exited or has_code(buf, 'syntax-error') end, 20)
+  if not has_code(buf, 'syntax-error') then
+    fail('no syntax-error diagnostic within ' .. timeout .. ' ms of opening the file')
+  end
+  if exited then
+    fail('the server exited early with code ' .. tostring(result.exit_code))
+    return
+  end
+  result.initial = shown(buf)
+  local client = vim.lsp.get_client_by_id(client_id)
+  result.server_name = client and client.server_info and client.server_info.name or nil
+
+  -- Step 2: an incremental edit that fixes the syntax error.
+  vim.api.nvim_buf_set_text(buf, edit.line, edit.col, edit.line, edit.col, { edit.text })
+  if not vim.wait(timeout, function() return not has_code(buf, 'syntax-error') end, 20) then
+    fail('the syntax-error diagnostic was not cleared within ' .. timeout .. ' ms of the edit')
+  end
+  result.edited_text = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, true), '\n')
+  result.edited = shown(buf)
+
+  -- Step 3: a clean shutdown (`shutdown` request, then `exit`).
+  vim.lsp.stop_client(client_id)
+  if not vim.wait(timeout, function() return exited end, 20) then
+    fail('the server did not exit within ' .. timeout .. ' ms of shutdown')
+  end
+end
+
+local ok, err = pcall(run)
+if not ok then
+  fail('lua error: ' .. tostring(err))
+end
+vim.fn.writefile({ vim.fn.json_encode(result) }, out)
+vim.cmd('qall!')

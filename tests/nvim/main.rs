@@ -1,0 +1,247 @@
+//! A real editor against the real binary: headless Neovim (Debian's 0.7.2 or newer)
+//! starts `dockerfile-lsp serve`, opens a Dockerfile, receives the pushed diagnostics,
+//! applies an incremental edit and shuts the server down (see `client.lua`).
+
+use std::collections::BTreeSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use dockerfile_lsp::config::Config;
+use dockerfile_lsp::ide::Analysis;
+use dockerfile_lsp::text::{ColumnUnit, LineIndex};
+use serde_json::Value;
+
+const REQUIRE: &str = "DOCKERFILE_LSP_REQUIRE_NVIM";
+/// The whole Neovim run is killed after this long.
+const HARD_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long the Lua script waits for each step.
+const STEP_TIMEOUT_MS: u64 = 20_000;
+
+const DOCKERFILE: &str = "FROM ubuntu\nENV X\nRUN echo hello\n";
+/// Inserted at the end of `ENV X` (0-based line 1, byte column 5): fixes the syntax error.
+const EDIT: (u32, u32, &str) = (1, 5, "=1");
+
+fn required() -> bool {
+    std::env::var(REQUIRE).is_ok_and(|v| v == "1")
+}
+
+fn skip(why: &str) {
+    if required() {
+        panic!("{why} (required because {REQUIRE}=1)");
+    }
+    eprintln!("SKIPPED: {why} (set {REQUIRE}=1 to make this a failure)");
+}
+
+/// `target/<profile>` of this test executable (`target/<profile>/deps/nvim-…`).
+fn profile_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("test executable path");
+    exe.parent()
+        .and_then(Path::parent)
+        .expect("the test executable lives in target/<profile>/deps")
+        .to_path_buf()
+}
+
+/// Builds the server binary with the same profile and target directory as this test
+/// (a no-op when it is fresh) and returns its path.
+fn build_server() -> PathBuf {
+    let profile_dir = profile_dir();
+    let target_dir = profile_dir.parent().expect("target directory");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.args(["build", "-p", "dockerfile-lsp", "--bin", "dockerfile-lsp"])
+        .env("CARGO_TARGET_DIR", target_dir)
+        .current_dir(env!("CARGO_MANIFEST_DIR"));
+    match profile_dir.file_name().and_then(|n| n.to_str()) {
+        Some("debug") | None => {}
+        Some("release") => {
+            cmd.arg("--release");
+        }
+        Some(other) => {
+            cmd.args(["--profile", other]);
+        }
+    }
+    let status = cmd.status().expect("running cargo build");
+    assert!(status.success(), "cargo build of dockerfile-lsp failed");
+    let bin = profile_dir.join(format!("dockerfile-lsp{}", std::env::consts::EXE_SUFFIX));
+    assert!(bin.exists(), "{} missing after the build", bin.display());
+    bin
+}
+
+fn nvim_version() -> Option<String> {
+    let out = Command::new("nvim").arg("--version").output().ok()?;
+    out.status.success().then(|| {
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    })
+}
+
+/// A pipe read to the end on its own thread, so the child never blocks on a full pipe.
+fn drain(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut s = String::new();
+        if let Some(mut p) = pipe {
+            let _ = p.read_to_string(&mut s);
+        }
+        s
+    })
+}
+
+/// The last `max` bytes of `s` (at a character boundary).
+fn tail(s: &str, max: usize) -> &str {
+    let mut at = s.len().saturating_sub(max);
+    while !s.is_char_boundary(at) {
+        at += 1;
+    }
+    &s[at..]
+}
+
+/// `(code, line, column)` of every diagnostic the analysis computes for `text`, with
+/// 0-based lines and UTF-16 columns as an LSP client sees them (the text is ASCII, so
+/// UTF-8 and UTF-16 columns agree).
+fn expected(text: &str) -> BTreeSet<(String, u64, u64)> {
+    let analysis = Analysis::new(text);
+    let index = LineIndex::new(text);
+    analysis
+        .diagnostics(&Config::default())
+        .iter()
+        .map(|d| {
+            let pos = index.line_col(text, d.range.start(), ColumnUnit::Utf16);
+            (d.code().to_string(), pos.line as u64, pos.col as u64)
+        })
+        .collect()
+}
+
+/// The same triples from what Neovim displayed.
+fn shown(items: &Value) -> BTreeSet<(String, u64, u64)> {
+    items
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or("<no code>").to_string(),
+                d["lnum"].as_u64().unwrap_or(u64::MAX),
+                d["col"].as_u64().unwrap_or(u64::MAX),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn neovim_receives_diagnostics_from_the_server() {
+    let Some(version) = nvim_version() else {
+        skip("nvim not found on PATH (apt-get install neovim)");
+        return;
+    };
+    let bin = build_server();
+
+    let dir = std::env::temp_dir().join(format!("dockerfile-lsp-nvim-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("xdg")).unwrap();
+    let file = dir.join("Dockerfile");
+    let out = dir.join("result.json");
+    std::fs::write(&file, DOCKERFILE).unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("nvim/client.lua");
+    let edit = serde_json::json!({"line": EDIT.0, "col": EDIT.1, "text": EDIT.2});
+
+    let xdg = dir.join("xdg");
+    let mut child = Command::new("nvim")
+        .args(["--headless", "--clean", "-n", "-i", "NONE", "-c"])
+        .arg(format!("luafile {}", script.display()))
+        .env("DLSP_BIN", &bin)
+        .env("DLSP_FILE", &file)
+        .env("DLSP_OUT", &out)
+        .env("DLSP_EDIT", edit.to_string())
+        .env("DLSP_TIMEOUT_MS", STEP_TIMEOUT_MS.to_string())
+        // Keep Neovim's state, including the LSP log, inside the temporary directory.
+        .env("XDG_CONFIG_HOME", xdg.join("config"))
+        .env("XDG_DATA_HOME", xdg.join("data"))
+        .env("XDG_STATE_HOME", xdg.join("state"))
+        .env("XDG_CACHE_HOME", xdg.join("cache"))
+        .env("RUST_LOG", "info")
+        .current_dir(&dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starting nvim");
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if start.elapsed() > HARD_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let stdout = stdout.join().unwrap_or_default();
+    let stderr = stderr.join().unwrap_or_default();
+    let lsp_log = std::fs::read_to_string(xdg.join("cache/nvim/lsp.log")).unwrap_or_default();
+    let lsp_log = tail(&lsp_log, 20_000);
+    let context = format!(
+        "{version}, {:.1?} elapsed\n--- nvim stdout:\n{stdout}\n--- nvim stderr:\n{stderr}\n--- lsp.log:\n{lsp_log}",
+        start.elapsed()
+    );
+    let Some(status) = status else {
+        panic!("nvim did not finish within {HARD_TIMEOUT:?}; killed\n{context}");
+    };
+    let raw = std::fs::read_to_string(&out)
+        .unwrap_or_else(|e| panic!("nvim ({status}) wrote no result ({e})\n{context}"));
+    let result: Value = serde_json::from_str(&raw).expect("result JSON");
+    let errors = result["errors"].as_array().cloned().unwrap_or_default();
+    assert!(
+        errors.is_empty(),
+        "client script errors: {errors:?}\nresult: {raw}\n{context}"
+    );
+
+    // What Neovim shows equals what the analysis computes, before and after the edit.
+    let initial = shown(&result["initial"]);
+    assert!(
+        initial.contains(&("syntax-error".to_string(), 1, 0)),
+        "no syntax-error on line 2: {initial:?}\n{context}"
+    );
+    assert_eq!(
+        initial,
+        expected(DOCKERFILE),
+        "initial diagnostics\n{context}"
+    );
+
+    let edited_text = format!("{}\n", result["edited_text"].as_str().unwrap_or_default());
+    assert_eq!(edited_text, DOCKERFILE.replacen("ENV X", "ENV X=1", 1));
+    let edited = shown(&result["edited"]);
+    assert!(
+        !edited.iter().any(|d| d.0 == "syntax-error"),
+        "syntax-error still shown after the edit: {edited:?}\n{context}"
+    );
+    assert_eq!(
+        edited,
+        expected(&edited_text),
+        "diagnostics after the edit\n{context}"
+    );
+
+    // Every push names the document, and the server exits cleanly after shutdown.
+    let published = result["published"].as_array().cloned().unwrap_or_default();
+    assert!(
+        published.len() >= 2,
+        "expected at least two pushes: {published:?}"
+    );
+    for p in &published {
+        let uri = p["uri"].as_str().unwrap_or_default();
+        assert!(
+            uri.ends_with("/Dockerfile"),
+            "push for an unexpected URI {uri}"
+        );
+    }
+    assert_eq!(result["exit_code"], 0, "server exit code\n{context}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

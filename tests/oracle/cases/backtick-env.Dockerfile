@@ -1,0 +1,5 @@
+# escape=`
+FROM alpine
+ENV A="x`"y" B=c` d
+LABEL k=v`
+  w=z

@@ -1,0 +1,3 @@
+FROM alpine
+EXPOSE 804438080
+RUN echo ab

@@ -1,0 +1,2 @@
+FROM alpine
+ENV K=1 # not a comment

@@ -1,0 +1,4 @@
+FROM alpine
+RUN ["trailing"] extra
+CMD ["a"] ["b"]
+COPY ["a", "/b"] junk

@@ -1,0 +1,4 @@
+FROM alpine
+FOO bar baz
+COPYY a b
+RUNN

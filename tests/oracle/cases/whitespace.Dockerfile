@@ -1,0 +1,8 @@
+FROM alpine
+   
+RUN	echo tab
+EXPOSE	80	 443
+RUN \
+echo after-keyword-continuation
+	
+CMD echo  a 	 
