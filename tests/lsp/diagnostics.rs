@@ -207,16 +207,19 @@ async fn unknown_documents_get_empty_answers() {
 #[tokio::test]
 async fn hover_on_a_diagnostic_shows_its_rule() {
     let (mut client, _) = TestClient::initialized(capabilities(false, false, false), None).await;
-    client.did_open(URI, "FROM alpine:3.20\nENV X\n", 1).await;
-    let hover = hover_at(&mut client, 1, 4).await;
+    client
+        .did_open(URI, "# the app\nFROM alpine:3.20\nENV X\nUSER app\n", 1)
+        .await;
+    let hover = hover_at(&mut client, 2, 4).await;
     let text = hover["contents"]["value"].as_str().unwrap_or_default();
     assert!(text.contains("**syntax-error**"), "{hover}");
     assert!(text.contains("## What it does"), "{hover}");
     assert_eq!(
         hover["range"]["start"],
-        json!({ "line": 1, "character": 4 })
+        json!({ "line": 2, "character": 4 })
     );
-    assert_eq!(hover_at(&mut client, 0, 1).await, json!(null));
+    // A comment has no diagnostic, so no hover.
+    assert_eq!(hover_at(&mut client, 0, 3).await, json!(null));
     client.shutdown_and_exit().await;
 }
 
