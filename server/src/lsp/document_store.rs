@@ -44,6 +44,9 @@ pub struct Document {
     rope: Rope,
     tree: Tree,
     version: i32,
+    /// How many `\r` are not followed by `\n`. While there are none, the rope's line
+    /// index (which also breaks at a lone `\r`) gives tree-sitter rows in O(log n).
+    lone_crs: usize,
     /// The configuration this document is analysed with (file config + settings).
     pub config: Arc<Config>,
     /// The latest finished analysis, if any.
@@ -54,10 +57,12 @@ impl Document {
     pub fn new(text: &str, version: i32, parser: &mut Parser) -> Document {
         let rope = Rope::from_str(text);
         let tree = parse_rope(parser, &rope, None);
+        let lone_crs = lone_crs_in(&rope, 0, rope.len_bytes());
         Document {
             rope,
             tree,
             version,
+            lone_crs,
             config: Arc::new(Config::default()),
             analysis: None,
         }
@@ -76,6 +81,19 @@ impl Document {
         self.version
     }
 
+    /// The tree-sitter point of a byte offset (rows count `\n` only).
+    pub fn point_at(&self, offset: usize) -> tree_sitter::Point {
+        if self.lone_crs > 0 {
+            return position::point_at(&self.rope, offset);
+        }
+        // Without lone CRs, every rope line ends with `\n` (alone or after `\r`).
+        let row = self.rope.byte_to_line(offset);
+        tree_sitter::Point {
+            row,
+            column: offset - self.rope.line_to_byte(row),
+        }
+    }
+
     /// Applies LSP content changes in order, then reparses once. Never panics on bad
     /// positions: they are clamped, and a reversed range is read as its mirror image.
     pub fn apply_changes(
@@ -90,6 +108,7 @@ impl Document {
         for change in changes {
             let Some(range) = change.range else {
                 self.rope = Rope::from_str(&change.text);
+                self.lone_crs = lone_crs_in(&self.rope, 0, self.rope.len_bytes());
                 full = true;
                 continue;
             };
@@ -97,7 +116,7 @@ impl Document {
             let b = position::offset_of(&self.rope, range.end, encoding);
             let (start, end) = (a.min(b), a.max(b));
             if !full {
-                let start_position = position::point_at(&self.rope, start);
+                let start_position = self.point_at(start);
                 let old_end_position =
                     position::advance_point_slice(start_position, self.rope.byte_slice(start..end));
                 let new_end_position = position::advance_point(start_position, &change.text);
@@ -110,10 +129,18 @@ impl Document {
                     new_end_position,
                 });
             }
+            // Only a `\r` inside the edit or just before it can change whether it is lone.
+            let lone_before = lone_crs_in(&self.rope, start.saturating_sub(1), end);
             let start_char = self.rope.byte_to_char(start);
             let end_char = self.rope.byte_to_char(end);
             self.rope.remove(start_char..end_char);
             self.rope.insert(start_char, &change.text);
+            let lone_after = lone_crs_in(
+                &self.rope,
+                start.saturating_sub(1),
+                start + change.text.len(),
+            );
+            self.lone_crs = self.lone_crs + lone_after - lone_before;
         }
         if !full && escape_directive(&self.rope) != escape_before {
             full = true;
@@ -131,6 +158,23 @@ impl Document {
             Reparse::Incremental
         }
     }
+}
+
+/// Counts the `\r` bytes at offsets `from..to` that are not followed by `\n`.
+fn lone_crs_in(rope: &Rope, from: usize, to: usize) -> usize {
+    let len = rope.len_bytes();
+    let (from, to) = (from.min(len), to.min(len));
+    let mut bytes = rope.bytes_at(from).peekable();
+    let mut count = 0;
+    let mut at = from;
+    while at < to {
+        let Some(b) = bytes.next() else { break };
+        if b == b'\r' && bytes.peek() != Some(&b'\n') {
+            count += 1;
+        }
+        at += 1;
+    }
+    count
 }
 
 /// Parses the rope chunk by chunk, reusing `old` when given.
