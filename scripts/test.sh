@@ -36,4 +36,4 @@ if ! scripts/oracle-venv.sh </dev/null; then
     echo "warning: could not create the BuildKit oracle venv; the oracle test will skip" >&2
 fi
 
-cargo test --workspace </dev/null
+cargo test --workspace --no-fail-fast </dev/null

@@ -1,0 +1,7 @@
+FROM alpine
+RUN echo a \
+
+    b
+RUN echo c \
+  	
+  d

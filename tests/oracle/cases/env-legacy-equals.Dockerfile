@@ -1,0 +1,4 @@
+FROM alpine
+ENV A B=C D
+ENV  E  "quoted legacy"
+ENV F	 tabbed value

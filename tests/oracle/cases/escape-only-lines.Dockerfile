@@ -1,0 +1,8 @@
+FROM alpine
+RUN echo a \
+\
+\
+    b
+RUN echo c \
+   # comment ending with backslash \
+    d

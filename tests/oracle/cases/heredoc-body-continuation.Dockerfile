@@ -1,0 +1,7 @@
+FROM alpine
+RUN <<EOF
+echo a \
+echo b
+# not a comment in the body
+
+EOF

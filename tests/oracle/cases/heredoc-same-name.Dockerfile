@@ -1,0 +1,6 @@
+FROM alpine
+COPY <<EOF <<EOF /dst/
+one
+EOF
+two
+EOF

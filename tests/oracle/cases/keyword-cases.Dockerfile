@@ -1,0 +1,5 @@
+FrOm alpine
+rUn echo
+HealthCheck NONE
+OnBuild Run x
+EntryPoint ["a"]
