@@ -46,14 +46,7 @@ fn serve() -> ExitCode {
 }
 
 /// The language server on stdin/stdout.
-///
-/// Switch: until `dockerfile_lsp::lsp::serve_stdio` is on main this is a placeholder that
-/// explains itself and fails. Once it is, replace the `eprintln!` and the error below with
-/// `dockerfile_lsp::lsp::serve_stdio().await; ExitCode::SUCCESS` and un-ignore
-/// `every_spelling_of_serve_speaks_lsp_on_stdio` in `server/tests/cli.rs`.
 async fn serve_stdio() -> ExitCode {
-    eprintln!(
-        "error: the language server is not part of this build yet; use `dockerfile-lsp check`"
-    );
-    ExitCode::from(cli::EXIT_ERROR)
+    dockerfile_lsp::lsp::serve_stdio().await;
+    ExitCode::SUCCESS
 }

@@ -563,7 +563,6 @@ fn read_lsp_message(reader: &mut impl std::io::BufRead) -> Value {
 }
 
 #[test]
-#[ignore = "enable with the switch in main.rs once lsp::serve_stdio is on main"]
 fn every_spelling_of_serve_speaks_lsp_on_stdio() {
     let dir = project();
     for args in [&[][..], &["--stdio"], &["serve"], &["serve", "--stdio"]] {

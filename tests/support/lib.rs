@@ -1,1 +1,3 @@
-//! Test support.
+//! Test support shared by the test targets of this crate.
+
+pub mod lsp_client;

@@ -1,19 +1,333 @@
-//! `copy-from-unknown-stage`: COPY --from names no earlier stage.
+//! `copy-from-unknown-stage`: a `--from` value that names no earlier stage.
 
-use crate::rules::{Diagnostics, RuleContext};
+use crate::rules::{Applicability, Diagnostics, RuleContext};
+use crate::semantic::Stage;
+use crate::syntax::Kind;
+use crate::text::{TextEdit, TextRange};
 
 declare_rule! {
     /// ## What it does
-    /// TODO(rule author): describe.
+    /// Reports `COPY --from=<value>` and `RUN --mount=from=<value>` where the value is
+    /// not the name of an earlier stage, not the index of an earlier stage and does not
+    /// look like an image reference (it has no `:`, `/` or `@`). Values with variables
+    /// are expanded first; a value that cannot be expanded is not reported. A stage
+    /// defined later in the file gets its own message. The current stage is left to
+    /// `copy-from-self`.
+    ///
+    /// `RUN --mount=from=` is included because it resolves names exactly like `COPY
+    /// --from` and a typo there fails the same way. `ONBUILD` triggers are skipped:
+    /// their stage names refer to the Dockerfile that will use the image.
+    ///
+    /// Named build contexts (`docker buildx build --build-context name=…`) are
+    /// invisible in the Dockerfile; a `--from` that names one is reported and needs a
+    /// suppression comment.
+    ///
+    /// ## Why is this bad?
+    /// A name that is not a stage is treated as an image on Docker Hub: a typo such as
+    /// `--from=buidler` makes the build try to pull `docker.io/library/buidler`, which
+    /// fails with a confusing "pull access denied", or worse, succeeds with a stranger's
+    /// image.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM golang:1.23 AS builder
+    /// RUN go build -o /out/app .
+    /// FROM alpine:3.20
+    /// COPY --from=buidler /out/app /usr/local/bin/app
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// FROM golang:1.23 AS builder
+    /// RUN go build -o /out/app .
+    /// FROM alpine:3.20
+    /// COPY --from=builder /out/app /usr/local/bin/app
+    /// ```
+    ///
+    /// ## Fix safety
+    /// When an earlier stage name is at most two edits away, a fix replaces the value
+    /// with it. It is unsafe: the closest name is a guess.
+    ///
+    /// ## References
+    /// - hadolint `DL3022` ("COPY --from should reference a previously defined FROM
+    ///   alias"); hadolint treats only values with `:` as images, we also accept `/` and
+    ///   `@`, which cannot appear in stage names
+    /// - Dockerfile reference, "COPY --from" and "RUN --mount"
     pub(crate) RULE {
         id: "copy-from-unknown-stage",
         summary: "COPY --from names no earlier stage",
         level: Warning,
-        fix: None,
+        fix: Sometimes,
         hadolint: ["DL3022"],
         buildkit: [],
         check: check,
     }
 }
 
-fn check(_ctx: &RuleContext<'_>, _acc: &mut Diagnostics) {}
+/// One `--from=` / `--mount=…,from=…` reference to a stage or image.
+pub(crate) struct FromRef<'a> {
+    /// The stage the instruction belongs to.
+    pub stage: &'a Stage,
+    /// The value as written.
+    pub written: String,
+    /// The value after variable expansion.
+    pub value: String,
+    /// Where the value is written.
+    pub range: TextRange,
+    /// `COPY --from` or `RUN --mount=from`.
+    pub what: &'static str,
+}
+
+/// Every stage reference of COPY/ADD `--from` and RUN `--mount=from=` outside ONBUILD,
+/// with its value expanded (references that cannot be expanded are left out).
+pub(crate) fn from_refs<'a>(ctx: &RuleContext<'a>) -> Vec<FromRef<'a>> {
+    let mut out = Vec::new();
+    for (i, inst) in ctx.syntax.instructions.iter().enumerate() {
+        let Some(stage) = ctx.model.stage_of(i) else {
+            continue;
+        };
+        if stage.from == i {
+            continue;
+        }
+        let mut push = |written: &str, range: TextRange, what: &'static str| {
+            let value = if written.contains('$') {
+                match ctx.model.expand_at(i, written) {
+                    Some(v) => v,
+                    None => return,
+                }
+            } else {
+                written.to_string()
+            };
+            out.push(FromRef {
+                stage,
+                written: written.to_string(),
+                value,
+                range,
+                what,
+            });
+        };
+        match inst.kind {
+            Kind::Copy | Kind::Add => {
+                for f in inst.flags.iter().filter(|f| f.name == "from") {
+                    if let (Some(v), Some(r)) = (&f.value, f.value_range) {
+                        push(v, r, "COPY --from");
+                    }
+                }
+            }
+            Kind::Run => {
+                for f in inst.flags.iter().filter(|f| f.name == "mount") {
+                    let (Some(v), Some(r)) = (&f.value, f.value_range) else {
+                        continue;
+                    };
+                    // Quoted CSV fields are rare; skip them rather than guess.
+                    if v.contains('"') {
+                        continue;
+                    }
+                    let verbatim = r.len() == v.len();
+                    let mut at = 0;
+                    for field in v.split(',') {
+                        if let Some(value) = field.strip_prefix("from=") {
+                            let start = at + "from=".len();
+                            let range = if verbatim {
+                                TextRange::new(r.start() + start, r.start() + start + value.len())
+                            } else {
+                                r
+                            };
+                            push(value, range, "RUN --mount=from");
+                        }
+                        at += field.len() + 1;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
+    let stages = &ctx.model.stages;
+    for r in from_refs(ctx) {
+        let current = r.stage.index;
+        let lower = r.value.to_ascii_lowercase();
+        if lower.is_empty() || r.stage.name.as_deref() == Some(lower.as_str()) {
+            continue;
+        }
+        if lower.bytes().all(|b| b.is_ascii_digit()) {
+            match lower.parse::<usize>() {
+                Ok(n) if n < current => {}
+                Ok(n) if n == current => {}
+                _ => {
+                    acc.report(
+                        &RULE,
+                        r.range,
+                        format!(
+                            "`{}` is not the index of an earlier stage (this is stage {current}); use the index or name of a stage defined above",
+                            r.value
+                        ),
+                    );
+                }
+            }
+            continue;
+        }
+        if stages[..current]
+            .iter()
+            .any(|s| s.name.as_deref() == Some(lower.as_str()))
+        {
+            continue;
+        }
+        if lower.contains([':', '/', '@']) {
+            continue;
+        }
+        let shown = if r.written == r.value {
+            format!("`{}`", r.value)
+        } else {
+            format!("`{}` (`{}`)", r.written, r.value)
+        };
+        if let Some(later) = stages[current + 1..]
+            .iter()
+            .find(|s| s.name.as_deref() == Some(lower.as_str()))
+        {
+            let line = ctx
+                .line_index
+                .line_of(ctx.syntax.instructions[later.from].range.start())
+                + 1;
+            acc.report(
+                &RULE,
+                r.range,
+                format!(
+                    "{} {shown} refers to the stage defined later on line {line}; move that stage above this one",
+                    r.what
+                ),
+            );
+            continue;
+        }
+        let suggestion = stages[..current]
+            .iter()
+            .filter_map(|s| s.name.as_deref())
+            .map(|n| (edit_distance(&lower, n), n))
+            .filter(|&(d, _)| d <= 2 && d < lower.len())
+            .min_by_key(|&(d, _)| d)
+            .map(|(_, n)| n);
+        match suggestion {
+            Some(name) => {
+                let d = acc.report(
+                    &RULE,
+                    r.range,
+                    format!(
+                        "{} {shown} names no earlier stage and would be pulled as an image; did you mean `{name}`?",
+                        r.what
+                    ),
+                );
+                if r.written == r.value && r.range.len() == r.written.len() {
+                    d.with_fix(
+                        format!("Replace with `{name}`"),
+                        Applicability::Unsafe,
+                        vec![TextEdit::replace(r.range, name)],
+                    );
+                }
+            }
+            None => {
+                acc.report(
+                    &RULE,
+                    r.range,
+                    format!(
+                        "{} {shown} names no earlier stage and would be pulled as an image; name a stage defined above, or write the image with a tag (`{}:<version>`)",
+                        r.what, r.value
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// Levenshtein distance over bytes.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, &ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, &cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not};
+    use expect_test::expect;
+
+    #[test]
+    fn catches_unknown_stages() {
+        check_rule(
+            &RULE,
+            r#"
+ARG SRC=bulder
+FROM golang:1.23 AS builder
+FROM alpine:3.20 AS final
+COPY --from=buidler /out/app /app
+COPY --from=set /x /x
+COPY --from=7 /x /x
+RUN --mount=type=bind,from=assets,target=/a true
+ARG SRC
+COPY --from=$SRC /x /x
+FROM alpine:3.20 AS assets
+"#,
+            expect![[r#"
+                4 | COPY --from=buidler /out/app /app
+                  |             ^^^^^^^ copy-from-unknown-stage: COPY --from `buidler` names no earlier stage and would be pulled as an image; did you mean `builder`?
+                5 | COPY --from=set /x /x
+                  |             ^^^ copy-from-unknown-stage: COPY --from `set` names no earlier stage and would be pulled as an image; name a stage defined above, or write the image with a tag (`set:<version>`)
+                6 | COPY --from=7 /x /x
+                  |             ^ copy-from-unknown-stage: `7` is not the index of an earlier stage (this is stage 1); use the index or name of a stage defined above
+                7 | RUN --mount=type=bind,from=assets,target=/a true
+                  |                            ^^^^^^ copy-from-unknown-stage: RUN --mount=from `assets` refers to the stage defined later on line 10; move that stage above this one
+                9 | COPY --from=$SRC /x /x
+                  |             ^^^^ copy-from-unknown-stage: COPY --from `$SRC` (`bulder`) names no earlier stage and would be pulled as an image; did you mean `builder`?
+            "#]],
+        );
+    }
+
+    #[test]
+    fn accepts_stages_indexes_images_and_unknown_values() {
+        check_rule_not(
+            &RULE,
+            r#"
+ARG VARIANT
+FROM golang:1.23 AS Builder
+FROM alpine:3.20 AS final
+COPY --from=builder /out/app /app
+COPY --from=0 /out/app /app
+COPY --from=nginx:1.27 /etc/nginx /etc/nginx
+COPY --from=ghcr.io/org/tool /bin/tool /bin/tool
+COPY --from=final /x /y
+COPY --from=$VARIANT /x /x
+RUN --mount=type=cache,target=/root/.cache \
+    --mount=type=bind,from=builder,source=/out,target=/out true
+ONBUILD COPY --from=downstream /x /x
+"#,
+        );
+    }
+
+    #[test]
+    fn fixes_typos() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM golang:1.23 AS builder
+FROM alpine:3.20
+COPY --from=buidler /out/app /app
+"#,
+            expect![[r#"
+                FROM golang:1.23 AS builder
+                FROM alpine:3.20
+                COPY --from=builder /out/app /app
+            "#]],
+        );
+    }
+}

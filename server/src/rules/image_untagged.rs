@@ -1,10 +1,44 @@
-//! `image-untagged`: Base image has neither tag nor digest.
+//! `image-untagged`: a FROM image with neither tag nor digest.
 
 use crate::rules::{Diagnostics, RuleContext};
+use crate::semantic::Base;
 
 declare_rule! {
     /// ## What it does
-    /// TODO(rule author): describe.
+    /// Reports a `FROM` image written without a tag or digest (`FROM ubuntu`). `scratch`,
+    /// references to earlier stages and images that depend on a variable without a
+    /// known value are not reported. When the image comes from a variable whose ARG
+    /// default is untagged (`ARG IMAGE=ubuntu` … `FROM ${IMAGE}`), the finding is on
+    /// the `FROM` word and says what it resolves to.
+    ///
+    /// Only `FROM` is checked: `COPY --from=<image>` and `RUN --mount=from=<image>` are
+    /// outside this rule.
+    ///
+    /// ## Why is this bad?
+    /// Without a tag Docker pulls `:latest`, which moves: two builds of the same
+    /// Dockerfile can get different operating systems or runtimes, break without any
+    /// change on your side, and cannot be reproduced or audited later. Build caches are
+    /// also invalidated whenever the upstream image moves.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM ubuntu
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// FROM ubuntu:24.04
+    /// ```
+    /// or, for fully reproducible builds, a digest (`FROM ubuntu:24.04@sha256:…`).
+    ///
+    /// ## Fix safety
+    /// No automatic fix: choosing a tag needs registry access and a decision about
+    /// which version to use.
+    ///
+    /// ## References
+    /// - hadolint `DL3006` ("Always tag the version of an image explicitly")
+    /// - Trivy `DS-0001`, Checkov `CKV_DOCKER_7`
+    /// - Docker docs, "Building best practices" ("Pin base image versions")
     pub(crate) RULE {
         id: "image-untagged",
         summary: "Base image has neither tag nor digest",
@@ -16,4 +50,79 @@ declare_rule! {
     }
 }
 
-fn check(_ctx: &RuleContext<'_>, _acc: &mut Diagnostics) {}
+fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
+    for stage in &ctx.model.stages {
+        let (Base::Image(image), Some(word)) = (&stage.base, &stage.base_word) else {
+            continue;
+        };
+        if image.tag.is_some() || image.digest.is_some() {
+            continue;
+        }
+        let message = if word.text.contains('$') {
+            format!(
+                "`{}` resolves to `{}`, which has neither tag nor digest; pin a version (for example `{}:<version>`) in the ARG default",
+                word.text, image.written, image.written
+            )
+        } else {
+            format!(
+                "`{}` has neither tag nor digest, so every build may get a different image; pin a version such as `{}:<version>`",
+                word.text, word.text
+            )
+        };
+        acc.report(&RULE, word.range, message);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::test_support::{check_rule, check_rule_not};
+    use expect_test::expect;
+
+    #[test]
+    fn catches_untagged_images() {
+        check_rule(
+            &RULE,
+            r#"
+ARG IMAGE=debian
+ARG REGISTRY=ghcr.io
+FROM ubuntu AS base
+FROM --platform=$BUILDPLATFORM golang AS build
+FROM ${IMAGE}
+FROM $REGISTRY/org/tool
+FROM localhost:5000/app
+"#,
+            expect![[r#"
+                3 | FROM ubuntu AS base
+                  |      ^^^^^^ image-untagged: `ubuntu` has neither tag nor digest, so every build may get a different image; pin a version such as `ubuntu:<version>`
+                4 | FROM --platform=$BUILDPLATFORM golang AS build
+                  |                                ^^^^^^ image-untagged: `golang` has neither tag nor digest, so every build may get a different image; pin a version such as `golang:<version>`
+                5 | FROM ${IMAGE}
+                  |      ^^^^^^^^ image-untagged: `${IMAGE}` resolves to `debian`, which has neither tag nor digest; pin a version (for example `debian:<version>`) in the ARG default
+                6 | FROM $REGISTRY/org/tool
+                  |      ^^^^^^^^^^^^^^^^^^ image-untagged: `$REGISTRY/org/tool` resolves to `ghcr.io/org/tool`, which has neither tag nor digest; pin a version (for example `ghcr.io/org/tool:<version>`) in the ARG default
+                7 | FROM localhost:5000/app
+                  |      ^^^^^^^^^^^^^^^^^^ image-untagged: `localhost:5000/app` has neither tag nor digest, so every build may get a different image; pin a version such as `localhost:5000/app:<version>`
+            "#]],
+        );
+    }
+
+    #[test]
+    fn accepts_tags_digests_stages_scratch_and_unknown_variables() {
+        check_rule_not(
+            &RULE,
+            r#"
+ARG TAG
+ARG IMAGE
+FROM ubuntu:24.04 AS base
+FROM base
+FROM BASE AS other
+FROM scratch
+FROM alpine@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+FROM debian:${TAG}
+FROM ${IMAGE}
+FROM ${IMAGE:-alpine:3.20}
+"#,
+        );
+    }
+}

@@ -217,12 +217,13 @@ mod tests {
 
     #[test]
     fn next_instruction_and_global_suppressions() {
-        let text = "FROM a\n# dockerfile-lsp ignore=syntax-error\n# reason: legacy\nENV X\nENV Y\n";
+        let text =
+            "FROM a:1\n# dockerfile-lsp ignore=syntax-error\n# reason: legacy\nENV X\nENV Y\n";
         assert_eq!(codes(text), [(5, "syntax-error")]);
-        let text = "FROM a\nENV X\n# dockerfile-lsp global ignore=syntax-error\nENV Y\n";
+        let text = "FROM a:1\nENV X\n# dockerfile-lsp global ignore=syntax-error\nENV Y\n";
         assert_eq!(codes(text), []);
         // A blank line or another instruction ends the comment block.
-        let text = "FROM a\n# dockerfile-lsp ignore=syntax-error\n\nENV X\n";
+        let text = "FROM a:1\n# dockerfile-lsp ignore=syntax-error\n\nENV X\n";
         assert_eq!(codes(text), [(4, "syntax-error")]);
     }
 

@@ -1,19 +1,175 @@
-//! `unknown-instruction`: Unknown instruction keyword.
+//! `unknown-instruction`: a keyword that is not one of the 18 Dockerfile instructions.
 
-use crate::rules::{Diagnostics, RuleContext};
+use crate::rules::{Applicability, Diagnostics, RuleContext};
+use crate::syntax::{Instruction, Kind};
+use crate::text::TextEdit;
 
 declare_rule! {
     /// ## What it does
-    /// TODO(rule author): describe.
+    /// Reports an instruction keyword that is not one of the 18 instructions of the
+    /// Dockerfile reference (`FROM`, `RUN`, `COPY`, …), usually a typo such as `RUM` or
+    /// `COPPY`. The message names the closest known keyword. `ONBUILD` triggers are
+    /// checked too.
+    ///
+    /// ## Why is this bad?
+    /// BuildKit parses the line but then refuses the whole file with "unknown
+    /// instruction", so nothing is built.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM alpine:3.20
+    /// RUM apk add --no-cache curl
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// FROM alpine:3.20
+    /// RUN apk add --no-cache curl
+    /// ```
+    ///
+    /// ## Fix safety
+    /// When the keyword is at most two edits away from a known one, a fix replaces it
+    /// with that keyword. It is marked unsafe: the closest keyword is a guess, and the
+    /// arguments were written for whatever the author meant.
+    ///
+    /// ## References
+    /// - BuildKit parser error "unknown instruction" (`instructions/parse.go`), which
+    ///   makes the same suggestion
+    /// - Dockerfile reference, "Overview" (the list of instructions)
     pub(crate) RULE {
         id: "unknown-instruction",
         summary: "Unknown instruction keyword",
         level: Error,
-        fix: None,
+        fix: Sometimes,
         hadolint: [],
         buildkit: [],
         check: check,
     }
 }
 
-fn check(_ctx: &RuleContext<'_>, _acc: &mut Diagnostics) {}
+fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
+    for inst in &ctx.syntax.instructions {
+        report(inst, acc);
+        if let Some(trigger) = &inst.trigger {
+            report(trigger, acc);
+        }
+    }
+}
+
+fn report(inst: &Instruction, acc: &mut Diagnostics) {
+    if inst.kind != Kind::Unknown {
+        return;
+    }
+    let upper = inst.keyword.to_ascii_uppercase();
+    let best = Kind::ALL
+        .iter()
+        .map(|k| (edit_distance(&upper, k.name()), k.name()))
+        .min_by_key(|&(d, _)| d);
+    let Some((distance, suggestion)) = best else {
+        return;
+    };
+    let close = distance <= 2 && distance < upper.len();
+    let message = if close {
+        format!(
+            "Unknown instruction `{}`; did you mean `{suggestion}`?",
+            inst.keyword
+        )
+    } else {
+        format!(
+            "Unknown instruction `{}`; use one of the Dockerfile instructions (FROM, RUN, COPY, …)",
+            inst.keyword
+        )
+    };
+    let d = acc.report(&RULE, inst.keyword_range, message);
+    if close {
+        // Keep the author's case style: all lower case stays lower case.
+        let replacement = if inst.keyword.chars().all(|c| !c.is_ascii_uppercase()) {
+            suggestion.to_ascii_lowercase()
+        } else {
+            suggestion.to_string()
+        };
+        d.with_fix(
+            format!("Replace with `{replacement}`"),
+            Applicability::Unsafe,
+            vec![TextEdit::replace(inst.keyword_range, replacement)],
+        );
+    }
+}
+
+/// Levenshtein distance over bytes (keywords are ASCII).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, &ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, &cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not};
+    use expect_test::expect;
+
+    #[test]
+    fn catches_typos_and_garbage() {
+        check_rule(
+            &RULE,
+            r#"
+FROM alpine:3.20
+RUM apk add curl
+copyy a b
+ONBUILD WORKDIRR /app
+FOOBARBAZ x
+"#,
+            expect![[r#"
+                2 | RUM apk add curl
+                  | ^^^ unknown-instruction: Unknown instruction `RUM`; did you mean `RUN`?
+                3 | copyy a b
+                  | ^^^^^ unknown-instruction: Unknown instruction `copyy`; did you mean `COPY`?
+                4 | ONBUILD WORKDIRR /app
+                  |         ^^^^^^^^ unknown-instruction: Unknown instruction `WORKDIRR`; did you mean `WORKDIR`?
+                5 | FOOBARBAZ x
+                  | ^^^^^^^^^ unknown-instruction: Unknown instruction `FOOBARBAZ`; use one of the Dockerfile instructions (FROM, RUN, COPY, …)
+            "#]],
+        );
+    }
+
+    #[test]
+    fn accepts_every_instruction_in_any_case() {
+        check_rule_not(
+            &RULE,
+            r#"
+# syntax=docker/dockerfile:1
+ARG V=1
+from alpine:3.20 AS base
+Run echo hi
+ONBUILD RUN echo later
+HEALTHCHECK NONE
+"#,
+        );
+    }
+
+    #[test]
+    fn fixes_close_typos() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM alpine:3.20
+RUM apk add curl
+copyy a b
+"#,
+            expect![[r#"
+                FROM alpine:3.20
+                RUN apk add curl
+                copy a b
+            "#]],
+        );
+    }
+}

@@ -182,10 +182,10 @@ fn command(node: Node<'_>, src: &str) -> Option<ShellCommand> {
     let mut env = Vec::new();
     let mut words: Vec<ShellWord> = Vec::new();
     for i in 0..node.child_count() {
-        let Some(child) = node.child(i as u32) else {
+        let Some(child) = node.child(i) else {
             continue;
         };
-        let field = node.field_name_for_child(i as u32);
+        let field = node.field_name_for_child(i);
         match child.kind() {
             "variable_assignment" => {
                 let name = child
@@ -210,9 +210,7 @@ fn command(node: Node<'_>, src: &str) -> Option<ShellCommand> {
     // Strip wrappers: `sudo [-opts] cmd`, `env [A=b] cmd`, `exec cmd`, `time cmd`.
     let mut sudo = false;
     loop {
-        let Some(first) = words.first() else {
-            return None;
-        };
+        let first = words.first()?;
         match first.text.as_str() {
             "sudo" => {
                 sudo = true;

@@ -157,7 +157,7 @@ impl<'a> Scanner<'a> {
             if token.starts_with('#') {
                 self.df.comments.push(Comment {
                     range: TextRange::new(first, line.end),
-                    text: token[1..].trim().to_string(),
+                    text: token.strip_prefix('#').unwrap_or(token).trim().to_string(),
                     in_continuation: false,
                 });
                 continue;
@@ -207,7 +207,11 @@ impl<'a> Scanner<'a> {
                 inner_comments.push(TextRange::new(at, l.end));
                 self.df.comments.push(Comment {
                     range: TextRange::new(at, l.end),
-                    text: trimmed[1..].trim().to_string(),
+                    text: trimmed
+                        .strip_prefix('#')
+                        .unwrap_or(trimmed)
+                        .trim()
+                        .to_string(),
                     in_continuation: true,
                 });
                 continue;

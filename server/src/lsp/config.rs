@@ -1,0 +1,171 @@
+//! Editor settings (`initializationOptions`, `workspace/configuration` section
+//! `dockerfileLsp`, `didChangeConfiguration`) mapped into a core [`Config`], and the
+//! layering of those settings over the configuration files.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::config::Config;
+use crate::rules::{self, Level};
+
+/// The settings section the server reads.
+pub const SECTION: &str = "dockerfileLsp";
+
+/// The debounce before diagnostics are published when nothing configures it.
+pub const DEFAULT_DELAY_MS: u64 = 150;
+
+/// Maps a settings object into a [`Config`]. Accepts the section itself or an object
+/// that wraps it under `dockerfileLsp`. Unknown keys, unknown rule ids and invalid values
+/// are skipped; each one yields a warning.
+///
+/// ```json
+/// { "rules": { "image-untagged": "off", "DL3008": "hint" },
+///   "diagnostics": { "delayMs": 0 },
+///   "trustedRegistries": ["docker.io"] }
+/// ```
+pub fn config_from_settings(settings: &Value) -> (Config, Vec<String>) {
+    let mut config = Config::default();
+    let mut warnings = Vec::new();
+    let settings = settings.get(SECTION).unwrap_or(settings);
+    let Some(obj) = settings.as_object() else {
+        if !settings.is_null() {
+            warnings.push(format!("settings must be an object, got `{settings}`"));
+        }
+        return (config, warnings);
+    };
+    if let Some(rules_value) = obj.get("rules") {
+        match rules_value.as_object() {
+            Some(map) => {
+                for (key, value) in map {
+                    let rule = rules::rule_by_id(key).or_else(|| rules::rule_by_hadolint_code(key));
+                    let Some(rule) = rule else {
+                        warnings.push(format!("unknown rule `{key}`"));
+                        continue;
+                    };
+                    let level = match value {
+                        Value::String(s) => Level::parse(s),
+                        Value::Bool(false) => Some(Level::Off),
+                        _ => None,
+                    };
+                    match level {
+                        Some(level) => {
+                            config.rules.insert(rule.id.to_owned(), level);
+                        }
+                        None => warnings.push(format!(
+                            "rule `{key}`: expected \"off\", \"error\", \"warning\", \"info\" or \"hint\", got `{value}`"
+                        )),
+                    }
+                }
+            }
+            None => warnings.push("`rules` must be an object".to_owned()),
+        }
+    }
+    if let Some(diagnostics) = obj.get("diagnostics") {
+        match diagnostics.get("delayMs") {
+            None => {}
+            Some(v) => match v.as_u64() {
+                Some(ms) => config.diagnostics_delay_ms = Some(ms),
+                None => warnings.push(format!(
+                    "`diagnostics.delayMs` must be a non-negative integer, got `{v}`"
+                )),
+            },
+        }
+    }
+    if let Some(registries) = obj.get("trustedRegistries") {
+        match registries.as_array() {
+            Some(items) => {
+                config.trusted_registries = items
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect();
+            }
+            None => warnings.push("`trustedRegistries` must be an array of strings".to_owned()),
+        }
+    }
+    (config, warnings)
+}
+
+/// The configuration found on disk for a document (file configs by walking up).
+pub fn file_config(path: Option<&Path>) -> Config {
+    match path {
+        Some(path) => crate::config::load::config_for_path(path),
+        None => Config::default(),
+    }
+}
+
+/// The configuration a document is analysed with: settings layered over the file config.
+pub fn effective(file: &Config, settings: &Config) -> Config {
+    let mut config = file.clone();
+    config.merge(settings);
+    config
+}
+
+/// The debounce delay a configuration asks for.
+pub fn delay_ms(config: &Config) -> u64 {
+    config.diagnostics_delay_ms.unwrap_or(DEFAULT_DELAY_MS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::Severity;
+    use serde_json::json;
+
+    #[test]
+    fn maps_rules_and_delay() {
+        let (config, warnings) = config_from_settings(&json!({
+            "rules": { "syntax-error": "warning" },
+            "diagnostics": { "delayMs": 0 },
+            "trustedRegistries": ["docker.io"]
+        }));
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(
+            config.rules.get("syntax-error"),
+            Some(&Level::On(Severity::Warning))
+        );
+        assert_eq!(config.diagnostics_delay_ms, Some(0));
+        assert_eq!(config.trusted_registries, vec!["docker.io".to_owned()]);
+    }
+
+    #[test]
+    fn accepts_the_wrapped_section_and_off() {
+        let (config, warnings) = config_from_settings(
+            &json!({ "dockerfileLsp": { "rules": { "syntax-error": "off" } } }),
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(config.rules.get("syntax-error"), Some(&Level::Off));
+        let (config, _) = config_from_settings(&json!({ "rules": { "syntax-error": false } }));
+        assert_eq!(config.rules.get("syntax-error"), Some(&Level::Off));
+    }
+
+    #[test]
+    fn bad_values_warn_and_are_skipped() {
+        let (config, warnings) = config_from_settings(&json!({
+            "rules": { "no-such-rule": "off", "syntax-error": "loud" },
+            "diagnostics": { "delayMs": -5 }
+        }));
+        assert_eq!(config, Config::default());
+        assert_eq!(warnings.len(), 3, "{warnings:?}");
+        let (config, warnings) = config_from_settings(&Value::Null);
+        assert_eq!(config, Config::default());
+        assert!(warnings.is_empty());
+        let (_, warnings) = config_from_settings(&json!(3));
+        assert_eq!(warnings.len(), 1);
+    }
+
+    #[test]
+    fn settings_layer_over_the_file_config() {
+        let mut file = Config::default();
+        file.rules.insert("syntax-error".into(), Level::Off);
+        file.diagnostics_delay_ms = Some(40);
+        let (settings, _) = config_from_settings(&json!({ "rules": { "syntax-error": "hint" } }));
+        let merged = effective(&file, &settings);
+        assert_eq!(
+            merged.rules.get("syntax-error"),
+            Some(&Level::On(Severity::Hint))
+        );
+        assert_eq!(delay_ms(&merged), 40);
+        assert_eq!(delay_ms(&Config::default()), DEFAULT_DELAY_MS);
+    }
+}

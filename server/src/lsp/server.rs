@@ -1,0 +1,513 @@
+//! The [`Backend`]: session state, the `LanguageServer` methods, debounced diagnostics and
+//! contained analysis.
+//!
+//! Invariant: every notification that changes documents mutates the store synchronously,
+//! before its first `.await`, so edits are applied in the order they arrive. The store
+//! lock is never held across an `.await`.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::time::Duration;
+
+use tokio::task::AbortHandle;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+use super::config::{self as settings, SECTION};
+use super::document_store::{AnalysisSnapshot, DocumentStore};
+use super::position::{self, PositionEncoding};
+use super::to_proto;
+use crate::config::Config;
+use crate::ide::Analysis;
+
+/// What was agreed on at `initialize`, and the current editor settings.
+#[derive(Clone, Debug, Default)]
+struct Session {
+    encoding: PositionEncoding,
+    /// The client pulls diagnostics (`textDocument/diagnostic`); we then do not push.
+    pull_diagnostics: bool,
+    /// The client answers `workspace/configuration`.
+    configuration: bool,
+    /// The client accepts `workspace/diagnostic/refresh`.
+    diagnostic_refresh: bool,
+    settings: Arc<Config>,
+}
+
+struct Inner {
+    client: Client,
+    store: Mutex<DocumentStore>,
+    session: RwLock<Session>,
+    /// One pending diagnostics task per document; the next change aborts it.
+    pending: Mutex<HashMap<Uri, AbortHandle>>,
+}
+
+/// The language server. Cheap to clone; clones share state.
+#[derive(Clone)]
+pub struct Backend {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Backend").finish_non_exhaustive()
+    }
+}
+
+/// Runs `f` on the blocking pool; a panic is logged with the document's name and turns
+/// into `None`, so the server keeps serving.
+pub(crate) async fn contained<T, F>(uri: &Uri, what: &str, f: F) -> Option<T>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    match tokio::task::spawn_blocking(f).await {
+        Ok(value) => Some(value),
+        Err(err) => {
+            tracing::error!(uri = uri.as_str(), error = %err, "{what} failed; returning an empty result");
+            None
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock leaves consistent data (mutations are single calls),
+    // so a poisoned lock is still usable.
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Backend {
+    pub fn new(client: Client) -> Backend {
+        Backend {
+            inner: Arc::new(Inner {
+                client,
+                store: Mutex::new(DocumentStore::default()),
+                session: RwLock::new(Session::default()),
+                pending: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    fn session(&self) -> Session {
+        self.inner
+            .session
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn store(&self) -> MutexGuard<'_, DocumentStore> {
+        lock(&self.inner.store)
+    }
+
+    fn apply_settings(&self, value: &serde_json::Value) {
+        let (config, warnings) = settings::config_from_settings(value);
+        for warning in warnings {
+            tracing::warn!("settings: {warning}");
+        }
+        let mut session = self
+            .inner
+            .session
+            .write()
+            .unwrap_or_else(|p| p.into_inner());
+        session.settings = Arc::new(config);
+    }
+
+    /// Asks the client for the `dockerfileLsp` section.
+    async fn fetch_settings(&self) -> Option<serde_json::Value> {
+        let item = ConfigurationItem {
+            scope_uri: None,
+            section: Some(SECTION.to_owned()),
+        };
+        match self.inner.client.configuration(vec![item]).await {
+            Ok(values) => values.into_iter().next(),
+            Err(err) => {
+                tracing::warn!(error = %err, "workspace/configuration failed");
+                None
+            }
+        }
+    }
+
+    /// Recomputes every open document's configuration and republishes its diagnostics.
+    async fn configuration_changed(&self) {
+        let session = self.session();
+        let uris = self.store().uris();
+        let file_configs = tokio::task::spawn_blocking(move || {
+            uris.into_iter()
+                .map(|uri| {
+                    let file = settings::file_config(uri.to_file_path().as_deref());
+                    (uri, file)
+                })
+                .collect::<Vec<_>>()
+        })
+        .await
+        .unwrap_or_default();
+        let mut to_publish = Vec::new();
+        {
+            let mut store = self.store();
+            store.config_generation += 1;
+            for (uri, file) in file_configs {
+                if let Some(doc) = store.get_mut(&uri) {
+                    doc.config = Arc::new(settings::effective(&file, &session.settings));
+                    doc.analysis = None;
+                    to_publish.push((uri, doc.version(), settings::delay_ms(&doc.config)));
+                }
+            }
+        }
+        if session.pull_diagnostics {
+            if session.diagnostic_refresh {
+                if let Err(err) = self.inner.client.workspace_diagnostic_refresh().await {
+                    tracing::warn!(error = %err, "workspace/diagnostic/refresh failed");
+                }
+            }
+        } else {
+            for (uri, version, delay) in to_publish {
+                self.schedule(uri, version, delay);
+            }
+        }
+    }
+
+    /// Publishes diagnostics for `version` of `uri` after `delay_ms`, replacing any pending
+    /// publication for that document.
+    fn schedule(&self, uri: Uri, version: i32, delay_ms: u64) {
+        let this = self.clone();
+        let task_uri = uri.clone();
+        let task = tokio::spawn(async move {
+            if delay_ms > 0 {
+                tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+            }
+            this.publish(task_uri, version).await;
+        });
+        if let Some(old) = lock(&self.inner.pending).insert(uri, task.abort_handle()) {
+            old.abort();
+        }
+    }
+
+    async fn publish(&self, uri: Uri, version: i32) {
+        if self.store().get(&uri).map(|d| d.version()) != Some(version) {
+            return;
+        }
+        let Some(snapshot) = self.analysis_for(&uri).await else {
+            return;
+        };
+        if snapshot.version != version {
+            return;
+        }
+        let encoding = self.session().encoding;
+        let diagnostics =
+            to_proto::diagnostics(&snapshot.analysis, &snapshot.diagnostics, encoding);
+        // Only the latest version is ever published.
+        if self.store().get(&uri).map(|d| d.version()) != Some(version) {
+            return;
+        }
+        self.inner
+            .client
+            .publish_diagnostics(uri, diagnostics, Some(version))
+            .await;
+    }
+
+    /// The analysis of the document's current version, computed if not cached. `None`
+    /// when the document is not open or the analysis panicked.
+    async fn analysis_for(&self, uri: &Uri) -> Option<AnalysisSnapshot> {
+        let (rope, version, config, generation) = {
+            let store = self.store();
+            let doc = store.get(uri)?;
+            if let Some(snapshot) = &doc.analysis {
+                if snapshot.version == doc.version()
+                    && snapshot.config_generation == store.config_generation
+                {
+                    return Some(snapshot.clone());
+                }
+            }
+            (
+                doc.rope().clone(),
+                doc.version(),
+                doc.config.clone(),
+                store.config_generation,
+            )
+        };
+        let (analysis, diagnostics) = contained(uri, "analysis", move || {
+            let analysis = Analysis::new(rope.to_string());
+            let diagnostics = analysis.diagnostics(&config);
+            (analysis, diagnostics)
+        })
+        .await?;
+        let snapshot = AnalysisSnapshot {
+            version,
+            config_generation: generation,
+            analysis: Arc::new(analysis),
+            diagnostics: Arc::new(diagnostics),
+        };
+        let mut store = self.store();
+        let current_generation = store.config_generation;
+        if let Some(doc) = store.get_mut(uri) {
+            if doc.version() == version && current_generation == generation {
+                doc.analysis = Some(snapshot.clone());
+            }
+        }
+        Some(snapshot)
+    }
+}
+
+fn server_capabilities(encoding: PositionEncoding) -> ServerCapabilities {
+    ServerCapabilities {
+        position_encoding: Some(encoding.kind()),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
+                ..Default::default()
+            },
+        )),
+        diagnostic_provider: Some(DiagnosticServerCapabilities::Options(DiagnosticOptions {
+            identifier: Some(to_proto::SOURCE.to_owned()),
+            inter_file_dependencies: false,
+            workspace_diagnostics: false,
+            work_done_progress_options: Default::default(),
+        })),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        ..Default::default()
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let caps = &params.capabilities;
+        let encoding = PositionEncoding::negotiate(caps);
+        {
+            let mut session = self
+                .inner
+                .session
+                .write()
+                .unwrap_or_else(|p| p.into_inner());
+            session.encoding = encoding;
+            session.pull_diagnostics = caps
+                .text_document
+                .as_ref()
+                .is_some_and(|t| t.diagnostic.is_some());
+            session.configuration = caps
+                .workspace
+                .as_ref()
+                .and_then(|w| w.configuration)
+                .unwrap_or(false);
+            session.diagnostic_refresh = caps
+                .workspace
+                .as_ref()
+                .and_then(|w| w.diagnostics.as_ref())
+                .and_then(|d| d.refresh_support)
+                .unwrap_or(false);
+        }
+        if let Some(options) = &params.initialization_options {
+            self.apply_settings(options);
+        }
+        tracing::info!(?encoding, "initialized");
+        Ok(InitializeResult {
+            capabilities: server_capabilities(encoding),
+            server_info: Some(ServerInfo {
+                name: "dockerfile-lsp".to_owned(),
+                version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        if self.session().configuration {
+            if let Some(value) = self.fetch_settings().await {
+                if !value.is_null() {
+                    self.apply_settings(&value);
+                }
+            }
+            self.configuration_changed().await;
+        }
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        for (_, task) in lock(&self.inner.pending).drain() {
+            task.abort();
+        }
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        // Every opened document is analysed, whatever its language id (Containerfile,
+        // *.containerfile and *.dockerfile often arrive as plain text).
+        let session = self.session();
+        let file = settings::file_config(doc.uri.to_file_path().as_deref());
+        let config = Arc::new(settings::effective(&file, &session.settings));
+        let delay = settings::delay_ms(&config);
+        self.store()
+            .open(doc.uri.clone(), &doc.text, doc.version, config);
+        if !session.pull_diagnostics {
+            self.schedule(doc.uri, doc.version, delay);
+        }
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let version = params.text_document.version;
+        let session = self.session();
+        let delay = {
+            let mut store = self.store();
+            match store.change(&uri, &params.content_changes, version, session.encoding) {
+                Some(_) => store.get(&uri).map(|d| settings::delay_ms(&d.config)),
+                None => None,
+            }
+        };
+        let Some(delay) = delay else {
+            tracing::warn!(
+                uri = uri.as_str(),
+                "didChange for a document that is not open"
+            );
+            return;
+        };
+        if !session.pull_diagnostics {
+            self.schedule(uri, version, delay);
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        self.store().close(&uri);
+        if let Some(task) = lock(&self.inner.pending).remove(&uri) {
+            task.abort();
+        }
+        if !self.session().pull_diagnostics {
+            self.inner
+                .client
+                .publish_diagnostics(uri, Vec::new(), None)
+                .await;
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let fetched = if self.session().configuration {
+            self.fetch_settings().await
+        } else {
+            None
+        };
+        match fetched {
+            Some(value) if !value.is_null() => self.apply_settings(&value),
+            _ => {
+                if !params.settings.is_null() {
+                    self.apply_settings(&params.settings);
+                }
+            }
+        }
+        self.configuration_changed().await;
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        let uri = params.text_document.uri;
+        let encoding = self.session().encoding;
+        let (items, result_id) = match self.analysis_for(&uri).await {
+            None => (Vec::new(), None),
+            Some(snapshot) => {
+                let result_id = format!("{}-{}", snapshot.config_generation, snapshot.version);
+                if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
+                    return Ok(DocumentDiagnosticReportResult::Report(
+                        DocumentDiagnosticReport::Unchanged(
+                            RelatedUnchangedDocumentDiagnosticReport {
+                                related_documents: None,
+                                unchanged_document_diagnostic_report:
+                                    UnchangedDocumentDiagnosticReport { result_id },
+                            },
+                        ),
+                    ));
+                }
+                let items =
+                    to_proto::diagnostics(&snapshot.analysis, &snapshot.diagnostics, encoding);
+                (items, Some(result_id))
+            }
+        };
+        Ok(DocumentDiagnosticReportResult::Report(
+            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport { result_id, items },
+            }),
+        ))
+    }
+
+    /// Hovering a diagnostic shows the documentation of its rule.
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let at = params.text_document_position_params;
+        let encoding = self.session().encoding;
+        let (offset, version) = {
+            let store = self.store();
+            let Some(doc) = store.get(&at.text_document.uri) else {
+                return Ok(None);
+            };
+            (
+                position::offset_of(doc.rope(), at.position, encoding),
+                doc.version(),
+            )
+        };
+        let Some(snapshot) = self.analysis_for(&at.text_document.uri).await else {
+            return Ok(None);
+        };
+        if snapshot.version != version {
+            return Ok(None);
+        }
+        let mut hits = snapshot
+            .diagnostics
+            .iter()
+            .filter(|d| d.range.contains_inclusive(offset));
+        let Some(first) = hits.next() else {
+            return Ok(None);
+        };
+        let mut rules = vec![first.rule];
+        for d in hits {
+            if !rules.contains(&d.rule) {
+                rules.push(d.rule);
+            }
+        }
+        let value = rules
+            .iter()
+            .map(|rule| {
+                let link = to_proto::rule_docs_uri(rule.id)
+                    .map(|u| format!("\n[Documentation]({})\n", u.as_str()))
+                    .unwrap_or_default();
+                format!(
+                    "**{}**: {}\n\n{}{}",
+                    rule.id,
+                    rule.summary,
+                    rule.documentation(),
+                    link
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n---\n\n");
+        Ok(Some(Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value,
+            }),
+            range: Some(to_proto::range(&snapshot.analysis, first.range, encoding)),
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[tokio::test]
+    async fn a_panicking_analysis_is_contained() {
+        let uri = Uri::from_str("file:///tmp/Dockerfile").unwrap();
+        let out: Option<u32> = contained(&uri, "analysis", || panic!("boom")).await;
+        assert_eq!(out, None);
+        assert_eq!(contained(&uri, "analysis", || 7).await, Some(7));
+    }
+
+    #[test]
+    fn capabilities_advertise_the_negotiated_encoding() {
+        let caps = server_capabilities(PositionEncoding::Utf8);
+        assert_eq!(caps.position_encoding, Some(PositionEncodingKind::UTF8));
+        assert!(caps.diagnostic_provider.is_some());
+    }
+}

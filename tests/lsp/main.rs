@@ -1,0 +1,8 @@
+//! End-to-end tests of the language server over an in-memory pipe, plus the property
+//! test of the incremental document store.
+
+mod diagnostics;
+mod document_store;
+mod initialize;
+mod positions;
+mod settings;

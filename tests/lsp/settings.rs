@@ -1,0 +1,133 @@
+//! Settings from `initializationOptions`, `didChangeConfiguration` and
+//! `workspace/configuration`: the debounce delay and rule levels take effect and open
+//! documents are republished.
+
+use std::time::Duration;
+
+use dockerfile_lsp_tests::lsp_client::{capabilities, with_code, TestClient, WAIT};
+use serde_json::json;
+
+const URI: &str = "file:///project/Dockerfile";
+const BROKEN: &str = "FROM alpine:3.20\nENV X\n";
+
+#[tokio::test]
+async fn pushed_settings_change_delay_and_rule_levels() {
+    // A one-minute debounce from the initialization options: nothing is published soon.
+    let (mut client, _) = TestClient::initialized(
+        capabilities(false, false, false),
+        Some(json!({ "diagnostics": { "delayMs": 60000 } })),
+    )
+    .await;
+    client.did_open(URI, BROKEN, 1).await;
+    let early = client
+        .drain_diagnostics(URI, Duration::from_millis(600))
+        .await;
+    assert!(
+        early.is_empty(),
+        "the delay holds publication back: {early:?}"
+    );
+
+    // Delay 0 through didChangeConfiguration: the open document is republished now.
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({ "settings": { "dockerfileLsp": { "diagnostics": { "delayMs": 0 } } } }),
+        )
+        .await;
+    let published = client.diagnostics(URI).await;
+    assert_eq!(published["version"], 1);
+    assert_eq!(
+        with_code(&published["diagnostics"], "syntax-error").len(),
+        1
+    );
+
+    // Turning the rule off makes the diagnostic disappear for the same version.
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({ "settings": { "dockerfileLsp": {
+                "diagnostics": { "delayMs": 0 },
+                "rules": { "syntax-error": "off" }
+            } } }),
+        )
+        .await;
+    let published = client.diagnostics(URI).await;
+    assert_eq!(published["version"], 1);
+    assert!(
+        with_code(&published["diagnostics"], "syntax-error").is_empty(),
+        "{published}"
+    );
+
+    // A severity override changes the severity.
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({ "settings": { "rules": { "syntax-error": "hint" }, "diagnostics": { "delayMs": 0 } } }),
+        )
+        .await;
+    let published = client.diagnostics(URI).await;
+    let errors = with_code(&published["diagnostics"], "syntax-error");
+    assert_eq!(errors.len(), 1, "{published}");
+    assert_eq!(errors[0]["severity"], 4);
+    client.shutdown_and_exit().await;
+}
+
+#[tokio::test]
+async fn settings_are_pulled_from_the_client() {
+    let mut client = TestClient::start();
+    client.set_settings(
+        json!({ "rules": { "syntax-error": "off" }, "diagnostics": { "delayMs": 0 } }),
+    );
+    let init = client
+        .request(
+            "initialize",
+            json!({ "capabilities": capabilities(false, false, true) }),
+        )
+        .await;
+    assert!(init.get("result").is_some(), "{init}");
+    client.notify("initialized", json!({})).await;
+    let asked = client
+        .server_request("workspace/configuration", WAIT)
+        .await
+        .expect("the server asks for its settings");
+    assert_eq!(asked["params"]["items"][0]["section"], "dockerfileLsp");
+
+    client.did_open(URI, BROKEN, 1).await;
+    // Whichever comes first (the open or the settings), the rule ends up off.
+    loop {
+        let published = client.diagnostics(URI).await;
+        if with_code(&published["diagnostics"], "syntax-error").is_empty() {
+            break;
+        }
+    }
+    for later in client
+        .drain_diagnostics(URI, Duration::from_millis(300))
+        .await
+    {
+        assert!(
+            with_code(&later["diagnostics"], "syntax-error").is_empty(),
+            "{later}"
+        );
+    }
+
+    // The user turns the rule back on; the notification carries no settings, so the
+    // server asks again.
+    client.set_settings(json!({ "diagnostics": { "delayMs": 0 } }));
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({ "settings": null }),
+        )
+        .await;
+    client
+        .server_request("workspace/configuration", WAIT)
+        .await
+        .expect("the server asks again");
+    let published = client.diagnostics(URI).await;
+    assert_eq!(
+        with_code(&published["diagnostics"], "syntax-error").len(),
+        1,
+        "{published}"
+    );
+    client.shutdown_and_exit().await;
+}
