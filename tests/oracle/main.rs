@@ -7,6 +7,7 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -309,13 +310,17 @@ impl Outcome {
 
     /// Prints the agreement figure and, on disagreement, the differences, then fails.
     fn print_and_assert(&self, what: &str) {
-        println!(
+        let figure = format!(
             "BuildKit oracle agreement{what}: {}/{} files ({:.1}%), {} instructions compared",
             self.agreed,
             self.total,
             self.percent(),
             self.instructions
         );
+        // Written to the stderr handle directly, which the test harness does not capture,
+        // so the figure shows in every run, passing or not.
+        let _ = writeln!(std::io::stderr(), "{figure}");
+        println!("{figure}");
         for (folder, (ok, n)) in &self.per_folder {
             println!("  {folder}: {ok}/{n}");
         }
