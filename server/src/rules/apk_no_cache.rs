@@ -2,8 +2,7 @@
 
 use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::semantic::mount::mount_covers;
-use crate::semantic::pkg::{image_stages, Manager, PkgCommand};
-use crate::syntax::Kind;
+use crate::semantic::pkg::{shipped_runs, Manager, PkgCommand};
 use crate::text::TextEdit;
 
 declare_rule! {
@@ -52,19 +51,8 @@ declare_rule! {
 }
 
 fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
-    let shipped = image_stages(ctx.model);
-    for (i, inst) in ctx.syntax.instructions.iter().enumerate() {
-        let eff = inst.effective();
-        if eff.kind != Kind::Run {
-            continue;
-        }
-        // ONBUILD triggers run in whatever image builds FROM this one: always shipped.
-        let in_image = inst.kind == Kind::Onbuild
-            || ctx
-                .model
-                .stage_of(i)
-                .is_some_and(|s| shipped.get(s.index).copied().unwrap_or(false));
-        if !in_image || mount_covers(eff, "/var/cache/apk") || mount_covers(eff, "/etc/apk/cache") {
+    for (i, eff) in shipped_runs(ctx.syntax, ctx.model) {
+        if mount_covers(eff, "/var/cache/apk") || mount_covers(eff, "/etc/apk/cache") {
             continue;
         }
         let Some(shell) = ctx.model.run_shell(i) else {

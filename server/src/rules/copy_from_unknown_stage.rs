@@ -205,7 +205,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
         let suggestion = stages[..current]
             .iter()
             .filter_map(|s| s.name.as_deref())
-            .map(|n| (edit_distance(&lower, n), n))
+            .map(|n| (strsim::levenshtein(&lower, n), n))
             .filter(|&(d, _)| d <= 2 && d < lower.len())
             .min_by_key(|&(d, _)| d)
             .map(|(_, n)| n);
@@ -239,21 +239,6 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             }
         }
     }
-}
-
-/// Levenshtein distance over bytes.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, &ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

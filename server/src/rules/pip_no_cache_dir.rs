@@ -2,9 +2,8 @@
 
 use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::semantic::mount::mounts;
-use crate::semantic::pkg::{image_stages, Manager, PkgCommand};
+use crate::semantic::pkg::{shipped_runs, Manager, PkgCommand};
 use crate::semantic::{VarKind, VarSource};
-use crate::syntax::Kind;
 use crate::text::TextEdit;
 
 declare_rule! {
@@ -56,20 +55,7 @@ declare_rule! {
 }
 
 fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
-    let shipped = image_stages(ctx.model);
-    for (i, inst) in ctx.syntax.instructions.iter().enumerate() {
-        let eff = inst.effective();
-        if eff.kind != Kind::Run {
-            continue;
-        }
-        let in_image = inst.kind == Kind::Onbuild
-            || ctx
-                .model
-                .stage_of(i)
-                .is_some_and(|s| shipped.get(s.index).copied().unwrap_or(false));
-        if !in_image {
-            continue;
-        }
+    for (i, eff) in shipped_runs(ctx.syntax, ctx.model) {
         let cache_mounted = mounts(eff).iter().any(|m| {
             m.keeps_out_of_layer()
                 && m.target().is_some_and(|t| {

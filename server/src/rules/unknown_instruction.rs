@@ -63,7 +63,7 @@ fn report(inst: &Instruction, acc: &mut Diagnostics) {
     let upper = inst.keyword.to_ascii_uppercase();
     let best = Kind::ALL
         .iter()
-        .map(|k| (edit_distance(&upper, k.name()), k.name()))
+        .map(|k| (strsim::levenshtein(&upper, k.name()), k.name()))
         .min_by_key(|&(d, _)| d);
     let Some((distance, suggestion)) = best else {
         return;
@@ -94,21 +94,6 @@ fn report(inst: &Instruction, acc: &mut Diagnostics) {
             vec![TextEdit::replace(inst.keyword_range, replacement)],
         );
     }
-}
-
-/// Levenshtein distance over bytes (keywords are ASCII).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, &ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

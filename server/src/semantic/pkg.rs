@@ -3,6 +3,7 @@
 //! in the built image. Shared by the package-manager rules.
 
 use super::{Base, Model, ShellCommand, ShellWord};
+use crate::syntax::{Dockerfile, Instruction, Kind};
 
 /// A package manager the rules know.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -352,6 +353,28 @@ pub fn image_stages(model: &Model) -> Vec<bool> {
         };
     }
     out
+}
+
+/// RUN instructions whose layers end up in the built image: those of the final stage
+/// and the stages it is built `FROM`, plus every ONBUILD RUN trigger (it runs in
+/// whatever image builds on this one). Yields `(instruction index, the RUN itself)`.
+pub fn shipped_runs<'a>(
+    syntax: &'a Dockerfile,
+    model: &'a Model,
+) -> impl Iterator<Item = (usize, &'a Instruction)> + 'a {
+    let shipped = image_stages(model);
+    syntax
+        .instructions
+        .iter()
+        .enumerate()
+        .filter(move |(i, inst)| {
+            inst.effective().kind == Kind::Run
+                && (inst.kind == Kind::Onbuild
+                    || model
+                        .stage_of(*i)
+                        .is_some_and(|s| shipped.get(s.index).copied().unwrap_or(false)))
+        })
+        .map(|(i, inst)| (i, inst.effective()))
 }
 
 #[cfg(test)]
