@@ -1,7 +1,7 @@
 //! `json-args-recommended`: CMD or ENTRYPOINT in shell form.
 
 use crate::rules::{Applicability, Diagnostics, RuleContext};
-use crate::semantic::{Base, Model};
+use crate::semantic::Model;
 use crate::syntax::{Dockerfile, Kind};
 use crate::text::TextEdit;
 
@@ -113,26 +113,9 @@ fn plain_words(text: &str) -> Option<Vec<&str>> {
 
 /// A SHELL instruction comes before `at` in its stage or in the stages it is built on.
 pub(crate) fn shell_instruction_in_effect(syntax: &Dockerfile, model: &Model, at: usize) -> bool {
-    let Some(mut stage) = model.stage_of(at) else {
-        return false;
-    };
-    let mut end = at;
-    for _ in 0..32 {
-        if syntax.instructions[stage.instructions.start..end]
-            .iter()
-            .any(|inst| inst.kind == Kind::Shell)
-        {
-            return true;
-        }
-        match stage.base {
-            Base::Stage(p) => {
-                stage = &model.stages[p];
-                end = stage.instructions.end;
-            }
-            _ => return false,
-        }
-    }
-    false
+    model
+        .instructions_before(at)
+        .any(|j| syntax.instructions[j].kind == Kind::Shell)
 }
 
 #[cfg(test)]

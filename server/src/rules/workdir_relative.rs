@@ -1,8 +1,8 @@
 //! `workdir-relative`: a relative WORKDIR with no absolute WORKDIR before it.
 
 use crate::rules::{Applicability, Diagnostics, RuleContext};
-use crate::semantic::{Base, Model};
-use crate::syntax::{Dockerfile, Instruction, Kind};
+use crate::semantic::Model;
+use crate::syntax::{Dockerfile, Kind};
 use crate::text::TextEdit;
 
 declare_rule! {
@@ -116,36 +116,16 @@ fn is_absolute(path: &str) -> bool {
 /// An absolute WORKDIR comes before instruction `at` in its stage or the stages it is
 /// built on.
 fn absolute_workdir_before(syntax: &Dockerfile, model: &Model, at: usize) -> bool {
-    let Some(mut stage) = model.stage_of(at) else {
-        return false;
-    };
-    let mut end = at;
-    for _ in 0..32 {
-        let workdirs = syntax.instructions[stage.instructions.start..end]
-            .iter()
-            .enumerate()
-            .filter(|(_, inst): &(usize, &Instruction)| inst.kind == Kind::Workdir);
-        for (k, inst) in workdirs {
-            let j = stage.instructions.start + k;
-            let absolute = inst
+    model.instructions_before(at).any(|j| {
+        let inst = &syntax.instructions[j];
+        inst.kind == Kind::Workdir
+            && inst
                 .args
                 .words
                 .first()
                 .and_then(|w| resolved_path(model, j, &w.text))
-                .is_none_or(|p| is_absolute(&p));
-            if absolute {
-                return true;
-            }
-        }
-        match stage.base {
-            Base::Stage(p) => {
-                stage = &model.stages[p];
-                end = stage.instructions.end;
-            }
-            _ => return false,
-        }
-    }
-    false
+                .is_none_or(|p| is_absolute(&p))
+    })
 }
 
 #[cfg(test)]

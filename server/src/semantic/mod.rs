@@ -291,34 +291,27 @@ impl Model {
     }
 
     fn compute_shell(&self, syntax: &Dockerfile, i: usize) -> ShellKind {
-        let Some(s) = self.stage_of[i] else {
-            return ShellKind::Posix("sh".into());
-        };
-        self.shell_in_stage(syntax, s, i, 0)
-    }
-
-    fn shell_in_stage(
-        &self,
-        syntax: &Dockerfile,
-        s: usize,
-        before: usize,
-        depth: usize,
-    ) -> ShellKind {
-        let stage = &self.stages[s];
-        for j in (stage.instructions.start..before.min(stage.instructions.end)).rev() {
+        let shell = self.instructions_before(i).find_map(|j| {
             let inst = &syntax.instructions[j];
-            if inst.kind == Kind::Shell {
-                if let Some(first) = inst.args.json.as_ref().and_then(|j| j.first()) {
-                    return ShellKind::from_program(&first.text);
+            (inst.kind == Kind::Shell)
+                .then(|| inst.args.json.as_ref()?.first())
+                .flatten()
+        });
+        if let Some(program) = shell {
+            return ShellKind::from_program(&program.text);
+        }
+        // No SHELL: the default of the image at the root of the stage chain.
+        let root = self.stage_of(i).map(|mut s| {
+            for _ in 0..MAX_DEPTH {
+                match s.base {
+                    Base::Stage(p) => s = &self.stages[p],
+                    _ => break,
                 }
             }
-        }
-        match &stage.base {
-            Base::Stage(p) if depth < MAX_DEPTH => {
-                let end = self.stages[*p].instructions.end;
-                self.shell_in_stage(syntax, *p, end, depth + 1)
-            }
-            Base::Image(r) if is_windows_image(r) => ShellKind::Cmd,
+            s
+        });
+        match root.map(|s| &s.base) {
+            Some(Base::Image(r)) if is_windows_image(r) => ShellKind::Cmd,
             _ if syntax.escape == '`' => ShellKind::Other("windows".into()),
             _ => ShellKind::Posix("sh".into()),
         }
@@ -331,6 +324,28 @@ impl Model {
             .copied()
             .flatten()
             .map(|s| &self.stages[s])
+    }
+
+    /// Indices of the instructions that come before `at` in its stage and, through
+    /// `FROM <stage>`, in the stages it is built on, newest first. This is what an
+    /// instruction inherits: SHELL, WORKDIR, USER, ENV.
+    pub fn instructions_before(&self, at: usize) -> impl Iterator<Item = usize> + '_ {
+        let mut stage = self.stage_of.get(at).copied().flatten();
+        let mut end = at;
+        let mut depth = 0;
+        std::iter::from_fn(move || loop {
+            let s = &self.stages[stage?];
+            if end > s.instructions.start {
+                end -= 1;
+                return Some(end);
+            }
+            depth += 1;
+            stage = match s.base {
+                Base::Stage(p) if depth <= MAX_DEPTH => Some(p),
+                _ => None,
+            };
+            end = stage.map_or(0, |p| self.stages[p].instructions.end);
+        })
     }
 
     /// The last stage: what `docker build` produces without `--target`.

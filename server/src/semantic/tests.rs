@@ -85,3 +85,13 @@ fn builder_refs_skip_copy_from() {
     let names: Vec<_> = refs.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(names, ["SRC", "U"]);
 }
+
+#[test]
+fn instructions_before_follows_the_stage_chain() {
+    let text = "FROM a AS base\nWORKDIR /w\nFROM b\nRUN x\nFROM base\nUSER u\nRUN y\n";
+    let (_, m) = model(text);
+    // In the third stage: its own FROM and USER, then all of `base`; never stage 2.
+    assert_eq!(m.instructions_before(6).collect::<Vec<_>>(), [5, 4, 1, 0]);
+    assert_eq!(m.instructions_before(3).collect::<Vec<_>>(), [2]);
+    assert_eq!(m.instructions_before(0).count(), 0);
+}
