@@ -2,7 +2,6 @@
 
 use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::semantic::pkg::{Manager, PkgCommand};
-use crate::syntax::Kind;
 use crate::text::TextEdit;
 
 declare_rule! {
@@ -50,13 +49,7 @@ declare_rule! {
 
 fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     let mut configured = false;
-    for (i, inst) in ctx.syntax.instructions.iter().enumerate() {
-        if inst.effective().kind != Kind::Run {
-            continue;
-        }
-        let Some(shell) = ctx.model.run_shell(i) else {
-            continue;
-        };
+    for (_, shell) in ctx.model.run_shells() {
         for cmd in shell.commands() {
             // `echo 'APT::Install-Recommends "0";' > /etc/apt/apt.conf.d/…` turns
             // recommends off for the rest of the build.

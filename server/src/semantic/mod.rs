@@ -358,6 +358,14 @@ impl Model {
         self.runs.get(instruction).and_then(Option::as_ref)
     }
 
+    /// Every RUN (and ONBUILD RUN) that has a shell view, with its instruction index.
+    pub fn run_shells(&self) -> impl Iterator<Item = (usize, &RunShell)> {
+        self.runs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| r.as_ref().map(|r| (i, r)))
+    }
+
     /// The shell in force at an instruction.
     pub fn shell_at(&self, instruction: usize) -> ShellKind {
         self.shells
