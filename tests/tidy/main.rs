@@ -90,6 +90,8 @@ fn rule_docs_have_the_required_headings() {
             "## What it does",
             "## Why is this bad?",
             "## Example",
+            "Use instead:",
+            "## Fix safety",
             "## References",
         ] {
             if !docs.contains(heading) {
