@@ -18,7 +18,8 @@ declare_rule! {
     /// - a missing comma or quote: `["nginx" "-g"]`.
     ///
     /// Text that only looks like an array is left alone: `RUN [ -f /etc/x ] && …` and
-    /// `[[ … ]]` are shell tests (an array needs a comma, or no space after `[`).
+    /// `[[ … ]]` are shell tests, `RUN [int]` or `[Console]::Write(…)` PowerShell (an
+    /// array needs a comma, or a quoted item right after `[`).
     ///
     /// `COPY`, `ADD` and `VOLUME` are included: they fall back too (to whitespace-split
     /// words), and `VOLUME ["/data",]` creates a volume literally named `["/data",]`.
@@ -107,7 +108,9 @@ pub(crate) fn attempted_array(text: &str) -> Option<Attempt<'_>> {
     match loose_array(text) {
         Some((items, commas, trailing_comma)) => {
             let spaced = text[1..].starts_with(char::is_whitespace);
-            if commas == 0 && (spaced || items.is_empty()) {
+            // `[ -f x ]` is a shell test; `[int]` / `[Console]::Write(…)` is PowerShell.
+            let quoted = items.iter().any(|i| i.quote != Quote::Bare);
+            if commas == 0 && (spaced || !quoted) {
                 return None;
             }
             Some(Attempt::Array {
@@ -452,6 +455,21 @@ ENTRYPOINT ["C:\\app\\run.exe"]
 RUN ['single', 'quotes']
 COPY a b /x/
 VOLUME /data
+"#,
+        );
+    }
+
+    #[test]
+    fn accepts_powershell() {
+        check_rule_not(
+            &RULE,
+            r#"
+# escape=`
+FROM mcr.microsoft.com/windows/servercore:ltsc2022
+SHELL ["powershell", "-Command", "$ErrorActionPreference = 'Stop';"]
+RUN [Net.ServicePointManager]::SecurityProtocol = [Net.SecurityProtocolType]::Tls12
+RUN [int]
+RUN [Environment]::SetEnvironmentVariable('VCPKG_ROOT', 'C:\vcpkg', [EnvironmentVariableTarget]::Machine)
 "#,
         );
     }

@@ -25,8 +25,7 @@ declare_rule! {
     ///   value, `sharing` other than `shared`/`private`/`locked`, options that do not
     ///   belong to the mount type (`size` outside tmpfs, `uid`/`gid`/`mode` on bind or
     ///   tmpfs, `sharing` outside cache, `required` outside secret/ssh, `from` on a
-    ///   secret), a secret without `id`/`target`, and a bind/cache/tmpfs mount without
-    ///   `target`.
+    ///   secret), a secret without `id`/`target`.
     ///
     /// Values with a variable (`--network=$NET`) are not checked: they are only known
     /// at build time. The table of flags is in `semantic/flags.rs`. `--exclude` and
@@ -34,10 +33,9 @@ declare_rule! {
     /// under `# syntax=docker/dockerfile:1-labs`. Flags before `HEALTHCHECK NONE` are
     /// ignored by BuildKit and not reported here.
     ///
-    /// A mount without `target` is not rejected by the parser: BuildKit mounts it over
-    /// the working directory, hiding the files there, and fails when the working
-    /// directory is `/`. We report it because it is almost always a forgotten
-    /// `target=`.
+    /// A bind, cache or tmpfs mount without `target` is not reported: BuildKit mounts
+    /// it on the working directory, and Docker's own Dockerfiles rely on that
+    /// (`WORKDIR /usr/src/runc` then `RUN --mount=from=runc-src,src=/usr/src/runc,rw`).
     ///
     /// ## Why is this bad?
     /// `docker build` fails on the line ("Unknown flag: form", "Expecting boolean value
@@ -318,7 +316,6 @@ RUN --mount=type=cache,tagret=/root/.cache true
 RUN --mount=type=cache,target=/x,sharing=exclusive,uid=abc true
 RUN --mount=type=bind,source=.,target=/src,size=10m,mode=0644 true
 RUN --mount=type=secret,from=build,sharing=locked true
-RUN --mount=type=tmpfs true
 RUN --mount=type=bind,target=/x,required true
 RUN --mount=type=bind,target=/x,readonly=maybe,bogus true
 "#,
@@ -341,13 +338,11 @@ RUN --mount=type=bind,target=/x,readonly=maybe,bogus true
                   |                         ^^^^^^^^^^ invalid-flag: --mount: a secret mount cannot have `from`
                 6 | RUN --mount=type=secret,from=build,sharing=locked true
                   |                                    ^^^^^^^^^^^^^^ invalid-flag: --mount: `sharing` only applies to cache mounts, not `secret`
-                7 | RUN --mount=type=tmpfs true
-                  |             ^^^^^^^^^^ invalid-flag: --mount: this tmpfs mount has no `target`: it would be mounted over the working directory (and fails when that is `/`); add `target=<path>`
-                8 | RUN --mount=type=bind,target=/x,required true
+                7 | RUN --mount=type=bind,target=/x,required true
                   |                                 ^^^^^^^^ invalid-flag: --mount: `required` only applies to secret and ssh mounts, not `bind`
-                9 | RUN --mount=type=bind,target=/x,readonly=maybe,bogus true
+                8 | RUN --mount=type=bind,target=/x,readonly=maybe,bogus true
                   |                                 ^^^^^^^^^^^^^^ invalid-flag: --mount: `readonly` expects a boolean (`true`, `false`, `1`, `0`), not `maybe`
-                9 | RUN --mount=type=bind,target=/x,readonly=maybe,bogus true
+                8 | RUN --mount=type=bind,target=/x,readonly=maybe,bogus true
                   |                                                ^^^^^ invalid-flag: --mount: unknown mount option `bogus`
             "#]],
         );
@@ -370,6 +365,7 @@ RUN --mount=type=cache,target=/root/.cache,sharing=locked,id=pip,uid=1000,mode=0
     --mount=type=tmpfs,target=/tmp,size=64m --mount=target=/x,type=$TYPE \
     --network=$NET --security=insecure true
 RUN --network=none --device=nvidia.com/gpu=all true
+RUN --mount=from=build,src=/out,rw --mount=ro --mount=type=tmpfs true
 HEALTHCHECK --interval=30s --timeout=1m30s --start-period=0 --start-interval=1.5s --retries=3 CMD true
 HEALTHCHECK --interval=5 NONE
 ONBUILD COPY --from=build /a /b

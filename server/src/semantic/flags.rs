@@ -485,7 +485,7 @@ pub fn parse_go_duration(s: &str) -> Option<i64> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MountProblem {
     /// Index of the option in [`crate::semantic::mount::Mount::options`]; `None` for
-    /// problems of the whole mount (a missing target).
+    /// problems of the whole mount (a secret without id).
     pub option: Option<usize>,
     pub message: String,
     /// A replacement for the option key (nearest known key), when one is close.
@@ -674,18 +674,6 @@ pub fn check_mount(m: &crate::semantic::mount::Mount) -> Vec<MountProblem> {
                 None,
             );
         }
-    }
-    let unknown_key = out
-        .iter()
-        .any(|p| p.message.starts_with("unknown mount option"));
-    if matches!(typ, "bind" | "cache" | "tmpfs") && m.target().is_none() && !unknown_key {
-        out.push(MountProblem {
-            option: None,
-            message: format!(
-                "this {typ} mount has no `target`: it would be mounted over the working directory (and fails when that is `/`); add `target=<path>`"
-            ),
-            suggestion: None,
-        });
     }
     out
 }
