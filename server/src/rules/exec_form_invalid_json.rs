@@ -347,13 +347,14 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                     continue;
                 }
                 let mut edits = Vec::new();
+                let mut repairable = true;
                 for item in &items {
                     if string_problem(item.inner).is_some() {
                         let fixed = repair_backslashes(item.inner);
-                        edits.push(TextEdit::replace(
-                            TextRange::new(range.start() + item.start + 1, range.start() + item.end - 1),
-                            fixed,
-                        ));
+                        repairable &= string_problem(&fixed).is_none();
+                        let at = range.start() + item.start + 1;
+                        let end = range.start() + item.end - 1;
+                        edits.push(TextEdit::replace(TextRange::new(at, end), fixed));
                     }
                 }
                 if let (Some(comma), Some(last)) = (trailing_comma, items.last()) {
@@ -367,19 +368,36 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                 } else {
                     ("Remove the trailing comma", Applicability::Safe)
                 };
-                let repaired = crate::text::apply_edits(
-                    ctx.text,
-                    &edits,
-                );
-                let start = range.start();
-                let new_len = repaired.len() + range.len() - ctx.text.len();
-                let candidate = &repaired[start..start + new_len];
-                if serde_json::from_str::<Vec<String>>(candidate).is_ok() {
+                if repairable {
                     d.with_fix(title, applicability, edits);
                 }
             }
         }
     }
+}
+
+/// `s` as a JSON string literal, quotes included.
+pub(crate) fn json_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// True when `inner` is a valid JSON string body.
+pub(crate) fn valid_json_string(inner: &str) -> bool {
+    string_problem(inner).is_none()
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 //! not allow, so BuildKit silently reads it as shell form.
 
 use crate::rules::exec_form_invalid_json::{
-    array_candidate, attempted_array, consequence, repair_backslashes, Attempt, Quote,
+    array_candidate, attempted_array, consequence, json_quote, repair_backslashes,
+    valid_json_string, Attempt, Quote,
 };
 use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::text::{TextEdit, TextRange};
@@ -85,9 +86,14 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
         let mut edits = Vec::new();
         for item in &items {
             let replacement = match item.quote {
-                Quote::Single => serde_json::to_string(item.inner).ok(),
-                Quote::Double if serde_json::from_str::<String>(&text[item.start..item.end]).is_err() => {
-                    Some(format!("\"{}\"", repair_backslashes(item.inner)))
+                Quote::Single => Some(json_quote(item.inner)),
+                Quote::Double if !valid_json_string(item.inner) => {
+                    let fixed = repair_backslashes(item.inner);
+                    if !valid_json_string(&fixed) {
+                        edits.clear();
+                        break;
+                    }
+                    Some(format!("\"{fixed}\""))
                 }
                 _ => None,
             };
@@ -98,11 +104,9 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                 ));
             }
         }
-        d.with_fix(
-            "Use double quotes",
-            Applicability::Safe,
-            edits,
-        );
+        if !edits.is_empty() {
+            d.with_fix("Use double quotes", Applicability::Safe, edits);
+        }
     }
 }
 
