@@ -30,8 +30,13 @@ declare_rule! {
     /// Values with a variable (`--network=$NET`) are not checked: they are only known
     /// at build time. The table of flags is in `semantic/flags.rs`. `--exclude` and
     /// `COPY --parents` are accepted although older stable frontends only know them
-    /// under `# syntax=docker/dockerfile:1-labs`. Flags before `HEALTHCHECK NONE` are
-    /// ignored by BuildKit and not reported here.
+    /// under `# syntax=docker/dockerfile:1-labs`.
+    ///
+    /// Flags of `STOPSIGNAL` and of `HEALTHCHECK NONE` are reported too, although the
+    /// build does not fail: BuildKit never reads them, so they are dead text that
+    /// suggests an effect they do not have. `ARG --required` is accepted (recent
+    /// BuildKit); other `ARG` flags are rejected by current frontends and silently
+    /// dropped by older ones.
     ///
     /// A bind, cache or tmpfs mount without `target` is not reported: BuildKit mounts
     /// it on the working directory, and Docker's own Dockerfiles rely on that
@@ -95,13 +100,27 @@ fn check_instruction(inst: &Instruction, acc: &mut Diagnostics) {
     if inst.flags.is_empty() || inst.kind == Kind::Unknown {
         return;
     }
-    if inst.kind == Kind::Healthcheck
-        && inst
-            .args
-            .words
-            .first()
-            .is_some_and(|w| w.text.eq_ignore_ascii_case("none"))
-    {
+    let ignored = match inst.kind {
+        Kind::Stopsignal => Some("STOPSIGNAL"),
+        Kind::Healthcheck
+            if inst
+                .args
+                .words
+                .first()
+                .is_some_and(|w| w.text.eq_ignore_ascii_case("none")) =>
+        {
+            Some("HEALTHCHECK NONE")
+        }
+        _ => None,
+    };
+    if let Some(what) = ignored {
+        for f in &inst.flags {
+            acc.report(
+                &RULE,
+                f.range,
+                format!("{what} ignores flags: BuildKit drops `--{}` without effect; remove it", f.name),
+            );
+        }
         return;
     }
     let keyword = inst.kind.name();
@@ -278,6 +297,9 @@ COPY --link=maybe --chmod=rwxr-xr-x /a /b
 ADD --link= /a /b
 HEALTHCHECK --interval=5 --timeout=1m --start-period=10x --retries=-1 CMD true
 HEALTHCHECK --start-interval=500us CMD true
+HEALTHCHECK --interval=5s NONE
+STOPSIGNAL --x SIGTERM
+ARG --required=maybe A
 RUN --network=bridge --security=root true
 "#,
             expect![[r#"
@@ -297,10 +319,16 @@ RUN --network=bridge --security=root true
                   |                                                                    ^^ invalid-flag: `--retries` cannot be negative
                 6 | HEALTHCHECK --start-interval=500us CMD true
                   |                              ^^^^^ invalid-flag: `--start-interval` must be 0 or at least 1ms; `500us` is rejected by the build
-                7 | RUN --network=bridge --security=root true
-                  |               ^^^^^^ invalid-flag: `bridge` is not a valid `--network` value; use one of `default`, `none`, `host`
-                7 | RUN --network=bridge --security=root true
-                  |                                 ^^^^ invalid-flag: `root` is not a valid `--security` value; use one of `sandbox`, `insecure`
+                7 | HEALTHCHECK --interval=5s NONE
+                  |             ^^^^^^^^^^^^^ invalid-flag: HEALTHCHECK NONE ignores flags: BuildKit drops `--interval` without effect; remove it
+                8 | STOPSIGNAL --x SIGTERM
+                  |            ^^^ invalid-flag: STOPSIGNAL ignores flags: BuildKit drops `--x` without effect; remove it
+                9 | ARG --required=maybe A
+                  |                ^^^^^ invalid-flag: `--required` expects `true` or `false`, not `maybe`
+                10 | RUN --network=bridge --security=root true
+                   |               ^^^^^^ invalid-flag: `bridge` is not a valid `--network` value; use one of `default`, `none`, `host`
+                10 | RUN --network=bridge --security=root true
+                   |                                 ^^^^ invalid-flag: `root` is not a valid `--security` value; use one of `sandbox`, `insecure`
             "#]],
         );
     }
@@ -367,7 +395,7 @@ RUN --mount=type=cache,target=/root/.cache,sharing=locked,id=pip,uid=1000,mode=0
 RUN --network=none --device=nvidia.com/gpu=all true
 RUN --mount=from=build,src=/out,rw --mount=ro --mount=type=tmpfs true
 HEALTHCHECK --interval=30s --timeout=1m30s --start-period=0 --start-interval=1.5s --retries=3 CMD true
-HEALTHCHECK --interval=5 NONE
+ARG --required TOKEN
 ONBUILD COPY --from=build /a /b
 RUN -- --not-a-flag
 "#,

@@ -60,7 +60,9 @@ pub struct FlagSpec {
     /// May be given several times (BuildKit's `AddStrings` flags).
     pub repeatable: bool,
     /// The Dockerfile syntax version that introduced the flag (`1.0` for flags the
-    /// classic builder already had); `-labs` when it appeared in the labs channel.
+    /// classic builder already had); `-labs` when it appeared in the labs channel;
+    /// `recent` when it is in BuildKit's current source but not yet in a documented
+    /// release.
     pub since: &'static str,
     /// One line for completion and hovers.
     pub summary: &'static str,
@@ -89,9 +91,11 @@ pub const NETWORK_MODES: &[&str] = &["default", "none", "host"];
 /// Security modes of `RUN --security`.
 pub const SECURITY_MODES: &[&str] = &["sandbox", "insecure"];
 
-/// Every flag of every instruction. Instructions not listed (ARG, CMD, ENTRYPOINT, ENV,
-/// EXPOSE, LABEL, MAINTAINER, ONBUILD, SHELL, STOPSIGNAL, USER, VOLUME, WORKDIR) take no
-/// flags: BuildKit rejects any flag on them with "Unknown flag".
+/// Every flag of every instruction. Instructions not listed (CMD, ENTRYPOINT, ENV, EXPOSE,
+/// LABEL, MAINTAINER, ONBUILD, SHELL, USER, VOLUME, WORKDIR) take no flags: BuildKit
+/// rejects any flag on them with "Unknown flag". STOPSIGNAL (and HEALTHCHECK NONE) never
+/// parse their flags: BuildKit drops them silently. ARG rejected unknown flags only once
+/// it gained `--required`; older frontends dropped them.
 pub static FLAGS: &[FlagSpec] = &[
     flag(
         Kind::Add,
@@ -148,6 +152,14 @@ pub static FLAGS: &[FlagSpec] = &[
         true,
         "1.7-labs",
         "Leave out files matching the pattern",
+    ),
+    flag(
+        Kind::Arg,
+        "required",
+        ValueKind::Bool,
+        false,
+        "recent",
+        "Fail the build when no value is given for the argument",
     ),
     flag(
         Kind::Copy,
