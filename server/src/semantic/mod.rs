@@ -3,6 +3,7 @@
 //! every rule and editor feature. Pure: no I/O.
 
 pub mod expand;
+pub mod flags;
 pub mod image_ref;
 pub mod mount;
 pub mod pkg;
