@@ -12,8 +12,12 @@ declare_rule! {
     /// whose first word is not the stage name (or one of the `ARG` names). This is
     /// BuildKit's experimental `InvalidDefinitionDescription` check.
     ///
-    /// Like BuildKit, only the last comment line before the instruction is looked at,
-    /// and an empty `#` line ends a description. BuildKit's documentation says a blank
+    /// The description is the block of comment lines right above the instruction, up
+    /// to an empty `#` line; it is accepted when one of its lines starts with the name
+    /// (a multi-line description whose first line names the stage is what
+    /// `--call=outline` shows). BuildKit's check looks only at the last line of the
+    /// block and would also report that case; we do not, because the outline shows it
+    /// correctly. BuildKit's documentation says a blank
     /// line also separates a comment from the instruction; its parser has, in some
     /// versions, kept comments across blank lines. We follow the documentation: a
     /// comment separated by a blank line is never a description. Parser directives and
@@ -100,21 +104,42 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
         if line == 0 {
             continue;
         }
-        let Ok(at) = comments.binary_search_by_key(&(line - 1), |c| index.line_of(c.range.start()))
+        let Ok(mut at) =
+            comments.binary_search_by_key(&(line - 1), |c| index.line_of(c.range.start()))
         else {
             continue;
         };
-        let c = comments[at];
-        if c.text.is_empty()
-            || is_suppression(&c.text)
-            || ctx.syntax.directives.iter().any(|d| d.range == c.range)
+        let last = comments[at];
+        if last.text.is_empty()
+            || is_suppression(&last.text)
+            || ctx.syntax.directives.iter().any(|d| d.range == last.range)
         {
             continue;
         }
-        let first = c.text.split(' ').next().unwrap_or("");
-        if names.iter().any(|n| n == first) {
+        // The description block: the comment lines right above, up to an empty `#`.
+        let mut described = false;
+        loop {
+            let c = comments[at];
+            if c.text.is_empty() {
+                break;
+            }
+            let first = c.text.split(' ').next().unwrap_or("");
+            if names.iter().any(|n| n == first) {
+                described = true;
+                break;
+            }
+            if at == 0
+                || index.line_of(comments[at - 1].range.start()) + 1
+                    != index.line_of(c.range.start())
+            {
+                break;
+            }
+            at -= 1;
+        }
+        if described {
             continue;
         }
+        let c = last;
         let example = if names.len() == 1 { names[0].as_str() } else { "<name>" };
         let what = if inst.kind == Kind::From {
             "stage"
@@ -171,7 +196,8 @@ ARG VERSION=1.0 COMMIT
 FROM golang:1.23 AS build-cli
 # build-cli2 compiles the CLI
 FROM golang:1.23 AS Build-CLI2
-# COMMIT is the commit to build
+# COMMIT is the commit to build.
+# It must be a full SHA.
 ARG VERSION COMMIT
 # not a description
 #

@@ -13,7 +13,8 @@ declare_rule! {
     /// `ADD --keep-git-dir`. One finding per file, at the first such place.
     ///
     /// A `# syntax=` line right after a `#!` first line counts as present (BuildKit
-    /// finds it there).
+    /// finds it there). A `# syntax=` comment further down the file is left to
+    /// `directive-misplaced`.
     ///
     /// ## Why is this bad?
     /// Without the directive, the file is parsed by whatever frontend is built into
@@ -87,6 +88,15 @@ fn buildkit_feature(inst: &Instruction) -> Option<(TextRange, String)> {
 
 fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     if ctx.syntax.directive(DirectiveKind::Syntax).is_some() || syntax_after_shebang(ctx) {
+        return;
+    }
+    // A `# syntax=` line below the directive block is reported by
+    // `directive-misplaced`, whose fix (move it up) is the right one.
+    if ctx.syntax.comments.iter().any(|c| {
+        !c.in_continuation
+            && match_directive_key(&ctx.text[c.range.range()])
+                .is_some_and(|(k, _)| k.eq_ignore_ascii_case("syntax"))
+    }) {
         return;
     }
     let Some((range, what)) = ctx.syntax.instructions.iter().find_map(|i| {
@@ -195,6 +205,10 @@ COPY --link . /app
         check_rule_not(
             &RULE,
             "#!/usr/bin/env -S docker build -f\n# syntax=docker/dockerfile:1.7\nFROM alpine:3.20\nCOPY --link . /\n",
+        );
+        check_rule_not(
+            &RULE,
+            "\n# syntax=docker/dockerfile:1\nFROM alpine:3.20\nCOPY --link . /\n",
         );
         check_rule_not(
             &RULE,

@@ -18,7 +18,9 @@ declare_rule! {
     ///
     /// `RUN`, `CMD` and `ENTRYPOINT` bodies are not checked: the shell expands them at
     /// run time, and `${#VAR}` is valid there. Text in single quotes and escaped `$`
-    /// are not references. Heredoc bodies are not checked either.
+    /// are not references. Heredoc bodies are not checked either. Dev container
+    /// template placeholders (`${templateOption:imageVariant}`) are not reported: the
+    /// template tooling replaces them before the file is built.
     ///
     /// ## Why is this bad?
     /// The build fails when it reaches the instruction ("failed to process
@@ -70,6 +72,11 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             }
             let (_, bad) = expand::scan(text, escape);
             for b in bad {
+                // Dev container templates: `${templateOption:name}` is replaced by the
+                // template tooling before any build.
+                if text[b.range.range()].starts_with("${templateOption:") {
+                    continue;
+                }
                 let r = TextRange::new(range.start() + b.range.start(), range.start() + b.range.end());
                 acc.report(
                     &RULE,
@@ -140,6 +147,7 @@ FROM alpine:${VERSION%%.*}
 ENV A=${VERSION:-1} B=${VERSION-1} C=${VERSION:+x} D=${VERSION#*.} E=${VERSION/./-} F=${VERSION//./_}
 ENV G='${#VERSION}' H=\${#VERSION}
 LABEL nested="${A:-${B:-c}}"
+ARG VARIANT=${templateOption:imageVariant}
 RUN echo ${#VERSION} ${!A} ${VERSION^^}
 CMD ["sh", "-c", "echo ${#VERSION}"]
 RUN <<EOF
