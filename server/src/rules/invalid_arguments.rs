@@ -241,6 +241,12 @@ fn check_from(
                 "FROM requires an image: `FROM <image> [AS <name>]`".to_string(),
             );
         }
+        2 if words[1].text.eq_ignore_ascii_case("as") => {
+            r.report(
+                words[1].range,
+                "FROM … AS needs a stage name after `AS`".to_string(),
+            );
+        }
         2 => {
             let name = &words[1];
             let plain = name.text.bytes().all(|b| {
@@ -380,8 +386,10 @@ VOLUME [""]
 ONBUILD
 COPY app.py
 ADD
-COPY <<EOF
 COPY /src <<EOF
+x
+EOF
+COPY <<EOF
 x
 EOF
 ENV =x
@@ -407,9 +415,11 @@ ENV =x
                    |      ^^^^^^ invalid-arguments: COPY needs at least a source and a destination: `COPY <src>... <dest>`
                 11 | ADD
                    | ^^^ invalid-arguments: ADD needs at least a source and a destination: `ADD <src>... <dest>`
-                12 | COPY <<EOF
+                12 | COPY /src <<EOF
+                   |           ^^^^^ invalid-arguments: COPY cannot take a heredoc as its destination; put the destination path last
+                15 | COPY <<EOF
                    |      ^^^^^ invalid-arguments: COPY needs at least a source and a destination: `COPY <src>... <dest>`
-                16 | ENV =x
+                18 | ENV =x
                    |     ^^ invalid-arguments: ENV names can not be blank
             "#]],
         );
@@ -424,6 +434,7 @@ FROM
 FROM golang:1.23 builder
 FROM golang:1.23 TO builder
 FROM golang:1.23 AS builder extra
+FROM golang:1.23 as
 "#,
             expect![[r#"
                 1 | FROM
@@ -434,6 +445,8 @@ FROM golang:1.23 AS builder extra
                   |                  ^^ invalid-arguments: FROM <image> TO <name>: the second argument must be `AS`
                 4 | FROM golang:1.23 AS builder extra
                   |                  ^^^^^^^^^^^^^^^^ invalid-arguments: FROM takes one or three arguments: `FROM <image> [AS <name>]`
+                5 | FROM golang:1.23 as
+                  |                  ^^ invalid-arguments: FROM … AS needs a stage name after `AS`
             "#]],
         );
     }
