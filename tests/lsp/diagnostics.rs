@@ -215,7 +215,7 @@ async fn hover_on_a_diagnostic_shows_its_rule() {
         .await;
     let hover = hover_at(&mut client, 2, 4).await;
     let text = hover["contents"]["value"].as_str().unwrap_or_default();
-    assert!(text.contains("**syntax-error**"), "{hover}");
+    assert!(text.contains("**invalid-arguments**"), "{hover}");
     assert!(text.contains("## What it does"), "{hover}");
     assert_eq!(
         hover["range"]["start"],
