@@ -97,7 +97,13 @@ fn exit_zero_below_fail_on() {
     fs::write(dir.path().join("Dockerfile"), ENV_ERROR).unwrap();
     let out = run(
         dir.path(),
-        &["check", "--rule", "invalid-arguments=info", "--format", "json"],
+        &[
+            "check",
+            "--rule",
+            "invalid-arguments=info",
+            "--format",
+            "json",
+        ],
     );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let findings = json(&out);
@@ -109,7 +115,13 @@ fn exit_zero_below_fail_on() {
     assert_eq!(code(&out), 0);
     let out = run(
         dir.path(),
-        &["check", "--rule", "invalid-arguments=info", "--fail-on", "info"],
+        &[
+            "check",
+            "--rule",
+            "invalid-arguments=info",
+            "--fail-on",
+            "info",
+        ],
     );
     assert_eq!(code(&out), 1);
 }
@@ -373,7 +385,10 @@ fn own_config_file_is_found_walking_up() {
     );
 
     // The command line wins over the file.
-    let out = run(root, &["check", "svc", "--rule", "invalid-arguments=warning"]);
+    let out = run(
+        root,
+        &["check", "svc", "--rule", "invalid-arguments=warning"],
+    );
     assert_eq!(code(&out), 1);
     assert!(
         stdout(&out).contains("warning[invalid-arguments]"),
