@@ -8,7 +8,7 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-/// A file with one finding that exists from the start: `ENV X` is a syntax error.
+/// A file with one finding that exists from the start: `ENV X` is an invalid-arguments error.
 const ENV_ERROR: &str = "FROM alpine:3.20\nENV X\n";
 
 /// A project directory under the system temporary directory.
@@ -82,7 +82,7 @@ fn text_output_exit_one_on_error() {
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.contains("Dockerfile:2:5: error[syntax-error] "),
+        text.contains("Dockerfile:2:5: error[invalid-arguments] "),
         "{text}"
     );
     assert!(text.contains("2 | ENV X\n  |     ^\n"), "{text}");
@@ -97,11 +97,17 @@ fn exit_zero_below_fail_on() {
     fs::write(dir.path().join("Dockerfile"), ENV_ERROR).unwrap();
     let out = run(
         dir.path(),
-        &["check", "--rule", "syntax-error=info", "--format", "json"],
+        &[
+            "check",
+            "--rule",
+            "invalid-arguments=info",
+            "--format",
+            "json",
+        ],
     );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let findings = json(&out);
-    let errors = findings_of(&findings, "syntax-error");
+    let errors = findings_of(&findings, "invalid-arguments");
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0]["severity"], "info");
 
@@ -109,7 +115,13 @@ fn exit_zero_below_fail_on() {
     assert_eq!(code(&out), 0);
     let out = run(
         dir.path(),
-        &["check", "--rule", "syntax-error=info", "--fail-on", "info"],
+        &[
+            "check",
+            "--rule",
+            "invalid-arguments=info",
+            "--fail-on",
+            "info",
+        ],
     );
     assert_eq!(code(&out), 1);
 }
@@ -125,7 +137,7 @@ fn missing_path_is_exit_two_but_other_files_are_checked() {
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("no-such-dir"), "{}", stderr(&out));
     let findings = json(&out);
-    assert_eq!(findings_of(&findings, "syntax-error").len(), 1);
+    assert_eq!(findings_of(&findings, "invalid-arguments").len(), 1);
 }
 
 #[test]
@@ -134,7 +146,7 @@ fn usage_errors_are_exit_two() {
     for args in [
         &["check", "--format", "xml"][..],
         &["check", "--rule", "no-such-rule=off"],
-        &["check", "--rule", "syntax-error=loud"],
+        &["check", "--rule", "invalid-arguments=loud"],
         &["frobnicate"],
     ] {
         let out = run(dir.path(), args);
@@ -152,7 +164,7 @@ fn stdin_is_checked_with_its_name() {
     );
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let findings = json(&out);
-    let errors = findings_of(&findings, "syntax-error");
+    let errors = findings_of(&findings, "invalid-arguments");
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0]["path"], "-");
     assert_eq!(errors[0]["range"]["start"]["line"], 2);
@@ -197,7 +209,7 @@ fn directory_walk_finds_dockerfiles_only() {
     let out = run(root, &["check", "--format", "json"]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let findings = json(&out);
-    let mut paths: Vec<&str> = findings_of(&findings, "syntax-error")
+    let mut paths: Vec<&str> = findings_of(&findings, "invalid-arguments")
         .iter()
         .map(|f| f["path"].as_str().unwrap())
         .collect();
@@ -214,7 +226,7 @@ fn directory_walk_finds_dockerfiles_only() {
     // A directory named explicitly is walked the same way, with its prefix kept.
     let out = run(root, &["check", "svc", "--format", "json"]);
     let findings = json(&out);
-    let mut paths: Vec<&str> = findings_of(&findings, "syntax-error")
+    let mut paths: Vec<&str> = findings_of(&findings, "invalid-arguments")
         .iter()
         .map(|f| f["path"].as_str().unwrap())
         .collect();
@@ -246,7 +258,7 @@ fn json_columns_count_characters() {
     .unwrap();
     let out = run(dir.path(), &["check", "--format", "json"]);
     let findings = json(&out);
-    let errors = findings_of(&findings, "syntax-error");
+    let errors = findings_of(&findings, "invalid-arguments");
     assert_eq!(errors.len(), 1, "{findings:#}");
     let f = errors[0];
     assert_eq!(f["path"], "Dockerfile");
@@ -280,8 +292,8 @@ fn sarif_has_the_required_fields() {
     let rules = driver["rules"].as_array().unwrap();
     let rule_index = rules
         .iter()
-        .position(|r| r["id"] == "syntax-error")
-        .expect("syntax-error is listed");
+        .position(|r| r["id"] == "invalid-arguments")
+        .expect("invalid-arguments is listed");
     for rule in rules {
         assert!(rule["shortDescription"]["text"].is_string(), "{rule}");
         assert!(
@@ -293,8 +305,8 @@ fn sarif_has_the_required_fields() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["ruleId"] == "syntax-error")
-        .expect("a syntax-error result");
+        .find(|r| r["ruleId"] == "invalid-arguments")
+        .expect("a invalid-arguments result");
     assert_eq!(result["ruleIndex"], rule_index);
     assert_eq!(result["level"], "error");
     assert!(result["message"]["text"].is_string());
@@ -315,11 +327,11 @@ fn github_workflow_commands() {
     let text = stdout(&out);
     let line = text
         .lines()
-        .find(|l| l.contains("title=syntax-error"))
+        .find(|l| l.contains("title=invalid-arguments"))
         .unwrap_or_else(|| panic!("{text}"));
     assert!(
         line.starts_with(
-            "::error file=Dockerfile,line=2,col=5,endLine=2,endColumn=6,title=syntax-error::"
+            "::error file=Dockerfile,line=2,col=5,endLine=2,endColumn=6,title=invalid-arguments::"
         ),
         "{line}"
     );
@@ -341,7 +353,7 @@ fn invalid_utf8_does_not_crash() {
     }
     let out = run(dir.path(), &["check", "--format", "json"]);
     let findings = json(&out);
-    let errors = findings_of(&findings, "syntax-error");
+    let errors = findings_of(&findings, "invalid-arguments");
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0]["range"]["start"]["line"], 4);
 
@@ -358,12 +370,12 @@ fn own_config_file_is_found_walking_up() {
     fs::write(root.join("svc/Dockerfile"), ENV_ERROR).unwrap();
     fs::write(
         root.join(".dockerfile-lsp.toml"),
-        "[rules]\nsyntax-error = \"off\"\nno-such-rule = \"error\"\n",
+        "[rules]\ninvalid-arguments = \"off\"\nno-such-rule = \"error\"\n",
     )
     .unwrap();
     let out = run(root, &["check", "svc", "--format", "json"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(findings_of(&json(&out), "syntax-error").is_empty());
+    assert!(findings_of(&json(&out), "invalid-arguments").is_empty());
     // The unknown rule is a warning on stderr, printed once.
     let err = stderr(&out);
     assert_eq!(
@@ -373,10 +385,13 @@ fn own_config_file_is_found_walking_up() {
     );
 
     // The command line wins over the file.
-    let out = run(root, &["check", "svc", "--rule", "syntax-error=warning"]);
+    let out = run(
+        root,
+        &["check", "svc", "--rule", "invalid-arguments=warning"],
+    );
     assert_eq!(code(&out), 1);
     assert!(
-        stdout(&out).contains("warning[syntax-error]"),
+        stdout(&out).contains("warning[invalid-arguments]"),
         "{}",
         stdout(&out)
     );
@@ -402,12 +417,12 @@ fn explicit_config_replaces_discovery() {
     fs::write(dir.path().join("Dockerfile"), ENV_ERROR).unwrap();
     fs::write(
         dir.path().join("dockerfile-lsp.toml"),
-        "[rules]\nsyntax-error = \"off\"\n",
+        "[rules]\ninvalid-arguments = \"off\"\n",
     )
     .unwrap();
     fs::write(
         dir.path().join("ci.toml"),
-        "[rules]\nsyntax-error = \"hint\"\n",
+        "[rules]\ninvalid-arguments = \"hint\"\n",
     )
     .unwrap();
     let out = run(
@@ -416,7 +431,7 @@ fn explicit_config_replaces_discovery() {
     );
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     assert!(
-        stdout(&out).contains("hint[syntax-error]"),
+        stdout(&out).contains("hint[invalid-arguments]"),
         "{}",
         stdout(&out)
     );

@@ -14,17 +14,17 @@ async fn open_publishes_diagnostics_with_range_code_and_version() {
     client.did_open(URI, "FROM alpine:3.20\nENV X\n", 1).await;
     let published = client.diagnostics(URI).await;
     assert_eq!(published["version"], 1);
-    let errors = with_code(&published["diagnostics"], "syntax-error");
+    let errors = with_code(&published["diagnostics"], "invalid-arguments");
     assert_eq!(errors.len(), 1, "{published}");
     let d = errors[0];
     assert_eq!(range_of(d), ((1, 4), (1, 5)));
     assert_eq!(d["severity"], 1);
     assert_eq!(d["source"], "dockerfile-lsp");
-    assert_eq!(d["message"], "ENV must have two arguments");
+    assert_eq!(d["message"], "`ENV X` has no value: write `ENV X=<value>`");
     assert!(d["codeDescription"]["href"]
         .as_str()
         .unwrap()
-        .ends_with("/docs/rules.md#syntax-error"));
+        .ends_with("/docs/rules.md#invalid-arguments"));
     client.shutdown_and_exit().await;
 }
 
@@ -33,14 +33,17 @@ async fn edits_publish_diagnostics_for_the_latest_version_only() {
     let (mut client, _) = TestClient::initialized(capabilities(false, false, false), None).await;
     client.did_open(URI, "FROM alpine:3.20\nENV X\n", 1).await;
     let first = client.diagnostics(URI).await;
-    assert_eq!(with_code(&first["diagnostics"], "syntax-error").len(), 1);
+    assert_eq!(
+        with_code(&first["diagnostics"], "invalid-arguments").len(),
+        1
+    );
 
     // Fix it: `ENV X` becomes `ENV X=1`.
     client.did_change(URI, 2, &[((1, 5), (1, 5), "=1")]).await;
     let second = client.diagnostics(URI).await;
     assert_eq!(second["version"], 2);
     assert!(
-        with_code(&second["diagnostics"], "syntax-error").is_empty(),
+        with_code(&second["diagnostics"], "invalid-arguments").is_empty(),
         "{second}"
     );
 
@@ -55,7 +58,7 @@ async fn edits_publish_diagnostics_for_the_latest_version_only() {
         .await;
     assert_eq!(published.len(), 1, "{published:?}");
     assert_eq!(published[0]["version"], 4);
-    let ranges: Vec<_> = with_code(&published[0]["diagnostics"], "syntax-error")
+    let ranges: Vec<_> = with_code(&published[0]["diagnostics"], "invalid-arguments")
         .into_iter()
         .map(range_of)
         .collect();
@@ -82,7 +85,7 @@ async fn several_changes_in_one_notification_apply_in_order() {
         .await;
     let published = client.diagnostics(URI).await;
     assert_eq!(published["version"], 2);
-    let ranges: Vec<_> = with_code(&published["diagnostics"], "syntax-error")
+    let ranges: Vec<_> = with_code(&published["diagnostics"], "invalid-arguments")
         .into_iter()
         .map(range_of)
         .collect();
@@ -138,7 +141,7 @@ async fn pull_clients_get_reports_and_no_pushes() {
     client.did_open(URI, "FROM alpine:3.20\nENV X\n", 1).await;
     let report = pull(&mut client, None).await;
     assert_eq!(report["kind"], "full");
-    let errors = with_code(&report["items"], "syntax-error");
+    let errors = with_code(&report["items"], "invalid-arguments");
     assert_eq!(errors.len(), 1, "{report}");
     assert_eq!(range_of(errors[0]), ((1, 4), (1, 5)));
     let result_id = report["resultId"].as_str().unwrap().to_owned();
@@ -151,7 +154,7 @@ async fn pull_clients_get_reports_and_no_pushes() {
     let after = pull(&mut client, Some(result_id)).await;
     assert_eq!(after["kind"], "full");
     assert!(
-        with_code(&after["items"], "syntax-error").is_empty(),
+        with_code(&after["items"], "invalid-arguments").is_empty(),
         "{after}"
     );
 
@@ -212,7 +215,7 @@ async fn hover_on_a_diagnostic_shows_its_rule() {
         .await;
     let hover = hover_at(&mut client, 2, 4).await;
     let text = hover["contents"]["value"].as_str().unwrap_or_default();
-    assert!(text.contains("**syntax-error**"), "{hover}");
+    assert!(text.contains("**invalid-arguments**"), "{hover}");
     assert!(text.contains("## What it does"), "{hover}");
     assert_eq!(
         hover["range"]["start"],
@@ -240,7 +243,7 @@ async fn containerfiles_in_plain_text_are_analysed() {
     let published = client.diagnostics(uri).await;
     assert_eq!(published["version"], 7);
     assert_eq!(
-        with_code(&published["diagnostics"], "syntax-error").len(),
+        with_code(&published["diagnostics"], "invalid-arguments").len(),
         1
     );
     client.shutdown_and_exit().await;

@@ -22,7 +22,7 @@ async fn emoji_line(utf8: bool) -> ((u64, u64), (u64, u64)) {
         .await;
     let first = client.diagnostics(URI).await;
     assert!(
-        with_code(&first["diagnostics"], "syntax-error").is_empty(),
+        with_code(&first["diagnostics"], "invalid-arguments").is_empty(),
         "{first}"
     );
     // Delete `=1😀`, which starts after `ENV A😀`: column 7 in UTF-16, 9 in UTF-8.
@@ -32,7 +32,7 @@ async fn emoji_line(utf8: bool) -> ((u64, u64), (u64, u64)) {
         .await;
     let published = client.diagnostics(URI).await;
     assert_eq!(published["version"], 2);
-    let errors = with_code(&published["diagnostics"], "syntax-error");
+    let errors = with_code(&published["diagnostics"], "invalid-arguments");
     assert_eq!(errors.len(), 1, "{published}");
     let range = range_of(errors[0]);
     client.shutdown_and_exit().await;
@@ -61,13 +61,13 @@ async fn crlf_and_lone_cr_are_line_breaks() {
         .await;
     let first = client.diagnostics(URI).await;
     assert!(
-        with_code(&first["diagnostics"], "syntax-error").is_empty(),
+        with_code(&first["diagnostics"], "invalid-arguments").is_empty(),
         "{first}"
     );
     // Line 3 is `ENV é=1`: delete `=1`.
     client.did_change(URI, 2, &[((3, 5), (3, 7), "")]).await;
     let published = client.diagnostics(URI).await;
-    let ranges: Vec<_> = with_code(&published["diagnostics"], "syntax-error")
+    let ranges: Vec<_> = with_code(&published["diagnostics"], "invalid-arguments")
         .into_iter()
         .map(range_of)
         .collect();
@@ -96,7 +96,7 @@ async fn out_of_range_positions_are_clamped() {
         .await;
     let published = client.diagnostics(URI).await;
     assert_eq!(published["version"], 2);
-    let ranges: Vec<_> = with_code(&published["diagnostics"], "syntax-error")
+    let ranges: Vec<_> = with_code(&published["diagnostics"], "invalid-arguments")
         .into_iter()
         .map(range_of)
         .collect();

@@ -37,7 +37,7 @@ async fn pushed_settings_change_delay_and_rule_levels() {
     let published = client.diagnostics(URI).await;
     assert_eq!(published["version"], 1);
     assert_eq!(
-        with_code(&published["diagnostics"], "syntax-error").len(),
+        with_code(&published["diagnostics"], "invalid-arguments").len(),
         1
     );
 
@@ -47,14 +47,14 @@ async fn pushed_settings_change_delay_and_rule_levels() {
             "workspace/didChangeConfiguration",
             json!({ "settings": { "dockerfileLsp": {
                 "diagnostics": { "delayMs": 0 },
-                "rules": { "syntax-error": "off" }
+                "rules": { "invalid-arguments": "off" }
             } } }),
         )
         .await;
     let published = client.diagnostics(URI).await;
     assert_eq!(published["version"], 1);
     assert!(
-        with_code(&published["diagnostics"], "syntax-error").is_empty(),
+        with_code(&published["diagnostics"], "invalid-arguments").is_empty(),
         "{published}"
     );
 
@@ -62,11 +62,11 @@ async fn pushed_settings_change_delay_and_rule_levels() {
     client
         .notify(
             "workspace/didChangeConfiguration",
-            json!({ "settings": { "rules": { "syntax-error": "hint" }, "diagnostics": { "delayMs": 0 } } }),
+            json!({ "settings": { "rules": { "invalid-arguments": "hint" }, "diagnostics": { "delayMs": 0 } } }),
         )
         .await;
     let published = client.diagnostics(URI).await;
-    let errors = with_code(&published["diagnostics"], "syntax-error");
+    let errors = with_code(&published["diagnostics"], "invalid-arguments");
     assert_eq!(errors.len(), 1, "{published}");
     assert_eq!(errors[0]["severity"], 4);
     client.shutdown_and_exit().await;
@@ -76,7 +76,7 @@ async fn pushed_settings_change_delay_and_rule_levels() {
 async fn settings_are_pulled_from_the_client() {
     let mut client = TestClient::start();
     client.set_settings(
-        json!({ "rules": { "syntax-error": "off" }, "diagnostics": { "delayMs": 0 } }),
+        json!({ "rules": { "invalid-arguments": "off" }, "diagnostics": { "delayMs": 0 } }),
     );
     let init = client
         .request(
@@ -96,7 +96,7 @@ async fn settings_are_pulled_from_the_client() {
     // Whichever comes first (the open or the settings), the rule ends up off.
     loop {
         let published = client.diagnostics(URI).await;
-        if with_code(&published["diagnostics"], "syntax-error").is_empty() {
+        if with_code(&published["diagnostics"], "invalid-arguments").is_empty() {
             break;
         }
     }
@@ -105,7 +105,7 @@ async fn settings_are_pulled_from_the_client() {
         .await
     {
         assert!(
-            with_code(&later["diagnostics"], "syntax-error").is_empty(),
+            with_code(&later["diagnostics"], "invalid-arguments").is_empty(),
             "{later}"
         );
     }
@@ -125,7 +125,7 @@ async fn settings_are_pulled_from_the_client() {
         .expect("the server asks again");
     let published = client.diagnostics(URI).await;
     assert_eq!(
-        with_code(&published["diagnostics"], "syntax-error").len(),
+        with_code(&published["diagnostics"], "invalid-arguments").len(),
         1,
         "{published}"
     );

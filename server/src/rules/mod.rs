@@ -280,11 +280,16 @@ pub fn run(ctx: &RuleContext<'_>) -> Vec<Diagnostic> {
             tracing::error!(rule = rule.id, "rule panicked; its findings are dropped");
             continue;
         }
+        // A rule may report some findings below its default severity; they keep it
+        // unless the configuration sets the rule's level.
+        let configured = config.level_of(rule) != rule.default_level;
         for mut d in acc.into_vec() {
             if suppressions.ignores(rule, d.range.start()) {
                 continue;
             }
-            d.severity = severity;
+            if configured {
+                d.severity = severity;
+            }
             out.push(d);
         }
     }

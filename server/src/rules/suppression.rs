@@ -97,6 +97,22 @@ fn parse_comment(text: &str) -> Option<(Scope, Vec<&'static str>)> {
     Some((scope, ids))
 }
 
+/// The comment text (after `#`) is a suppression pragma: `dockerfile-lsp ignore=…`,
+/// `hadolint ignore=…` (any scope) or a `check=skip=…` comment.
+pub(crate) fn is_suppression(text: &str) -> bool {
+    let text = text.trim();
+    if let Some(rest) = text.strip_prefix("check") {
+        let Some(value) = rest.trim_start().strip_prefix('=') else {
+            return false;
+        };
+        return value.split(';').any(|part| {
+            part.split_once('=')
+                .is_some_and(|(k, _)| k.trim() == "skip")
+        });
+    }
+    parse_comment(text).is_some()
+}
+
 impl Suppressions {
     pub fn collect(ctx: &RuleContext<'_>) -> Suppressions {
         let mut s = Suppressions::default();
@@ -182,13 +198,13 @@ mod tests {
     use crate::config::Config;
     use crate::ide::Analysis;
 
-    /// Findings of `syntax-error` only: the rule these tests suppress (other rules,
-    /// such as `user-missing` on `FROM a`, are not the point here).
+    /// Findings of `invalid-arguments` only: the rule these tests suppress (other
+    /// rules, such as `user-missing` on `FROM a`, are not the point here).
     fn codes(text: &str) -> Vec<(u32, &'static str)> {
         let a = Analysis::new(text);
         a.diagnostics(&Config::default())
             .into_iter()
-            .filter(|d| d.rule.id == "syntax-error")
+            .filter(|d| d.rule.id == "invalid-arguments")
             .map(|d| {
                 (
                     a.line_index().line_of(d.range.start()) as u32 + 1,
@@ -218,13 +234,13 @@ mod tests {
     #[test]
     fn next_instruction_and_global_suppressions() {
         let text =
-            "FROM a:1\n# dockerfile-lsp ignore=syntax-error\n# reason: legacy\nENV X\nENV Y\n";
-        assert_eq!(codes(text), [(5, "syntax-error")]);
-        let text = "FROM a:1\nENV X\n# dockerfile-lsp global ignore=syntax-error\nENV Y\n";
+            "FROM a:1\n# dockerfile-lsp ignore=invalid-arguments\n# reason: legacy\nENV X\nENV Y\n";
+        assert_eq!(codes(text), [(5, "invalid-arguments")]);
+        let text = "FROM a:1\nENV X\n# dockerfile-lsp global ignore=invalid-arguments\nENV Y\n";
         assert_eq!(codes(text), []);
         // A blank line or another instruction ends the comment block.
-        let text = "FROM a:1\n# dockerfile-lsp ignore=syntax-error\n\nENV X\n";
-        assert_eq!(codes(text), [(4, "syntax-error")]);
+        let text = "FROM a:1\n# dockerfile-lsp ignore=invalid-arguments\n\nENV X\n";
+        assert_eq!(codes(text), [(4, "invalid-arguments")]);
     }
 
     #[test]

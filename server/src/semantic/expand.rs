@@ -1,6 +1,7 @@
 //! Build-time variable references (`$VAR`, `${VAR:-default}`, `${VAR#pat}` …) found and
 //! expanded as BuildKit's shell lexer does for builder instructions.
 
+use crate::syntax::{Instruction, Kind};
 use crate::text::TextRange;
 
 /// The operator of `${NAME<op>word}`.
@@ -51,6 +52,12 @@ fn is_name_char(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_'
 }
 
+/// The shell's special parameters, which BuildKit's lexer accepts as one-character
+/// names (`${#}`, `${@}`); they are never set at build time.
+fn is_special_param(c: u8) -> bool {
+    matches!(c, b'@' | b'*' | b'#' | b'?' | b'-' | b'$' | b'!')
+}
+
 /// Scans `text` for variable references. Single-quoted text and escaped `$` are
 /// skipped, as BuildKit's lexer skips them in builder instructions.
 pub fn scan(text: &str, escape: char) -> (Vec<VarRef>, Vec<BadSubstitution>) {
@@ -89,6 +96,8 @@ pub fn scan(text: &str, escape: char) -> (Vec<VarRef>, Vec<BadSubstitution>) {
                     Some(b'{') => {
                         let (end, r) = braced(text, start, escape);
                         match r {
+                            // `${#}`, `${@:-x}`: valid, never set, not a variable.
+                            Ok(r) if r.name.bytes().all(is_special_param) => {}
                             Ok(r) => refs.push(r),
                             Err(m) => bad.push(BadSubstitution {
                                 range: TextRange::new(start, end),
@@ -125,8 +134,12 @@ fn braced(text: &str, start: usize, escape: char) -> (usize, Result<VarRef, Stri
     let b = text.as_bytes();
     let name_start = start + 2;
     let mut i = name_start;
-    while i < b.len() && is_name_char(b[i]) {
+    if i < b.len() && is_special_param(b[i]) {
         i += 1;
+    } else {
+        while i < b.len() && is_name_char(b[i]) {
+            i += 1;
+        }
     }
     let name_end = i;
     // Find the matching `}` (nested `${…}` in the word are allowed).
@@ -179,16 +192,35 @@ fn braced(text: &str, start: usize, escape: char) -> (usize, Result<VarRef, Stri
             ("/", Modifier::Replace { all: false }),
         ];
         match ops.iter().find(|(op, _)| rest.starts_with(op)) {
+            Some((_, Modifier::Replace { .. })) if !has_unescaped_slash(rest, escape) => {
+                return (
+                    end,
+                    Err(format!(
+                        "missing `/` in `{}`: write `${{name/pattern/replacement}}`",
+                        &text[start..end]
+                    )),
+                )
+            }
             Some((op, m)) => (Some(*m), Some(rest[op.len()..].to_string())),
+            None if name_end == name_start + 1 && is_special_param(b[name_start]) => {
+                return (
+                    end,
+                    Err(format!(
+                        "unsupported modifier in `{}`: the builder has neither `${{#var}}` (length) nor `${{!var}}` (indirection)",
+                        &text[start..end]
+                    )),
+                )
+            }
             None => {
+                let shown = if rest.starts_with(':') { 2 } else { 1 };
                 return (
                     end,
                     Err(format!(
                         "unsupported modifier `{}` in `{}`",
-                        rest.chars().take(2).collect::<String>(),
+                        rest.chars().take(shown).collect::<String>(),
                         &text[start..end]
                     )),
-                )
+                );
             }
         }
     };
@@ -202,6 +234,28 @@ fn braced(text: &str, start: usize, escape: char) -> (usize, Result<VarRef, Stri
             word,
         }),
     )
+}
+
+/// After the `/` or `//` operator of `rest`, the word has a `/` between the pattern and
+/// the replacement.
+fn has_unescaped_slash(rest: &str, escape: char) -> bool {
+    let word = rest
+        .strip_prefix("//")
+        .or_else(|| rest.strip_prefix('/'))
+        .unwrap_or(rest);
+    let b = word.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == escape as u8 {
+            i += 2;
+            continue;
+        }
+        if b[i] == b'/' {
+            return true;
+        }
+        i += 1;
+    }
+    false
 }
 
 /// Expands every reference in `text` with `lookup` (None = unset). Returns `None` when
@@ -392,6 +446,38 @@ fn replace(v: &str, pat: &str, rep: &str, all: bool) -> String {
     out
 }
 
+/// The source ranges of an instruction that the builder expands: the arguments of
+/// the instructions it expands (ENV / LABEL / ARG values only), and flag values
+/// except `--from` outside FROM. RUN, CMD and ENTRYPOINT bodies are left to the shell.
+pub fn builder_ranges(inst: &Instruction) -> Vec<TextRange> {
+    let mut out = Vec::new();
+    if inst.kind.builder_expands() {
+        match inst.kind {
+            Kind::Env | Kind::Label | Kind::Arg => {
+                out.extend(
+                    inst.args
+                        .pairs
+                        .iter()
+                        .filter_map(|p| p.value.as_ref())
+                        .map(|v| v.range),
+                );
+            }
+            _ => match &inst.args.json {
+                Some(items) => out.extend(items.iter().map(|w| w.range)),
+                None => out.extend(inst.args.words.iter().map(|w| w.range)),
+            },
+        }
+    }
+    for f in &inst.flags {
+        if let Some(r) = f.value_range {
+            if f.name != "from" || inst.kind == Kind::From {
+                out.push(r);
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -429,5 +515,17 @@ mod tests {
         assert_eq!(names, ["A", "B_1", "C"]);
         assert_eq!(bad.len(), 2);
         assert!(bad[1].message.contains("unsupported modifier"));
+    }
+
+    #[test]
+    fn special_parameters_and_replacement_shapes() {
+        let (refs, bad) = scan("${#} ${@:-x} ${A/x/y} ${A//x/}", '\\');
+        assert!(bad.is_empty(), "{bad:?}");
+        assert_eq!(refs.len(), 2);
+        let (_, bad) = scan("${#A} ${!A} ${A/x} ${A/x\\/y}", '\\');
+        let messages: Vec<_> = bad.iter().map(|b| b.message.as_str()).collect();
+        assert_eq!(bad.len(), 4, "{messages:?}");
+        assert!(messages[0].contains("unsupported modifier"));
+        assert!(messages[2].contains("missing `/`"));
     }
 }

@@ -82,6 +82,12 @@ pub(crate) fn match_directive(line: &str) -> Option<((usize, usize), (usize, usi
     Some(((key_start, key_end), (i, end)))
 }
 
+/// The key and value of a directive-shaped comment line (starting at `#`), as written.
+pub fn match_directive_key(line: &str) -> Option<(&str, &str)> {
+    let ((ks, ke), (vs, ve)) = match_directive(line)?;
+    Some((&line[ks..ke], &line[vs..ve]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

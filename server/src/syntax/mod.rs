@@ -21,7 +21,7 @@ mod scan;
 pub mod tree;
 mod words;
 
-pub use directives::{Directive, DirectiveKind};
+pub use directives::{match_directive_key, Directive, DirectiveKind};
 pub use scan::parse;
 
 use crate::text::TextRange;
@@ -303,6 +303,39 @@ pub struct Comment {
 pub struct SyntaxError {
     pub range: TextRange,
     pub message: String,
+    /// What kind of error; each kind is reported by exactly one rule.
+    pub kind: SyntaxErrorKind,
+}
+
+/// The kinds of parser errors. Each is reported by one rule: the kind names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SyntaxErrorKind {
+    /// A parser directive given twice (`directive-duplicate`).
+    DirectiveDuplicate,
+    /// `# escape=` with a value other than `` ` `` or `\` (`escape-directive-invalid`).
+    EscapeInvalid,
+    /// A heredoc whose terminator line never comes (`heredoc-unterminated`).
+    HeredocUnterminated,
+    /// Arguments the parser's line parsers reject: `ENV KEY` without a value, a word
+    /// without `=` after a `k=v` word, a JSON array of non-strings (`invalid-arguments`).
+    InvalidArguments,
+    /// The file has no instruction (`syntax-error`).
+    NoInstructions,
+    /// A line longer than BuildKit's scanner buffer (`syntax-error`).
+    LineTooLong,
+}
+
+impl SyntaxErrorKind {
+    /// The id of the rule that reports this kind.
+    pub fn rule_id(self) -> &'static str {
+        match self {
+            SyntaxErrorKind::DirectiveDuplicate => "directive-duplicate",
+            SyntaxErrorKind::EscapeInvalid => "escape-directive-invalid",
+            SyntaxErrorKind::HeredocUnterminated => "heredoc-unterminated",
+            SyntaxErrorKind::InvalidArguments => "invalid-arguments",
+            SyntaxErrorKind::NoInstructions | SyntaxErrorKind::LineTooLong => "syntax-error",
+        }
+    }
 }
 
 /// A whole Dockerfile as BuildKit reads it.

@@ -10,7 +10,7 @@ use super::words::{
 };
 use super::{
     Args, Comment, Dockerfile, Flag, Heredoc, Instruction, Joined, KeyValue, Kind, SyntaxError,
-    Word,
+    SyntaxErrorKind, Word,
 };
 use crate::text::TextRange;
 
@@ -88,10 +88,11 @@ impl<'a> Scanner<'a> {
         &self.text[l.start..l.end]
     }
 
-    fn error(&mut self, range: TextRange, message: impl Into<String>) {
+    fn error(&mut self, kind: SyntaxErrorKind, range: TextRange, message: impl Into<String>) {
         self.df.errors.push(SyntaxError {
             range,
             message: message.into(),
+            kind,
         });
     }
 
@@ -114,6 +115,7 @@ impl<'a> Scanner<'a> {
         let range = TextRange::new(start, end);
         if self.df.directives.iter().any(|d| d.kind == kind) {
             self.error(
+                SyntaxErrorKind::DirectiveDuplicate,
                 range,
                 format!("only one {} parser directive can be used", kind.name()),
             );
@@ -126,6 +128,7 @@ impl<'a> Scanner<'a> {
                 "\\" => self.escape = '\\',
                 _ => {
                     self.error(
+                        SyntaxErrorKind::EscapeInvalid,
                         TextRange::new(start + vs, start + ve),
                         format!("invalid escape token '{value}' does not match ` or \\"),
                     );
@@ -143,6 +146,7 @@ impl<'a> Scanner<'a> {
     }
 
     fn run(mut self) -> Dockerfile {
+        self.check_line_lengths();
         let mut i = 0;
         while i < self.lines.len() {
             let line = self.lines[i];
@@ -171,11 +175,34 @@ impl<'a> Scanner<'a> {
         if self.df.instructions.is_empty() {
             let at = self.text.len();
             self.error(
+                SyntaxErrorKind::NoInstructions,
                 TextRange::new(0, at.min(self.lines.first().map_or(0, |l| l.end))),
                 "the Dockerfile has no instructions (BuildKit rejects it)",
             );
         }
         self.df
+    }
+
+    /// BuildKit reads lines with Go's `bufio.Scanner`, whose buffer holds at most
+    /// 64 KiB: a longer line (line break included) fails the whole parse.
+    fn check_line_lengths(&mut self) {
+        const MAX_TOKEN: usize = 64 * 1024;
+        let long = self.lines.iter().copied().find(|l| {
+            let with_break = l.next - l.start;
+            let has_break = self.text.as_bytes().get(l.next.wrapping_sub(1)) == Some(&b'\n');
+            with_break > MAX_TOKEN || (!has_break && with_break >= MAX_TOKEN)
+        });
+        if let Some(l) = long {
+            self.error(
+                SyntaxErrorKind::LineTooLong,
+                TextRange::new(l.start, l.start),
+                format!(
+                    "line of {} bytes: BuildKit rejects lines longer than {} bytes",
+                    l.end - l.start,
+                    MAX_TOKEN - 1
+                ),
+            );
+        }
     }
 
     /// Reads the instruction starting at `first` on `line`; `i` is the index of the
@@ -260,7 +287,11 @@ impl<'a> Scanner<'a> {
                 let body_end = terminator.map_or(self.text.len(), |t| t.start());
                 let marker_range = joined.range_to_source(m.start, m.end);
                 if terminator.is_none() {
-                    self.error(marker_range, format!("unterminated heredoc `{}`", m.name));
+                    self.error(
+                        SyntaxErrorKind::HeredocUnterminated,
+                        marker_range,
+                        format!("unterminated heredoc `{}`", m.name),
+                    );
                 }
                 let doc = Heredoc {
                     name: m.name,
@@ -437,6 +468,7 @@ impl<'a> Scanner<'a> {
             JsonArgs::NotStrings => {
                 let range = joined.range_to_source(rs, re);
                 self.error(
+                    SyntaxErrorKind::InvalidArguments,
                     range,
                     format!(
                         "{}: JSON arrays must be comprised of strings only",
@@ -467,7 +499,11 @@ impl<'a> Scanner<'a> {
             }
             if key_end == b.len() {
                 let range = joined.range_to_source(rs, re);
-                self.error(range, format!("{keyword} must have two arguments"));
+                self.error(
+                    SyntaxErrorKind::InvalidArguments,
+                    range,
+                    format!("{keyword} must have two arguments"),
+                );
                 return;
             }
             let key = Word {
@@ -497,6 +533,7 @@ impl<'a> Scanner<'a> {
         for w in &words {
             if !w.text.contains('=') {
                 self.error(
+                    SyntaxErrorKind::InvalidArguments,
                     w.range,
                     format!(
                         "Syntax error - can't find = in {:?}. Must be of the form: name=value",
