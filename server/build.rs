@@ -6,7 +6,10 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+    // Read at run time: a build script copied with a target/ folder must not read the
+    // rules of the checkout it was first compiled in.
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest_dir).join("src/rules");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut rules = Vec::new();
     for entry in std::fs::read_dir(&dir).expect("read src/rules") {
