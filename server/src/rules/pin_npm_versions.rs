@@ -129,7 +129,7 @@ EOF
                 3 | RUN npm i --registry https://r.example express && npm add git+https://github.com/x/y.git
                   |                                        ^^^^^^^ pin-npm-versions: Pin the version of `express` (`express@<version>`) so that rebuilds install the same package.
                 3 | RUN npm i --registry https://r.example express && npm add git+https://github.com/x/y.git
-                  |                                                           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ pin-npm-versions: Pin the version of `git+https://github.com/x/y.git` (`git+https://github.com/x/y.git@<version>`) so that rebuilds install the same package.
+                  |                                                           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ pin-npm-versions: Pin `git+https://github.com/x/y.git` to a commit or tag (`git+https://github.com/x/y.git#<commit>`) so that rebuilds get the same code.
                 4 | ONBUILD RUN npm install lodash
                   |                         ^^^^^^ pin-npm-versions: Pin the version of `lodash` (`lodash@<version>`) so that rebuilds install the same package.
                 6 | npm install -g yarn

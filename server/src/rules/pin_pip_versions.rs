@@ -143,7 +143,7 @@ EOF
                 3 | RUN python3 -m pip install -U pip setuptools==69.0 && uv pip install --system httpx
                   |                                                                               ^^^^^ pin-pip-versions: Pin the version of `httpx` (`httpx==<version>`) or install it from a requirements file.
                 4 | RUN pip install git+https://github.com/x/y.git -t /opt/lib requests
-                  |                 ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ pin-pip-versions: Pin the version of `git+https://github.com/x/y.git` (`git+https://github.com/x/y.git==<version>`) or install it from a requirements file.
+                  |                 ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ pin-pip-versions: Pin `git+https://github.com/x/y.git` to a tag or commit (`git+https://github.com/x/y.git@<ref>`) so that rebuilds get the same code.
                 4 | RUN pip install git+https://github.com/x/y.git -t /opt/lib requests
                   |                                                            ^^^^^^^^ pin-pip-versions: Pin the version of `requests` (`requests==<version>`) or install it from a requirements file.
                 5 | ONBUILD RUN pip3 install django

@@ -83,7 +83,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                 return p.sub_word().map(|w| w.range);
             }
             // A bare `yarn` (options only) installs the project.
-            (p.sub.is_none() && p.args.iter().all(|a| !a.dynamic)).then_some(c.name_range)
+            bare_install(&p).then_some(c.name_range)
         });
         let Some(range) = install else {
             continue;
@@ -104,6 +104,14 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             );
         }
     }
+}
+
+/// A bare `yarn` with options only installs the project (not `yarn --version`).
+pub(crate) fn bare_install(p: &PkgCommand<'_>) -> bool {
+    p.sub.is_none()
+        && p.args.iter().all(|a| {
+            !a.dynamic && !matches!(a.text.as_str(), "--version" | "-v" | "--help" | "-h")
+        })
 }
 
 fn cleans(c: &ShellCommand) -> bool {
@@ -164,7 +172,7 @@ RUN yarn install --frozen-lockfile && yarn cache clean
 RUN yarn && yarn cache clean --all
 RUN yarn install && rm -rf /usr/local/share/.cache/yarn
 RUN --mount=type=cache,target=/usr/local/share/.cache/yarn yarn install
-RUN yarn build && yarn run test && yarn $CMD
+RUN yarn build && yarn run test && yarn $CMD && yarn --version && yarn -v
 RUN ["yarn", "install"]
 "#,
         );
