@@ -286,7 +286,7 @@ RUN apk add \
                 FROM debian:12
                 RUN apt-get update && apt-get install -y \
                         ca-certificates \
-                        curl \
+                        curl            \
                         wget            \
                     && rm -rf /var/lib/apt/lists/*
                 RUN apk add \
