@@ -226,6 +226,19 @@ RUN ["dnf", "install", "-y", "x"]
     }
 
     #[test]
+    fn windows_shell_is_not_checked() {
+        check_rule_not(
+            &RULE,
+            r#"
+# escape=`
+FROM mcr.microsoft.com/windows/servercore:ltsc2022
+SHELL ["powershell", "-Command"]
+RUN npm install -g pm2; dnf install -y x
+"#,
+        );
+    }
+
+    #[test]
     fn fix_appends_clean() {
         check_rule_fix(
             &RULE,
