@@ -567,6 +567,36 @@ mod tests {
     }
 
     #[test]
+    fn knows_language_managers_and_their_option_values() {
+        assert_eq!(
+            first("npm install -g --prefix /opt x@1"),
+            (Manager::Npm, Some("install".into()), vec!["x@1".into()])
+        );
+        assert_eq!(
+            first("gem install -i /gems --source https://r x -- --with-x=/y"),
+            (Manager::Gem, Some("install".into()), vec!["x".into()])
+        );
+        assert_eq!(
+            first("go install -ldflags '-s -w' -o /bin/x golang.org/x/y@v1"),
+            (
+                Manager::Go,
+                Some("install".into()),
+                vec!["golang.org/x/y@v1".into()]
+            )
+        );
+        assert_eq!(
+            first("yum install -y --enablerepo epel -x foo bar"),
+            (Manager::Yum, Some("install".into()), vec!["bar".into()])
+        );
+        assert_eq!(
+            first("apt-get install -y -- a b").2,
+            vec!["a".to_string(), "b".to_string()]
+        );
+        assert_eq!(first("yarn --cwd /app add left-pad").0, Manager::Yarn);
+        assert_eq!(first("pnpm -C /app install").1, Some("install".into()));
+    }
+
+    #[test]
     fn reads_options_and_values() {
         let s = parse_script("apt-get -qq -oAPT::Install-Recommends=0 install x", 0);
         let p = PkgCommand::of(&s.commands[0]).unwrap();
