@@ -19,6 +19,12 @@ pub enum Manager {
     Pip,
     /// `uv pip`.
     UvPip,
+    Npm,
+    Yarn,
+    Pnpm,
+    Gem,
+    /// The `go` tool (`go install`, `go get`, `go run`).
+    Go,
 }
 
 impl Manager {
@@ -125,6 +131,126 @@ impl Manager {
                 "--python",
                 "-p",
             ],
+            Manager::Npm => &[
+                "--prefix",
+                "--registry",
+                "--cache",
+                "--userconfig",
+                "--globalconfig",
+                "--loglevel",
+                "--omit",
+                "--include",
+                "--tag",
+                "--workspace",
+                "-w",
+                "--install-strategy",
+                "--location",
+                "--before",
+                "--script-shell",
+            ],
+            Manager::Yarn => &[
+                "--cwd",
+                "--modules-folder",
+                "--cache-folder",
+                "--global-folder",
+                "--network-timeout",
+                "--network-concurrency",
+                "--mutex",
+                "--registry",
+                "--link-folder",
+                "--use-yarnrc",
+            ],
+            Manager::Pnpm => &[
+                "--dir",
+                "-C",
+                "--filter",
+                "-F",
+                "--store-dir",
+                "--registry",
+                "--reporter",
+                "--config",
+                "--workspace-root",
+                "--modules-dir",
+                "--virtual-store-dir",
+                "--network-concurrency",
+                "--child-concurrency",
+            ],
+            Manager::Gem => &[
+                "-v",
+                "--version",
+                "-s",
+                "--source",
+                "-i",
+                "--install-dir",
+                "-n",
+                "--bindir",
+                "--platform",
+                "-P",
+                "--trust-policy",
+                "--build-root",
+                "--target-rbconfig",
+                "--config-file",
+            ],
+            Manager::Go => &[
+                "-o",
+                "-C",
+                "-p",
+                "-tags",
+                "--tags",
+                "-ldflags",
+                "--ldflags",
+                "-gcflags",
+                "-asmflags",
+                "-gccgoflags",
+                "-mod",
+                "-modfile",
+                "-pkgdir",
+                "-exec",
+                "-overlay",
+                "-toolexec",
+                "-buildmode",
+                "-compiler",
+                "-installsuffix",
+                "-pgo",
+                "-covermode",
+                "-coverpkg",
+                "-buildvcs",
+            ],
+        }
+    }
+
+    /// True for the managers that install operating-system packages.
+    pub fn is_os(self) -> bool {
+        matches!(
+            self,
+            Manager::AptGet
+                | Manager::Apt
+                | Manager::Apk
+                | Manager::Yum
+                | Manager::Dnf
+                | Manager::Microdnf
+                | Manager::Zypper
+        )
+    }
+
+    /// True for yum, dnf (also `dnf5`, `tdnf`) and microdnf.
+    pub fn is_rpm(self) -> bool {
+        matches!(self, Manager::Yum | Manager::Dnf | Manager::Microdnf)
+    }
+
+    /// The subcommands that install the packages named as operands.
+    pub fn install_subcommands(self) -> &'static [&'static str] {
+        match self {
+            Manager::AptGet | Manager::Apt => &["install"],
+            Manager::Apk => &["add"],
+            Manager::Yum | Manager::Dnf | Manager::Microdnf => &["install"],
+            Manager::Zypper => &["install", "in"],
+            Manager::Pip | Manager::UvPip => &["install"],
+            Manager::Npm => &["install", "i", "add", "isntall", "in"],
+            Manager::Yarn => &["add"],
+            Manager::Pnpm => &["add", "install", "i"],
+            Manager::Gem => &["install", "i"],
+            Manager::Go => &["install", "get"],
         }
     }
 }
@@ -154,6 +280,11 @@ impl<'a> PkgCommand<'a> {
             "dnf" | "dnf5" | "tdnf" => (Manager::Dnf, &command.args),
             "microdnf" => (Manager::Microdnf, &command.args),
             "zypper" => (Manager::Zypper, &command.args),
+            "npm" => (Manager::Npm, &command.args),
+            "yarn" | "yarnpkg" => (Manager::Yarn, &command.args),
+            "pnpm" => (Manager::Pnpm, &command.args),
+            "gem" => (Manager::Gem, &command.args),
+            "go" => (Manager::Go, &command.args),
             "uv" => {
                 let first = command.args.first()?;
                 if first.text != "pip" {
@@ -300,7 +431,14 @@ impl<'a> PkgCommand<'a> {
         })
     }
 
-    /// Words after the subcommand that are not options (nor option values).
+    /// True when the subcommand installs the packages named as operands
+    /// (`apt-get install`, `apk add`, `pip install`, `npm install`, `gem install`, …).
+    pub fn is_install(&self) -> bool {
+        self.is(self.manager.install_subcommands())
+    }
+
+    /// Words after the subcommand that are not options (nor option values); after a
+    /// bare `--`, every word is an operand (gem: none, they go to the extension build).
     pub fn operands(&self) -> Vec<&'a ShellWord> {
         let Some(sub) = self.sub else {
             return Vec::new();
@@ -310,6 +448,14 @@ impl<'a> PkgCommand<'a> {
         let mut i = sub + 1;
         while i < self.args.len() {
             let a = &self.args[i];
+            if a.text == "--" && !a.dynamic {
+                // gem passes what follows `--` to the extension build; elsewhere `--`
+                // ends the options.
+                if self.manager != Manager::Gem {
+                    out.extend(self.args[i + 1..].iter());
+                }
+                break;
+            }
             if a.text.starts_with('-') {
                 if with_value.contains(&a.text.as_str()) {
                     i += 1;
@@ -335,6 +481,17 @@ fn is_python(name: &str) -> bool {
         || name
             .strip_prefix("python")
             .is_some_and(|v| !v.is_empty() && v.bytes().all(|c| c.is_ascii_digit() || c == b'.'))
+}
+
+/// Text to append to a `RUN` (` && yum clean all`) can be added at the end of its
+/// arguments: shell form, no heredoc, no comment, not ending in `;`, `&` or `|`.
+pub fn appendable(run: &Instruction) -> bool {
+    let tail = run.args.text.trim_end();
+    run.heredocs.is_empty()
+        && run.args.json.is_none()
+        && !run.args.range.is_empty()
+        && !run.args.text.contains('#')
+        && !tail.ends_with([';', '&', '|', '\\'])
 }
 
 /// For every stage, whether it ends up in the image `docker build` produces without
@@ -407,6 +564,36 @@ mod tests {
             (Manager::UvPip, Some("install".into()), vec!["x".into()])
         );
         assert_eq!(first("apt-get $OPTS install x").1, None);
+    }
+
+    #[test]
+    fn knows_language_managers_and_their_option_values() {
+        assert_eq!(
+            first("npm install -g --prefix /opt x@1"),
+            (Manager::Npm, Some("install".into()), vec!["x@1".into()])
+        );
+        assert_eq!(
+            first("gem install -i /gems --source https://r x -- --with-x=/y"),
+            (Manager::Gem, Some("install".into()), vec!["x".into()])
+        );
+        assert_eq!(
+            first("go install -ldflags '-s -w' -o /bin/x golang.org/x/y@v1"),
+            (
+                Manager::Go,
+                Some("install".into()),
+                vec!["golang.org/x/y@v1".into()]
+            )
+        );
+        assert_eq!(
+            first("yum install -y --enablerepo epel -x foo bar"),
+            (Manager::Yum, Some("install".into()), vec!["bar".into()])
+        );
+        assert_eq!(
+            first("apt-get install -y -- a b").2,
+            vec!["a".to_string(), "b".to_string()]
+        );
+        assert_eq!(first("yarn --cwd /app add left-pad").0, Manager::Yarn);
+        assert_eq!(first("pnpm -C /app install").1, Some("install".into()));
     }
 
     #[test]

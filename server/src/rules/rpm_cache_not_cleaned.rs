@@ -1,0 +1,259 @@
+//! `rpm-cache-not-cleaned`: yum / dnf / microdnf / zypper installs whose cache stays in
+//! the image.
+
+use crate::rules::{Applicability, Diagnostics, RuleContext};
+use crate::semantic::mount::mounts;
+use crate::semantic::pkg::{appendable, shipped_runs, Manager, PkgCommand};
+use crate::semantic::ShellCommand;
+use crate::text::TextEdit;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports `yum`, `dnf` (also `dnf5`, `tdnf`), `microdnf` and `zypper` commands that
+    /// download packages (`install`, `groupinstall`, `localinstall`, `reinstall`,
+    /// `update` / `upgrade`, zypper `in` / `up` / `dup` / `patch`) in a `RUN` that does
+    /// not clean the cache afterwards, in a stage that ends up in the image (the final
+    /// stage and the stages it is built `FROM`; ONBUILD triggers too).
+    ///
+    /// Counts as cleaning, later in the same `RUN`: `yum clean all`, `dnf clean all`,
+    /// `microdnf clean all`, `zypper clean` (`zypper cc`, any options), or an
+    /// `rm -rf` of the cache directory (`/var/cache/yum`, `/var/cache/dnf`,
+    /// `/var/cache/zypp`, `/var/cache`). A cache or tmpfs mount on that directory
+    /// (`RUN --mount=type=cache,target=/var/cache/dnf`) keeps the cache out of the layer
+    /// and is not reported.
+    ///
+    /// ## Why is this bad?
+    /// The repository metadata and, depending on `keepcache`, the downloaded RPMs stay
+    /// under `/var/cache` in the layer: typically 50 to 200 MB that nothing in the
+    /// running container uses. Cleaning in a later `RUN` does not help: the bytes are
+    /// already in the earlier layer.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// RUN dnf install -y httpd
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// RUN dnf install -y httpd && dnf clean all
+    /// ```
+    ///
+    /// ## Fix safety
+    /// The fix appends ` && yum clean all` (`dnf clean all`, `microdnf clean all`,
+    /// `zypper clean`) to the `RUN`. Safe: the next install downloads the metadata
+    /// again. No fix is offered for `RUN`s with heredocs, comments or a trailing
+    /// `;`/`&`.
+    ///
+    /// hadolint checks `install` only and, for yum, wants `yum clean all` from the same
+    /// program; we also count upgrades (they download as much) and accept a clean by
+    /// any program of the family, since `yum` is `dnf` on current distributions and both
+    /// share the cache.
+    ///
+    /// ## References
+    /// - hadolint DL3032 (yum), DL3040 (dnf, microdnf), DL3036 (zypper)
+    /// - Trivy DS-0015 (yum), DS-0019 (dnf), DS-0020 (zypper), DS-0027
+    pub(crate) RULE {
+        id: "rpm-cache-not-cleaned",
+        summary: "yum/dnf/zypper install without cleaning the cache",
+        level: Info,
+        fix: Sometimes,
+        hadolint: ["DL3032", "DL3040", "DL3036"],
+        buildkit: [],
+        check: check,
+    }
+}
+
+const CACHES: [&str; 3] = ["/var/cache/yum", "/var/cache/dnf", "/var/cache/zypp"];
+
+fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
+    for (i, eff) in shipped_runs(ctx.syntax, ctx.model) {
+        let Some(shell) = ctx.model.run_shell(i) else {
+            continue;
+        };
+        let commands: Vec<&ShellCommand> = shell.commands().collect();
+        let ms = mounts(eff);
+        let mut reported_zypper = false;
+        let mut reported_rpm = false;
+        for (n, cmd) in commands.iter().enumerate() {
+            let Some(pkg) = PkgCommand::of(cmd) else {
+                continue;
+            };
+            let zypper = pkg.manager == Manager::Zypper;
+            let downloads = if zypper {
+                pkg.is(&[
+                    "install",
+                    "in",
+                    "update",
+                    "up",
+                    "dist-upgrade",
+                    "dup",
+                    "patch",
+                ])
+            } else {
+                pkg.manager.is_rpm()
+                    && pkg.is(&[
+                        "install",
+                        "groupinstall",
+                        "localinstall",
+                        "reinstall",
+                        "update",
+                        "upgrade",
+                    ])
+            };
+            if !downloads || (zypper && reported_zypper) || (!zypper && reported_rpm) {
+                continue;
+            }
+            let dir = match pkg.manager {
+                Manager::Zypper => "/var/cache/zypp",
+                Manager::Yum => "/var/cache/yum",
+                _ => "/var/cache/dnf",
+            };
+            if ms.iter().any(|m| m.covers(dir)) {
+                continue;
+            }
+            let cleaned = commands[n + 1..].iter().any(|c| cleans(c, zypper));
+            if cleaned {
+                continue;
+            }
+            let Some(sub) = pkg.sub_word() else {
+                continue;
+            };
+            if zypper {
+                reported_zypper = true;
+            } else {
+                reported_rpm = true;
+            }
+            let clean = match pkg.manager {
+                Manager::Zypper => "zypper clean".to_string(),
+                _ => format!("{} clean all", cmd.name),
+            };
+            let d = acc.report(
+                &RULE,
+                sub.range,
+                format!(
+                    "Run `{clean}` at the end of this RUN so that the package cache is not kept in the image."
+                ),
+            );
+            if appendable(eff) {
+                d.with_fix(
+                    format!("Append `&& {clean}`"),
+                    Applicability::Safe,
+                    vec![TextEdit::insert(eff.args.range.end(), format!(" && {clean}"))],
+                );
+            }
+        }
+    }
+}
+
+fn cleans(c: &ShellCommand, zypper: bool) -> bool {
+    if matches!(c.name.as_str(), "rm" | "find") {
+        return c.args.iter().any(|a| {
+            let t = a.text.trim_end_matches(['/', '*']);
+            t == "/var/cache"
+                || CACHES
+                    .iter()
+                    .any(|d| t.starts_with(d) && (zypper == d.ends_with("zypp")))
+        });
+    }
+    let Some(p) = PkgCommand::of(c) else {
+        return false;
+    };
+    if zypper {
+        p.manager == Manager::Zypper && p.is(&["clean", "cc"])
+    } else {
+        p.manager.is_rpm()
+            && p.is(&["clean"])
+            && p.operands().iter().any(|w| w.text == "all")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not};
+    use expect_test::expect;
+
+    #[test]
+    fn catches_cache_left_behind() {
+        check_rule(
+            &RULE,
+            r#"
+FROM rockylinux:9
+RUN yum install -y httpd
+RUN dnf clean all && dnf -y install git
+RUN microdnf install -y tar && zypper --non-interactive in -y vim
+ONBUILD RUN tdnf update -y
+RUN <<EOF
+dnf install -y jq
+dnf clean packages
+EOF
+"#,
+            expect![[r#"
+                2 | RUN yum install -y httpd
+                  |         ^^^^^^^ rpm-cache-not-cleaned: Run `yum clean all` at the end of this RUN so that the package cache is not kept in the image.
+                3 | RUN dnf clean all && dnf -y install git
+                  |                             ^^^^^^^ rpm-cache-not-cleaned: Run `dnf clean all` at the end of this RUN so that the package cache is not kept in the image.
+                4 | RUN microdnf install -y tar && zypper --non-interactive in -y vim
+                  |              ^^^^^^^ rpm-cache-not-cleaned: Run `microdnf clean all` at the end of this RUN so that the package cache is not kept in the image.
+                4 | RUN microdnf install -y tar && zypper --non-interactive in -y vim
+                  |                                                         ^^ rpm-cache-not-cleaned: Run `zypper clean` at the end of this RUN so that the package cache is not kept in the image.
+                5 | ONBUILD RUN tdnf update -y
+                  |                  ^^^^^^ rpm-cache-not-cleaned: Run `tdnf clean all` at the end of this RUN so that the package cache is not kept in the image.
+                7 | dnf install -y jq
+                  |     ^^^^^^^ rpm-cache-not-cleaned: Run `dnf clean all` at the end of this RUN so that the package cache is not kept in the image.
+            "#]],
+        );
+    }
+
+    #[test]
+    fn accepts_cleanup_mounts_and_build_stages() {
+        check_rule_not(
+            &RULE,
+            r#"
+FROM fedora:40 AS build
+RUN dnf install -y gcc
+FROM fedora:40
+RUN dnf install -y httpd && dnf clean all
+RUN yum -y install x && yum -y clean all && microdnf install y && microdnf clean all
+RUN zypper in -y vim && zypper clean -a && zypper ref
+RUN dnf install -y x && rm -rf /var/cache/dnf/* && zypper in -y y && rm -rf /var/cache/zypp
+RUN --mount=type=cache,target=/var/cache/dnf dnf install -y x
+RUN --mount=type=cache,target=/var/cache yum install -y x
+RUN dnf remove -y x && dnf makecache && dnf repolist
+RUN ["dnf", "install", "-y", "x"]
+"#,
+        );
+    }
+
+    #[test]
+    fn windows_shell_is_not_checked() {
+        check_rule_not(
+            &RULE,
+            r#"
+# escape=`
+FROM mcr.microsoft.com/windows/servercore:ltsc2022
+SHELL ["powershell", "-Command"]
+RUN npm install -g pm2; dnf install -y x
+"#,
+        );
+    }
+
+    #[test]
+    fn fix_appends_clean() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM fedora:40
+RUN dnf install -y httpd \
+    && dnf install -y git
+RUN zypper in -y vim
+"#,
+            expect![[r#"
+                FROM fedora:40
+                RUN dnf install -y httpd \
+                    && dnf install -y git && dnf clean all
+                RUN zypper in -y vim && zypper clean
+            "#]],
+        );
+    }
+}
