@@ -4,6 +4,7 @@
 
 pub mod expand;
 pub mod image_ref;
+pub mod images;
 pub mod mount;
 pub mod pkg;
 pub mod shell;
