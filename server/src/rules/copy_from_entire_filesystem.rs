@@ -1,17 +1,27 @@
 //! `copy-from-entire-filesystem`: `COPY --from=<stage> / …`.
 
 use crate::rules::{Diagnostics, RuleContext};
-use crate::semantic::{Base, Model};
+use crate::semantic::Base;
 use crate::syntax::Kind;
 
 declare_rule! {
     /// ## What it does
-    /// Reports `COPY --from=<stage or image> / <dest>`: a copy of the other stage's
-    /// whole root filesystem (also `/.` and `/*`). `ONBUILD` triggers are checked too.
+    /// Reports `COPY --from=<stage> / <dest>` (also `/.` and `/*`): a copy of the whole
+    /// root filesystem of a stage that is a build environment, that is a stage built on
+    /// an image that runs commands (`RUN`) itself or in a stage it is built on.
     ///
-    /// Not reported when the source is a stage built `FROM scratch` (directly or
-    /// through other stages): such a stage only holds what was put in it on purpose,
-    /// which is the usual "export stage" pattern.
+    /// Not reported, because the source only holds what was put there on purpose:
+    /// stages built `FROM scratch` (the usual "export stage" pattern, `COPY --from=binaries
+    /// / /usr/bin/`), stages that only name an image without running anything (`FROM
+    /// tonistiigi/xx AS xx`, an image published to be copied from), images given
+    /// directly in `--from`, stages with a base we cannot resolve, and `ONBUILD`
+    /// triggers (their stages belong to another Dockerfile). `FROM scratch` followed by
+    /// `COPY --from=<stage> / /` is not reported either: it squashes a finished image
+    /// into one layer on purpose (kind, minikube and Kubernetes images do this).
+    ///
+    /// hadolint's DL3067 reports every `--from=… /`; on real Dockerfiles (BuildKit,
+    /// buildx, Docker CLI) most of those copy purpose-built artefact images, so we
+    /// only report the case we can show is a build environment.
     ///
     /// ## Why is this bad?
     /// Multi-stage builds exist to leave the build environment behind. Copying `/`
@@ -53,15 +63,33 @@ declare_rule! {
     }
 }
 
-/// True when the stage named by `value` is built on scratch (through its ancestors).
-fn from_scratch(model: &Model, value: &str) -> bool {
+/// True when `value` names a stage that is a build environment: it (or a stage it is
+/// built on) runs commands, and it is not built on scratch or on an unknown base.
+fn is_build_environment(ctx: &RuleContext<'_>, value: &str) -> bool {
+    let model = ctx.model;
     let Some(mut s) = model.stage_by_ref(value) else {
         return false;
     };
+    let mut runs = false;
+    for _ in 0..32 {
+        runs |= s
+            .instructions
+            .clone()
+            .any(|i| ctx.syntax.instructions[i].kind == Kind::Run);
+        match s.base {
+            Base::Stage(p) => s = &model.stages[p],
+            Base::Image(_) => return runs,
+            _ => return false,
+        }
+    }
+    false
+}
+
+fn root_is_scratch(ctx: &RuleContext<'_>, mut s: &crate::semantic::Stage) -> bool {
     for _ in 0..32 {
         match s.base {
             Base::Scratch => return true,
-            Base::Stage(p) => s = &model.stages[p],
+            Base::Stage(p) => s = &ctx.model.stages[p],
             _ => return false,
         }
     }
@@ -69,7 +97,7 @@ fn from_scratch(model: &Model, value: &str) -> bool {
 }
 
 fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
-    for inst in &ctx.syntax.instructions {
+    for (i, inst) in ctx.syntax.instructions.iter().enumerate() {
         let eff = inst.effective();
         if eff.kind != Kind::Copy {
             continue;
@@ -81,7 +109,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             Some(json) => json.as_slice(),
             None => eff.args.words.as_slice(),
         };
-        let [sources @ .., _dest] = words else {
+        let [sources @ .., dest] = words else {
             continue;
         };
         let whole = |w: &&crate::syntax::Word| {
@@ -90,7 +118,13 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
         let Some(root) = sources.iter().find(whole) else {
             continue;
         };
-        if inst.kind != Kind::Onbuild && from_scratch(ctx.model, from) {
+        if inst.kind == Kind::Onbuild || !is_build_environment(ctx, from) {
+            continue;
+        }
+        // `FROM scratch` + `COPY --from=build / /` squashes a finished image into one
+        // layer on purpose.
+        let into_scratch = ctx.model.stage_of(i).is_some_and(|s| root_is_scratch(ctx, s));
+        if into_scratch && dest.text.trim_matches('"') == "/" {
             continue;
         }
         acc.report(
@@ -110,45 +144,53 @@ mod tests {
     use expect_test::expect;
 
     #[test]
-    fn catches_root_copies() {
+    fn catches_root_copies_of_build_stages() {
         check_rule(
             &RULE,
             r#"
 FROM golang:1.23 AS build
+RUN go build -o /out/app ./cmd/app
+FROM build AS test
 FROM gcr.io/distroless/static-debian12
 COPY --from=build / /
-COPY --from=build --chown=1000 /. /rootfs/
-COPY --from=nginx:1.27 ["/", "/x/"]
-ONBUILD COPY --from=build / /
+COPY --from=test --chown=1000 /. /rootfs/
+COPY --from=0 ["/", "/x/"]
 "#,
             expect![[r#"
-                3 | COPY --from=build / /
+                5 | COPY --from=build / /
                   |                   ^ copy-from-entire-filesystem: This copies the entire filesystem of `build` (OS, build tools, caches) into the image; copy only the paths you need
-                4 | COPY --from=build --chown=1000 /. /rootfs/
-                  |                                ^^ copy-from-entire-filesystem: This copies the entire filesystem of `build` (OS, build tools, caches) into the image; copy only the paths you need
-                5 | COPY --from=nginx:1.27 ["/", "/x/"]
-                  |                         ^^^ copy-from-entire-filesystem: This copies the entire filesystem of `nginx:1.27` (OS, build tools, caches) into the image; copy only the paths you need
-                6 | ONBUILD COPY --from=build / /
-                  |                           ^ copy-from-entire-filesystem: This copies the entire filesystem of `build` (OS, build tools, caches) into the image; copy only the paths you need
+                6 | COPY --from=test --chown=1000 /. /rootfs/
+                  |                               ^^ copy-from-entire-filesystem: This copies the entire filesystem of `test` (OS, build tools, caches) into the image; copy only the paths you need
+                7 | COPY --from=0 ["/", "/x/"]
+                  |                ^^^ copy-from-entire-filesystem: This copies the entire filesystem of `0` (OS, build tools, caches) into the image; copy only the paths you need
             "#]],
         );
     }
 
     #[test]
-    fn accepts_paths_and_scratch_exports() {
+    fn accepts_paths_exports_and_artefact_images() {
         check_rule_not(
             &RULE,
             r#"
 FROM golang:1.23 AS build
+RUN go build -o /out/app ./cmd/app
 FROM scratch AS export
 COPY --from=build /out/app /app
 FROM export AS export2
+FROM tonistiigi/xx AS xx
+FROM base-$TARGETARCH AS unknown
+RUN true
 FROM alpine:3.20
 COPY --from=build /out/app /app
 COPY --from=export / /
-COPY --from=export2 / /
+COPY --from=export2 / /usr/bin/
+COPY --from=xx / /
+COPY --from=unknown / /
+COPY --from=nginx:1.27 / /
 COPY / /src/
-ADD --from=build / /
+ONBUILD COPY --from=build / /
+FROM scratch AS squashed
+COPY --from=build / /
 "#,
         );
     }

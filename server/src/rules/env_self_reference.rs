@@ -9,7 +9,15 @@ declare_rule! {
     /// ## What it does
     /// Reports a variable reference in an `ENV` value to a name set by an earlier pair
     /// of the same `ENV` instruction (`ONBUILD ENV` included). A pair that refers to its
-    /// own name (`ENV PATH=/opt/bin:$PATH`) is fine and not reported.
+    /// own name (`ENV PATH=/opt/bin:$PATH`) is fine and not reported, and so is a
+    /// reference to a pair that only re-exports a variable of the same name (`ENV
+    /// VERSION=$VERSION URL=…/$VERSION`, common after `ARG VERSION`): old and new value
+    /// are the same.
+    ///
+    /// A reference is reported even when the old value happens to equal the new one
+    /// because the base image sets it (`ENV ProgramFiles="C:\Program Files"
+    /// PSCORE="$ProgramFiles\…"` on Windows): the file then depends on that
+    /// coincidence, and hadolint reports it too.
     ///
     /// ## Why is this bad?
     /// All values of one `ENV` are expanded with the variables as they were before the
@@ -48,6 +56,15 @@ declare_rule! {
     }
 }
 
+/// True when `value` is just `$name` / `${name}` (quoted or not).
+fn reexports(value: Option<&str>, name: &str) -> bool {
+    let Some(v) = value else {
+        return false;
+    };
+    let v = v.trim_matches('"');
+    v == format!("${name}") || v == format!("${{{name}}}")
+}
+
 fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     for inst in &ctx.syntax.instructions {
         let eff = inst.effective();
@@ -60,8 +77,12 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                 continue;
             };
             let (refs, _) = scan(&value.text, ctx.syntax.escape);
+            // `ENV V=$V W=$V` re-exports an ARG: the old and the new `V` are the same.
             let earlier = |name: &str| {
-                name != pair.key.text && pairs[..k].iter().any(|p| p.key.text == name)
+                name != pair.key.text
+                    && pairs[..k].iter().any(|p| {
+                        p.key.text == name && !reexports(p.value.as_ref().map(|v| v.text.as_str()), name)
+                    })
             };
             let Some(r) = refs.iter().find(|r| earlier(&r.name)) else {
                 continue;
@@ -147,6 +168,8 @@ ENV APP_BIN=$APP_HOME/bin PATH=/opt/bin:$PATH
 ENV B=$A A=1
 ENV C=\$APP_HOME D=1
 ENV E $E
+ARG V=1
+ENV V=$V W=${V}/x U="${V}"
 "#,
         );
     }

@@ -13,7 +13,8 @@ declare_rule! {
     /// image reference (`FROM ${REGISTRY}/app` with `ARG REGISTRY` → `/app`).
     ///
     /// Automatic platform arguments (`TARGETARCH`, …) always have a value and count as
-    /// set. Stage names are accepted. `FROM` lines without variables are left to the
+    /// set. Like BuildKit, the rule stays silent when a global ARG default is itself
+    /// not a valid substitution. Stage names are accepted. `FROM` lines without variables are left to the
     /// parser rules, and variables that no global ARG declares to
     /// `from-arg-undefined`.
     ///
@@ -89,6 +90,15 @@ fn default_value(ctx: &RuleContext<'_>, at: usize, name: &str, depth: usize) -> 
 
 fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     let model = ctx.model;
+    // BuildKit gives up on the check when an ARG default cannot be expanded.
+    if model
+        .global_args
+        .iter()
+        .filter_map(|d| d.value.as_deref())
+        .any(|v| !scan(v, ctx.syntax.escape).1.is_empty())
+    {
+        return;
+    }
     for stage in &model.stages {
         let Some(word) = &stage.base_word else {
             continue;
@@ -133,6 +143,8 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                 Err(e) => {
                     let why = if e.0.contains("component ``") {
                         "a part of the name is empty".to_string()
+                    } else if e.0 == "invalid tag ``" {
+                        "the tag is empty".to_string()
                     } else {
                         e.0
                     };
