@@ -1,7 +1,7 @@
 //! `copy-from-entire-filesystem`: `COPY --from=<stage> / …`.
 
 use crate::rules::{Diagnostics, RuleContext};
-use crate::semantic::Base;
+use crate::semantic::{Base, Model, Stage};
 use crate::syntax::Kind;
 
 declare_rule! {
@@ -85,11 +85,11 @@ fn is_build_environment(ctx: &RuleContext<'_>, value: &str) -> bool {
     false
 }
 
-fn root_is_scratch(ctx: &RuleContext<'_>, mut s: &crate::semantic::Stage) -> bool {
+fn root_is_scratch<'m>(model: &'m Model, mut s: &'m Stage) -> bool {
     for _ in 0..32 {
         match s.base {
             Base::Scratch => return true,
-            Base::Stage(p) => s = &ctx.model.stages[p],
+            Base::Stage(p) => s = &model.stages[p],
             _ => return false,
         }
     }
@@ -123,7 +123,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
         }
         // `FROM scratch` + `COPY --from=build / /` squashes a finished image into one
         // layer on purpose.
-        let into_scratch = ctx.model.stage_of(i).is_some_and(|s| root_is_scratch(ctx, s));
+        let into_scratch = ctx.model.stage_of(i).is_some_and(|s| root_is_scratch(ctx.model, s));
         if into_scratch && dest.text.trim_matches('"') == "/" {
             continue;
         }
