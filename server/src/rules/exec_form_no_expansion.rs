@@ -122,7 +122,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
         for w in words {
             let (refs, _) = scan(&w.text, '\\');
             let raw = &ctx.text[w.range.range()];
-            let verbatim = raw.len() == w.text.len() + 2 && &raw[1..raw.len() - 1] == w.text;
+            let verbatim = raw.len() == w.text.len() + 2 && raw[1..raw.len() - 1] == w.text;
             for r in refs
                 .iter()
                 .filter(|r| r.name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'))
