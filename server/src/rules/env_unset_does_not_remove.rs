@@ -175,4 +175,17 @@ RUN ["unset", "MODE"]
 "#,
         );
     }
+
+    #[test]
+    fn silent_for_powershell() {
+        check_rule_not(
+            &RULE,
+            r#"# escape=`
+FROM mcr.microsoft.com/windows/servercore:ltsc2022
+SHELL ["powershell", "-Command"]
+ENV MODE=dev
+RUN unset MODE
+"#,
+        );
+    }
 }

@@ -132,11 +132,16 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                 } else {
                     w.range
                 };
+                let how = if ctx.model.shell_at(i).is_posix() {
+                    "use shell form or `[\"sh\", \"-c\", \"…\"]`"
+                } else {
+                    "use shell form so the SHELL expands it"
+                };
                 let d = acc.report(
                     &RULE,
                     range,
                     format!(
-                        "Exec form runs no shell, so `{}` reaches the program as literal text; use shell form or `[\"sh\", \"-c\", \"…\"]`",
+                        "Exec form runs no shell, so `{}` reaches the program as literal text; {how}",
                         &w.text[r.range.range()]
                     ),
                 );
@@ -249,6 +254,30 @@ ENTRYPOINT ["java", "-jar", "${APP_JAR}"]
                 RUN pip install app==$VERSION
                 CMD ["sh", "-c", "exec gunicorn --bind 0.0.0.0:$PORT app:app"]
                 ENTRYPOINT ["sh", "-c", "exec java -jar ${APP_JAR} \"$@\"", "sh"]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn windows_exec_form_is_reported_without_fix() {
+        let text = r#"# escape=`
+FROM mcr.microsoft.com/windows/servercore:ltsc2022
+SHELL ["powershell", "-Command"]
+CMD ["C:\\app\\app.exe", "--port", "$PORT"]
+"#;
+        let diags = crate::rules::test_support::diagnostics_of(&RULE, text);
+        assert!(diags.len() == 1 && diags[0].fix.is_none());
+        check_rule(
+            &RULE,
+            r#"# escape=`
+FROM mcr.microsoft.com/windows/servercore:ltsc2022
+SHELL ["powershell", "-Command"]
+CMD ["C:\\app\\app.exe", "--port", "$PORT"]
+RUN ["powershell", "-Command", "Write-Host $env:PATH"]
+"#,
+            expect![[r#"
+                4 | CMD ["C:\\app\\app.exe", "--port", "$PORT"]
+                  |                                     ^^^^^ exec-form-no-expansion: Exec form runs no shell, so `$PORT` reaches the program as literal text; use shell form so the SHELL expands it
             "#]],
         );
     }

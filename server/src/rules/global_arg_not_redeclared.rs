@@ -272,4 +272,17 @@ RUN echo $VERSION $TARGETARCH $VERSION
             "#]],
         );
     }
+
+    #[test]
+    fn silent_for_powershell_and_exec_form() {
+        check_rule_not(
+            &RULE,
+            r#"# escape=`
+ARG VERSION=1.4.2
+FROM mcr.microsoft.com/windows/servercore:ltsc2022
+SHELL ["powershell", "-Command"]
+RUN Write-Host $VERSION $env:TARGETARCH
+"#,
+        );
+    }
 }
