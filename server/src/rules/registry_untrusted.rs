@@ -15,8 +15,8 @@ declare_rule! {
     /// Follows hadolint's DL3026: an image without a registry host (`ubuntu`,
     /// `bitnami/redis`) comes from Docker Hub and is trusted when `docker.io` (or
     /// `hub.docker.com`, `index.docker.io`) is listed; an entry `*.example.com` trusts
-    /// every subdomain of `example.com` but not `example.com` itself; `*` trusts
-    /// everything. Registry names compare case-insensitively, ports included
+    /// every subdomain of `example.com` but not `example.com` itself, `registry.corp.*`
+    /// every registry starting with `registry.corp.`, and `*` everything. Registry names compare case-insensitively, ports included
     /// (`registry.local:5000`). `scratch`, stage names and stage indexes are not
     /// images. References with a variable that has no default are skipped.
     ///
@@ -42,8 +42,10 @@ declare_rule! {
     ///
     /// ## References
     /// - hadolint `DL3026` ("Use only an allowed registry in the FROM image"),
-    ///   configured by `trustedRegistries`; hadolint checks `FROM` only, we also check
-    ///   the other places an image is pulled
+    ///   configured by `trustedRegistries`. Since 2.15 hadolint checks `COPY --from`
+    ///   and mount `from=` too, but treats every value that is not a stage name as a
+    ///   Docker Hub image (`--from=0` included); we skip stage indexes and values that
+    ///   do not look like an image, which `copy-from-unknown-stage` reports
     pub(crate) RULE {
         id: "registry-untrusted",
         summary: "Image from a registry that is not trusted",
@@ -73,9 +75,12 @@ pub(crate) fn trusted(list: &[String], registry: &str) -> bool {
         if entry == "*" {
             return true;
         }
-        match entry.strip_prefix('*') {
-            Some(suffix) => registry.ends_with(suffix) && suffix.starts_with('.'),
-            None => normalise(&entry) == registry,
+        if let Some(suffix) = entry.strip_prefix('*') {
+            registry.ends_with(suffix)
+        } else if let Some(prefix) = entry.strip_suffix('*') {
+            registry.starts_with(prefix)
+        } else {
+            normalise(&entry) == registry
         }
     })
 }
@@ -151,6 +156,7 @@ mod tests {
         assert!(trusted(&list, "registry.local:5000"));
         assert!(!trusted(&list, "registry.local"));
         assert!(trusted(&["*".to_string()], "quay.io"));
+        assert!(trusted(&["registry.corp.*".to_string()], "registry.corp.io:5000"));
     }
 
     #[test]
