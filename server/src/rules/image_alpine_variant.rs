@@ -62,6 +62,9 @@ const RUNTIMES: &[&str] = &[
     "pypy",
 ];
 
+/// Runtimes whose official images have `-slim` (Debian) tags.
+const SLIM: &[&str] = &["python", "node", "ruby", "perl", "pypy", "elixir", "erlang"];
+
 fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     for stage in &ctx.model.stages {
         let (Base::Image(r), Some(word)) = (&stage.base, &stage.base_word) else {
@@ -79,12 +82,15 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             "node" => "native add-ons need rebuilding against musl",
             _ => "musl behaves differently from glibc (DNS, locales, performance)",
         };
+        let instead = if SLIM.contains(&name) {
+            "consider the `-slim` variant"
+        } else {
+            "consider a Debian- or Ubuntu-based tag"
+        };
         acc.report(
             &RULE,
             word.range,
-            format!(
-                "`{name}:{tag}` is based on Alpine (musl): {why}; consider the `-slim` variant"
-            ),
+            format!("`{name}:{tag}` is based on Alpine (musl): {why}; {instead}"),
         );
     }
 }
@@ -110,7 +116,7 @@ FROM eclipse-temurin:21-jre-alpine
                 2 | FROM node:22-alpine3.20
                   |      ^^^^^^^^^^^^^^^^^^ image-alpine-variant: `node:22-alpine3.20` is based on Alpine (musl): native add-ons need rebuilding against musl; consider the `-slim` variant
                 3 | FROM eclipse-temurin:21-jre-alpine
-                  |      ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ image-alpine-variant: `eclipse-temurin:21-jre-alpine` is based on Alpine (musl): musl behaves differently from glibc (DNS, locales, performance); consider the `-slim` variant
+                  |      ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ image-alpine-variant: `eclipse-temurin:21-jre-alpine` is based on Alpine (musl): musl behaves differently from glibc (DNS, locales, performance); consider a Debian- or Ubuntu-based tag
             "#]],
         );
     }

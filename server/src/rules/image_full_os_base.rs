@@ -58,6 +58,25 @@ declare_rule! {
     }
 }
 
+const CODENAMES: &[&str] = &["trixie", "bookworm", "bullseye", "buster", "stretch"];
+
+/// The slim tag matching `tag`, following each image's naming: `python:3.12-bookworm`
+/// → `3.12-slim-bookworm`, `node:22-bookworm` → `22-bookworm-slim`, `debian:12` →
+/// `12-slim`, `debian:latest` → `stable-slim`.
+fn slim_tag(image: &str, tag: &str, slim: &str) -> String {
+    if tag == "latest" {
+        return if image == "debian" { format!("stable-{slim}") } else { slim.to_string() };
+    }
+    if image != "node" && image != "debian" {
+        if let Some((version, codename)) = tag.rsplit_once('-') {
+            if CODENAMES.contains(&codename) {
+                return format!("{version}-{slim}-{codename}");
+            }
+        }
+    }
+    format!("{tag}-{slim}")
+}
+
 fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     let model = ctx.model;
     let Some(mut stage) = model.final_stage() else {
@@ -85,10 +104,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     {
         return;
     }
-    let suggestion = match tag.as_str() {
-        "latest" => slim.to_string(),
-        t => format!("{t}-{slim}"),
-    };
+    let suggestion = slim_tag(image.name, &tag, slim);
     let (full, small) = image.sizes_mb;
     acc.report(
         &RULE,
@@ -125,7 +141,19 @@ FROM base
         "#]]);
         check_rule(&RULE, "FROM docker.io/library/debian\n", expect![[r#"
             1 | FROM docker.io/library/debian
-              |      ^^^^^^^^^^^^^^^^^^^^^^^^ image-full-os-base: `debian:latest` is the full image (~50 MB compressed); `debian:slim` (~30 MB) is usually enough to run the application
+              |      ^^^^^^^^^^^^^^^^^^^^^^^^ image-full-os-base: `debian:latest` is the full image (~50 MB compressed); `debian:stable-slim` (~30 MB) is usually enough to run the application
+        "#]]);
+    }
+
+    #[test]
+    fn suggests_slim_tags_in_each_images_naming() {
+        check_rule(&RULE, "FROM python:3.12-bookworm\n", expect![[r#"
+            1 | FROM python:3.12-bookworm
+              |      ^^^^^^^^^^^^^^^^^^^^ image-full-os-base: `python:3.12-bookworm` is the full image (~380 MB compressed); `python:3.12-slim-bookworm` (~45 MB) is usually enough to run the application
+        "#]]);
+        check_rule(&RULE, "FROM debian:12\n", expect![[r#"
+            1 | FROM debian:12
+              |      ^^^^^^^^^ image-full-os-base: `debian:12` is the full image (~50 MB compressed); `debian:12-slim` (~30 MB) is usually enough to run the application
         "#]]);
     }
 
