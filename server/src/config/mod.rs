@@ -19,6 +19,10 @@ pub struct Config {
     pub trusted_registries: Vec<String>,
     /// Debounce before publishing diagnostics in the editor, in milliseconds.
     pub diagnostics_delay_ms: Option<u64>,
+    /// Registry facts: the platforms (`linux/amd64`) each image reference offers, keyed
+    /// by the reference as written or fully qualified (`base-image-platform-mismatch`).
+    /// Empty until a registry client fills it.
+    pub image_platforms: HashMap<String, Vec<String>>,
 }
 
 impl Config {
@@ -40,6 +44,9 @@ impl Config {
         }
         if other.diagnostics_delay_ms.is_some() {
             self.diagnostics_delay_ms = other.diagnostics_delay_ms;
+        }
+        for (k, v) in &other.image_platforms {
+            self.image_platforms.insert(k.clone(), v.clone());
         }
     }
 }

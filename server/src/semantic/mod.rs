@@ -5,6 +5,7 @@
 pub mod expand;
 pub mod flags;
 pub mod image_ref;
+pub mod images;
 pub mod mount;
 pub mod pkg;
 pub mod shell;

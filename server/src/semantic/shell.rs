@@ -168,6 +168,9 @@ fn collect(node: Node<'_>, src: &str, out: &mut Vec<ShellCommand>) {
             out.push(cmd);
         }
     }
+    if node.kind() == "unset_command" {
+        out.extend(unset_command(node, src));
+    }
     let mut cursor = node.walk();
     for child in node.children(&mut cursor) {
         collect(child, src, out);
@@ -330,6 +333,25 @@ fn word_into(node: Node<'_>, src: &str, out: &mut String, dynamic: &mut bool) {
         }
         _ => out.push_str(raw),
     }
+}
+
+/// `unset [-fv] NAME…`, which tree-sitter-bash parses as its own node kind.
+fn unset_command(node: Node<'_>, src: &str) -> Option<ShellCommand> {
+    let keyword = node.child(0)?;
+    let mut cursor = node.walk();
+    let args = node
+        .named_children(&mut cursor)
+        .filter(|c| !c.kind().ends_with("redirect"))
+        .map(|c| word(c, src))
+        .collect();
+    Some(ShellCommand {
+        name: "unset".into(),
+        name_range: range(keyword),
+        args,
+        range: range(node),
+        sudo: false,
+        env: Vec::new(),
+    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,164 @@
+//! `stage-name-casing`: a stage name with upper-case letters.
+
+use crate::rules::copy_from_unknown_stage::from_refs;
+use crate::rules::{Applicability, Diagnostics, RuleContext};
+use crate::semantic::Base;
+use crate::text::TextEdit;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a stage name that is not all lower-case (`FROM node:22 AS Build`).
+    ///
+    /// ## Why is this bad?
+    /// BuildKit lower-cases stage names, so `Build`, `build` and `BUILD` are one stage.
+    /// Mixed spellings in `FROM`, `COPY --from` and `--target` look like different
+    /// stages to a reader, and tools that compare names exactly (scripts, CI
+    /// `--target` arguments, other linters) disagree with the builder.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM node:22 AS Build
+    /// RUN npm ci && npm run build
+    /// FROM nginx:1.27
+    /// COPY --from=Build /app/dist /usr/share/nginx/html
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// FROM node:22 AS build
+    /// RUN npm ci && npm run build
+    /// FROM nginx:1.27
+    /// COPY --from=build /app/dist /usr/share/nginx/html
+    /// ```
+    ///
+    /// ## Fix safety
+    /// The fix lower-cases the name and every reference to it written literally in the
+    /// file (`FROM <stage>`, `COPY --from=`, `RUN --mount=from=`). Safe: BuildKit
+    /// already treats them as the same name. `--target` arguments outside the file are
+    /// case-insensitive too.
+    ///
+    /// ## References
+    /// - BuildKit check `StageNameCasing`
+    /// - Dockerfile reference, "FROM"
+    pub(crate) RULE {
+        id: "stage-name-casing",
+        summary: "Stage name is not lower-case",
+        level: Info,
+        fix: Always,
+        hadolint: [],
+        buildkit: ["StageNameCasing"],
+        check: check,
+    }
+}
+
+fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
+    let model = ctx.model;
+    let mut refs = None;
+    for stage in &model.stages {
+        let (Some(name), Some(word)) = (&stage.name, &stage.name_word) else {
+            continue;
+        };
+        if word.text == *name {
+            continue;
+        }
+        let mut edits = vec![TextEdit::replace(word.range, name.clone())];
+        for later in &model.stages[stage.index + 1..] {
+            if let (Base::Stage(p), Some(base)) = (&later.base, &later.base_word) {
+                if *p == stage.index
+                    && base.text.eq_ignore_ascii_case(name)
+                    && base.text != *name
+                    && base.range.len() == base.text.len()
+                {
+                    edits.push(TextEdit::replace(base.range, name.clone()));
+                }
+            }
+        }
+        for r in refs.get_or_insert_with(|| from_refs(ctx)).iter() {
+            if r.written.eq_ignore_ascii_case(name)
+                && r.written != *name
+                && r.range.len() == r.written.len()
+            {
+                edits.push(TextEdit::replace(r.range, name.clone()));
+            }
+        }
+        acc.report(
+            &RULE,
+            word.range,
+            format!(
+                "Stage name `{}` is not lower-case; BuildKit reads it as `{name}`, so write it that way",
+                word.text
+            ),
+        )
+        .with_fix(
+            format!("Rename to `{name}` everywhere"),
+            Applicability::Safe,
+            edits,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not};
+    use expect_test::expect;
+
+    #[test]
+    fn catches_upper_case_names() {
+        check_rule(
+            &RULE,
+            r#"
+FROM node:22 AS Build
+FROM nginx:1.27 AS WEB
+"#,
+            expect![[r#"
+                1 | FROM node:22 AS Build
+                  |                 ^^^^^ stage-name-casing: Stage name `Build` is not lower-case; BuildKit reads it as `build`, so write it that way
+                2 | FROM nginx:1.27 AS WEB
+                  |                    ^^^ stage-name-casing: Stage name `WEB` is not lower-case; BuildKit reads it as `web`, so write it that way
+            "#]],
+        );
+    }
+
+    #[test]
+    fn accepts_lower_case_names() {
+        check_rule_not(
+            &RULE,
+            r#"
+FROM node:22 AS build
+FROM Build
+COPY --from=BUILD /x /x
+FROM nginx:1.27
+"#,
+        );
+    }
+
+    #[test]
+    fn fixes_name_and_references() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM node:22 AS Build
+RUN npm ci
+FROM Build AS Test
+RUN npm test
+FROM nginx:1.27
+COPY --from=BUILD /app/dist /usr/share/nginx/html
+COPY --from=Test /report /report
+RUN --mount=type=bind,from=Build,target=/b true
+ONBUILD COPY --from=Build /x /x
+"#,
+            expect![[r#"
+                FROM node:22 AS build
+                RUN npm ci
+                FROM build AS test
+                RUN npm test
+                FROM nginx:1.27
+                COPY --from=build /app/dist /usr/share/nginx/html
+                COPY --from=test /report /report
+                RUN --mount=type=bind,from=build,target=/b true
+                ONBUILD COPY --from=Build /x /x
+            "#]],
+        );
+    }
+}
