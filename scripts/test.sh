@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: installs what the tests need when it is missing (Debian's
-# neovim, as root; the test-only BuildKit-parser virtualenv) and runs
+# neovim, as root; the test-only BuildKit-parser and hadolint virtualenvs) and runs
 # `cargo test --workspace`. Tests whose prerequisites are missing skip with a message
-# unless DOCKERFILE_LSP_REQUIRE_{CORPUS,ORACLE,NVIM}=1 (set by .ci/run) make them fail.
+# unless DOCKERFILE_LSP_REQUIRE_{CORPUS,ORACLE,NVIM,HADOLINT}=1 (set by .ci/run) make them fail.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,6 +34,10 @@ fi
 
 if ! scripts/oracle-venv.sh </dev/null; then
     echo "warning: could not create the BuildKit oracle venv; the oracle test will skip" >&2
+fi
+
+if ! scripts/hadolint-venv.sh </dev/null; then
+    echo "warning: could not create the hadolint venv; the hadolint differential will skip" >&2
 fi
 
 cargo test --workspace --no-fail-fast </dev/null
