@@ -1,0 +1,48 @@
+//! Times every rule on one Dockerfile, slowest first: the tool to find which rule eats
+//! the keystroke budget. `cargo run --release -p dockerfile-lsp --example rule_timings -- FILE`
+
+use std::time::{Duration, Instant};
+
+use dockerfile_lsp::config::Config;
+use dockerfile_lsp::ide::Analysis;
+use dockerfile_lsp::rules::{all_rules, Diagnostics, RuleContext};
+
+fn main() {
+    let path = std::env::args().nth(1).expect("usage: rule_timings FILE");
+    let bytes = std::fs::read(&path).expect("read the file");
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let rounds = 20;
+    let start = Instant::now();
+    for _ in 0..rounds {
+        std::hint::black_box(Analysis::new(text.as_str()));
+    }
+    let build = start.elapsed() / rounds;
+    let analysis = Analysis::new(text.as_str());
+    let config = Config::default();
+    let ctx = RuleContext {
+        text: analysis.text(),
+        syntax: analysis.syntax(),
+        model: analysis.model(),
+        config: &config,
+        line_index: analysis.line_index(),
+    };
+    let mut times: Vec<(Duration, &str, usize)> = all_rules()
+        .iter()
+        .map(|rule| {
+            let mut found = 0;
+            let start = Instant::now();
+            for _ in 0..rounds {
+                let mut acc = Diagnostics::default();
+                (rule.check)(&ctx, &mut acc);
+                found = acc.into_vec().len();
+            }
+            (start.elapsed() / rounds, rule.id, found)
+        })
+        .collect();
+    times.sort_by(|a, b| b.0.cmp(&a.0));
+    let total: Duration = times.iter().map(|t| t.0).sum();
+    println!("scan + model: {build:?}; all rules: {total:?}");
+    for (t, id, n) in times.iter().take(25) {
+        println!("{:>12?}  {id} ({n} findings)", t);
+    }
+}
