@@ -498,6 +498,34 @@ pub fn is_verification(cmd: &ShellCommand) -> bool {
     }
 }
 
+/// True when a command of the RUN checks a checksum or a signature.
+pub fn run_verifies(shell: &super::RunShell) -> bool {
+    shell.commands().any(is_verification)
+}
+
+/// The range of the `http` scheme of the first `http://` in `range` of `text`.
+pub fn http_scheme_range(text: &str, range: crate::text::TextRange) -> Option<crate::text::TextRange> {
+    let slice = text.get(range.range())?;
+    let pos = slice.to_ascii_lowercase().find("http://")?;
+    Some(crate::text::TextRange::new(
+        range.start() + pos,
+        range.start() + pos + 4,
+    ))
+}
+
+/// True when `url` is a plain `http://` URL to a fixed host off the machine.
+pub fn is_insecure_http(url: &str) -> bool {
+    match url_host(url) {
+        Some((scheme, host)) => {
+            scheme.eq_ignore_ascii_case("http")
+                && !host.is_empty()
+                && !host.contains('$')
+                && !is_loopback(host)
+        }
+        None => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
