@@ -15,6 +15,10 @@ declare_rule! {
     /// - `rpm --nosignature`, `--nodigest`, `--nofiledigest`, `--noverify`;
     /// - `dpkg --force-bad-verify`.
     ///
+    /// `apk add --allow-untrusted` of local `.apk` files in a `RUN` that downloads
+    /// nothing is not reported: these are packages the Dockerfile built itself (copied
+    /// from a build stage), which have no signature to check.
+    ///
     /// ## Why is this bad?
     /// Signatures are what tie a package to its publisher. Without them a mirror, a
     /// proxy or anyone on the network path can hand the build a modified package, and
@@ -94,6 +98,9 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                 if !named && !via_setting {
                     continue;
                 }
+                if t == "--allow-untrusted" && local_packages_only(shell, cmd) {
+                    continue;
+                }
                 let d = acc.report(
                     &RULE,
                     a.range,
@@ -124,6 +131,30 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             }
         }
     }
+}
+
+/// `apk add --allow-untrusted /tmp/pkgs/*.apk` in a RUN that downloads nothing:
+/// packages built by the Dockerfile itself (copied from a build stage), which have no
+/// signature to check.
+fn local_packages_only(
+    shell: &crate::semantic::RunShell,
+    cmd: &crate::semantic::ShellCommand,
+) -> bool {
+    let downloads = shell
+        .commands()
+        .any(|c| matches!(c.name.as_str(), "curl" | "wget"));
+    let operands: Vec<_> = cmd
+        .args
+        .iter()
+        .skip_while(|a| a.text != "add")
+        .skip(1)
+        .filter(|a| !a.text.starts_with('-'))
+        .collect();
+    !downloads
+        && !operands.is_empty()
+        && operands
+            .iter()
+            .all(|a| a.text.ends_with(".apk") && !a.text.contains("://"))
 }
 
 #[cfg(test)]
@@ -178,6 +209,7 @@ FROM debian:12
 RUN apt-get install -y x && apk add --no-cache y && dnf --setopt=gpgcheck=1 install z
 RUN echo --allow-untrusted && pip install --force-yes x
 RUN ["apk", "add", "--allow-untrusted", "x.apk"]
+RUN apk add --no-cache --allow-untrusted /tmp/packages/mod-${V}*.apk
 "#,
         );
     }

@@ -19,7 +19,7 @@ declare_rule! {
     /// and ignores `set -o pipefail` inside the `RUN`; we accept both, since either
     /// makes the pipe's exit status reflect every command. We also do not report pipes
     /// whose left side cannot fail in a way that matters: a plain `echo`/`printf`
-    /// (no command substitution), and `yes` (which pipefail would turn into a failure,
+    /// (no command substitution) or a `{ …; }` group of them, and `yes` (which pipefail would turn into a failure,
     /// as `yes` dies of SIGPIPE).
     ///
     /// ## Why is this bad?
@@ -163,8 +163,13 @@ fn unprotected_pipe(script: &Script) -> Option<TextRange> {
         .iter()
         .filter(|p| pipefail_at.is_none_or(|s| p.op.start() < s))
         .find(|p| {
-            let left = script.commands.iter().find(|c| c.range == p.left);
-            !left.is_some_and(cannot_fail)
+            // The left side's commands (a single command or a `{ …; }` group).
+            let mut left = script
+                .commands
+                .iter()
+                .filter(|c| p.left.start() <= c.range.start() && c.range.end() <= p.left.end())
+                .peekable();
+            left.peek().is_none() || !left.all(cannot_fail)
         })
         .map(|p| p.op)
 }
@@ -233,6 +238,7 @@ FROM alpine:3.20
 RUN set -eux -o pipefail; curl -fsSL https://x/a.tgz | tar xz
 RUN set -euxo pipefail && a | b
 RUN echo "abc  /x" | sha256sum -c - && yes | apt-get install x && a || b
+RUN { echo a; printf 'b'; } | tee /etc/x.repo
 RUN <<EOF
 set -o pipefail
 curl https://x/d | sh

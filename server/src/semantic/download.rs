@@ -454,7 +454,11 @@ impl<'a> Download<'a> {
 /// `https://`, `ftp://` URLs (case-insensitive scheme).
 pub fn url_host(url: &str) -> Option<(&str, &str)> {
     let (scheme, rest) = url.split_once("://")?;
-    if scheme.is_empty() || !scheme.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'+') {
+    if scheme.is_empty()
+        || !scheme
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'+')
+    {
         return None;
     }
     let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
@@ -482,8 +486,8 @@ pub fn is_verification(cmd: &ShellCommand) -> bool {
     let name = cmd.name.as_str();
     let has = |flags: &[&str]| cmd.args.iter().any(|a| flags.contains(&a.text.as_str()));
     match name {
-        "sha1sum" | "sha224sum" | "sha256sum" | "sha384sum" | "sha512sum" | "md5sum"
-        | "b2sum" | "shasum" | "cksum" | "sha3sum" | "rhash" => true,
+        "sha1sum" | "sha224sum" | "sha256sum" | "sha384sum" | "sha512sum" | "md5sum" | "b2sum"
+        | "shasum" | "cksum" | "sha3sum" | "rhash" => true,
         "gpgv" | "gpgv2" | "minisign" | "signify" | "signify-openbsd" | "slsa-verifier" => true,
         "gpg" | "gpg2" => has(&["--verify", "--verify-files"]),
         "cosign" => cmd.args.iter().any(|a| a.text.starts_with("verify")),
@@ -504,7 +508,10 @@ pub fn run_verifies(shell: &super::RunShell) -> bool {
 }
 
 /// The range of the `http` scheme of the first `http://` in `range` of `text`.
-pub fn http_scheme_range(text: &str, range: crate::text::TextRange) -> Option<crate::text::TextRange> {
+pub fn http_scheme_range(
+    text: &str,
+    range: crate::text::TextRange,
+) -> Option<crate::text::TextRange> {
     let slice = text.get(range.range())?;
     let pos = slice.to_ascii_lowercase().find("http://")?;
     Some(crate::text::TextRange::new(
@@ -569,7 +576,10 @@ mod tests {
         let d = Download::of(&s.commands[0]).unwrap();
         assert_eq!(d.saved_file().as_deref(), Some("b.tar.gz"));
         assert_eq!(url_host("http://u:p@[::1]:80/x"), Some(("http", "::1")));
-        assert_eq!(url_host("HTTP://Example.com:8080"), Some(("HTTP", "Example.com")));
+        assert_eq!(
+            url_host("HTTP://Example.com:8080"),
+            Some(("HTTP", "Example.com"))
+        );
         assert!(is_loopback("127.0.0.1") && !is_loopback("example.com"));
     }
 }
