@@ -170,7 +170,7 @@ mod tests {
             r#"
 FROM debian:12
 RUN apt-get install -y --allow-unauthenticated x && apt-get -o APT::Get::AllowUnauthenticated=true install y
-RUN apk add --allow-untrusted /tmp/x.apk && yum install --nogpgcheck -y z
+RUN wget -q https://x/x.apk && apk add --allow-untrusted x.apk && yum install --nogpgcheck -y z
 RUN dnf --setopt=gpgcheck=0 install -y a && rpm -i --nosignature b.rpm && zypper --no-gpg-checks in c
 ONBUILD RUN apt-get install --force-yes d
 RUN <<EOF
@@ -182,10 +182,10 @@ EOF
                   |                        ^^^^^^^^^^^^^^^^^^^^^^^ package-signature-bypass: `--allow-unauthenticated` installs packages without checking their signatures; install the repository's signing key instead.
                 2 | RUN apt-get install -y --allow-unauthenticated x && apt-get -o APT::Get::AllowUnauthenticated=true install y
                   |                                                                ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ package-signature-bypass: `APT::Get::AllowUnauthenticated=true` installs packages without checking their signatures; install the repository's signing key instead.
-                3 | RUN apk add --allow-untrusted /tmp/x.apk && yum install --nogpgcheck -y z
-                  |             ^^^^^^^^^^^^^^^^^ package-signature-bypass: `--allow-untrusted` installs packages without checking their signatures; install the repository's signing key instead.
-                3 | RUN apk add --allow-untrusted /tmp/x.apk && yum install --nogpgcheck -y z
-                  |                                                         ^^^^^^^^^^^^ package-signature-bypass: `--nogpgcheck` installs packages without checking their signatures; install the repository's signing key instead.
+                3 | RUN wget -q https://x/x.apk && apk add --allow-untrusted x.apk && yum install --nogpgcheck -y z
+                  |                                        ^^^^^^^^^^^^^^^^^ package-signature-bypass: `--allow-untrusted` installs packages without checking their signatures; install the repository's signing key instead.
+                3 | RUN wget -q https://x/x.apk && apk add --allow-untrusted x.apk && yum install --nogpgcheck -y z
+                  |                                                                               ^^^^^^^^^^^^ package-signature-bypass: `--nogpgcheck` installs packages without checking their signatures; install the repository's signing key instead.
                 4 | RUN dnf --setopt=gpgcheck=0 install -y a && rpm -i --nosignature b.rpm && zypper --no-gpg-checks in c
                   |         ^^^^^^^^^^^^^^^^^^^ package-signature-bypass: `--setopt=gpgcheck=0` installs packages without checking their signatures; install the repository's signing key instead.
                 4 | RUN dnf --setopt=gpgcheck=0 install -y a && rpm -i --nosignature b.rpm && zypper --no-gpg-checks in c
