@@ -23,7 +23,10 @@ declare_rule! {
     /// `rpm -K` is taken as verified, as are downloads and uses split over several
     /// `RUN`s (the rule cannot follow them). `apk add ./x.apk` is not reported: apk
     /// checks the signature itself unless `--allow-untrusted` is given (see
-    /// `package-signature-bypass`).
+    /// `package-signature-bypass`). Nor are downloads whose URL contains a full git
+    /// commit id (`https://raw.githubusercontent.com/o/r/<40 hex>/script.sh`): the
+    /// content is fixed by the commit, which works as a checksum. `sh -n FILE` only
+    /// checks syntax and does not count as running the file.
     ///
     /// ## Why is this bad?
     /// TLS only proves which server answered, not what it serves: a compromised
@@ -72,6 +75,9 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
         }
         for cmd in shell.commands() {
             let Some(d) = Download::of(cmd) else { continue };
+            if d.urls.iter().any(|u| pins_commit(&u.text)) {
+                continue;
+            }
             if let Some(what) = use_of(shell, &d) {
                 acc.report(
                     &RULE,
@@ -81,6 +87,14 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             }
         }
     }
+}
+
+/// A URL with a full git commit id in its path (`…/raw/<40 hex>/hack/dind`): the
+/// content is fixed by the commit.
+fn pins_commit(url: &str) -> bool {
+    url.split(['/', '?', '&', '=']).any(|seg| {
+        (seg.len() == 40 || seg.len() == 64) && seg.bytes().all(|b| b.is_ascii_hexdigit())
+    })
 }
 
 fn contains(outer: TextRange, inner: TextRange) -> bool {
@@ -170,7 +184,8 @@ fn use_of(shell: &RunShell, d: &Download<'_>) -> Option<&'static str> {
             continue;
         }
         match c.name.as_str() {
-            n if is_interpreter(n) => {
+            // `sh -n FILE` only checks the syntax.
+            n if is_interpreter(n) && !c.args.iter().any(|a| a.text == "-n") => {
                 let first = c.args.iter().find(|a| !a.text.starts_with('-'));
                 if first.is_some_and(|f| same(&f.text)) {
                     return Some("executed");
@@ -258,7 +273,8 @@ RUN curl -fsSL https://x/key.gpg | gpg --dearmor -o /etc/apt/keyrings/x.gpg
 RUN curl -fsSLo /usr/local/bin/tool https://x/tool && chmod +x /usr/local/bin/tool
 RUN curl -fsSL https://x/data.json | jq . && curl -fsSLo a.tgz https://x/a.tgz
 RUN tar xzf a.tgz && wget -q https://x/apk.apk && apk add ./apk.apk
-RUN curl -fsSL https://x/s.sh -o s.sh && cat s.sh
+RUN curl -fsSL https://x/s.sh -o s.sh && cat s.sh && sh -n s.sh
+RUN wget -O /d "https://github.com/o/r/raw/8d9e3502aba39127e4d12196dae16d306f76993d/d" && sh /d
 RUN ["sh", "-c", "curl https://x | sh"]
 "#,
         );
