@@ -3,6 +3,7 @@
 use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::semantic::distro::{family_at, Family};
 use crate::semantic::download::{Download, Tool};
+use crate::semantic::pkg::{Manager, PkgCommand};
 use crate::text::TextEdit;
 
 declare_rule! {
@@ -12,6 +13,10 @@ declare_rule! {
     /// `-a`/`--append-output` (also inside a cluster such as `-qO-`). A `wget` with an
     /// argument that is only a variable (`wget $WGET_OPTS …`, `wget "$URL"`) is not
     /// reported: the variable may hold the option.
+    ///
+    /// Stages built on `alpine` are not checked unless the file installs GNU wget
+    /// (`apk add wget`): BusyBox wget redraws a single progress line instead of
+    /// printing dots. hadolint reports them too.
     ///
     /// ## Why is this bad?
     /// Without a terminal, GNU wget prints its progress as a long run of dots, one line
@@ -48,7 +53,12 @@ declare_rule! {
 }
 
 fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
+    let gnu_wget_on_alpine = installs_gnu_wget(ctx);
     for (i, shell) in ctx.model.run_shells() {
+        // BusyBox wget (Alpine) redraws one progress line instead of printing dots.
+        if family_at(ctx.model, i) == Family::Alpine && !gnu_wget_on_alpine {
+            continue;
+        }
         for cmd in shell.commands() {
             let Some(d) = Download::of(cmd) else {
                 continue;
@@ -95,6 +105,19 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     }
 }
 
+/// Some RUN installs GNU wget with `apk add wget`.
+fn installs_gnu_wget(ctx: &RuleContext<'_>) -> bool {
+    ctx.model.run_shells().any(|(_, shell)| {
+        shell.commands().any(|c| {
+            PkgCommand::of(c).is_some_and(|p| {
+                p.manager == Manager::Apk
+                    && p.is(&["add"])
+                    && p.operands().iter().any(|o| o.text == "wget")
+            })
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::RULE;
@@ -137,7 +160,24 @@ RUN wget --progress=dot:giga https://x/d && wget --no-verbose https://x/e
 RUN wget -o /tmp/log https://x/f && wget -a /tmp/log https://x/g && wget --quiet https://x/h
 RUN wget $WGET_OPTS https://x/i && apt-get install -y wget && echo wget
 RUN ["wget", "https://x/j"]
+FROM alpine:3.20
+RUN wget https://x/k
 "#,
+        );
+    }
+
+    #[test]
+    fn catches_gnu_wget_on_alpine() {
+        check_rule(
+            &RULE,
+            r#"
+FROM alpine:3.20
+RUN apk add --no-cache wget && wget https://x/a
+"#,
+            expect![[r#"
+                2 | RUN apk add --no-cache wget && wget https://x/a
+                  |                                ^^^^ wget-no-progress: Add `--progress=dot:giga` (or `-q`/`-nv`) so that wget does not flood the build log with progress dots.
+            "#]],
         );
     }
 
