@@ -68,6 +68,19 @@ pub struct Script {
     pub commands: Vec<ShellCommand>,
     /// Number of commands joined by `&&`, `||`, `;`, `|` or newlines at the top level.
     pub has_error: bool,
+    /// Every `|` / `|&` of a pipeline, with the sides it joins, in source order.
+    pub pipes: Vec<Pipe>,
+}
+
+/// One `|` (or `|&`) of a pipeline: `left | right`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pipe {
+    /// The operator.
+    pub op: TextRange,
+    /// The stage before the operator (a command, subshell, group…).
+    pub left: TextRange,
+    /// The stage after the operator.
+    pub right: TextRange,
 }
 
 /// Builds the blanked shell text of `inst`'s arguments: every byte of the source range
@@ -135,6 +148,15 @@ pub fn parse_script(script: &str, base: usize) -> Script {
             })
             .collect(),
         has_error: relative.has_error,
+        pipes: relative
+            .pipes
+            .iter()
+            .map(|p| Pipe {
+                op: shift(p.op),
+                left: shift(p.left),
+                right: shift(p.right),
+            })
+            .collect(),
     }
 }
 
@@ -155,8 +177,11 @@ fn parse_uncached(script: &str) -> Script {
         let mut out = Script {
             commands: Vec::new(),
             has_error: root.has_error(),
+            pipes: Vec::new(),
         };
         collect(root, script, &mut out.commands);
+        collect_pipes(root, &mut out.pipes);
+        out.pipes.sort_by_key(|p| p.op.start);
         out.commands.sort_by_key(|c| c.range.start);
         out
     })
@@ -174,6 +199,28 @@ fn collect(node: Node<'_>, src: &str, out: &mut Vec<ShellCommand>) {
     let mut cursor = node.walk();
     for child in node.children(&mut cursor) {
         collect(child, src, out);
+    }
+}
+
+fn collect_pipes(node: Node<'_>, out: &mut Vec<Pipe>) {
+    if node.kind() == "pipeline" {
+        for i in 0..node.child_count() {
+            let Some(op) = node.child(i) else { continue };
+            if op.is_named() || !matches!(op.kind(), "|" | "|&") {
+                continue;
+            }
+            if let (Some(l), Some(r)) = (op.prev_named_sibling(), op.next_named_sibling()) {
+                out.push(Pipe {
+                    op: range(op),
+                    left: range(l),
+                    right: range(r),
+                });
+            }
+        }
+    }
+    let mut cursor = node.walk();
+    for child in node.children(&mut cursor) {
+        collect_pipes(child, out);
     }
 }
 
@@ -381,6 +428,17 @@ mod tests {
                 ("pip".into(), vec!["install".into(), "a==1".into()]),
             ]
         );
+    }
+
+    #[test]
+    fn records_pipes() {
+        let s = parse_script("curl -s x | sh && (a | b |& c)", 0);
+        let got: Vec<_> = s
+            .pipes
+            .iter()
+            .map(|p| (p.left.start(), p.op.start(), p.right.start()))
+            .collect();
+        assert_eq!(got, [(0, 10, 12), (19, 21, 23), (23, 25, 28)]);
     }
 
     #[test]

@@ -1,0 +1,175 @@
+//! `run-sudo`: `sudo` inside a RUN.
+
+use crate::rules::{Applicability, Diagnostics, RuleContext};
+use crate::text::{TextEdit, TextRange};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports `sudo` used to run a command in a `RUN` (also in heredoc scripts and
+    /// `ONBUILD RUN` triggers). Only a command word counts: `apt-get install sudo`
+    /// installs a package and is not reported.
+    ///
+    /// ## Why is this bad?
+    /// Build steps already run as the user set by `USER` (root by default), so `sudo`
+    /// adds nothing but a package, a sudoers configuration and a TTY/PAM dependency
+    /// that behaves unpredictably without a terminal. Worse, an image whose non-root
+    /// user may `sudo` gives every process in the container an easy way back to root.
+    /// Switch users with `USER root` … `USER app` around the steps that need root.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// USER app
+    /// RUN sudo apt-get update && sudo apt-get install -y curl
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// USER root
+    /// RUN apt-get update && apt-get install -y curl
+    /// USER app
+    /// ```
+    ///
+    /// ## Fix safety
+    /// The fix removes the `sudo` word when it has no options of its own. It is unsafe:
+    /// the command then runs as the current `USER`, which may not be root.
+    ///
+    /// ## References
+    /// - hadolint DL3004
+    /// - Trivy DS-0010; Checkov CKV2_DOCKER_1
+    /// - Docker docs: "Dockerfile best practices", section "USER"
+    pub(crate) RULE {
+        id: "run-sudo",
+        summary: "sudo in RUN",
+        level: Warning,
+        fix: Sometimes,
+        hadolint: ["DL3004"],
+        buildkit: [],
+        check: check,
+    }
+}
+
+fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
+    for (_, shell) in ctx.model.run_shells() {
+        for cmd in shell.commands() {
+            if cmd.name == "sudo" {
+                // `/usr/bin/sudo cmd`: the model strips only a bare `sudo`.
+                let target = cmd.args.iter().find(|a| !a.text.starts_with('-'));
+                acc.report(
+                    &RULE,
+                    cmd.name_range,
+                    format!(
+                        "Do not use `sudo` to run `{}`; build steps already run as the `USER` in force (switch with `USER root` if needed).",
+                        target.map_or("a command", |t| t.text.as_str())
+                    ),
+                );
+                continue;
+            }
+            if !cmd.sudo {
+                continue;
+            }
+            let Some(sudo) = sudo_word(ctx.text, cmd.range.start(), cmd.name_range.start())
+            else {
+                continue;
+            };
+            let d = acc.report(
+                &RULE,
+                sudo,
+                format!(
+                    "Do not use `sudo` to run `{}`; build steps already run as the `USER` in force (switch with `USER root` if needed).",
+                    cmd.name
+                ),
+            );
+            // Only `sudo` followed by the command (or `VAR=value` prefixes) is removed.
+            let after = &ctx.text[sudo.end()..cmd.name_range.start()];
+            if after.split_whitespace().all(|w| !w.starts_with('-')) {
+                let ws = ctx.text[sudo.end()..]
+                    .bytes()
+                    .take_while(|b| *b == b' ' || *b == b'\t')
+                    .count();
+                d.with_fix(
+                    "Remove `sudo`",
+                    Applicability::Unsafe,
+                    vec![TextEdit::delete(TextRange::new(
+                        sudo.start(),
+                        sudo.end() + ws,
+                    ))],
+                );
+            }
+        }
+    }
+}
+
+/// The `sudo` word between a command's start and its name.
+fn sudo_word(text: &str, start: usize, end: usize) -> Option<TextRange> {
+    let slice = text.get(start..end)?;
+    let mut pos = 0;
+    for tok in slice.split(|c: char| c.is_ascii_whitespace()) {
+        let here = pos;
+        pos += tok.len() + 1;
+        if tok.rsplit('/').next() == Some("sudo") {
+            return Some(TextRange::new(start + here, start + here + tok.len()));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not};
+    use expect_test::expect;
+
+    #[test]
+    fn catches_sudo() {
+        check_rule(
+            &RULE,
+            r#"
+FROM ubuntu:24.04
+RUN sudo apt-get update && DEBIAN_FRONTEND=noninteractive sudo -E apt-get install -y x
+ONBUILD RUN /usr/bin/sudo make install
+RUN <<EOF
+sudo chown app /app
+EOF
+"#,
+            expect![[r#"
+                2 | RUN sudo apt-get update && DEBIAN_FRONTEND=noninteractive sudo -E apt-get install -y x
+                  |     ^^^^ run-sudo: Do not use `sudo` to run `apt-get`; build steps already run as the `USER` in force (switch with `USER root` if needed).
+                2 | RUN sudo apt-get update && DEBIAN_FRONTEND=noninteractive sudo -E apt-get install -y x
+                  |                                                           ^^^^ run-sudo: Do not use `sudo` to run `apt-get`; build steps already run as the `USER` in force (switch with `USER root` if needed).
+                3 | ONBUILD RUN /usr/bin/sudo make install
+                  |             ^^^^^^^^^^^^^ run-sudo: Do not use `sudo` to run `make`; build steps already run as the `USER` in force (switch with `USER root` if needed).
+                5 | sudo chown app /app
+                  | ^^^^ run-sudo: Do not use `sudo` to run `chown`; build steps already run as the `USER` in force (switch with `USER root` if needed).
+            "#]],
+        );
+    }
+
+    #[test]
+    fn accepts_sudo_as_package_or_word() {
+        check_rule_not(
+            &RULE,
+            r#"
+FROM ubuntu:24.04
+RUN apt-get install -y sudo && echo "app ALL=(ALL) NOPASSWD: ALL" >> /etc/sudoers && which sudo
+RUN ["sudo", "ls"]
+SHELL ["powershell", "-Command"]
+RUN sudo ls
+"#,
+        );
+    }
+
+    #[test]
+    fn fix_removes_plain_sudo() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM ubuntu:24.04
+RUN sudo apt-get update && sudo -u app make
+"#,
+            expect![[r#"
+                FROM ubuntu:24.04
+                RUN apt-get update && sudo -u app make
+            "#]],
+        );
+    }
+}
