@@ -121,10 +121,12 @@ pub fn load_for_path(path: &Path) -> LoadedConfig {
 
 /// Like [`load_for_path`] with an explicit environment (used by tests).
 pub fn load_for_path_with(path: &Path, env: &Environment) -> LoadedConfig {
-    match find_config_file(path, env) {
+    let mut loaded = match find_config_file(path, env) {
         Some(found) => load_file_as(&found, ConfigFormat::from_path(&found)),
         None => LoadedConfig::default(),
-    }
+    };
+    loaded.config.build_context = super::build_context::discover(path).map(std::sync::Arc::new);
+    loaded
 }
 
 /// The configuration file that applies to `path` (a file or a directory): the nearest

@@ -4,9 +4,11 @@
 //!
 //! The [`Config`] value is pure data; `load` does the file I/O for the CLI and server.
 
+pub mod build_context;
 pub mod load;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::rules::{Level, RuleMeta};
 
@@ -19,6 +21,9 @@ pub struct Config {
     pub trusted_registries: Vec<String>,
     /// Debounce before publishing diagnostics in the editor, in milliseconds.
     pub diagnostics_delay_ms: Option<u64>,
+    /// The build context of the file (its `.dockerignore`), when it is on disk; `None`
+    /// for standard input and untitled buffers (rules that need it stay silent).
+    pub build_context: Option<Arc<build_context::BuildContext>>,
 }
 
 impl Config {
@@ -40,6 +45,9 @@ impl Config {
         }
         if other.diagnostics_delay_ms.is_some() {
             self.diagnostics_delay_ms = other.diagnostics_delay_ms;
+        }
+        if other.build_context.is_some() {
+            self.build_context = other.build_context.clone();
         }
     }
 }

@@ -2,6 +2,8 @@
 //! graph, ARG/ENV scopes, shells and shell views, built once per parse and read by
 //! every rule and editor feature. Pure: no I/O.
 
+pub mod copy;
+pub mod dockerignore;
 pub mod expand;
 pub mod image_ref;
 pub mod mount;
