@@ -2,6 +2,7 @@
 
 use crate::rules::{Diagnostics, RuleContext};
 use crate::semantic::copy::{unquote, CopyArgs};
+use crate::semantic::Base;
 use crate::syntax::Kind;
 
 declare_rule! {
@@ -10,7 +11,10 @@ declare_rule! {
     /// `config.yml`) when no `WORKDIR` is set earlier in the stage or in the stages it
     /// is built on (`FROM <earlier stage>`).
     ///
-    /// Not reported: absolute destinations (`/app`), Windows absolute paths (`C:\app`,
+    /// Not reported: stages built on `scratch` (the working directory is certainly
+    /// `/`, and `COPY --from=build /out .` is the usual way to export files) or on a
+    /// base named with an unknown variable (`FROM base-${TARGETARCH}`, which may be a
+    /// stage that sets `WORKDIR`); absolute destinations (`/app`), Windows absolute paths (`C:\app`,
     /// `c:/app`), destinations starting with a variable whose value is unknown (it may
     /// be absolute). For an `ONBUILD COPY` the trigger runs in the child build after
     /// this whole image is built, so a `WORKDIR` anywhere in the stage counts.
@@ -107,7 +111,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                 .instructions_before(i)
                 .any(|j| instructions[j].kind == Kind::Workdir)
         };
-        if has_workdir {
+        if has_workdir || !root_base_known_image(ctx, i) {
             continue;
         }
         let shown = if value == written {
@@ -123,6 +127,23 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             ),
         );
     }
+}
+
+/// The stage chain of instruction `at` starts from an image (not `scratch`, where the
+/// working directory is certainly `/`, and not a base whose name has an unknown
+/// variable, which may be a stage that sets `WORKDIR`).
+fn root_base_known_image(ctx: &RuleContext<'_>, at: usize) -> bool {
+    let Some(mut stage) = ctx.model.stage_of(at) else {
+        return false;
+    };
+    for _ in 0..ctx.model.stages.len() {
+        match &stage.base {
+            Base::Stage(p) => stage = &ctx.model.stages[*p],
+            Base::Image(_) => return true,
+            _ => return false,
+        }
+    }
+    false
 }
 
 fn is_absolute(path: &str) -> bool {
@@ -185,6 +206,10 @@ COPY c ${HOME}/c
 ONBUILD COPY . .
 WORKDIR /app
 COPY d d
+FROM scratch AS export
+COPY --from=base /out .
+FROM base-${TARGETARCH} AS any
+COPY e e
 "#,
         );
     }
