@@ -10,9 +10,10 @@ declare_rule! {
     /// an `http://` / `https://` URL or a Git repository (`git@…`, `git://…`,
     /// `ssh://…`) when the instruction has no `--checksum`.
     ///
-    /// A Git source pinned to a full 40-character commit in its fragment
-    /// (`https://github.com/org/repo.git#<commit>`) is content-addressed already and
-    /// not reported. A source that is only a variable (`ADD $URL /x`) is unknown and
+    /// A Git source pinned to a full 40-character commit
+    /// (`https://github.com/org/repo.git#<commit>`, `?ref=<commit>`, after variable
+    /// expansion) or using the `?commit=` query is content-addressed already and not
+    /// reported. A source that is only a variable (`ADD $URL /x`) is unknown and
     /// not reported.
     ///
     /// ## Why is this bad?
@@ -54,7 +55,7 @@ declare_rule! {
 }
 
 fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
-    for inst in &ctx.syntax.instructions {
+    for (i, inst) in ctx.syntax.instructions.iter().enumerate() {
         let eff = inst.effective();
         if eff.kind != Kind::Add || eff.flag("checksum").is_some() {
             continue;
@@ -68,7 +69,11 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             } else {
                 unquote(&src.text)
             };
-            if !is_remote(text) || pinned_git(text) {
+            if !is_remote(text) {
+                continue;
+            }
+            let expanded = ctx.model.expand_at(i, text);
+            if pinned_git(expanded.as_deref().unwrap_or(text)) {
                 continue;
             }
             acc.report(
@@ -80,13 +85,21 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     }
 }
 
-/// A Git URL whose `#ref` is a full commit hash.
+/// A Git URL pinned to a commit: its `#ref` or `?ref=` is a full commit hash, or it
+/// uses `?commit=` (BuildKit 1.15 query form, which only accepts a commit).
 fn pinned_git(url: &str) -> bool {
-    let Some((_, fragment)) = url.split_once('#') else {
+    let is_sha = |r: &str| r.len() == 40 && r.bytes().all(|b| b.is_ascii_hexdigit());
+    if let Some((_, fragment)) = url.split_once('#') {
+        return is_sha(fragment.split(':').next().unwrap_or(""));
+    }
+    let Some((_, query)) = url.split_once('?') else {
         return false;
     };
-    let reference = fragment.split(':').next().unwrap_or("");
-    reference.len() == 40 && reference.bytes().all(|b| b.is_ascii_hexdigit())
+    query.split('&').any(|kv| match kv.split_once('=') {
+        Some(("commit", _)) => true,
+        Some(("ref", r)) => is_sha(r),
+        _ => false,
+    })
 }
 
 #[cfg(test)]
@@ -132,6 +145,9 @@ ADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d
 ADD app.tar.gz /opt/
 ADD $URL /x
 ADD https://github.com/moby/buildkit.git#2fd6bd4d46c4b5b6b2c2b3d6e7c1b2a3f4e5d6c7 /src
+ARG SHA=2fd6bd4d46c4b5b6b2c2b3d6e7c1b2a3f4e5d6c7
+ADD https://github.com/moby/buildkit.git?ref=${SHA}&keep-git-dir=1 /src
+ADD https://github.com/moby/buildkit.git?commit=${UNKNOWN} /src
 COPY https://example.com/not-fetched /x
 "#,
         );

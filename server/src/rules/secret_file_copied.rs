@@ -12,9 +12,13 @@ declare_rule! {
     ///
     /// - `.env` and `.env.<name>` (`.env.production`), not `.env.example`,
     ///   `.env.sample`, `.env.template`, `.env.dist`, `.env.defaults`, `.env.test`;
-    /// - private keys: `*.key`, `id_rsa`, `id_ecdsa`, `id_ed25519`, `id_dsa` (not the
-    ///   `.pub` halves), and `*.pem` files whose name says key (`key.pem`,
-    ///   `server-key.pem`, `privkey.pem`);
+    /// - private keys: `id_rsa`, `id_ecdsa`, `id_ed25519`, `id_dsa` (not the `.pub`
+    ///   halves); `*.key` whose name says private or TLS (`server.key`, `tls.key`,
+    ///   `private.key`, `client.key`); `*.pem` whose name says key (`key.pem`,
+    ///   `server-key.pem`, `privkey.pem`). Other `.key` files are often public
+    ///   package signing keys (`Release.key`, `nodesource.key`) and are not
+    ///   reported, nor is a `.key` copied to a keyring, `.asc`, `.gpg` or `.pub`
+    ///   destination;
     /// - tool credentials: `.npmrc`, `.pypirc`, `.netrc`, `.git-credentials`,
     ///   `.dockercfg`, a `.aws` or `.ssh` folder, `.aws/credentials`, and
     ///   `credentials` / `credentials.json` (or `.yml`, `.yaml`, `.xml`, `.ini`,
@@ -91,6 +95,9 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             let Some(what) = secret_kind(text) else {
                 continue;
             };
+            if what == "a private key" && public_key_destination(&args.dest.text) {
+                continue;
+            }
             acc.report(
                 &RULE,
                 src.range,
@@ -100,6 +107,15 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             );
         }
     }
+}
+
+/// A destination where public signing keys go (`/usr/share/keyrings/`,
+/// `…/trusted.gpg.d/x.asc`, `key.pub`): the `.key` file is a public key.
+fn public_key_destination(dest: &str) -> bool {
+    let d = dest.to_ascii_lowercase();
+    ["gpg", ".asc", ".pub", "keyring", "/apt/", "rpm-gpg"]
+        .iter()
+        .any(|h| d.contains(h))
 }
 
 /// What kind of secret a source path looks like, if any.
@@ -141,7 +157,12 @@ fn secret_kind(path: &str) -> Option<&'static str> {
     {
         return Some("an SSH private key");
     }
-    if ext == "key" && !stem.is_empty() && !stem.contains('*') {
+    let private = ["priv", "server", "tls", "ssl", "client", "secret", "jwt", "domain"];
+    let public = ["release", "repo", "gpg", "signing", "pub", "archive", "apt"];
+    if ext == "key"
+        && (stem == "key" || private.iter().any(|p| stem.contains(p)))
+        && !public.iter().any(|p| stem.contains(p))
+    {
         return Some("a private key");
     }
     if ext == "pem" && (stem.contains("key") || stem.contains("priv")) && !stem.contains("pub") {
@@ -211,6 +232,8 @@ COPY ca.pem cert.pem fullchain.pem /etc/ssl/
 COPY id_rsa.pub /root/.ssh/authorized_keys
 COPY credentials.go internal/credentials.py /src/
 COPY repo.gpg /usr/share/keyrings/
+COPY Release.key nodesource.key /tmp/
+COPY jenkins.io-2026.key /war/jenkins-key.pub
 COPY --from=build /out/app /app
 COPY .ssh/known_hosts /root/.ssh/
 COPY $KEYFILE /x
