@@ -119,7 +119,7 @@ fn public_key_destination(dest: &str) -> bool {
 }
 
 /// What kind of secret a source path looks like, if any.
-fn secret_kind(path: &str) -> Option<&'static str> {
+pub(crate) fn secret_kind(path: &str) -> Option<&'static str> {
     let trimmed = path.trim_end_matches('/');
     let mut comps = trimmed.rsplit('/');
     let name = comps.next()?.to_ascii_lowercase();
