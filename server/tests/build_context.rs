@@ -1,12 +1,12 @@
 //! End-to-end tests of the build-context facts: `check` on a folder with a Dockerfile and
 //! a `.dockerignore` (or without one), through the real configuration loading path, and
-//! the library path `config::load` + `Analysis` the editor uses.
+//! the library path `config::load::load_for_path` + `Analysis` the editor uses.
 
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use dockerfile_lsp::config::load::{load_for_path_with, Environment};
+use dockerfile_lsp::config::load::load_for_path;
 use dockerfile_lsp::ide::Analysis;
 
 const DOCKERFILE: &str = "FROM node:22\nWORKDIR /app\nCOPY dist/app.js ./\nCOPY . .\n";
@@ -114,7 +114,7 @@ fn cli_is_silent_on_stdin_without_a_file_name() {
 #[test]
 fn library_path_loads_the_context() {
     let dir = project(&[("Dockerfile", DOCKERFILE), (".dockerignore", "dist/*.js\n")]);
-    let loaded = load_for_path_with(&dir.path().join("Dockerfile"), &Environment::default());
+    let loaded = load_for_path(&dir.path().join("Dockerfile"));
     let ctx = loaded.config.build_context.as_ref().expect("build context");
     assert_eq!(
         ctx.dockerignore.as_ref().unwrap().file_name,
