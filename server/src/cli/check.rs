@@ -127,6 +127,10 @@ pub fn check(args: &CheckArgs, stdin: &mut dyn Read, stderr: &mut dyn Write) -> 
                 loaded.config
             }
         };
+        if config.build_context.is_none() {
+            config.build_context =
+                crate::config::build_context::discover(&config_path).map(Arc::new);
+        }
         apply_overrides(&mut config, args);
 
         // Invalid UTF-8 is replaced rather than refused: the rest of the file still gets

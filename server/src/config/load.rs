@@ -116,7 +116,9 @@ pub fn config_for_path(path: &Path) -> Config {
 
 /// The configuration for the Dockerfile at `path`, with the problems met on the way.
 pub fn load_for_path(path: &Path) -> LoadedConfig {
-    load_for_path_with(path, &Environment::from_process())
+    let mut loaded = load_for_path_with(path, &Environment::from_process());
+    loaded.config.build_context = super::build_context::discover(path).map(std::sync::Arc::new);
+    loaded
 }
 
 /// Like [`load_for_path`] with an explicit environment (used by tests).

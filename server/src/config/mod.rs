@@ -4,9 +4,11 @@
 //!
 //! The [`Config`] value is pure data; `load` does the file I/O for the CLI and server.
 
+pub mod build_context;
 pub mod load;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::rules::{Level, RuleMeta};
 
@@ -23,6 +25,9 @@ pub struct Config {
     /// by the reference as written or fully qualified (`base-image-platform-mismatch`).
     /// Empty until a registry client fills it.
     pub image_platforms: HashMap<String, Vec<String>>,
+    /// The build context of the file (its `.dockerignore`), when it is on disk; `None`
+    /// for standard input and untitled buffers (rules that need it stay silent).
+    pub build_context: Option<Arc<build_context::BuildContext>>,
 }
 
 impl Config {
@@ -47,6 +52,9 @@ impl Config {
         }
         for (k, v) in &other.image_platforms {
             self.image_platforms.insert(k.clone(), v.clone());
+        }
+        if other.build_context.is_some() {
+            self.build_context = other.build_context.clone();
         }
     }
 }

@@ -2,7 +2,9 @@
 //! graph, ARG/ENV scopes, shells and shell views, built once per parse and read by
 //! every rule and editor feature. Pure: no I/O.
 
+pub mod copy;
 pub mod distro;
+pub mod dockerignore;
 pub mod download;
 pub mod expand;
 pub mod flags;
