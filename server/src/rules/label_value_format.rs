@@ -16,7 +16,7 @@ declare_rule! {
     /// | `spdx` | an SPDX license expression: `MIT`, `Apache-2.0 OR MIT`, `GPL-2.0-only WITH Classpath-exception-2.0`, `LicenseRef-acme` |
     /// | `hash` | a git commit hash: 7 to 40 hex digits (64 for SHA-256 repositories) |
     /// | `semver` | a semantic version: `1.2.3`, `1.2.3-rc.1+build.5` (no `v` prefix) |
-    /// | `email` | an address: `team@example.com` |
+    /// | `email` | addresses: `team@example.com`, `Team <team@example.com>`, comma-separated |
     /// | `text` | anything |
     ///
     /// Empty values are `label-empty`'s; values with variables of unknown value are
@@ -231,8 +231,31 @@ fn is_semver(s: &str) -> bool {
     build.is_none_or(|b| b.split('.').all(ident))
 }
 
-/// An RFC 5322 addr-spec with a dot-atom local part and a domain of DNS labels.
+/// An RFC 5322 address list: mailboxes `addr@example.com` or
+/// `Display Name <addr@example.com>`, separated by commas, `(comments)` ignored.
 fn is_email(s: &str) -> bool {
+    let mut text = String::new();
+    let mut depth = 0usize;
+    for c in s.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth > 0 => depth -= 1,
+            _ if depth == 0 => text.push(c),
+            _ => {}
+        }
+    }
+    depth == 0
+        && text.split(',').all(|mailbox| {
+            let mailbox = mailbox.trim();
+            match mailbox.strip_suffix('>').and_then(|m| m.rsplit_once('<')) {
+                Some((name, addr)) => !name.contains(['<', '>', '@']) && is_addr_spec(addr),
+                None => is_addr_spec(mailbox),
+            }
+        })
+}
+
+/// An RFC 5322 addr-spec with a dot-atom local part and a domain of DNS labels.
+fn is_addr_spec(s: &str) -> bool {
     let Some((local, domain)) = s.rsplit_once('@') else {
         return false;
     };
@@ -390,7 +413,10 @@ mod tests {
         bad(LabelType::Semver, "1.2.3-01");
         ok(LabelType::Email, "team@example.com");
         ok(LabelType::Email, "first.last+tag@localhost");
-        bad(LabelType::Email, "Team <team@example.com>");
+        ok(LabelType::Email, "Team <team@example.com>");
+        ok(LabelType::Email, "A <a@x.io>, b@y.io (bot)");
+        bad(LabelType::Email, "Team");
+        bad(LabelType::Email, "Team <team>");
         bad(LabelType::Email, "team.example.com");
         bad(LabelType::Email, ".a@example.com");
         ok(LabelType::Spdx, "MIT");
@@ -414,8 +440,8 @@ mod tests {
               |                                        ^^^^^^^^^^^^ label-value-format: Label `org.opencontainers.image.created` should be an RFC 3339 date-time such as `2024-05-01T12:00:00Z`; `01/05/2024` is not.
             4 | LABEL org.opencontainers.image.created="01/05/2024" org.opencontainers.image.version="$VERSION"
               |                                                                                      ^^^^^^^^^^ label-value-format: Label `org.opencontainers.image.version` should be a semantic version such as `1.2.3`; `v1.2` is not.
-            6 | ONBUILD LABEL maintainer="Team <t@example.com>"
-              |                          ^^^^^^^^^^^^^^^^^^^^^^ label-value-format: Label `maintainer` should be an e-mail address such as `team@example.com`; `Team <t@example.com>` is not.
+            6 | ONBUILD LABEL maintainer="Team <t at example.com>"
+              |                          ^^^^^^^^^^^^^^^^^^^^^^^^^ label-value-format: Label `maintainer` should be an e-mail address such as `team@example.com`; `Team <t at example.com>` is not.
         "#]].assert_eq(&findings_with_labels(
             &RULE,
             r#"schema = { "org.opencontainers.image.created" = "rfc3339", "org.opencontainers.image.version" = "semver", maintainer = "email" }"#,
@@ -425,7 +451,7 @@ ARG VERSION=v1.2
 ARG DATE
 LABEL org.opencontainers.image.created="01/05/2024" org.opencontainers.image.version="$VERSION"
 LABEL org.opencontainers.image.created="$DATE" maintainer="" other=x
-ONBUILD LABEL maintainer="Team <t@example.com>"
+ONBUILD LABEL maintainer="Team <t at example.com>"
 "#,
         ));
     }
