@@ -10,6 +10,9 @@ declare_rule! {
     /// `deno`, `php`) rather than an init process (`tini`, `dumb-init`, `catatonit`,
     /// s6's `/init`, …): the runtime then runs as PID 1.
     ///
+    /// A bare interpreter (`CMD ["python3"]`, the interactive prompt of a base image)
+    /// is not reported.
+    ///
     /// Off by default: `docker run --init`, Compose's `init: true` and Kubernetes'
     /// shared process namespace supply an init from outside, which the Dockerfile does
     /// not show; and an application that handles SIGTERM and reaps its children itself
@@ -76,7 +79,8 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
         return;
     };
     let name = program(word);
-    if !is_runtime(name) {
+    // A bare interpreter is an interactive prompt (`CMD ["python3"]` of a base image).
+    if !is_runtime(name) || words.len() < 2 {
         return;
     }
     acc.report(
@@ -135,6 +139,13 @@ CMD ["node", "server.js"]
 FROM python:3.12
 CMD python app.py
 ONBUILD CMD ["python", "x.py"]
+"#,
+        );
+        check_rule_not(
+            &RULE,
+            r#"
+FROM python:3.12
+CMD ["python3"]
 "#,
         );
     }
