@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::Config;
+use super::{Config, LabelType};
 use crate::rules::{self, Level, RuleMeta, Severity};
 
 /// The names of our own configuration file, in the order they are looked for in a directory.
@@ -229,7 +229,7 @@ pub fn nearest_rule_id(name: &str) -> Option<&'static str> {
 type Problem = (MessageKind, String);
 
 /// Parses our TOML schema: `[rules] id = "level"`, `trusted-registries = [..]`,
-/// `[diagnostics] delay-ms = N`. Unknown keys and rule ids are warnings.
+/// `[labels] schema = {..}, strict = bool`, `[diagnostics] delay-ms = N`. Unknown keys and rule ids are warnings.
 pub fn parse_toml(text: &str) -> (Config, Vec<Problem>) {
     let mut config = Config::default();
     let mut problems = Vec::new();
@@ -262,6 +262,10 @@ pub fn parse_toml(text: &str) -> (Config, Vec<Problem>) {
                 None => problems.push(warning(
                     "`trusted-registries` must be a string or a list of strings",
                 )),
+            },
+            "labels" => match value.as_table() {
+                Some(labels) => parse_toml_labels(&mut config, &mut problems, labels),
+                None => problems.push(warning("`labels` must be a table")),
             },
             "diagnostics" => match value.as_table() {
                 Some(diagnostics) => {
@@ -317,7 +321,8 @@ fn apply_rule_level(
     }
 }
 
-/// Parses hadolint's YAML: `ignored`, `override` and `trustedRegistries`. Other hadolint
+/// Parses hadolint's YAML: `ignored`, `override`, `trustedRegistries`, `label-schema`
+/// and `strict-labels`. Other hadolint
 /// settings are accepted and ignored; ShellCheck codes (`SC…`) are skipped for now.
 pub fn parse_hadolint(text: &str) -> (Config, Vec<Problem>) {
     parse_hadolint_with(text, rules::rule_by_hadolint_code)
@@ -414,7 +419,70 @@ fn parse_hadolint_with(
             )),
         }
     }
+    if let Some(value) = root.get("label-schema") {
+        match value {
+            serde_yaml::Value::Null => {}
+            serde_yaml::Value::Mapping(map) => {
+                for (key, ty) in map {
+                    let (Some(key), Some(ty)) = (key.as_str(), ty.as_str()) else {
+                        problems.push(warning(
+                            "`label-schema` entries must be `label: type` strings",
+                        ));
+                        continue;
+                    };
+                    add_label(&mut config, &mut problems, "label-schema", key, ty);
+                }
+            }
+            _ => problems.push(warning("`label-schema` must be a mapping of label to type")),
+        }
+    }
+    if let Some(value) = root.get("strict-labels") {
+        match value.as_bool() {
+            Some(strict) => config.labels.strict = strict,
+            None => problems.push(warning("`strict-labels` must be true or false")),
+        }
+    }
     (config, problems)
+}
+
+/// `[labels]`: `schema = { "label" = "type", … }` and `strict = bool`.
+fn parse_toml_labels(config: &mut Config, problems: &mut Vec<Problem>, labels: &toml::Table) {
+    for (key, value) in labels {
+        match key.as_str() {
+            "schema" => match value.as_table() {
+                Some(schema) => {
+                    for (label, ty) in schema {
+                        match ty.as_str() {
+                            Some(ty) => add_label(config, problems, "labels.schema", label, ty),
+                            None => problems.push(warning(format!(
+                                "`labels.schema.{label}` must be a type name string"
+                            ))),
+                        }
+                    }
+                }
+                None => problems.push(warning(
+                    "`labels.schema` must be a table of `\"label\" = \"type\"`",
+                )),
+            },
+            "strict" => match value.as_bool() {
+                Some(strict) => config.labels.strict = strict,
+                None => problems.push(warning("`labels.strict` must be true or false")),
+            },
+            other => problems.push(warning(format!("unknown setting `labels.{other}`"))),
+        }
+    }
+}
+
+/// Adds one required label, warning about an unknown type.
+fn add_label(config: &mut Config, problems: &mut Vec<Problem>, table: &str, label: &str, ty: &str) {
+    match LabelType::parse(ty) {
+        Some(ty) => {
+            config.labels.required.insert(label.to_string(), ty);
+        }
+        None => problems.push(warning(format!(
+            "`{table}`: unknown type `{ty}` for label `{label}`; expected one of text, url, rfc3339, spdx, hash, semver, email"
+        ))),
+    }
 }
 
 fn warning(message: impl Into<String>) -> Problem {
@@ -572,6 +640,54 @@ delay-ms = 0
                 assert_eq!(config.level_of(rule), Level::Off, "{code}");
             }
         }
+    }
+
+    #[test]
+    fn label_schema_from_toml_and_hadolint() {
+        let (config, problems) = parse_toml(
+            r#"
+[labels]
+strict = true
+schema = { "org.opencontainers.image.source" = "url", maintainer = "email", x = "colour" }
+"#,
+        );
+        assert!(config.labels.strict);
+        assert_eq!(
+            config
+                .labels
+                .required
+                .get("org.opencontainers.image.source"),
+            Some(&LabelType::Url)
+        );
+        assert_eq!(
+            config.labels.required.get("maintainer"),
+            Some(&LabelType::Email)
+        );
+        assert_eq!(config.labels.required.len(), 2);
+        assert_eq!(
+            messages(&problems),
+            ["`labels.schema`: unknown type `colour` for label `x`; expected one of text, url, rfc3339, spdx, hash, semver, email"]
+        );
+
+        let (config, problems) = parse_hadolint(
+            "label-schema:\n  author: text\n  version: semver\n  created: rfc3339\nstrict-labels: true\n",
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(config.labels.strict);
+        assert_eq!(
+            config.labels.required.get("version"),
+            Some(&LabelType::Semver)
+        );
+        assert_eq!(config.labels.required.len(), 3);
+
+        let (_, problems) = parse_hadolint("strict-labels: maybe\nlabel-schema: [a]\n");
+        assert_eq!(
+            messages(&problems),
+            [
+                "`label-schema` must be a mapping of label to type",
+                "`strict-labels` must be true or false",
+            ]
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@
 pub mod build_context;
 pub mod load;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::rules::{Level, RuleMeta};
@@ -19,6 +19,8 @@ pub struct Config {
     pub rules: HashMap<String, Level>,
     /// Registries images may come from (`registry-untrusted`); empty means no check.
     pub trusted_registries: Vec<String>,
+    /// The label schema (`label-*` rules); empty and not strict means no label check.
+    pub labels: LabelSchema,
     /// Debounce before publishing diagnostics in the editor, in milliseconds.
     pub diagnostics_delay_ms: Option<u64>,
     /// Registry facts: the platforms (`linux/amd64`) each image reference offers, keyed
@@ -47,6 +49,9 @@ impl Config {
         if !other.trusted_registries.is_empty() {
             self.trusted_registries = other.trusted_registries.clone();
         }
+        if other.labels != LabelSchema::default() {
+            self.labels = other.labels.clone();
+        }
         if other.diagnostics_delay_ms.is_some() {
             self.diagnostics_delay_ms = other.diagnostics_delay_ms;
         }
@@ -55,6 +60,68 @@ impl Config {
         }
         if other.build_context.is_some() {
             self.build_context = other.build_context.clone();
+        }
+    }
+}
+
+/// Which labels an image must carry and what their values look like: hadolint's
+/// `label-schema` / `strict-labels`, our `[labels]` table.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LabelSchema {
+    /// Required label keys and the format of their values.
+    pub required: BTreeMap<String, LabelType>,
+    /// Labels not in `required` are reported (`label-superfluous`).
+    pub strict: bool,
+}
+
+impl LabelSchema {
+    /// No schema and not strict: the schema rules stay silent.
+    pub fn is_empty(&self) -> bool {
+        self.required.is_empty() && !self.strict
+    }
+}
+
+/// The format of a label value (hadolint's names).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LabelType {
+    /// Anything, including an empty value check only.
+    Text,
+    /// An absolute URI (RFC 3986).
+    Url,
+    /// A date-time (RFC 3339).
+    Rfc3339,
+    /// An SPDX license expression.
+    Spdx,
+    /// A git commit hash (7 to 40 hex digits, or 64 for SHA-256 repositories).
+    Hash,
+    /// A semantic version (semver.org 2.0).
+    Semver,
+    /// An e-mail address.
+    Email,
+}
+
+impl LabelType {
+    pub fn parse(s: &str) -> Option<LabelType> {
+        Some(match s.to_ascii_lowercase().as_str() {
+            "text" | "rawtext" | "string" => LabelType::Text,
+            "url" | "uri" => LabelType::Url,
+            "rfc3339" | "date" | "datetime" => LabelType::Rfc3339,
+            "spdx" => LabelType::Spdx,
+            "hash" | "githash" | "git-hash" => LabelType::Hash,
+            "semver" => LabelType::Semver,
+            "email" => LabelType::Email,
+            _ => return None,
+        })
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LabelType::Text => "text",
+            LabelType::Url => "url",
+            LabelType::Rfc3339 => "rfc3339",
+            LabelType::Spdx => "spdx",
+            LabelType::Hash => "hash",
+            LabelType::Semver => "semver",
+            LabelType::Email => "email",
         }
     }
 }

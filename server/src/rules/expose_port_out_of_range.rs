@@ -1,7 +1,8 @@
 //! `expose-port-out-of-range`: EXPOSE of a port number above 65535.
 
+use crate::rules::expose_invalid_format::expose_specs;
 use crate::rules::{Diagnostics, RuleContext};
-use crate::syntax::Kind;
+use crate::text::TextRange;
 
 declare_rule! {
     /// ## What it does
@@ -42,36 +43,25 @@ declare_rule! {
 }
 
 fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
-    for (i, inst) in ctx.syntax.instructions.iter().enumerate() {
-        let eff = inst.effective();
-        if eff.kind != Kind::Expose {
+    let mut last: Option<TextRange> = None;
+    for spec in expose_specs(ctx) {
+        // One finding per written word, even when it expands to several specs.
+        if last == Some(spec.word.range) {
             continue;
         }
-        for word in &eff.args.words {
-            let value = if word.text.contains('$') {
-                match ctx.model.expand_at(i, &word.text) {
-                    Some(v) => v,
-                    None => continue,
-                }
-            } else {
-                word.text.clone()
-            };
-            for part in value.split_whitespace() {
-                let ports = part.split('/').next().unwrap_or(part);
-                let too_big = ports.split('-').any(|p| {
-                    !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()) && {
-                        p.len() > 5 || p.parse::<u32>().is_ok_and(|n| n > 65535)
-                    }
-                });
-                if too_big {
-                    acc.report(
-                        &RULE,
-                        word.range,
-                        format!("Port `{ports}` is out of range: ports go from 0 to 65535."),
-                    );
-                    break;
-                }
+        let (ports, _) = spec.port_proto();
+        let too_big = ports.split('-').any(|p| {
+            !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()) && {
+                p.len() > 5 || p.parse::<u32>().is_ok_and(|n| n > 65535)
             }
+        });
+        if too_big {
+            last = Some(spec.word.range);
+            acc.report(
+                &RULE,
+                spec.word.range,
+                format!("Port `{ports}` is out of range: ports go from 0 to 65535."),
+            );
         }
     }
 }

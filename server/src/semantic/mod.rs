@@ -510,6 +510,8 @@ fn is_windows_image(r: &ImageRef) -> bool {
         || repo.contains("windows/servercore")
         || repo.contains("windows/nanoserver")
         || repo.ends_with("/windows")
+        || repo.ends_with("nanoserver-insider")
+        || repo.ends_with("windowsservercore-insider")
         || tag.contains("nanoserver")
         || tag.contains("windowsservercore")
         || tag.contains("ltsc20")

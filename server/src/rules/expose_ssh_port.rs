@@ -1,0 +1,162 @@
+//! `expose-ssh-port`: EXPOSE 22.
+
+use crate::rules::expose_invalid_format::expose_specs;
+use crate::rules::healthcheck_missing::image_chain;
+use crate::syntax::Kind;
+use crate::rules::{Diagnostics, RuleContext};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports `EXPOSE 22` (also `22/tcp`, and `22` as the container port of a
+    /// mapping): the image announces an SSH server. Words with variables are checked
+    /// after expansion when their value is known. Port ranges are not reported.
+    ///
+    /// Not reported when the image's `CMD` or `ENTRYPOINT` starts `sshd` or an init
+    /// system (`/sbin/init`, `systemd`): SSH is then what the image is for (a Git or
+    /// SFTP server, a machine-like "system container" such as minikube's node image),
+    /// not a side door into an application container.
+    ///
+    /// ## Why is this bad?
+    /// An SSH daemon in a container is a second, long-lived way in: one more service
+    /// running as root, host keys and `authorized_keys` baked into a layer (and shared
+    /// by every container started from the image), and a password or key to leak.
+    /// `docker exec` (or `kubectl exec`) gives a shell without any of that, and logs
+    /// go to stdout. An SSH endpoint started some other way (a supervisor, a script)
+    /// can be silenced with `# dockerfile-lsp ignore=expose-ssh-port` above the
+    /// `EXPOSE`.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// RUN apt-get install -y --no-install-recommends openssh-server
+    /// EXPOSE 22 8080
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// EXPOSE 8080
+    /// ```
+    /// and get a shell with `docker exec -it <container> sh`.
+    ///
+    /// ## Fix safety
+    /// No automatic fix: removing the port changes what `docker run -P` publishes, and
+    /// the SSH server itself still has to go.
+    ///
+    /// ## References
+    /// - Trivy DS-0004, Checkov CKV_DOCKER_1
+    /// - Docker docs: "docker container exec"
+    pub(crate) RULE {
+        id: "expose-ssh-port",
+        summary: "EXPOSE of the SSH port 22",
+        level: Warning,
+        fix: None,
+        hadolint: [],
+        buildkit: [],
+        check: check,
+    }
+}
+
+fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
+    if runs_ssh_or_init(ctx) {
+        return;
+    }
+    for spec in expose_specs(ctx) {
+        let (port, proto) = spec.port_proto();
+        if port != "22" || proto.is_some_and(|p| !p.eq_ignore_ascii_case("tcp")) {
+            continue;
+        }
+        acc.report(
+            &RULE,
+            spec.word.range,
+            "Port 22 announces an SSH server in the container; use `docker exec` for shell access instead.",
+        );
+    }
+}
+
+/// The image's CMD or ENTRYPOINT starts `sshd` or an init system: SSH is what the image
+/// is for (a Git or SFTP server, a machine-like "system container").
+fn runs_ssh_or_init(ctx: &RuleContext<'_>) -> bool {
+    image_chain(ctx.model).iter().any(|&s| {
+        ctx.model.stages[s].instructions.clone().any(|i| {
+            let inst = &ctx.syntax.instructions[i];
+            if !matches!(inst.kind, Kind::Cmd | Kind::Entrypoint) {
+                return false;
+            }
+            let words: Vec<&str> = match &inst.args.json {
+                Some(json) => json.iter().map(|w| w.text.as_str()).collect(),
+                None => inst.args.text.split_whitespace().collect(),
+            };
+            words.iter().any(|w| {
+                let name = w.rsplit('/').next().unwrap_or(w);
+                matches!(name, "sshd" | "init" | "systemd")
+            })
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::test_support::{check_rule, check_rule_not};
+    use expect_test::expect;
+
+    #[test]
+    fn catches_port_22() {
+        check_rule(
+            &RULE,
+            r#"
+FROM alpine
+ARG SSH=22
+EXPOSE 80 22
+EXPOSE 22/tcp 2222:22
+EXPOSE ${SSH}
+ONBUILD EXPOSE 22
+"#,
+            expect![[r#"
+                3 | EXPOSE 80 22
+                  |           ^^ expose-ssh-port: Port 22 announces an SSH server in the container; use `docker exec` for shell access instead.
+                4 | EXPOSE 22/tcp 2222:22
+                  |        ^^^^^^ expose-ssh-port: Port 22 announces an SSH server in the container; use `docker exec` for shell access instead.
+                4 | EXPOSE 22/tcp 2222:22
+                  |               ^^^^^^^ expose-ssh-port: Port 22 announces an SSH server in the container; use `docker exec` for shell access instead.
+                5 | EXPOSE ${SSH}
+                  |        ^^^^^^ expose-ssh-port: Port 22 announces an SSH server in the container; use `docker exec` for shell access instead.
+                6 | ONBUILD EXPOSE 22
+                  |                ^^ expose-ssh-port: Port 22 announces an SSH server in the container; use `docker exec` for shell access instead.
+            "#]],
+        );
+    }
+
+    #[test]
+    fn accepts_ssh_servers_and_system_containers() {
+        check_rule_not(
+            &RULE,
+            r#"
+FROM alpine
+RUN apk add --no-cache openssh
+EXPOSE 22
+CMD ["/usr/sbin/sshd", "-D", "-e"]
+"#,
+        );
+        check_rule_not(
+            &RULE,
+            r#"
+FROM ubuntu:24.04 AS base
+EXPOSE 22
+FROM base
+ENTRYPOINT [ "/usr/local/bin/entrypoint", "/sbin/init" ]
+"#,
+        );
+    }
+
+    #[test]
+    fn accepts_other_ports() {
+        check_rule_not(
+            &RULE,
+            r#"
+FROM alpine
+ARG P
+EXPOSE 2222 8022 220 22/udp 20-25 $P
+"#,
+        );
+    }
+}

@@ -1,0 +1,165 @@
+//! `healthcheck-missing`: the image defines no HEALTHCHECK.
+
+use crate::rules::{Diagnostics, RuleContext};
+use crate::semantic::pkg::image_stages;
+use crate::semantic::{Base, Model};
+use crate::syntax::{Dockerfile, Kind};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports, on the final `FROM`, an image whose final stage (and the stages it is
+    /// built `FROM`) has no `HEALTHCHECK` instruction. `HEALTHCHECK NONE` counts as a
+    /// decision and is accepted; `ONBUILD HEALTHCHECK` does not count (it applies to
+    /// images built on this one).
+    ///
+    /// Not reported for an export stage: a final stage built on `scratch` that only
+    /// copies files (no `RUN`, `CMD` or `ENTRYPOINT`), the usual `--output` target.
+    ///
+    /// Off by default: the base image may define a health check that this image
+    /// inherits, which the Dockerfile does not show, and orchestrators such as
+    /// Kubernetes ignore `HEALTHCHECK` and use their own probes. Turn it on for images
+    /// run by plain Docker or Compose.
+    ///
+    /// hadolint (DL3057) checks every stage; we check only the image the build
+    /// produces, since build stages are never run as containers.
+    ///
+    /// ## Why is this bad?
+    /// Without a health check Docker only knows whether the main process is alive, not
+    /// whether it still answers. A hung server stays "running"; `docker compose`'s
+    /// `depends_on: condition: service_healthy` and Swarm's rolling updates cannot tell
+    /// a working container from a broken one.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM nginx:1.27
+    /// COPY site/ /usr/share/nginx/html/
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// FROM nginx:1.27
+    /// COPY site/ /usr/share/nginx/html/
+    /// HEALTHCHECK --interval=30s --timeout=3s CMD curl -fsS http://localhost/ || exit 1
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No automatic fix: what "healthy" means (and which tool is available in the image
+    /// to probe it) is application-specific.
+    ///
+    /// ## References
+    /// - hadolint DL3057
+    /// - Trivy DS-0026, Checkov CKV_DOCKER_2
+    /// - Docker docs: "Dockerfile reference", section "HEALTHCHECK"
+    pub(crate) RULE {
+        id: "healthcheck-missing",
+        summary: "No HEALTHCHECK in the final stage",
+        level: Off,
+        fix: None,
+        hadolint: ["DL3057"],
+        buildkit: [],
+        check: check,
+    }
+}
+
+fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
+    let Some(last) = ctx.model.final_stage() else {
+        return;
+    };
+    let chain = image_chain(ctx.model);
+    if is_export_stage(ctx.syntax, ctx.model, &chain) {
+        return;
+    }
+    let has = chain.iter().any(|&s| {
+        ctx.model.stages[s]
+            .instructions
+            .clone()
+            .any(|i| ctx.syntax.instructions[i].kind == Kind::Healthcheck)
+    });
+    if has {
+        return;
+    }
+    acc.report(
+        &RULE,
+        ctx.syntax.instructions[last.from].keyword_range,
+        "The image defines no HEALTHCHECK, so Docker cannot tell a hung application from a working one; add `HEALTHCHECK CMD …` (or `HEALTHCHECK NONE` to say so on purpose).",
+    );
+}
+
+/// The stages that make up the built image: the final stage first, then the stages it
+/// is built `FROM`.
+pub(super) fn image_chain(model: &Model) -> Vec<usize> {
+    let shipped = image_stages(model);
+    (0..shipped.len()).rev().filter(|&s| shipped[s]).collect()
+}
+
+/// A `scratch`-based image that only receives files: an `--output` target, not
+/// something anyone runs.
+pub(super) fn is_export_stage(syntax: &Dockerfile, model: &Model, chain: &[usize]) -> bool {
+    let Some(&root) = chain.last() else {
+        return false;
+    };
+    if model.stages[root].base != Base::Scratch {
+        return false;
+    }
+    chain.iter().all(|&s| {
+        model.stages[s].instructions.clone().all(|i| {
+            matches!(
+                syntax.instructions[i].kind,
+                Kind::From | Kind::Copy | Kind::Add | Kind::Arg | Kind::Label | Kind::Workdir
+            )
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::test_support::{check_rule, check_rule_not};
+    use expect_test::expect;
+
+    #[test]
+    fn catches_image_without_healthcheck() {
+        check_rule(
+            &RULE,
+            r#"
+FROM alpine AS base
+ONBUILD HEALTHCHECK CMD true
+FROM base
+CMD ["sh"]
+"#,
+            expect![[r#"
+                3 | FROM base
+                  | ^^^^ healthcheck-missing: The image defines no HEALTHCHECK, so Docker cannot tell a hung application from a working one; add `HEALTHCHECK CMD …` (or `HEALTHCHECK NONE` to say so on purpose).
+            "#]],
+        );
+    }
+
+    #[test]
+    fn accepts_healthcheck_none_inherited_and_export_stages() {
+        check_rule_not(
+            &RULE,
+            r#"
+FROM alpine AS base
+HEALTHCHECK CMD wget -q -O- http://localhost/ || exit 1
+FROM base
+CMD ["sh"]
+"#,
+        );
+        check_rule_not(
+            &RULE,
+            r#"
+FROM alpine
+HEALTHCHECK NONE
+"#,
+        );
+        check_rule_not(
+            &RULE,
+            r#"
+FROM golang:1.22 AS build
+RUN go build -o /out/app
+FROM scratch
+COPY --from=build /out/app /
+"#,
+        );
+    }
+}
