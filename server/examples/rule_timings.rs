@@ -39,7 +39,7 @@ fn main() {
             (start.elapsed() / rounds, rule.id, found)
         })
         .collect();
-    times.sort_by(|a, b| b.0.cmp(&a.0));
+    times.sort_by_key(|t| std::cmp::Reverse(t.0));
     let total: Duration = times.iter().map(|t| t.0).sum();
     println!("scan + model: {build:?}; all rules: {total:?}");
     for (t, id, n) in times.iter().take(25) {
