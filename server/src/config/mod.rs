@@ -19,6 +19,10 @@ pub struct Config {
     pub trusted_registries: Vec<String>,
     /// Debounce before publishing diagnostics in the editor, in milliseconds.
     pub diagnostics_delay_ms: Option<u64>,
+    /// The ShellCheck executable (a path, or a name looked up on `PATH`); `None`: `shellcheck` on `PATH`.
+    pub shellcheck_path: Option<String>,
+    /// ShellCheck codes (`SC2086`) never reported.
+    pub shellcheck_ignored: Vec<String>,
 }
 
 impl Config {
@@ -40,6 +44,14 @@ impl Config {
         }
         if other.diagnostics_delay_ms.is_some() {
             self.diagnostics_delay_ms = other.diagnostics_delay_ms;
+        }
+        if other.shellcheck_path.is_some() {
+            self.shellcheck_path = other.shellcheck_path.clone();
+        }
+        for code in &other.shellcheck_ignored {
+            if !self.shellcheck_ignored.contains(code) {
+                self.shellcheck_ignored.push(code.clone());
+            }
         }
     }
 }
