@@ -54,6 +54,24 @@ pub fn code_of_message(message: &str) -> Option<u32> {
     digits[..end].parse().ok()
 }
 
+/// Whether ShellCheck can run, for `dockerfile-lsp rules shellcheck`: its path and
+/// version, or why the rule is silent.
+pub fn status(configured: Option<&str>) -> String {
+    match locate(configured) {
+        Err(why) => format!("ShellCheck not found: {why}. The `shellcheck` rule is silent."),
+        Ok(runner) => match runner.version() {
+            Ok(v) => format!(
+                "ShellCheck {v} found at {}; the `shellcheck` rule is active.",
+                runner.path.display()
+            ),
+            Err(e) => format!(
+                "ShellCheck at {} does not answer `--version` ({e}); findings may be missing.",
+                runner.path.display()
+            ),
+        },
+    }
+}
+
 const CACHE_LIMIT: usize = 4096;
 
 static CACHE: LazyLock<Mutex<HashMap<String, Arc<Vec<Comment>>>>> =
