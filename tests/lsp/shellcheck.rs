@@ -57,7 +57,10 @@ async fn shellcheck_findings_follow_the_first_publish_with_exact_ranges() {
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut published = first;
     while with_code(&published["diagnostics"], "shellcheck").is_empty() {
-        assert!(Instant::now() < deadline, "no ShellCheck findings: {published}");
+        assert!(
+            Instant::now() < deadline,
+            "no ShellCheck findings: {published}"
+        );
         published = client.diagnostics(uri).await;
     }
     assert_eq!(published["version"], 1);
@@ -78,7 +81,9 @@ async fn shellcheck_findings_follow_the_first_publish_with_exact_ranges() {
     assert!(!with_code(&published["diagnostics"], "user-missing").is_empty());
 
     // An edit elsewhere keeps the cached ShellCheck findings in the first publish.
-    client.did_change(uri, 2, &[((0, 0), (0, 0), "# c\n")]).await;
+    client
+        .did_change(uri, 2, &[((0, 0), (0, 0), "# c\n")])
+        .await;
     let next = client.diagnostics(uri).await;
     assert_eq!(next["version"], 2);
     let sc = with_code(&next["diagnostics"], "shellcheck");
@@ -105,7 +110,10 @@ async fn pull_clients_are_asked_to_refresh_when_shellcheck_is_done() {
         .await;
     let deadline = Instant::now() + Duration::from_secs(20);
     while with_code(&report["result"]["items"], "shellcheck").is_empty() {
-        assert!(Instant::now() < deadline, "no ShellCheck findings: {report}");
+        assert!(
+            Instant::now() < deadline,
+            "no ShellCheck findings: {report}"
+        );
         client
             .server_request("workspace/diagnostic/refresh", Duration::from_secs(10))
             .await;
@@ -129,7 +137,11 @@ async fn a_hanging_shellcheck_is_stopped_and_holds_nothing_back() {
     .await;
     let started = Instant::now();
     client
-        .did_open(uri, "FROM alpine:3.20\nENV X\nRUN echo $1 # lsp-sc-hang\n", 1)
+        .did_open(
+            uri,
+            "FROM alpine:3.20\nENV X\nRUN echo $1 # lsp-sc-hang\n",
+            1,
+        )
         .await;
     let first = client.diagnostics(uri).await;
     assert_eq!(with_code(&first["diagnostics"], "syntax-error").len(), 1);

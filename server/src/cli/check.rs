@@ -140,7 +140,7 @@ pub fn check(args: &CheckArgs, stdin: &mut dyn Read, stderr: &mut dyn Write) -> 
         let diagnostics = analysis.diagnostics(&config);
         checked.push((shown, text, analysis, config, diagnostics));
     }
-    with_shellcheck(&mut checked);
+    with_shellcheck(&mut checked, stderr);
     for (shown, text, _, _, diagnostics) in checked {
         outcome
             .reports
@@ -155,17 +155,22 @@ type Checked = (String, Arc<str>, Analysis, Config, Vec<Diagnostic>);
 
 /// Adds ShellCheck's findings (rule `shellcheck`) to every file, running the files in
 /// parallel. Files whose ShellCheck cannot be found (or times out) get none.
-fn with_shellcheck(checked: &mut [Checked]) {
+/// Problems (a ShellCheck that timed out or printed garbage) go to `stderr` at the end:
+/// the caller holds the stderr lock, so the workers must not print.
+fn with_shellcheck(checked: &mut [Checked], stderr: &mut dyn Write) {
+    let warnings: Mutex<Vec<String>> = Mutex::new(Vec::new());
     let next = AtomicUsize::new(0);
     let slots: Vec<Mutex<&mut Checked>> = checked.iter_mut().map(Mutex::new).collect();
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).min(8);
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(8);
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(slot) = slots.get(i) else { break };
                 let mut guard = slot.lock().unwrap_or_else(|p| p.into_inner());
-                let (_, _, analysis, config, diagnostics) = &mut **guard;
+                let (_, _, analysis, config, _) = &mut **guard;
                 let plan = shellcheck::plan(analysis, config);
                 if plan.jobs().is_empty() {
                     continue;
@@ -173,15 +178,29 @@ fn with_shellcheck(checked: &mut [Checked]) {
                 let Ok(runner) = shellcheck::locate(config.shellcheck_path.as_deref()) else {
                     continue;
                 };
-                let _ = plan.run(&runner);
-                diagnostics.extend(plan.diagnostics(analysis, config));
+                if let Err(e) = plan.run(&runner) {
+                    let warning = format!("warning: {}: ShellCheck: {e}", guard.0);
+                    warnings
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .push(warning);
+                }
+                let found = plan.diagnostics(&guard.2, &guard.3);
+                let diagnostics = &mut guard.4;
+                diagnostics.extend(found);
                 diagnostics.sort_by(|a, b| {
-                    (a.range.start, a.range.end, a.rule.id)
-                        .cmp(&(b.range.start, b.range.end, b.rule.id))
+                    (a.range.start, a.range.end, a.rule.id).cmp(&(
+                        b.range.start,
+                        b.range.end,
+                        b.rule.id,
+                    ))
                 });
             });
         }
     });
+    for w in warnings.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        let _ = writeln!(stderr, "{w}");
+    }
 }
 
 fn apply_overrides(config: &mut Config, args: &CheckArgs) {

@@ -92,9 +92,9 @@ pub fn config_from_settings(settings: &Value) -> (Config, Vec<String>) {
         }
         match sc.get("ignore").map(Value::as_array) {
             None => {}
-            Some(Some(codes)) => config.shellcheck_ignored.extend(
-                codes.iter().filter_map(|v| v.as_str().map(str::to_owned)),
-            ),
+            Some(Some(codes)) => config
+                .shellcheck_ignored
+                .extend(codes.iter().filter_map(|v| v.as_str().map(str::to_owned))),
             Some(None) => warnings.push("`shellcheck.ignore` must be an array of codes".to_owned()),
         }
     }

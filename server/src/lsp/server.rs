@@ -235,7 +235,13 @@ impl Backend {
         merged
     }
 
-    fn schedule_shellcheck(&self, uri: Uri, version: i32, plan: shellcheck::Plan, config: Arc<Config>) {
+    fn schedule_shellcheck(
+        &self,
+        uri: Uri,
+        version: i32,
+        plan: shellcheck::Plan,
+        config: Arc<Config>,
+    ) {
         let lock = {
             let mut runs = lock(&self.inner.shellcheck);
             let entry = runs
@@ -258,7 +264,9 @@ impl Backend {
             if !current() {
                 return;
             }
-            let _ = contained(&uri, "shellcheck", move || plan.run(&runner)).await;
+            if let Some(Err(e)) = contained(&uri, "shellcheck", move || plan.run(&runner)).await {
+                tracing::warn!(uri = uri.as_str(), "shellcheck: {e}");
+            }
             drop(_running);
             if !current() {
                 return;

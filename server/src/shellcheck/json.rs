@@ -57,7 +57,10 @@ mod tests {
         let out = r#"{"comments":[{"file":"0.sh","line":2,"endLine":2,"column":7,"endColumn":9,"level":"info","code":2086,"message":"Double quote to prevent globbing and word splitting.","fix":{"replacements":[{"column":7,"endColumn":7,"endLine":2,"insertionPoint":"afterEnd","line":2,"precedence":7,"replacement":"\""}]}},{"file":"1.sh","line":3,"endLine":3,"column":1,"endColumn":2,"level":"error","code":1009,"message":"m","fix":null}]}"#;
         let c = parse(out).unwrap();
         assert_eq!(c.len(), 2);
-        assert_eq!((c[0].file.as_str(), c[0].code, c[0].column), ("0.sh", 2086, 7));
+        assert_eq!(
+            (c[0].file.as_str(), c[0].code, c[0].column),
+            ("0.sh", 2086, 7)
+        );
         assert_eq!(c[0].fix.as_ref().unwrap().replacements[0].replacement, "\"");
         assert_eq!(c[1].fix, None);
         assert_eq!(parse("{\"comments\":[]}"), Some(vec![]));

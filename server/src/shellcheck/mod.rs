@@ -155,10 +155,8 @@ impl Plan {
                         store(script, comments);
                     }
                 }
-                Err(e) => {
-                    tracing::warn!("shellcheck: {e}");
-                    error = Some(e);
-                }
+                // No logging here: the CLI holds the stderr lock while this runs.
+                Err(e) => error = Some(e),
             }
         }
         error.map_or(Ok(()), Err)
@@ -227,7 +225,10 @@ pub fn to_diagnostic(job: &Job, c: &Comment, forced: Option<Severity>) -> Option
             if e < s {
                 return None;
             }
-            edits.push(TextEdit::replace(TextRange::new(s, e), r.replacement.clone()));
+            edits.push(TextEdit::replace(
+                TextRange::new(s, e),
+                r.replacement.clone(),
+            ));
         }
         edits.sort_by_key(|e| (e.range.start(), e.range.end()));
         // Overlapping or same-point edits would depend on ShellCheck's precedence rules.
@@ -286,7 +287,10 @@ fn parse_ignore(text: &str) -> Option<(bool, Vec<u32>)> {
         Some(r) => (true, r.trim_start()),
         None => (false, rest),
     };
-    let list = rest.strip_prefix("ignore")?.trim_start().strip_prefix('=')?;
+    let list = rest
+        .strip_prefix("ignore")?
+        .trim_start()
+        .strip_prefix('=')?;
     let list = list.split('#').next().unwrap_or("");
     let codes: Vec<u32> = list
         .split(',')
@@ -306,7 +310,12 @@ impl IgnoredCodes {
             ..IgnoredCodes::default()
         };
         let index = analysis.line_index();
-        for c in analysis.syntax().comments.iter().filter(|c| !c.in_continuation) {
+        for c in analysis
+            .syntax()
+            .comments
+            .iter()
+            .filter(|c| !c.in_continuation)
+        {
             let line = index.line_of(c.range.start());
             out.comment_lines.insert(line);
             match parse_ignore(&c.text) {
@@ -424,7 +433,10 @@ mod tests {
             ]
         };
         let got = findings(text, &Config::default(), fake);
-        let got: Vec<_> = got.iter().map(|(t, s, m)| (t.as_str(), *s, &m[..6])).collect();
+        let got: Vec<_> = got
+            .iter()
+            .map(|(t, s, m)| (t.as_str(), *s, &m[..6]))
+            .collect();
         assert_eq!(
             got,
             [

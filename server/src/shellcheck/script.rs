@@ -304,7 +304,11 @@ mod tests {
         let text = "ARG glob=1\nFROM a AS b\nARG ver=1\nENV home=/x foo.bar=2\nRUN echo $ver\nFROM b\nSHELL [\"/bin/bash\", \"-c\"]\nRUN echo $home\n";
         let j = jobs_of(text);
         assert_eq!(j.len(), 2);
-        assert!(j[0].script.starts_with("#!/bin/sh\nexport "), "{}", j[0].script);
+        assert!(
+            j[0].script.starts_with("#!/bin/sh\nexport "),
+            "{}",
+            j[0].script
+        );
         assert!(j[0].script.contains(" ver=1") && j[0].script.contains(" home=1"));
         // Global ARGs are not visible in a stage without redeclaration; bad names skipped.
         assert!(!j[0].script.contains("glob=") && !j[0].script.contains("foo.bar"));
@@ -340,7 +344,11 @@ mod tests {
         assert!(scripts[0].ends_with("\necho $1\n"), "{:?}", scripts[0]);
         assert_eq!(at(text, &j[0], 3, 6), "$1");
         // Line + body + terminator for `RUN cat <<'X'`.
-        assert!(scripts[1].ends_with("\ncat <<'X' > /f\nbody $y\nX\n"), "{:?}", scripts[1]);
+        assert!(
+            scripts[1].ends_with("\ncat <<'X' > /f\nbody $y\nX\n"),
+            "{:?}",
+            scripts[1]
+        );
         // `RUN bash <<EOT`: the line with its body, then the body as a bash script.
         assert!(scripts[2].ends_with("\nbash <<EOT\nls $z\nEOT\n"));
         assert!(scripts[3].starts_with("#!/bin/bash\n"), "{:?}", scripts[3]);
