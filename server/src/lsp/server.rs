@@ -44,8 +44,12 @@ struct Inner {
     pending: Mutex<HashMap<Uri, AbortHandle>>,
     /// ShellCheck in the background: one run at a time per document (the lock), and the
     /// last version a run was started for (a failed run is not retried for it).
-    shellcheck: Mutex<HashMap<Uri, (Arc<tokio::sync::Mutex<()>>, Option<i32>)>>,
+    shellcheck: Mutex<HashMap<Uri, ShellcheckRuns>>,
 }
+
+/// Per document: the lock a background ShellCheck run holds, and the version the last
+/// run was started for.
+type ShellcheckRuns = (Arc<tokio::sync::Mutex<()>>, Option<i32>);
 
 /// The language server. Cheap to clone; clones share state.
 #[derive(Clone)]

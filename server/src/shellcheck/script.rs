@@ -177,6 +177,9 @@ pub fn jobs(text: &str, syntax: &Dockerfile, model: &Model) -> Vec<Job> {
         let Some(dialect) = dialect_of(&program) else {
             continue;
         };
+        if !declared_by_shell && pragma.is_none() && windows_base(model, i) {
+            continue;
+        }
         let vars = visible_vars(model, i);
         let runs_body_only = run.script.as_ref().is_none_or(|s| s.commands.is_empty());
         if !eff.heredocs.is_empty() && runs_body_only {
@@ -250,6 +253,30 @@ fn body_job(
         job.push_synthetic("\n");
     }
     Some(job)
+}
+
+/// The stage chain starts from an image whose name says Windows
+/// (`stefanscherer/node-windows`, `…/nanoserver`, `…/servercore`), which the model does
+/// not recognise as Windows: its RUNs are PowerShell or cmd, not sh.
+fn windows_base(model: &Model, at: usize) -> bool {
+    let mut stage = model.stage_of(at);
+    for _ in 0..24 {
+        let Some(s) = stage else { return false };
+        match s.base {
+            Base::Stage(p) => stage = model.stages.get(p),
+            _ => {
+                let name = s
+                    .base_word
+                    .as_ref()
+                    .map(|w| w.text.to_ascii_lowercase())
+                    .unwrap_or_default();
+                return ["windows", "nanoserver", "servercore"]
+                    .iter()
+                    .any(|w| name.contains(w));
+            }
+        }
+    }
+    false
 }
 
 /// ARG and ENV names a RUN sees: its stage's declarations before it, those of the stages
@@ -370,6 +397,7 @@ mod tests {
             "FROM a\nSHELL [\"zsh\", \"-c\"]\nRUN echo $x\n",
             "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN echo %x%\n",
             "# hadolint shell=powershell\nFROM a\nRUN echo $x\n",
+            "FROM stefanscherer/node-windows:8 AS w\nFROM w\nRUN iex ((new-object a).b('c'))\n",
         ];
         for text in none {
             assert_eq!(jobs_of(text), [], "{text}");
