@@ -268,11 +268,20 @@ impl Backend {
             if !current() {
                 return;
             }
-            if let Some(Err(e)) = contained(&uri, "shellcheck", move || plan.run(&runner)).await {
+            let outcome = contained(&uri, "shellcheck", move || {
+                let result = plan.run(&runner);
+                (result, plan.has_findings())
+            })
+            .await;
+            drop(_running);
+            let Some((result, has_findings)) = outcome else {
+                return;
+            };
+            if let Err(e) = result {
                 tracing::warn!(uri = uri.as_str(), "shellcheck: {e}");
             }
-            drop(_running);
-            if !current() {
+            // Nothing to add: the published diagnostics are already complete.
+            if !has_findings || !current() {
                 return;
             }
             let session = this.session();

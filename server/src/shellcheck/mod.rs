@@ -136,6 +136,13 @@ impl Plan {
         self.jobs.iter().all(|j| cached(&j.script).is_some())
     }
 
+    /// True when some script has a cached ShellCheck comment (before suppressions).
+    pub fn has_findings(&self) -> bool {
+        self.jobs
+            .iter()
+            .any(|j| cached(&j.script).is_some_and(|c| !c.is_empty()))
+    }
+
     /// Checks the scripts not cached yet. A failed batch (timeout, crash, unreadable
     /// output) caches nothing and is reported; the other batches still count.
     pub fn run(&self, runner: &Runner) -> Result<(), String> {
