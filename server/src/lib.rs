@@ -19,5 +19,6 @@ pub mod ide;
 pub mod lsp;
 pub mod rules;
 pub mod semantic;
+pub mod shellcheck;
 pub mod syntax;
 pub mod text;

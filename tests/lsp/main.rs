@@ -6,3 +6,4 @@ mod document_store;
 mod initialize;
 mod positions;
 mod settings;
+mod shellcheck;

@@ -5,7 +5,8 @@ use std::collections::HashSet;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use super::args::CheckArgs;
 use super::output::{self, FileReport, RenderOptions};
@@ -13,6 +14,8 @@ use super::{discover, finish_output, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::config::load::{self, LoadedConfig};
 use crate::config::Config;
 use crate::ide::Analysis;
+use crate::rules::Diagnostic;
+use crate::shellcheck;
 
 /// One thing to check.
 #[derive(Debug, PartialEq, Eq)]
@@ -89,6 +92,7 @@ pub fn check(args: &CheckArgs, stdin: &mut dyn Read, stderr: &mut dyn Write) -> 
         let _ = writeln!(stderr, "warning: no Dockerfiles found");
     }
 
+    let mut checked: Vec<Checked> = Vec::new();
     for input in inputs {
         let (shown, config_path, bytes) = match &input {
             Input::Stdin => {
@@ -136,13 +140,71 @@ pub fn check(args: &CheckArgs, stdin: &mut dyn Read, stderr: &mut dyn Write) -> 
         // Invalid UTF-8 is replaced rather than refused: the rest of the file still gets
         // checked, and positions stay meaningful.
         let text: Arc<str> = String::from_utf8_lossy(&bytes).into();
-        let diagnostics = Analysis::new(text.clone()).diagnostics(&config);
+        let analysis = Analysis::new(text.clone());
+        let diagnostics = analysis.diagnostics(&config);
+        checked.push((shown, text, analysis, config, diagnostics));
+    }
+    with_shellcheck(&mut checked, stderr);
+    for (shown, text, _, _, diagnostics) in checked {
         outcome
             .reports
             .push(FileReport::new(shown, text, diagnostics));
     }
     outcome.had_errors |= reporter.had_errors;
     outcome
+}
+
+/// A checked file: name shown, text, analysis, configuration and findings.
+type Checked = (String, Arc<str>, Analysis, Config, Vec<Diagnostic>);
+
+/// Adds ShellCheck's findings (rule `shellcheck`) to every file, running the files in
+/// parallel. Files whose ShellCheck cannot be found (or times out) get none.
+/// Problems (a ShellCheck that timed out or printed garbage) go to `stderr` at the end:
+/// the caller holds the stderr lock, so the workers must not print.
+fn with_shellcheck(checked: &mut [Checked], stderr: &mut dyn Write) {
+    let warnings: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<&mut Checked>> = checked.iter_mut().map(Mutex::new).collect();
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(8);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(slot) = slots.get(i) else { break };
+                let mut guard = slot.lock().unwrap_or_else(|p| p.into_inner());
+                let (_, _, analysis, config, _) = &mut **guard;
+                let plan = shellcheck::plan(analysis, config);
+                if plan.jobs().is_empty() {
+                    continue;
+                }
+                let Ok(runner) = shellcheck::locate(config.shellcheck_path.as_deref()) else {
+                    continue;
+                };
+                if let Err(e) = plan.run(&runner) {
+                    let warning = format!("warning: {}: ShellCheck: {e}", guard.0);
+                    warnings
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .push(warning);
+                }
+                let found = plan.diagnostics(&guard.2, &guard.3);
+                let diagnostics = &mut guard.4;
+                diagnostics.extend(found);
+                diagnostics.sort_by(|a, b| {
+                    (a.range.start, a.range.end, a.rule.id).cmp(&(
+                        b.range.start,
+                        b.range.end,
+                        b.rule.id,
+                    ))
+                });
+            });
+        }
+    });
+    for w in warnings.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        let _ = writeln!(stderr, "{w}");
+    }
 }
 
 fn apply_overrides(config: &mut Config, args: &CheckArgs) {

@@ -25,7 +25,22 @@ pub fn run(args: &RulesArgs) -> ExitCode {
     let mut out = io::BufWriter::new(io::stdout().lock());
     let result = match rule {
         None => list(all_rules(), args.format, &mut out),
-        Some(rule) => show(rule, args.format, &mut out),
+        Some(rule) => show(rule, args.format, &mut out).and_then(|()| {
+            if rule.id != crate::shellcheck::rule().id {
+                return Ok(());
+            }
+            let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
+            let config = crate::config::load::config_for_path(&cwd);
+            let status = crate::shellcheck::status(config.shellcheck_path.as_deref());
+            match args.format {
+                RulesFormat::Text => writeln!(out, "\n## Status\n{status}"),
+                // JSON stays the rule's metadata; the status goes to stderr.
+                RulesFormat::Json => {
+                    eprintln!("{status}");
+                    Ok(())
+                }
+            }
+        }),
     }
     .and_then(|()| out.flush());
     finish_output(result, EXIT_OK)

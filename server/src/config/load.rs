@@ -257,6 +257,7 @@ pub fn parse_toml(text: &str) -> (Config, Vec<Problem>) {
                 }
                 None => problems.push(warning("`rules` must be a table of `rule-id = \"level\"`")),
             },
+            "shellcheck" => parse_shellcheck_table(&mut config, &mut problems, value),
             "trusted-registries" => match string_list(value) {
                 Some(list) => config.trusted_registries = list,
                 None => problems.push(warning(
@@ -360,6 +361,9 @@ fn parse_hadolint_with(
     };
     let mut apply = |code: &str, level: Level, problems: &mut Vec<Problem>| {
         if code.len() >= 2 && code[..2].eq_ignore_ascii_case("SC") {
+            if level == Level::Off {
+                config.shellcheck_ignored.push(code.to_ascii_uppercase());
+            }
             return;
         }
         match lookup(code) {
@@ -482,6 +486,25 @@ fn add_label(config: &mut Config, problems: &mut Vec<Problem>, table: &str, labe
         None => problems.push(warning(format!(
             "`{table}`: unknown type `{ty}` for label `{label}`; expected one of text, url, rfc3339, spdx, hash, semver, email"
         ))),
+    }
+}
+
+/// `[shellcheck] path = "…", ignore = ["SC2086"]`.
+fn parse_shellcheck_table(config: &mut Config, problems: &mut Vec<Problem>, value: &toml::Value) {
+    let Some(table) = value.as_table() else {
+        problems.push(warning("`shellcheck` must be a table"));
+        return;
+    };
+    for (key, value) in table {
+        match (key.as_str(), value) {
+            ("path", toml::Value::String(p)) => config.shellcheck_path = Some(p.clone()),
+            ("ignore", v) => match string_list(v) {
+                Some(codes) => config.shellcheck_ignored.extend(codes),
+                None => problems.push(warning("`shellcheck.ignore` must be a list of codes")),
+            },
+            ("path", _) => problems.push(warning("`shellcheck.path` must be a string")),
+            (other, _) => problems.push(warning(format!("unknown setting `shellcheck.{other}`"))),
+        }
     }
 }
 

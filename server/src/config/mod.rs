@@ -30,6 +30,10 @@ pub struct Config {
     /// The build context of the file (its `.dockerignore`), when it is on disk; `None`
     /// for standard input and untitled buffers (rules that need it stay silent).
     pub build_context: Option<Arc<build_context::BuildContext>>,
+    /// The ShellCheck executable (a path, or a name looked up on `PATH`); `None`: `shellcheck` on `PATH`.
+    pub shellcheck_path: Option<String>,
+    /// ShellCheck codes (`SC2086`) never reported.
+    pub shellcheck_ignored: Vec<String>,
 }
 
 impl Config {
@@ -60,6 +64,14 @@ impl Config {
         }
         if other.build_context.is_some() {
             self.build_context = other.build_context.clone();
+        }
+        if other.shellcheck_path.is_some() {
+            self.shellcheck_path = other.shellcheck_path.clone();
+        }
+        for code in &other.shellcheck_ignored {
+            if !self.shellcheck_ignored.contains(code) {
+                self.shellcheck_ignored.push(code.clone());
+            }
         }
     }
 }

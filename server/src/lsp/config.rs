@@ -22,7 +22,8 @@ pub const DEFAULT_DELAY_MS: u64 = 150;
 /// ```json
 /// { "rules": { "image-untagged": "off", "DL3008": "hint" },
 ///   "diagnostics": { "delayMs": 0 },
-///   "trustedRegistries": ["docker.io"] }
+///   "trustedRegistries": ["docker.io"],
+///   "shellcheck": { "path": "/usr/bin/shellcheck", "ignore": ["SC2086"] } }
 /// ```
 pub fn config_from_settings(settings: &Value) -> (Config, Vec<String>) {
     let mut config = Config::default();
@@ -81,6 +82,20 @@ pub fn config_from_settings(settings: &Value) -> (Config, Vec<String>) {
                     .collect();
             }
             None => warnings.push("`trustedRegistries` must be an array of strings".to_owned()),
+        }
+    }
+    if let Some(sc) = obj.get("shellcheck") {
+        match sc.get("path") {
+            None | Some(Value::Null) => {}
+            Some(Value::String(p)) => config.shellcheck_path = Some(p.clone()),
+            Some(v) => warnings.push(format!("`shellcheck.path` must be a string, got `{v}`")),
+        }
+        match sc.get("ignore").map(Value::as_array) {
+            None => {}
+            Some(Some(codes)) => config
+                .shellcheck_ignored
+                .extend(codes.iter().filter_map(|v| v.as_str().map(str::to_owned))),
+            Some(None) => warnings.push("`shellcheck.ignore` must be an array of codes".to_owned()),
         }
     }
     (config, warnings)

@@ -20,6 +20,8 @@ use super::position::{self, PositionEncoding};
 use super::to_proto;
 use crate::config::Config;
 use crate::ide::Analysis;
+use crate::rules::Diagnostic;
+use crate::shellcheck;
 
 /// What was agreed on at `initialize`, and the current editor settings.
 #[derive(Clone, Debug, Default)]
@@ -40,7 +42,14 @@ struct Inner {
     session: RwLock<Session>,
     /// One pending diagnostics task per document; the next change aborts it.
     pending: Mutex<HashMap<Uri, AbortHandle>>,
+    /// ShellCheck in the background: one run at a time per document (the lock), and the
+    /// last version a run was started for (a failed run is not retried for it).
+    shellcheck: Mutex<HashMap<Uri, ShellcheckRuns>>,
 }
+
+/// Per document: the lock a background ShellCheck run holds, and the version the last
+/// run was started for.
+type ShellcheckRuns = (Arc<tokio::sync::Mutex<()>>, Option<i32>);
 
 /// The language server. Cheap to clone; clones share state.
 #[derive(Clone)]
@@ -84,6 +93,7 @@ impl Backend {
                 store: Mutex::new(DocumentStore::default()),
                 session: RwLock::new(Session::default()),
                 pending: Mutex::new(HashMap::new()),
+                shellcheck: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -194,8 +204,8 @@ impl Backend {
             return;
         }
         let encoding = self.session().encoding;
-        let diagnostics =
-            to_proto::diagnostics(&snapshot.analysis, &snapshot.diagnostics, encoding);
+        let merged = self.with_shellcheck(&uri, &snapshot);
+        let diagnostics = to_proto::diagnostics(&snapshot.analysis, &merged, encoding);
         // Only the latest version is ever published.
         if self.store().get(&uri).map(|d| d.version()) != Some(version) {
             return;
@@ -204,6 +214,87 @@ impl Backend {
             .client
             .publish_diagnostics(uri, diagnostics, Some(version))
             .await;
+    }
+
+    /// The snapshot's findings plus ShellCheck's cached findings for this version. When
+    /// some RUN has no cached ShellCheck result yet, starts a background run (once per
+    /// version) that re-publishes, or asks pull clients to refresh, when it is done.
+    fn with_shellcheck(&self, uri: &Uri, snapshot: &AnalysisSnapshot) -> Vec<Diagnostic> {
+        let config = match self.store().get(uri) {
+            Some(doc) => doc.config.clone(),
+            None => return snapshot.diagnostics.to_vec(),
+        };
+        let plan = shellcheck::plan(&snapshot.analysis, &config);
+        if plan.jobs().is_empty() {
+            return snapshot.diagnostics.to_vec();
+        }
+        let mut merged = snapshot.diagnostics.to_vec();
+        merged.extend(plan.diagnostics(&snapshot.analysis, &config));
+        merged.sort_by(|a, b| {
+            (a.range.start, a.range.end, a.rule.id).cmp(&(b.range.start, b.range.end, b.rule.id))
+        });
+        if !plan.is_complete() {
+            self.schedule_shellcheck(uri.clone(), snapshot.version, plan, config);
+        }
+        merged
+    }
+
+    fn schedule_shellcheck(
+        &self,
+        uri: Uri,
+        version: i32,
+        plan: shellcheck::Plan,
+        config: Arc<Config>,
+    ) {
+        let lock = {
+            let mut runs = lock(&self.inner.shellcheck);
+            let entry = runs
+                .entry(uri.clone())
+                .or_insert_with(|| (Arc::new(tokio::sync::Mutex::new(())), None));
+            if entry.1 == Some(version) {
+                return;
+            }
+            entry.1 = Some(version);
+            entry.0.clone()
+        };
+        let Ok(runner) = shellcheck::locate(config.shellcheck_path.as_deref()) else {
+            return;
+        };
+        let this = self.clone();
+        tokio::spawn(async move {
+            let _running = lock.lock().await;
+            let current = || this.store().get(&uri).map(|d| d.version()) == Some(version);
+            // A newer version arrived while waiting: its own run replaces this one.
+            if !current() {
+                return;
+            }
+            let outcome = contained(&uri, "shellcheck", move || {
+                let result = plan.run(&runner);
+                (result, plan.has_findings())
+            })
+            .await;
+            drop(_running);
+            let Some((result, has_findings)) = outcome else {
+                return;
+            };
+            if let Err(e) = result {
+                tracing::warn!(uri = uri.as_str(), "shellcheck: {e}");
+            }
+            // Nothing to add: the published diagnostics are already complete.
+            if !has_findings || !current() {
+                return;
+            }
+            let session = this.session();
+            if session.pull_diagnostics {
+                if session.diagnostic_refresh {
+                    if let Err(err) = this.inner.client.workspace_diagnostic_refresh().await {
+                        tracing::warn!(error = %err, "workspace/diagnostic/refresh failed");
+                    }
+                }
+            } else {
+                this.publish(uri, version).await;
+            }
+        });
     }
 
     /// The analysis of the document's current version, computed if not cached. `None`
@@ -370,6 +461,7 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         self.store().close(&uri);
+        lock(&self.inner.shellcheck).remove(&uri);
         if let Some(task) = lock(&self.inner.pending).remove(&uri) {
             task.abort();
         }
@@ -407,7 +499,14 @@ impl LanguageServer for Backend {
         let (items, result_id) = match self.analysis_for(&uri).await {
             None => (Vec::new(), None),
             Some(snapshot) => {
-                let result_id = format!("{}-{}", snapshot.config_generation, snapshot.version);
+                let merged = self.with_shellcheck(&uri, &snapshot);
+                // ShellCheck findings arrive later for the same version: they change the id.
+                let result_id = format!(
+                    "{}-{}-{}",
+                    snapshot.config_generation,
+                    snapshot.version,
+                    merged.len()
+                );
                 if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
                     return Ok(DocumentDiagnosticReportResult::Report(
                         DocumentDiagnosticReport::Unchanged(
@@ -419,8 +518,7 @@ impl LanguageServer for Backend {
                         ),
                     ));
                 }
-                let items =
-                    to_proto::diagnostics(&snapshot.analysis, &snapshot.diagnostics, encoding);
+                let items = to_proto::diagnostics(&snapshot.analysis, &merged, encoding);
                 (items, Some(result_id))
             }
         };

@@ -25,6 +25,17 @@ pub fn rule_docs_uri(rule_id: &str) -> Option<Uri> {
     Uri::from_str(&format!("{RULE_DOCS_URL}#{rule_id}")).ok()
 }
 
+/// The link of a diagnostic's code: the rule's documentation, or for a ShellCheck
+/// finding the ShellCheck wiki page of its `SCnnnn` code.
+pub fn code_href(d: &rules::Diagnostic) -> Option<Uri> {
+    if d.rule.id == crate::shellcheck::rule().id {
+        if let Some(code) = crate::shellcheck::code_of_message(&d.message) {
+            return Uri::from_str(&crate::shellcheck::wiki_url(code)).ok();
+        }
+    }
+    rule_docs_uri(d.rule.id)
+}
+
 pub fn range(analysis: &Analysis, range: TextRange, encoding: PositionEncoding) -> lsp::Range {
     let (index, text) = (analysis.line_index(), analysis.text());
     lsp::Range::new(
@@ -73,7 +84,7 @@ pub fn diagnostic(
         range: range(analysis, d.range, encoding),
         severity: Some(severity(d.severity)),
         code: Some(NumberOrString::String(d.rule.id.to_owned())),
-        code_description: rule_docs_uri(d.rule.id).map(|href| CodeDescription { href }),
+        code_description: code_href(d).map(|href| CodeDescription { href }),
         source: Some(SOURCE.to_owned()),
         message: d.message.clone(),
         related_information: None,
