@@ -98,6 +98,7 @@ FROM ruby:3.3
 RUN gem install -N --source https://rubygems.org bundler rake:13.1.0 && gem i rails
 RUN gem install mysql2 -- --with-mysql-config=/usr/bin/mysql_config
 ONBUILD RUN gem install puma
+RUN gem install --no-document fpm
 "#,
             expect![[r#"
                 2 | RUN gem install -N --source https://rubygems.org bundler rake:13.1.0 && gem i rails
@@ -108,6 +109,8 @@ ONBUILD RUN gem install puma
                   |                 ^^^^^^ pin-gem-versions: Pin the version of `mysql2` (`mysql2:<version>` or `-v <version>`) so that rebuilds install the same gem.
                 4 | ONBUILD RUN gem install puma
                   |                         ^^^^ pin-gem-versions: Pin the version of `puma` (`puma:<version>` or `-v <version>`) so that rebuilds install the same gem.
+                5 | RUN gem install --no-document fpm
+                  |                               ^^^ pin-gem-versions: Pin the version of `fpm` (`fpm:<version>` or `-v <version>`) so that rebuilds install the same gem.
             "#]],
         );
     }

@@ -187,6 +187,7 @@ RUN go run ./cmd/gen && go install cmd/server && go get -d ./... && go install /
 RUN go build -o /app github.com/x/y && go mod download && go install $PKG
 RUN --mount=type=bind,source=go.mod,target=/app/go.mod go install github.com/x/y
 RUN go install tool github.com/x/y
+RUN go install std && go install -ldflags "-X a.b=$v" ./cmd/x ./cmd/y
 FROM golang:1.22 AS mod
 COPY go.mod go.sum ./
 RUN go install github.com/x/y && go run github.com/x/z

@@ -174,6 +174,7 @@ RUN yum install -y httpd-2.4.57 python3-devel --enablerepo epel jq
 RUN dnf module install -y nodejs:20 ruby && microdnf install tar
 RUN zypper in -y vim "less>=590"
 ONBUILD RUN apt-get install -y vim
+RUN apt update && apt install -y bash && tdnf install -y icu
 RUN <<EOF
 apk add bash
 EOF
@@ -197,7 +198,11 @@ EOF
                   |                  ^^^ pin-os-package-versions: Pin the version of `vim` (`vim=<version>`) so that rebuilds install the same package.
                 8 | ONBUILD RUN apt-get install -y vim
                   |                                ^^^ pin-os-package-versions: Pin the version of `vim` (`vim=<version>`) so that rebuilds install the same package.
-                10 | apk add bash
+                9 | RUN apt update && apt install -y bash && tdnf install -y icu
+                  |                                  ^^^^ pin-os-package-versions: Pin the version of `bash` (`bash=<version>`) so that rebuilds install the same package.
+                9 | RUN apt update && apt install -y bash && tdnf install -y icu
+                  |                                                          ^^^ pin-os-package-versions: Pin the version of `icu` (`icu-<version>`) so that rebuilds install the same package.
+                11 | apk add bash
                    |         ^^^^ pin-os-package-versions: Pin the version of `bash` (`bash=<version>`) so that rebuilds install the same package.
             "#]],
         );
@@ -217,6 +222,7 @@ RUN dnf groupinstall -y "Development Tools" && dnf group install -y x && dnf rem
 RUN zypper install -y curl=8.0 ./x.rpm && zypper rm -y vim
 RUN ["apt-get", "install", "-y", "curl"]
 RUN pip install flask && npm install express
+RUN runDeps='a b' && apt-get install -y $runDeps && dnf install -y ${TMP}/*.rpm cuda-${V//./-}
 "#,
         );
     }

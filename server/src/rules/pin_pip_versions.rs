@@ -129,6 +129,7 @@ RUN pip install --no-cache-dir --index-url https://pypi.example/simple flask "gu
 RUN python3 -m pip install -U pip setuptools==69.0 && uv pip install --system httpx
 RUN pip install git+https://github.com/x/y.git -t /opt/lib requests
 ONBUILD RUN pip3 install django
+RUN "${CONDA_DIR}/envs/${env_name}/bin/pip" install --no-cache-dir 'flake8'
 RUN <<EOF
 pip install numpy
 EOF
@@ -148,7 +149,9 @@ EOF
                   |                                                            ^^^^^^^^ pin-pip-versions: Pin the version of `requests` (`requests==<version>`) or install it from a requirements file.
                 5 | ONBUILD RUN pip3 install django
                   |                          ^^^^^^ pin-pip-versions: Pin the version of `django` (`django==<version>`) or install it from a requirements file.
-                7 | pip install numpy
+                6 | RUN "${CONDA_DIR}/envs/${env_name}/bin/pip" install --no-cache-dir 'flake8'
+                  |                                                                    ^^^^^^^^ pin-pip-versions: Pin the version of `flake8` (`flake8==<version>`) or install it from a requirements file.
+                8 | pip install numpy
                   |             ^^^^^ pin-pip-versions: Pin the version of `numpy` (`numpy==<version>`) or install it from a requirements file.
             "#]],
         );

@@ -169,6 +169,20 @@ RUN pip $CMD flask
     }
 
     #[test]
+    fn windows_shells_are_not_checked() {
+        check_rule_not(
+            &RULE,
+            r#"
+# escape=`
+FROM python:3.12-windowsservercore
+RUN pip install tox==4.0
+SHELL ["powershell", "-Command"]
+RUN python -m pip install packaging==25.0
+"#,
+        );
+    }
+
+    #[test]
     fn fix_inserts_no_cache_dir() {
         check_rule_fix(
             &RULE,
