@@ -19,6 +19,21 @@ declare_rule! {
     /// `$(cat packages.txt)`) are unknown and never reported. Exec-form `RUN` is not
     /// checked.
     ///
+    /// Differences from hadolint (DL3008, DL3018, DL3033, DL3041, DL3037): hadolint DL3008
+    /// checks `apt-get` only; we check `apt install` as well (same practice), and `tdnf`
+    /// (Azure Linux, CBL-Mariner) like `dnf`, which hadolint does not know. hadolint DL3033
+    /// accepts any `-` in a yum package (`python3-devel` counts as pinned); we use DL3041's
+    /// stricter notion for yum as well as dnf and microdnf, so `python3-devel` is reported.
+    /// We do not report rpm words that cannot take a version: paths, globs and URLs
+    /// (`${CORRETTO_TEMP}/*.rpm`, `/usr/bin/ps`), capabilities (`perl(JSON)`), groups and
+    /// modules written `@name`. For apk, `<` and `>` constraints count as pinned, as apk
+    /// accepts them. Option values (`-o X=Y`, `-t release`, `--virtual .deps`,
+    /// `--enablerepo x`) are never taken for packages. hadolint reports a package list held
+    /// in a variable (`apt-get install -y $buildDeps`, `apk add $PACKAGES`,
+    /// `cuda-toolkit-${CUDA_VERSION//./-}`) as one unpinned package; we do not guess what a
+    /// variable holds, and such lists (in the Erlang, Elixir and Nextcloud official images)
+    /// are not reported.
+    ///
     /// ## Why is this bad?
     /// Without a version, the package is whatever the mirror serves on the day of the
     /// build: two builds of the same Dockerfile can ship different code, a rebuild can
@@ -50,16 +65,6 @@ declare_rule! {
     /// ## Fix safety
     /// No automatic fix: the version to pin comes from the package repository, which a
     /// linter does not query.
-    ///
-    /// ## Differences with hadolint
-    /// hadolint DL3008 checks `apt-get` only; we check `apt install` as well (same
-    /// practice). hadolint DL3033 accepts any `-` in a yum package (`python3-devel`
-    /// counts as pinned); we use DL3041's stricter notion for yum as well as dnf and
-    /// microdnf, so `python3-devel` is reported. We do not report rpm words that
-    /// cannot take a version: paths and URLs (`/usr/bin/ps`), capabilities
-    /// (`perl(JSON)`), groups and modules written `@name`. For apk, `<` and `>`
-    /// constraints count as pinned, as apk accepts them. Option values (`-o X=Y`,
-    /// `-t release`, `--virtual .deps`, `--enablerepo x`) are never taken for packages.
     ///
     /// ## References
     /// - hadolint DL3008 (apt-get), DL3018 (apk), DL3033 (yum), DL3041 (dnf,
