@@ -19,8 +19,8 @@ declare_rule! {
     ///
     /// Differences from hadolint (DL3019): hadolint accepts only `--no-cache`, so it
     /// reports `apk add --no-network --virtual .rundeps $runDeps` (the idiom of the
-    /// Docker official images, which installs from the already-present cache and
-    /// downloads nothing) and `apk add x && rm -rf /var/cache/apk/*`; we accept both,
+    /// Docker official images, which only records packages that are already
+    /// installed and downloads nothing) and `apk add x && rm -rf /var/cache/apk/*`; we accept both,
     /// since the layer ends up the same. hadolint also reports `apk add` in build
     /// stages whose files never ship (`FROM golang:alpine AS builder` copied from by a
     /// `FROM scratch` final stage); we do not.
