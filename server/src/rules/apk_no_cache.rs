@@ -14,9 +14,16 @@ declare_rule! {
     /// when the same `RUN` removes the cache (`rm -rf /var/cache/apk/*`)
     /// or mounts a cache/tmpfs over `/var/cache/apk` or `/etc/apk/cache`
     /// (`RUN --mount=type=cache,target=/var/cache/apk`): nothing is left in the layer.
-    /// hadolint accepts only `--no-cache`; we also accept those two, since the layer
-    /// ends up the same. Build stages that are only copied from are not reported: their
-    /// cache never reaches the image.
+    /// Build stages that are only copied from are not reported: their cache never
+    /// reaches the image.
+    ///
+    /// Differences from hadolint (DL3019): hadolint accepts only `--no-cache`, so it
+    /// reports `apk add --no-network --virtual .rundeps $runDeps` (the idiom of the
+    /// Docker official images, which only records packages that are already
+    /// installed and downloads nothing) and `apk add x && rm -rf /var/cache/apk/*`; we accept both,
+    /// since the layer ends up the same. hadolint also reports `apk add` in build
+    /// stages whose files never ship (`FROM golang:alpine AS builder` copied from by a
+    /// `FROM scratch` final stage); we do not.
     ///
     /// ## Why is this bad?
     /// Without `--no-cache`, the downloaded package index (`APKINDEX.tar.gz`, a few MB

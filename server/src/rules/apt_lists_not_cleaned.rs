@@ -18,6 +18,14 @@ declare_rule! {
     /// Not reported when a cache or tmpfs mount covers the lists
     /// (`RUN --mount=type=cache,target=/var/lib/apt …`).
     ///
+    /// Differences from hadolint (DL3009): hadolint only accepts an `rm` of
+    /// `/var/lib/apt/lists`, so it reports every `RUN` that ends with
+    /// `apt-get dist-clean` (apt 2.7+, used by the Debian trixie and Ubuntu 24.04+
+    /// official images), which removes the lists too; we accept it. hadolint reports
+    /// stages used by a later `FROM` of any stage; we only follow the `FROM` chain of
+    /// the final stage, so a `FROM ubuntu AS build-base` whose files are only copied
+    /// out is not reported.
+    ///
     /// ## Why is this bad?
     /// The downloaded package lists take tens of MB. Removing them in a later `RUN` does
     /// not help: they are already stored in the earlier layer.

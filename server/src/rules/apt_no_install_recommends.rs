@@ -10,6 +10,13 @@ declare_rule! {
     /// `-o APT::Install-Recommends=false` / `=0`, or an earlier `RUN` that writes
     /// `APT::Install-Recommends` into the apt configuration).
     ///
+    /// Not reported: a simulated install (`apt-get install -s`, `--simulate`,
+    /// `--dry-run`, `--just-print`, `--recon`, `--no-act`), which installs nothing.
+    ///
+    /// Differences from hadolint (DL3015): hadolint also reports the simulated form,
+    /// as in the PostgreSQL official image's probe
+    /// `if apt-get install -s "postgresql-$PG_MAJOR-jit" > /dev/null 2>&1; then …`.
+    ///
     /// ## Why is this bad?
     /// By default apt also installs every package the requested ones merely
     /// *recommend*: documentation, extra tools, sometimes whole language runtimes. They

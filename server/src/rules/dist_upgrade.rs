@@ -6,7 +6,12 @@ use crate::semantic::pkg::{Manager, PkgCommand};
 declare_rule! {
     /// ## What it does
     /// Reports `apt-get dist-upgrade`, `apt full-upgrade` (and `apt-get full-upgrade`)
-    /// and `zypper dist-upgrade` (`zypper dup`) in a `RUN`.
+    /// and `zypper dist-upgrade` (`zypper dup`) in a `RUN`, in every stage (a build
+    /// stage built on an upgraded system can produce different artifacts as well).
+    ///
+    /// Differences from hadolint (DL3035): hadolint only reports `zypper
+    /// dist-upgrade`; its `apt-get dist-upgrade` rule (DL3005) was removed along with
+    /// the plain-upgrade rules. We report the apt forms too, for the reasons below.
     ///
     /// ## Why is this bad?
     /// A distribution upgrade may install, remove or replace packages to follow changed

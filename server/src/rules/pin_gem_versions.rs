@@ -10,6 +10,12 @@ declare_rule! {
     /// Local `.gem` files and paths count as pinned; what follows `--` goes to the
     /// extension build and is not a gem. `$VAR` words are unknown and never reported.
     ///
+    /// Differences from hadolint (DL3028): hadolint takes the word after any option for
+    /// that option's value, so `gem install --no-document fpm` passes there; we know which
+    /// `gem` options take a value (`--source URL`, `-i DIR`, `-v VERSION`) and report
+    /// `fpm`. `.gem` files and paths count as pinned, and words after `--` (extension build
+    /// flags) are ignored.
+    ///
     /// ## Why is this bad?
     /// Without a version RubyGems installs the newest release of the day, so the image
     /// changes (or the build breaks on a new major version) without any change to the
@@ -29,11 +35,6 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// No automatic fix: the version to pin comes from the gem server.
-    ///
-    /// ## Differences with hadolint
-    /// Same notion as hadolint DL3028, plus: `.gem` files and paths count as pinned,
-    /// the values of options such as `--source URL` or `-i DIR` are not taken for gems,
-    /// and words after `--` are ignored.
     ///
     /// ## References
     /// - hadolint DL3028
@@ -98,6 +99,7 @@ FROM ruby:3.3
 RUN gem install -N --source https://rubygems.org bundler rake:13.1.0 && gem i rails
 RUN gem install mysql2 -- --with-mysql-config=/usr/bin/mysql_config
 ONBUILD RUN gem install puma
+RUN gem install --no-document fpm
 "#,
             expect![[r#"
                 2 | RUN gem install -N --source https://rubygems.org bundler rake:13.1.0 && gem i rails
@@ -108,6 +110,8 @@ ONBUILD RUN gem install puma
                   |                 ^^^^^^ pin-gem-versions: Pin the version of `mysql2` (`mysql2:<version>` or `-v <version>`) so that rebuilds install the same gem.
                 4 | ONBUILD RUN gem install puma
                   |                         ^^^^ pin-gem-versions: Pin the version of `puma` (`puma:<version>` or `-v <version>`) so that rebuilds install the same gem.
+                5 | RUN gem install --no-document fpm
+                  |                               ^^^ pin-gem-versions: Pin the version of `fpm` (`fpm:<version>` or `-v <version>`) so that rebuilds install the same gem.
             "#]],
         );
     }

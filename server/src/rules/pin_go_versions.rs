@@ -18,6 +18,18 @@ declare_rule! {
     /// those come from the main module or the standard library, which have no version
     /// of their own. `$VAR` words are unknown and never reported.
     ///
+    /// Differences from hadolint (DL3062): hadolint checks only the first package of a
+    /// command and reports `.go` files, relative packages (`go install -ldflags "…"
+    /// ./cmd/tailscale`), the standard library (`go install std`) and main-module packages
+    /// such as `cmd/server`; we check every package of `go install` / `go get`, skip those,
+    /// and also treat `@upgrade` and `@patch` as floating. Inside a module, `go install
+    /// pkg` and `go run pkg` without a version take the version from `go.mod` (and fail
+    /// when `go.mod` does not require the package), so we do not report them when the `RUN`
+    /// sees a `go.mod`: a `--mount` of `go.mod`, an earlier `COPY`/`ADD` of `go.mod` or of
+    /// the whole context (`COPY . .`, `ADD . $GOPATH/src/x`) in the stage, or `go install
+    /// tool` (Go 1.24). hadolint reports these. `go get pkg` adds the newest version to
+    /// `go.mod` and is always reported.
+    ///
     /// ## Why is this bad?
     /// `@latest` (and, for `go get`, no version at all) resolves to the newest release
     /// on the day of the build: the tool in the image changes, or stops building with
@@ -35,18 +47,6 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// No automatic fix: the version to pin comes from the module proxy.
-    ///
-    /// ## Differences with hadolint
-    /// hadolint DL3062 checks only the first package of a command and reports `.go`
-    /// files and main-module packages such as `cmd/server`; we check every package of
-    /// `go install` / `go get`, skip files and main-module packages, and also treat
-    /// `@upgrade` and `@patch` as floating. Inside a module, `go install pkg` and
-    /// `go run pkg` without a version take the version from `go.mod` (and fail when
-    /// `go.mod` does not require the package), so we do not report them when the `RUN`
-    /// sees a `go.mod`: a `--mount` of `go.mod`, an earlier `COPY` of `go.mod` or of the
-    /// whole context (`COPY . .`) in the stage, or `go install tool` (Go 1.24). hadolint
-    /// reports these. `go get pkg` adds the newest version to `go.mod` and is always
-    /// reported.
     ///
     /// ## References
     /// - hadolint DL3062
@@ -187,6 +187,7 @@ RUN go run ./cmd/gen && go install cmd/server && go get -d ./... && go install /
 RUN go build -o /app github.com/x/y && go mod download && go install $PKG
 RUN --mount=type=bind,source=go.mod,target=/app/go.mod go install github.com/x/y
 RUN go install tool github.com/x/y
+RUN go install std && go install -ldflags "-X a.b=$v" ./cmd/x ./cmd/y
 FROM golang:1.22 AS mod
 COPY go.mod go.sum ./
 RUN go install github.com/x/y && go run github.com/x/z

@@ -15,6 +15,14 @@ declare_rule! {
     /// `npm install` with no package installs what `package.json` and the lockfile say
     /// and is not reported. `$VAR` words are unknown and never reported.
     ///
+    /// Differences from hadolint (DL3016): same notion (hadolint also accepts tags such as
+    /// `@latest`: an explicit tag is a deliberate choice). We also check the `npm i` / `npm
+    /// add` aliases and `file:` specs, and skip the values of options such as `--prefix`
+    /// and `--registry`. `RUN`s under a PowerShell or `cmd` shell (a `SHELL` instruction,
+    /// or a Windows base image such as `node:*-windowsservercore`, whose default shell is
+    /// `cmd`) are not checked, as with every shell rule; hadolint reads them as POSIX
+    /// shell.
+    ///
     /// ## Why is this bad?
     /// Without a version npm installs the `latest` tag of the day: a new major release
     /// can change the image (or break the build) without any change to the Dockerfile.
@@ -33,12 +41,6 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// No automatic fix: the version to pin comes from the registry.
-    ///
-    /// ## Differences with hadolint
-    /// Same notion as hadolint DL3016 (which also accepts tags such as `@latest`: an
-    /// explicit tag is a deliberate choice). We also check the `npm i` / `npm add`
-    /// aliases and `file:` specs, and skip the values of options such as `--prefix`
-    /// and `--registry`.
     ///
     /// ## References
     /// - hadolint DL3016

@@ -19,6 +19,21 @@ declare_rule! {
     /// `$(cat packages.txt)`) are unknown and never reported. Exec-form `RUN` is not
     /// checked.
     ///
+    /// Differences from hadolint (DL3008, DL3018, DL3033, DL3041, DL3037): hadolint DL3008
+    /// checks `apt-get` only; we check `apt install` as well (same practice), and `tdnf`
+    /// (Azure Linux, CBL-Mariner) like `dnf`, which hadolint does not know. hadolint DL3033
+    /// accepts any `-` in a yum package (`python3-devel` counts as pinned); we use DL3041's
+    /// stricter notion for yum as well as dnf and microdnf, so `python3-devel` is reported.
+    /// We do not report rpm words that cannot take a version: paths, globs and URLs
+    /// (`${CORRETTO_TEMP}/*.rpm`, `/usr/bin/ps`), capabilities (`perl(JSON)`), groups and
+    /// modules written `@name`. For apk, `<` and `>` constraints count as pinned, as apk
+    /// accepts them. Option values (`-o X=Y`, `-t release`, `--virtual .deps`,
+    /// `--enablerepo x`) are never taken for packages. hadolint reports a package list held
+    /// in a variable (`apt-get install -y $buildDeps`, `apk add $PACKAGES`,
+    /// `cuda-toolkit-${CUDA_VERSION//./-}`) as one unpinned package; we do not guess what a
+    /// variable holds, and such lists (in the Erlang, Elixir and Nextcloud official images)
+    /// are not reported.
+    ///
     /// ## Why is this bad?
     /// Without a version, the package is whatever the mirror serves on the day of the
     /// build: two builds of the same Dockerfile can ship different code, a rebuild can
@@ -50,16 +65,6 @@ declare_rule! {
     /// ## Fix safety
     /// No automatic fix: the version to pin comes from the package repository, which a
     /// linter does not query.
-    ///
-    /// ## Differences with hadolint
-    /// hadolint DL3008 checks `apt-get` only; we check `apt install` as well (same
-    /// practice). hadolint DL3033 accepts any `-` in a yum package (`python3-devel`
-    /// counts as pinned); we use DL3041's stricter notion for yum as well as dnf and
-    /// microdnf, so `python3-devel` is reported. We do not report rpm words that
-    /// cannot take a version: paths and URLs (`/usr/bin/ps`), capabilities
-    /// (`perl(JSON)`), groups and modules written `@name`. For apk, `<` and `>`
-    /// constraints count as pinned, as apk accepts them. Option values (`-o X=Y`,
-    /// `-t release`, `--virtual .deps`, `--enablerepo x`) are never taken for packages.
     ///
     /// ## References
     /// - hadolint DL3008 (apt-get), DL3018 (apk), DL3033 (yum), DL3041 (dnf,
@@ -174,6 +179,7 @@ RUN yum install -y httpd-2.4.57 python3-devel --enablerepo epel jq
 RUN dnf module install -y nodejs:20 ruby && microdnf install tar
 RUN zypper in -y vim "less>=590"
 ONBUILD RUN apt-get install -y vim
+RUN apt update && apt install -y bash && tdnf install -y icu
 RUN <<EOF
 apk add bash
 EOF
@@ -197,7 +203,11 @@ EOF
                   |                  ^^^ pin-os-package-versions: Pin the version of `vim` (`vim=<version>`) so that rebuilds install the same package.
                 8 | ONBUILD RUN apt-get install -y vim
                   |                                ^^^ pin-os-package-versions: Pin the version of `vim` (`vim=<version>`) so that rebuilds install the same package.
-                10 | apk add bash
+                9 | RUN apt update && apt install -y bash && tdnf install -y icu
+                  |                                  ^^^^ pin-os-package-versions: Pin the version of `bash` (`bash=<version>`) so that rebuilds install the same package.
+                9 | RUN apt update && apt install -y bash && tdnf install -y icu
+                  |                                                          ^^^ pin-os-package-versions: Pin the version of `icu` (`icu-<version>`) so that rebuilds install the same package.
+                11 | apk add bash
                    |         ^^^^ pin-os-package-versions: Pin the version of `bash` (`bash=<version>`) so that rebuilds install the same package.
             "#]],
         );
@@ -217,6 +227,7 @@ RUN dnf groupinstall -y "Development Tools" && dnf group install -y x && dnf rem
 RUN zypper install -y curl=8.0 ./x.rpm && zypper rm -y vim
 RUN ["apt-get", "install", "-y", "curl"]
 RUN pip install flask && npm install express
+RUN runDeps='a b' && apt-get install -y $runDeps && dnf install -y ${TMP}/*.rpm cuda-${V//./-}
 "#,
         );
     }

@@ -17,6 +17,13 @@ declare_rule! {
     /// `--constraint`) or the current directory (`.`): the versions are then decided
     /// elsewhere. `$VAR` words are unknown and never reported.
     ///
+    /// Differences from hadolint (DL3013): local projects with extras (`.[test]`) and
+    /// `.zip` archives count as pinned (hadolint reports them); `uv pip install` is checked
+    /// too; the values of every pip option that takes one (`--index-url`, `--target`, `-e`,
+    /// …) are never taken for packages; and pip is recognised by its file name whatever the
+    /// directory, also when the path holds variables (`"${CONDA_DIR}/envs/${env}/bin/pip"
+    /// install flake8`), which hadolint does not recognise as pip.
+    ///
     /// ## Why is this bad?
     /// An unpinned package is the newest release on PyPI on the day of the build. A new
     /// major version (or a broken release of a dependency) then changes or breaks the
@@ -37,12 +44,6 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// No automatic fix: the version to pin comes from the package index.
-    ///
-    /// ## Differences with hadolint
-    /// Same notion as hadolint DL3013, plus: local projects with extras (`.[test]`) and
-    /// `.zip` archives count as pinned (hadolint reports them), `uv pip install` is
-    /// checked too, and the values of every pip option that takes one (`--index-url`,
-    /// `--target`, `-e`, …) are never taken for packages.
     ///
     /// ## References
     /// - hadolint DL3013
@@ -129,6 +130,7 @@ RUN pip install --no-cache-dir --index-url https://pypi.example/simple flask "gu
 RUN python3 -m pip install -U pip setuptools==69.0 && uv pip install --system httpx
 RUN pip install git+https://github.com/x/y.git -t /opt/lib requests
 ONBUILD RUN pip3 install django
+RUN "${CONDA_DIR}/envs/${env_name}/bin/pip" install --no-cache-dir 'flake8'
 RUN <<EOF
 pip install numpy
 EOF
@@ -148,7 +150,9 @@ EOF
                   |                                                            ^^^^^^^^ pin-pip-versions: Pin the version of `requests` (`requests==<version>`) or install it from a requirements file.
                 5 | ONBUILD RUN pip3 install django
                   |                          ^^^^^^ pin-pip-versions: Pin the version of `django` (`django==<version>`) or install it from a requirements file.
-                7 | pip install numpy
+                6 | RUN "${CONDA_DIR}/envs/${env_name}/bin/pip" install --no-cache-dir 'flake8'
+                  |                                                                    ^^^^^^^^ pin-pip-versions: Pin the version of `flake8` (`flake8==<version>`) or install it from a requirements file.
+                8 | pip install numpy
                   |             ^^^^^ pin-pip-versions: Pin the version of `numpy` (`numpy==<version>`) or install it from a requirements file.
             "#]],
         );

@@ -22,6 +22,14 @@ declare_rule! {
     ///
     /// `pip download`, `pip wheel`, `pipx`, `pipenv` and `poetry` are not checked.
     ///
+    /// Differences from hadolint (DL3042): hadolint reports `pip install` in every
+    /// stage; we skip build stages whose files are only copied from (a `builder` stage
+    /// that installs into `/install` for a later `COPY --from`, or a `dev` stage the
+    /// final stage is not built on). hadolint also reads `RUN`s under a PowerShell or
+    /// `cmd` `SHELL` (Windows images) as POSIX shell; we do not check those, as with
+    /// every shell rule (PowerShell syntax is not sh, and a misread would be a false
+    /// report).
+    ///
     /// ## Why is this bad?
     /// pip keeps every downloaded archive and built wheel under `~/.cache/pip`. In an
     /// image nobody reinstalls from that cache; it only adds (often hundreds of) MB.
@@ -164,6 +172,20 @@ RUN PIP_NO_CACHE_DIR=1 pip install flask && pip download x && pipx install y
 RUN --mount=type=cache,target=/root/.cache/pip pip install flask
 RUN --mount=type=cache,target=/root/.cache uv pip install x
 RUN pip $CMD flask
+"#,
+        );
+    }
+
+    #[test]
+    fn windows_shells_are_not_checked() {
+        check_rule_not(
+            &RULE,
+            r#"
+# escape=`
+FROM python:3.12-windowsservercore
+RUN pip install tox==4.0
+SHELL ["powershell", "-Command"]
+RUN python -m pip install packaging==25.0
 "#,
         );
     }

@@ -19,8 +19,12 @@ declare_rule! {
     /// counts as `-y` for the later apt commands, and a simulated install
     /// (`apt-get install -s`) never prompts.
     ///
-    /// `microdnf` is not checked, unlike hadolint DL3038: it does not prompt (official
-    /// images such as `openjdk:*-oraclelinux` run `microdnf install` without `-y`).
+    /// Differences from hadolint (DL3014, DL3038): `microdnf` is not checked, unlike
+    /// hadolint DL3038: it never prompts (its `-y` is accepted and does nothing), and
+    /// official images such as `openjdk:*-oraclelinux` run `microdnf install` without
+    /// `-y`. hadolint DL3014 also reports a simulated `apt-get install -s`, which
+    /// installs nothing and cannot prompt (the PostgreSQL official image probes
+    /// packages that way).
     ///
     /// ## Why is this bad?
     /// A build has no terminal. When the package manager asks "Do you want to

@@ -18,9 +18,24 @@ declare_rule! {
     /// Counts as cleaning, later in the same `RUN`: `yum clean all`, `dnf clean all`,
     /// `microdnf clean all`, `zypper clean` (`zypper cc`, any options), or an
     /// `rm -rf` of the cache directory (`/var/cache/yum`, `/var/cache/dnf`,
-    /// `/var/cache/zypp`, `/var/cache`). A cache or tmpfs mount on that directory
+    /// `/var/cache/tdnf`, `/var/cache/libdnf5`, `/var/cache/zypp`, `/var/cache`). A
+    /// cache or tmpfs mount on that directory
     /// (`RUN --mount=type=cache,target=/var/cache/dnf`) keeps the cache out of the layer
     /// and is not reported.
+    ///
+    /// Differences from hadolint (DL3032, DL3040, DL3036):
+    /// - hadolint counts any `rm -rf` as cleaning the cache, so
+    ///   `microdnf install -y gnupg2; rm -rf "$GNUPGHOME"` passes there, and an
+    ///   `rm -rf "$GNUPGHOME"` *before* the install makes it report a `RUN` that ends
+    ///   with `microdnf clean all`. We only count a removal of a cache directory.
+    /// - hadolint checks `install` only; we also report `localinstall`, `reinstall`,
+    ///   `update` / `upgrade` (yum resolves dependencies against the repositories and
+    ///   downloads their metadata even for a local `.rpm`).
+    /// - hadolint wants `zypper clean` for zypper and `yum clean all` from yum; we also
+    ///   accept `rm -rf /var/cache/zypp/*` and a clean by any program of the family
+    ///   (`yum` is `dnf` on current distributions and both share the cache).
+    /// - Build stages that are only copied from are not reported (their cache never
+    ///   reaches the image); hadolint reports every stage.
     ///
     /// ## Why is this bad?
     /// The repository metadata and, depending on `keepcache`, the downloaded RPMs stay
@@ -44,11 +59,6 @@ declare_rule! {
     /// again. No fix is offered for `RUN`s with heredocs, comments or a trailing
     /// `;`/`&`.
     ///
-    /// hadolint checks `install` only and, for yum, wants `yum clean all` from the same
-    /// program; we also count upgrades (they download as much) and accept a clean by
-    /// any program of the family, since `yum` is `dnf` on current distributions and both
-    /// share the cache.
-    ///
     /// ## References
     /// - hadolint DL3032 (yum), DL3040 (dnf, microdnf), DL3036 (zypper)
     /// - Trivy DS-0015 (yum), DS-0019 (dnf), DS-0020 (zypper), DS-0027
@@ -63,7 +73,14 @@ declare_rule! {
     }
 }
 
-const CACHES: [&str; 3] = ["/var/cache/yum", "/var/cache/dnf", "/var/cache/zypp"];
+/// The cache directories: yum, dnf (also microdnf), tdnf, dnf5, and zypper's last.
+const CACHES: [&str; 5] = [
+    "/var/cache/yum",
+    "/var/cache/dnf",
+    "/var/cache/tdnf",
+    "/var/cache/libdnf5",
+    "/var/cache/zypp",
+];
 
 fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     for (i, eff) in shipped_runs(ctx.syntax, ctx.model) {
@@ -103,12 +120,13 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             if !downloads || (zypper && reported_zypper) || (!zypper && reported_rpm) {
                 continue;
             }
-            let dir = match pkg.manager {
-                Manager::Zypper => "/var/cache/zypp",
-                Manager::Yum => "/var/cache/yum",
-                _ => "/var/cache/dnf",
-            };
-            if ms.iter().any(|m| m.covers(dir)) {
+            // yum, dnf, tdnf and dnf5 each have their own directory (and `yum` is often
+            // `dnf`): a mount over any of the family's keeps the cache out of the layer.
+            let mounted = CACHES
+                .iter()
+                .filter(|d| zypper == d.ends_with("zypp"))
+                .any(|d| ms.iter().any(|m| m.covers(d)));
+            if mounted {
                 continue;
             }
             let cleaned = commands[n + 1..].iter().any(|c| cleans(c, zypper));
@@ -187,6 +205,8 @@ RUN <<EOF
 dnf install -y jq
 dnf clean packages
 EOF
+RUN microdnf install -y gnupg2; rm -rf "$GNUPGHOME"
+RUN yum localinstall -y /tmp/x.rpm && rm -f /tmp/x.rpm
 "#,
             expect![[r#"
                 2 | RUN yum install -y httpd
@@ -201,6 +221,10 @@ EOF
                   |                  ^^^^^^ rpm-cache-not-cleaned: Run `tdnf clean all` at the end of this RUN so that the package cache is not kept in the image.
                 7 | dnf install -y jq
                   |     ^^^^^^^ rpm-cache-not-cleaned: Run `dnf clean all` at the end of this RUN so that the package cache is not kept in the image.
+                10 | RUN microdnf install -y gnupg2; rm -rf "$GNUPGHOME"
+                   |              ^^^^^^^ rpm-cache-not-cleaned: Run `microdnf clean all` at the end of this RUN so that the package cache is not kept in the image.
+                11 | RUN yum localinstall -y /tmp/x.rpm && rm -f /tmp/x.rpm
+                   |         ^^^^^^^^^^^^ rpm-cache-not-cleaned: Run `yum clean all` at the end of this RUN so that the package cache is not kept in the image.
             "#]],
         );
     }
@@ -219,7 +243,11 @@ RUN zypper in -y vim && zypper clean -a && zypper ref
 RUN dnf install -y x && rm -rf /var/cache/dnf/* && zypper in -y y && rm -rf /var/cache/zypp
 RUN --mount=type=cache,target=/var/cache/dnf dnf install -y x
 RUN --mount=type=cache,target=/var/cache yum install -y x
+RUN --mount=type=cache,target=/var/cache/tdnf tdnf install -y x && tdnf makecache
+RUN --mount=type=cache,target=/var/cache/libdnf5 dnf5 install -y x
+RUN tdnf install -y x && rm -rf /var/cache/tdnf
 RUN dnf remove -y x && dnf makecache && dnf repolist
+RUN rm -rf "$GNUPGHOME" && microdnf update -y && microdnf install -y x && microdnf clean all
 RUN ["dnf", "install", "-y", "x"]
 "#,
         );

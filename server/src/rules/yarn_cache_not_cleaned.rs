@@ -17,6 +17,10 @@ declare_rule! {
     /// (`--mount=type=cache,target=/usr/local/share/.cache/yarn`, or any target
     /// containing `yarn` or `.cache`).
     ///
+    /// Differences from hadolint (DL3060): hadolint checks `yarn install` only; a bare
+    /// `yarn`, `yarn add` and `yarn global add phantomjs-prebuilt` fill the same cache,
+    /// so we report them too.
+    ///
     /// ## Why is this bad?
     /// Yarn keeps a copy of every downloaded package in its cache
     /// (`/usr/local/share/.cache/yarn` for root in the official node images). In an
@@ -37,9 +41,6 @@ declare_rule! {
     /// ## Fix safety
     /// The fix appends ` && yarn cache clean`. Safe: only the cache is removed. No fix
     /// is offered for `RUN`s with heredocs, comments or a trailing `;`/`&`.
-    ///
-    /// hadolint DL3060 checks `yarn install` only; a bare `yarn` and `yarn add` fill
-    /// the same cache, so we report them too.
     ///
     /// ## References
     /// - hadolint DL3060
