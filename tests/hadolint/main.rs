@@ -79,20 +79,15 @@ fn hadolint_cached(bin: &Path, files: &[common::CorpusFile]) -> Theirs {
             for line in body.lines() {
                 let parts: Vec<&str> = line.split('\t').collect();
                 match parts.as_slice() {
-                    ["finding", file, key, line] => {
+                    ["finding", file, code, line] => {
                         theirs.raw.insert((
                             file.to_string(),
-                            key.to_string(),
+                            code.to_string(),
                             line.parse().unwrap_or(0),
                         ));
                     }
                     ["unparsed", file] => {
                         theirs.unparsed.insert(file.to_string());
-                    }
-                    ["unmapped", code, n] => {
-                        theirs
-                            .unmapped
-                            .insert(code.to_string(), n.parse().unwrap_or(0));
                     }
                     _ => {}
                 }
