@@ -69,7 +69,7 @@ struct Theirs {
 fn hadolint_cached(bin: &Path, files: &[common::CorpusFile]) -> Theirs {
     let cache = common::workspace_root().join("target/hadolint-cache.tsv");
     let stamp = format!(
-        "# hadolint 2.15.1 (raw codes), {} files, {}\n",
+        "# hadolint 2.15.1 (raw codes, DL3057 and DL1001 on), {} files, {}\n",
         files.len(),
         files.last().map_or("", |f| f.name.as_str())
     );
@@ -121,8 +121,8 @@ fn classify(theirs: &mut Theirs) {
     }
 }
 
-/// Runs hadolint over `files` with no configuration (an empty home and working
-/// directory), in two threads.
+/// Runs hadolint over `files` with no configuration but its two opt-in rules (DL3057,
+/// DL1001) switched on (a home and working directory of its own), in two threads.
 fn run_hadolint(bin: &Path, files: &[common::CorpusFile]) -> Theirs {
     let chunks: Vec<_> = files.chunks(CHUNK).collect();
     let (a, b) = chunks.split_at(chunks.len() / 2);
@@ -138,6 +138,12 @@ fn run_hadolint(bin: &Path, files: &[common::CorpusFile]) -> Theirs {
 fn run_hadolint_chunks(bin: &Path, chunks: &[&[common::CorpusFile]]) -> Theirs {
     let home = std::env::temp_dir().join(format!("dockerfile-lsp-hadolint-{}", std::process::id()));
     std::fs::create_dir_all(&home).unwrap();
+    // hadolint's two rules that are off unless configured, switched on as ours are.
+    std::fs::write(
+        home.join(".hadolint.yaml"),
+        "override:\n  info:\n    - DL3057\n    - DL1001\n",
+    )
+    .unwrap();
     let by_path: BTreeMap<String, &str> = chunks
         .iter()
         .flat_map(|c| c.iter())
@@ -216,7 +222,11 @@ fn run_ours(files: &[common::CorpusFile]) -> BTreeSet<Key> {
             // The instruction holding the finding: the last one starting at or before it.
             let at = d.range.start();
             let idx = starts.partition_point(|&(s, _)| s <= at);
-            let offset = if idx == 0 { at } else { starts[idx - 1].0 };
+            // Outside every instruction (a comment, a directive): the finding's own line.
+            let offset = match idx.checked_sub(1).map(|i| starts[i]) {
+                Some((start, end)) if at < end.max(start + 1) => start,
+                _ => at,
+            };
             let line = analysis
                 .line_index()
                 .line_col(&text, offset, dockerfile_lsp::text::ColumnUnit::Utf8)
