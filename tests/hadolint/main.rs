@@ -23,9 +23,11 @@ use std::process::Command;
 use dockerfile_lsp::config::Config;
 use dockerfile_lsp::ide::Analysis;
 use dockerfile_lsp::rules::{all_rules, rule_by_hadolint_code, Level, Severity};
+use dockerfile_lsp::shellcheck;
 use serde_json::Value;
 
 const REQUIRE: &str = "DOCKERFILE_LSP_REQUIRE_HADOLINT";
+const REQUIRE_SHELLCHECK: &str = "DOCKERFILE_LSP_REQUIRE_SHELLCHECK";
 const UPDATE: &str = "UPDATE_HADOLINT_AGREEMENT";
 /// Files per hadolint invocation (hadolint takes many paths at once).
 const CHUNK: usize = 64;
@@ -188,8 +190,9 @@ fn run_hadolint_chunks(bin: &Path, chunks: &[&[common::CorpusFile]]) -> Theirs {
 }
 
 /// Our findings for every rule with a hadolint cross-reference, each rule switched on
-/// (rules that are off by default run at `hint`).
-fn run_ours(files: &[common::CorpusFile]) -> BTreeSet<Key> {
+/// (rules that are off by default run at `hint`), plus ShellCheck's through our runner,
+/// in two threads.
+fn run_ours(files: &[common::CorpusFile], runner: &shellcheck::Runner) -> BTreeSet<Key> {
     let mut config = Config::default();
     for rule in all_rules() {
         if !rule.hadolint.is_empty() && rule.default_level == Level::Off {
@@ -198,17 +201,39 @@ fn run_ours(files: &[common::CorpusFile]) -> BTreeSet<Key> {
                 .insert(rule.id.to_string(), Level::On(Severity::Hint));
         }
     }
+    let (a, b) = files.split_at(files.len() / 2);
+    let (mut left, right) = std::thread::scope(|s| {
+        let right = s.spawn(|| run_ours_on(b, &config, runner));
+        (run_ours_on(a, &config, runner), right.join().unwrap())
+    });
+    left.extend(right);
+    left
+}
+
+fn run_ours_on(
+    files: &[common::CorpusFile],
+    config: &Config,
+    runner: &shellcheck::Runner,
+) -> BTreeSet<Key> {
     let mut found = BTreeSet::new();
     for file in files {
         let text = common::read_lossy(&file.path);
         let analysis = Analysis::new(text.as_str());
+        let plan = shellcheck::plan(&analysis, config);
+        if let Err(e) = plan.run(runner) {
+            panic!("{}: shellcheck failed: {e}", file.name);
+        }
         let starts: Vec<(usize, usize)> = analysis
             .syntax()
             .instructions
             .iter()
             .map(|i| (i.range.start(), i.range.end()))
             .collect();
-        for d in analysis.diagnostics(&config) {
+        let diagnostics = analysis
+            .diagnostics(config)
+            .into_iter()
+            .chain(plan.diagnostics(&analysis, config));
+        for d in diagnostics {
             let key = if d.rule.id == "shellcheck" {
                 match d.message.split(':').next() {
                     Some(code) if code.starts_with("SC") => format!("shellcheck {code}"),
@@ -396,8 +421,16 @@ fn hadolint_differential_matches_the_committed_table() {
         .into_iter()
         .filter(|f| f.folder() == "real")
         .collect();
+    // hadolint runs ShellCheck built in; we run the `shellcheck` program.
+    let runner = match shellcheck::locate(None) {
+        Ok(runner) => runner,
+        Err(why) => {
+            common::skip(REQUIRE_SHELLCHECK, &format!("no shellcheck: {why}"));
+            return;
+        }
+    };
     let theirs = hadolint_cached(&bin, &files);
-    let ours = run_ours(&files);
+    let ours = run_ours(&files, &runner);
     // Every disagreement, for investigation (not committed).
     let mut list = String::new();
     for k in theirs.findings.symmetric_difference(&ours) {
