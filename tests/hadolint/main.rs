@@ -80,7 +80,7 @@ fn hadolint_cached(bin: &Path, files: &[common::CorpusFile]) -> Theirs {
                 let parts: Vec<&str> = line.split('\t').collect();
                 match parts.as_slice() {
                     ["finding", file, key, line] => {
-                        theirs.findings.insert((
+                        theirs.raw.insert((
                             file.to_string(),
                             key.to_string(),
                             line.parse().unwrap_or(0),
@@ -97,6 +97,7 @@ fn hadolint_cached(bin: &Path, files: &[common::CorpusFile]) -> Theirs {
                     _ => {}
                 }
             }
+            classify(&mut theirs);
             return theirs;
         }
     }
