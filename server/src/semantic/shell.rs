@@ -68,6 +68,11 @@ pub struct Script {
     pub commands: Vec<ShellCommand>,
     /// Number of commands joined by `&&`, `||`, `;`, `|` or newlines at the top level.
     pub has_error: bool,
+    /// The script is one statement (no `&&`/`||`/`;`/`|` list at the top level; an
+    /// `if`, loop or `{ … }` is one statement) running at most one simple command,
+    /// not counting command substitutions (`make > /log`, `A=1 go build $(go list)`,
+    /// `if [ -d x ]; then rm -r x; fi`).
+    pub single_command: bool,
 }
 
 /// Builds the blanked shell text of `inst`'s arguments: every byte of the source range
@@ -135,6 +140,7 @@ pub fn parse_script(script: &str, base: usize) -> Script {
             })
             .collect(),
         has_error: relative.has_error,
+        single_command: relative.single_command,
     }
 }
 
@@ -155,11 +161,37 @@ fn parse_uncached(script: &str) -> Script {
         let mut out = Script {
             commands: Vec::new(),
             has_error: root.has_error(),
+            single_command: single_command(root),
         };
         collect(root, script, &mut out.commands);
         out.commands.sort_by_key(|c| c.range.start);
         out
     })
+}
+
+/// True when `root` holds exactly one statement, not joined by `&&`, `||`, `;` or `|`
+/// (an `if`, loop or `{ … }` counts as one), with at most one simple command in it
+/// outside command substitutions.
+fn single_command(root: Node<'_>) -> bool {
+    let mut cursor = root.walk();
+    let mut statements = root
+        .named_children(&mut cursor)
+        .filter(|n| n.kind() != "comment");
+    let (Some(only), None) = (statements.next(), statements.next()) else {
+        return false;
+    };
+    if matches!(only.kind(), "list" | "pipeline" | "negated_command") {
+        return false;
+    }
+    fn count(node: Node<'_>) -> usize {
+        if matches!(node.kind(), "command_substitution" | "process_substitution") {
+            return 0;
+        }
+        let mut cursor = node.walk();
+        let inner: usize = node.children(&mut cursor).map(count).sum();
+        inner + usize::from(node.kind() == "command")
+    }
+    count(only) <= 1
 }
 
 fn collect(node: Node<'_>, src: &str, out: &mut Vec<ShellCommand>) {
