@@ -20,8 +20,9 @@ declare_rule! {
     ///   $BASE_IMAGE`, 17 `FROM`s); we report them, since a plain `docker build .` uses
     ///   that default.
     /// - For the same reason hadolint takes `FROM base-${TARGETARCH}` or `FROM
-    ///   golangci-binary-${GOLANGCI_FROM_SOURCE}` for an image, where every value the
-    ///   variable can take names a stage of the file (7 `FROM`s); a stage has no tag.
+    ///   golangci-binary-${GOLANGCI_FROM_SOURCE}` for an image, where the variable
+    ///   picks one of the file's stages (`base-amd64`, `base-arm64`; 7 `FROM`s); we
+    ///   do not report a base whose value is unknown, and a stage has no tag.
     /// - `FROM REPLACE-ME` (a template placeholder, 3 files) is not a valid image
     ///   reference (uppercase letters), so it is not an untagged image; hadolint
     ///   reports it.
