@@ -19,9 +19,7 @@ declare_rule! {
     /// disregards the pragmas instead, so their findings come back. We report each
     /// pragma where it is written, and keep honouring it, so turning this rule on does
     /// not flood the file with the findings the pragmas were silencing. On our
-    /// 988-file corpus this rule reports 33 pragmas and hadolint none; the
-    /// suppressions `# hadolint ignore=DL1001` and `.hadolint.yaml` entries for DL1001
-    /// still map to this rule.
+    /// 988-file corpus this rule reports 33 pragmas and hadolint none.
     ///
     /// ## Why is this bad?
     /// Inline pragmas accumulate: they outlive the reason they were written for,
