@@ -29,9 +29,9 @@ declare_rule! {
     ///   Unix account to create, not a credential; a user name alone grants nothing,
     ///   so we follow BuildKit, which does not count `username`;
     /// - it misses `ARG SSH_KEY` (hashicorp/nomad), which holds a private key; the
-    ///   `key` token catches it here. Substrings also catch names such as
-    ///   `PRIVATE_DNS_ZONE` or `TOKENIZER_PATH` that BuildKit's whole-token match
-    ///   leaves alone.
+    ///   `key` token catches it here;
+    /// - its substrings would also catch names such as `PRIVATE_DNS_ZONE` or
+    ///   `TOKENIZER_MODEL`, which our whole-token match (BuildKit's) leaves alone.
     ///
     /// ## Why is this bad?
     /// Values of `ARG` and `ENV` are recorded in the image: `ENV` in its
