@@ -19,9 +19,20 @@ declare_rule! {
     /// `COPY --from=<stage> / /` is not reported either: it squashes a finished image
     /// into one layer on purpose (kind, minikube and Kubernetes images do this).
     ///
-    /// hadolint's DL3067 reports every `--from=… /`; on real Dockerfiles (BuildKit,
-    /// buildx, Docker CLI) most of those copy purpose-built artefact images, so we
-    /// only report the case we can show is a build environment.
+    /// Differences from hadolint (DL3067): hadolint reports every `COPY --from=… /`. On
+    /// the 988 real files of our corpus that is 32 `COPY`s, and none of them copies a
+    /// build environment into a runtime image:
+    /// - 19 copy `tonistiigi/xx` (`FROM tonistiigi/xx AS xx`, then `COPY --from=xx / /`),
+    ///   an image made of a few helper scripts and published to be copied this way;
+    /// - 7 squash a finished stage into `FROM scratch` with `COPY --from=build / /`
+    ///   (cross-rs, kind, minikube, Kubernetes' distroless images): the result is the
+    ///   same filesystem in one layer, which is the point;
+    /// - 3 name an image directly (`COPY --from=gloursdocker/docker / /`), whose
+    ///   content we cannot see;
+    /// - 3 copy a stage whose base is a build argument (`FROM ${BASE_IMAGE} AS
+    ///   alpine-s6`, `FROM exit-loong64-${BUILD_LOONG64}`), again content we cannot see.
+    ///
+    /// So we only report the case we can show is a build environment.
     ///
     /// ## Why is this bad?
     /// Multi-stage builds exist to leave the build environment behind. Copying `/`

@@ -22,6 +22,12 @@ declare_rule! {
     /// invisible in the Dockerfile; a `--from` that names one is reported and needs a
     /// suppression comment.
     ///
+    /// Differences from hadolint (DL3022): hadolint takes only values with a `:` for
+    /// images, so it reports `COPY --from=gloursdocker/docker / /` (3 files of our
+    /// corpus); a `/` or `@` cannot appear in a stage name, so we read those as images
+    /// too. hadolint also leaves `RUN --mount=from=` alone, and does not expand `$VAR`
+    /// values.
+    ///
     /// ## Why is this bad?
     /// A name that is not a stage is treated as an image on Docker Hub: a typo such as
     /// `--from=buidler` makes the build try to pull `docker.io/library/buidler`, which
@@ -45,13 +51,13 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// When an earlier stage name is at most two edits away, a fix replaces the value
-    /// with it. It is unsafe: the closest name is a guess.
+    /// When an earlier stage name contains the value (`set` → `license-set`) or is at
+    /// most two edits away (`buidler` → `builder`), a fix replaces the value with it.
+    /// It is unsafe: the closest name is a guess.
     ///
     /// ## References
     /// - hadolint `DL3022` ("COPY --from should reference a previously defined FROM
-    ///   alias"); hadolint treats only values with `:` as images, we also accept `/` and
-    ///   `@`, which cannot appear in stage names
+    ///   alias")
     /// - Dockerfile reference, "COPY --from" and "RUN --mount"
     pub(crate) RULE {
         id: "copy-from-unknown-stage",
@@ -202,13 +208,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             );
             continue;
         }
-        let suggestion = stages[..current]
-            .iter()
-            .filter_map(|s| s.name.as_deref())
-            .map(|n| (strsim::levenshtein(&lower, n), n))
-            .filter(|&(d, _)| d <= 2 && d < lower.len())
-            .min_by_key(|&(d, _)| d)
-            .map(|(_, n)| n);
+        let suggestion = suggest(stages[..current].iter().filter_map(|s| s.name.as_deref()), &lower);
         match suggestion {
             Some(name) => {
                 let d = acc.report(
@@ -239,6 +239,26 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             }
         }
     }
+}
+
+/// The earlier stage name the author most likely meant by `written`: a name that
+/// contains it (`set` → `license-set`), else one at most two edits away (`buidler` →
+/// `builder`); the closest by edit distance, the nearest stage above on a tie.
+fn suggest<'n>(names: impl DoubleEndedIterator<Item = &'n str>, written: &str) -> Option<&'n str> {
+    let mut best: Option<(bool, usize, &str)> = None;
+    for name in names.rev() {
+        let d = strsim::levenshtein(written, name);
+        let contains = written.len() >= 3 && name.contains(written);
+        if !contains && (d > 2 || d >= written.len()) {
+            continue;
+        }
+        // Containment beats edit distance; `<` keeps the later stage on ties.
+        let better = best.is_none_or(|(c, bd, _)| (!contains, d) < (!c, bd));
+        if better {
+            best = Some((contains, d, name));
+        }
+    }
+    best.map(|(_, _, n)| n)
 }
 
 #[cfg(test)]
@@ -296,6 +316,33 @@ RUN --mount=type=cache,target=/root/.cache \
     --mount=type=bind,from=builder,source=/out,target=/out true
 ONBUILD COPY --from=downstream /x /x
 "#,
+        );
+    }
+
+    /// docker/compose's Dockerfile: `--from=set` after `AS license-set` meant that stage,
+    /// not `test` (one edit closer).
+    #[test]
+    fn prefers_a_stage_containing_the_name() {
+        check_rule(
+            &RULE,
+            r#"
+FROM golang:1.23 AS base
+FROM base AS test
+FROM base AS license-set
+FROM base AS build
+FROM scratch AS license-update
+COPY --from=set /out /
+COPY --from=buidl /out /
+COPY --from=ab /out /
+"#,
+            expect![[r#"
+                6 | COPY --from=set /out /
+                  |             ^^^ copy-from-unknown-stage: COPY --from `set` names no earlier stage and would be pulled as an image; did you mean `license-set`?
+                7 | COPY --from=buidl /out /
+                  |             ^^^^^ copy-from-unknown-stage: COPY --from `buidl` names no earlier stage and would be pulled as an image; did you mean `build`?
+                8 | COPY --from=ab /out /
+                  |             ^^ copy-from-unknown-stage: COPY --from `ab` names no earlier stage and would be pulled as an image; name a stage defined above, or write the image with a tag (`ab:<version>`)
+            "#]],
         );
     }
 

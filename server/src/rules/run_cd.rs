@@ -8,12 +8,24 @@ declare_rule! {
     /// Reports a `RUN` whose first command is `cd <absolute path>`, as in
     /// `RUN cd /app && make`.
     ///
-    /// hadolint (DL3003) reports every `cd`. We report only the case where `WORKDIR`
-    /// is the clear replacement: the `cd` opens the `RUN` (not inside `( … )`, `{ … }`,
-    /// an `if`, a heredoc script or after other commands), goes to a fixed absolute
-    /// path, and is not `cd -`, `pushd` or a `$VAR` directory. A `cd` in the middle of a
-    /// long build script (`cd php-src && ./configure && cd ..`) is ordinary shell and
-    /// not worth a `WORKDIR` per step.
+    /// We report only the case where `WORKDIR` is the clear replacement: the `cd` opens
+    /// the `RUN` (not inside `( … )`, `{ … }`, an `if`, a heredoc script or after other
+    /// commands), goes to a fixed absolute path, and is not `cd -`, `pushd` or a `$VAR`
+    /// directory.
+    ///
+    /// Differences from hadolint (DL3003): hadolint reports every `RUN` that runs `cd`
+    /// anywhere. On the 988 real files of our corpus it reports 278 `RUN`s; 5 open with
+    /// `cd /dir` and we report those too. The other 273 are ordinary shell we leave alone:
+    /// - a `cd` after other commands of a build script, as in
+    ///   `RUN curl -fsSL $URL | tar xz && cd php-src && ./configure && make` or the
+    ///   official images' `RUN set -eux; cd /tmp; …` (a scratch directory for one
+    ///   download: a `WORKDIR` would move every later instruction there too);
+    /// - a `cd` inside a subshell `( cd src && make )`, which already confines it;
+    /// - a `cd` in a heredoc script (`RUN <<EOF`), where the script reads top to bottom.
+    ///
+    /// In all of these the directory change is meant to last only for the commands
+    /// around it, which is exactly what `cd` does; a `WORKDIR` per step would add
+    /// instructions and change the directory of everything after it.
     ///
     /// ## Why is this bad?
     /// `cd` lasts only until the end of its `RUN`; the next instruction starts in the

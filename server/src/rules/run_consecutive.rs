@@ -7,14 +7,25 @@ declare_rule! {
     /// ## What it does
     /// Reports a `RUN` that directly follows another `RUN` of the same stage (comments
     /// and blank lines between them do not matter) when both are shell form without
-    /// heredocs, have the same flags (`--mount`, `--network`, …) and each run a single
-    /// command. As in hadolint, chains are left alone: someone who already chains
-    /// commands with `&&` (or `||`, `|`, `;`) chose the split on purpose.
+    /// heredocs, have the same flags (`--mount`, `--network`, …) and each is one
+    /// statement running at most one command: `RUN make`, `RUN make > /log 2>&1`,
+    /// `RUN go build $(go list ./...)`, `RUN if [ -d x ]; then rm -r x; fi`,
+    /// `RUN export A=1`. As in hadolint, chains are left alone: someone who already
+    /// joins commands with `&&` (or `||`, `|`, `;`) chose the split on purpose.
     ///
-    /// hadolint's DL3059 source reads "more than two commands", but it counts every
-    /// simple command twice (once as itself and once through its redirection wrapper),
-    /// so in practice it only reports RUNs of one command each, and so do we; checked
-    /// on the 988 real files of our corpus against hadolint 2.15.
+    /// Differences from hadolint (DL3059), checked on the 988 real files of our corpus
+    /// against hadolint 2.15:
+    /// - Command substitutions do not count as commands. hadolint counts `$(…)` (but
+    ///   not backquotes) as extra commands, so it stays silent on
+    ///   `RUN rustup target add $(cat target.txt)` after another short `RUN`; we report it.
+    /// - A chain whose first part is not a command (`RUN [ -e f ] && grep x f`,
+    ///   `RUN export A=1 && pwsh …`, `RUN cmd || true`) is a chain to us; hadolint
+    ///   does not count `[ … ]` or `export` and may report it.
+    /// - A `RUN` with a heredoc (`RUN cat <<EOF >> /etc/ssh/sshd_config`) is a script,
+    ///   not a short command; hadolint may report it.
+    /// - Windows files: hadolint reads PowerShell and `cmd` scripts with its POSIX
+    ///   parser; we do not parse them and stay silent under a non-POSIX `SHELL` or a
+    ///   Windows base image.
     ///
     /// ## Why is this bad?
     /// Every `RUN` makes a layer and a cache step. Short consecutive `RUN`s add
@@ -75,14 +86,15 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     }
 }
 
-/// A plain (not ONBUILD), shell-form, heredoc-free RUN of a single command.
+/// A plain (not ONBUILD), shell-form, heredoc-free RUN of a single simple command.
 fn mergeable(ctx: &RuleContext<'_>, i: usize, inst: &Instruction) -> bool {
     if inst.kind != Kind::Run || !inst.heredocs.is_empty() || inst.is_exec_form() {
         return false;
     }
     ctx.model
         .run_shell(i)
-        .is_some_and(|s| s.commands().count() <= 1)
+        .and_then(|s| s.script.as_ref())
+        .is_some_and(|s| s.single_command && !s.has_error)
 }
 
 #[cfg(test)]
@@ -102,12 +114,25 @@ RUN mkdir -p /app
 RUN chown app /app
 RUN --mount=type=cache,target=/c make
 RUN --mount=type=cache,target=/c make install
+RUN mkdir /out
+RUN `go env GOPATH`/bin/instrument /src /out > /log 2>&1
+RUN CGO_ENABLED=0 go build -o /out/app $(go list ./cmd/...)
+RUN if [ -n "$PROXY" ]; then echo "proxy=$PROXY" >> /etc/apt/apt.conf; fi
+RUN export FLASK_APP=app.py
 "#,
             expect![[r#"
                 4 | RUN chown app /app
                   | ^^^ run-consecutive: This RUN follows another short RUN; consider merging them into one layer with `&&`.
                 6 | RUN --mount=type=cache,target=/c make install
                   | ^^^ run-consecutive: This RUN follows another short RUN; consider merging them into one layer with `&&`.
+                8 | RUN `go env GOPATH`/bin/instrument /src /out > /log 2>&1
+                  | ^^^ run-consecutive: This RUN follows another short RUN; consider merging them into one layer with `&&`.
+                9 | RUN CGO_ENABLED=0 go build -o /out/app $(go list ./cmd/...)
+                  | ^^^ run-consecutive: This RUN follows another short RUN; consider merging them into one layer with `&&`.
+                10 | RUN if [ -n "$PROXY" ]; then echo "proxy=$PROXY" >> /etc/apt/apt.conf; fi
+                   | ^^^ run-consecutive: This RUN follows another short RUN; consider merging them into one layer with `&&`.
+                11 | RUN export FLASK_APP=app.py
+                   | ^^^ run-consecutive: This RUN follows another short RUN; consider merging them into one layer with `&&`.
             "#]],
         );
     }
@@ -123,6 +148,12 @@ RUN d
 RUN e || true
 RUN f | g
 RUN h; i
+WORKDIR /x
+RUN mkdir /x
+RUN export A=1 && pwsh -Command x
+RUN if [ -f /x ]; then ln -s /x /y && rm /x; fi
+RUN [ -e /etc/nsswitch.conf ] && grep hosts /etc/nsswitch.conf
+RUN ! false
 WORKDIR /x
 RUN e
 RUN --network=none f

@@ -66,10 +66,15 @@ impl ShellCommand {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Script {
     pub commands: Vec<ShellCommand>,
-    /// Number of commands joined by `&&`, `||`, `;`, `|` or newlines at the top level.
+    /// tree-sitter-bash found a syntax error somewhere in the script.
     pub has_error: bool,
     /// Every `|` / `|&` of a pipeline, with the sides it joins, in source order.
     pub pipes: Vec<Pipe>,
+    /// The script is one statement (no `&&`/`||`/`;`/`|` list at the top level; an
+    /// `if`, loop or `{ … }` is one statement) running at most one simple command,
+    /// not counting command substitutions (`make > /log`, `A=1 go build $(go list)`,
+    /// `if [ -d x ]; then rm -r x; fi`).
+    pub single_command: bool,
 }
 
 /// One `|` (or `|&`) of a pipeline: `left | right`.
@@ -157,6 +162,7 @@ pub fn parse_script(script: &str, base: usize) -> Script {
                 right: shift(p.right),
             })
             .collect(),
+        single_command: relative.single_command,
     }
 }
 
@@ -178,6 +184,7 @@ fn parse_uncached(script: &str) -> Script {
             commands: Vec::new(),
             has_error: root.has_error(),
             pipes: Vec::new(),
+            single_command: single_command(root),
         };
         collect(root, script, &mut out.commands);
         collect_pipes(root, &mut out.pipes);
@@ -185,6 +192,31 @@ fn parse_uncached(script: &str) -> Script {
         out.commands.sort_by_key(|c| c.range.start);
         out
     })
+}
+
+/// True when `root` holds exactly one statement, not joined by `&&`, `||`, `;` or `|`
+/// (an `if`, loop or `{ … }` counts as one), with at most one simple command in it
+/// outside command substitutions.
+fn single_command(root: Node<'_>) -> bool {
+    let mut cursor = root.walk();
+    let mut statements = root
+        .named_children(&mut cursor)
+        .filter(|n| n.kind() != "comment");
+    let (Some(only), None) = (statements.next(), statements.next()) else {
+        return false;
+    };
+    if matches!(only.kind(), "list" | "pipeline" | "negated_command") {
+        return false;
+    }
+    fn count(node: Node<'_>) -> usize {
+        if matches!(node.kind(), "command_substitution" | "process_substitution") {
+            return 0;
+        }
+        let mut cursor = node.walk();
+        let inner: usize = node.children(&mut cursor).map(count).sum();
+        inner + usize::from(node.kind() == "command")
+    }
+    count(only) <= 1
 }
 
 fn collect(node: Node<'_>, src: &str, out: &mut Vec<ShellCommand>) {
