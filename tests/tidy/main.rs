@@ -90,7 +90,7 @@ fn rule_docs_have_the_required_headings() {
             "## What it does",
             "## Why is this bad?",
             "## Example",
-            "Use instead:",
+            "Use instead",
             "## Fix safety",
             "## References",
         ] {
