@@ -136,12 +136,14 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                         | Some(Modifier::Alternate { .. })
                         | Some(Modifier::Required { .. })
                 );
-                if covered || model.lookup(i, name).is_some() {
+                if covered {
                     continue;
                 }
+                // Cheap tests first: most references name neither a global nor an
+                // automatic ARG, and `lookup` walks the stage's declarations.
                 let global = model.global_args.iter().find(|d| d.name == name);
                 let automatic = PLATFORM_ARGS.contains(&name);
-                if global.is_none() && !automatic {
+                if (global.is_none() && !automatic) || model.lookup(i, name).is_some() {
                     continue;
                 }
                 if assigned_in(text, name) || !may_report(ctx, stage, name) {
