@@ -6,7 +6,9 @@ use dockerfile_lsp::config::Config;
 use dockerfile_lsp::ide::Analysis;
 
 fn main() {
-    let path = std::env::args().nth(1).expect("usage: profile_once FILE [ROUNDS]");
+    let path = std::env::args()
+        .nth(1)
+        .expect("usage: profile_once FILE [ROUNDS]");
     let rounds: usize = std::env::args()
         .nth(2)
         .and_then(|r| r.parse().ok())

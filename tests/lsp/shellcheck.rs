@@ -50,7 +50,7 @@ async fn shellcheck_findings_follow_the_first_publish_with_exact_ranges() {
     )
     .await;
     // A tab and a multi-byte character before the findings; a continuation line.
-    let text = "FROM alpine:3.20\nRUN\techo \"é\" $1 | \\\n    grep x # lsp-sc-push\n";
+    let text = "FROM alpine\nRUN\techo \"é\" $1 | \\\n    grep x # lsp-sc-push\n";
     client.did_open(uri, text, 1).await;
     let first = client.diagnostics(uri).await;
     assert_eq!(first["version"], 1);
@@ -78,7 +78,7 @@ async fn shellcheck_findings_follow_the_first_publish_with_exact_ranges() {
         "https://www.shellcheck.net/wiki/SC2086"
     );
     // The other rules' findings are still there.
-    assert!(!with_code(&published["diagnostics"], "user-missing").is_empty());
+    assert!(!with_code(&published["diagnostics"], "image-untagged").is_empty());
 
     // An edit elsewhere keeps the cached ShellCheck findings in the first publish.
     client
@@ -144,7 +144,10 @@ async fn a_hanging_shellcheck_is_stopped_and_holds_nothing_back() {
         )
         .await;
     let first = client.diagnostics(uri).await;
-    assert_eq!(with_code(&first["diagnostics"], "syntax-error").len(), 1);
+    assert_eq!(
+        with_code(&first["diagnostics"], "invalid-arguments").len(),
+        1
+    );
     assert!(started.elapsed() < Duration::from_secs(3));
     // Edits keep being published while the hanging run is in flight.
     client.did_change(uri, 2, &[((1, 5), (1, 5), "=1")]).await;
@@ -156,7 +159,7 @@ async fn a_hanging_shellcheck_is_stopped_and_holds_nothing_back() {
         )
         .await
         .expect("version 2 is published while ShellCheck hangs");
-    assert!(with_code(&second["diagnostics"], "syntax-error").is_empty());
+    assert!(with_code(&second["diagnostics"], "invalid-arguments").is_empty());
     assert!(with_code(&second["diagnostics"], "shellcheck").is_empty());
     // After the 5 s timeout nothing arrives from ShellCheck, and the server still stops.
     for p in client.drain_diagnostics(uri, Duration::from_secs(7)).await {
@@ -182,7 +185,7 @@ async fn garbage_or_failing_shellcheck_output_gives_no_findings() {
         let text = format!("FROM alpine:3.20\nENV X\nRUN echo $1 # lsp-sc-{name}\n");
         client.did_open(&uri, &text, 1).await;
         let first = client.diagnostics(&uri).await;
-        assert_eq!(with_code(&first["diagnostics"], "syntax-error").len(), 1);
+        assert_eq!(with_code(&first["diagnostics"], "invalid-arguments").len(), 1);
         for p in client.drain_diagnostics(&uri, Duration::from_millis(1500)).await {
             assert!(with_code(&p["diagnostics"], "shellcheck").is_empty(), "{name}: {p}");
         }

@@ -240,8 +240,10 @@ fn neovim_receives_diagnostics_from_the_server() {
     // What Neovim shows equals what the analysis computes, before and after the edit.
     let initial = shown(&result["initial"]);
     assert!(
-        initial.iter().any(|d| d.0 == "syntax-error" && d.1 == 1),
-        "no syntax-error on line 2: {initial:?}\n{context}"
+        initial
+            .iter()
+            .any(|d| d.0 == "invalid-arguments" && d.1 == 1),
+        "no invalid-arguments on line 2: {initial:?}\n{context}"
     );
     assert_eq!(
         initial,
@@ -253,8 +255,8 @@ fn neovim_receives_diagnostics_from_the_server() {
     assert_eq!(edited_text, DOCKERFILE.replacen("ENV X", "ENV X=1", 1));
     let edited = shown(&result["edited"]);
     assert!(
-        !edited.iter().any(|d| d.0 == "syntax-error"),
-        "syntax-error still shown after the edit: {edited:?}\n{context}"
+        !edited.iter().any(|d| d.0 == "invalid-arguments"),
+        "invalid-arguments still shown after the edit: {edited:?}\n{context}"
     );
     assert_eq!(
         edited,
