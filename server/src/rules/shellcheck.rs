@@ -49,12 +49,11 @@ declare_rule! {
     ///   (`A && B || C`) when B is a test (`[ -f x ] && make || true`), and adds codes
     ///   older versions lack (SC2327–SC2332, SC3062); install a recent ShellCheck for
     ///   the same verdicts;
-    /// - variables: like hadolint we declare every ARG/ENV in scope, but also the
-    ///   stages it is built on and the predefined proxy ARGs, and not a global ARG the
-    ///   stage does not redeclare (empty in the `RUN`), so SC2154 can differ;
-    /// - dialect: we follow `SHELL` (bash, dash, ksh, ash) and `# hadolint shell=`
-    ///   comments, as hadolint does; heredoc bodies are checked here, hadolint does not
-    ///   check them.
+    /// - variables and dialect cause no disagreement on the corpus: like hadolint we
+    ///   declare the ARG/ENV names in scope (SC2154 stays quiet for them; ShellCheck
+    ///   never reports it for all-uppercase names) and follow `SHELL` and
+    ///   `# hadolint shell=` comments. hadolint 2.15 cannot parse heredoc `RUN`s
+    ///   (`RUN <<EOF`) at all, so such files are out of the comparison.
     ///
     /// ## Why is this bad?
     /// A RUN is a shell script that runs once, at build time, where nobody reads its
