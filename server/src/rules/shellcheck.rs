@@ -45,10 +45,11 @@ declare_rule! {
     ///   SC1072, SC1088, SC2288 …) and SC2086/SC2016 on `$env:X`; we skip such files.
     ///   This is every finding hadolint has that we do not;
     /// - ShellCheck versions: hadolint has ShellCheck 0.11 built in, we run the
-    ///   installed one (Debian and Ubuntu ship 0.9.0). 0.11 no longer reports SC2015
-    ///   (`A && B || C`) when B is a test (`[ -f x ] && make || true`), and adds codes
-    ///   older versions lack (SC2327–SC2332, SC3062); install a recent ShellCheck for
-    ///   the same verdicts;
+    ///   installed one (Debian and Ubuntu ship 0.9.0). hadolint's no longer reports
+    ///   SC2015 (`A && B || C`) when B is a test or C is `true` (`cd src && make ||
+    ///   true`: 3 corpus findings of ours), and newer versions add codes older ones
+    ///   lack (SC2327–SC2332, SC3062); install a recent ShellCheck for the same
+    ///   verdicts;
     /// - variables and dialect cause no disagreement on the corpus: like hadolint we
     ///   declare the ARG/ENV names in scope (SC2154 stays quiet for them; ShellCheck
     ///   never reports it for all-uppercase names) and follow `SHELL` and
