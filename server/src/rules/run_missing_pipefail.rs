@@ -25,6 +25,8 @@ declare_rule! {
     /// - `set -o pipefail` (also `set -eo pipefail`, `set -euxo pipefail`) before the
     ///   pipe in the same script counts; hadolint only accepts a `SHELL` of bash, zsh
     ///   or ash with `-o pipefail`;
+    /// - a `RUN` in a Windows image (base `mcr.microsoft.com/windows/…`, also through
+    ///   an ARG default) is run by `cmd`, not a POSIX shell, and is not checked;
     /// - a script the shell parser cannot read is skipped: a backtick "comment" such as
     ///   `` `# note` `` inside a line continuation makes the whole `RUN` unreadable, so
     ///   a pipe after it is not seen (one corpus file).

@@ -53,8 +53,9 @@ declare_rule! {
     /// - variables and dialect cause no disagreement on the corpus: like hadolint we
     ///   declare the ARG/ENV names in scope (SC2154 stays quiet for them; ShellCheck
     ///   never reports it for all-uppercase names) and follow `SHELL` and
-    ///   `# hadolint shell=` comments. hadolint 2.15 cannot parse heredoc `RUN`s
-    ///   (`RUN <<EOF`) at all, so such files are out of the comparison.
+    ///   `# hadolint shell=` comments. hadolint 2.15 checks a `RUN <<EOF` body but
+    ///   cannot parse a heredoc followed by more words (`RUN cat <<EOF > /x`), and
+    ///   such files are out of the comparison.
     ///
     /// ## Why is this bad?
     /// A RUN is a shell script that runs once, at build time, where nobody reads its
