@@ -18,6 +18,10 @@ declare_rule! {
     /// it is valid when the wildcard matches one file (the usual intent), and whether
     /// it does depends on the build context.
     ///
+    /// Differences from hadolint (DL3021): hadolint also reports a destination of `.`
+    /// (`COPY go.mod go.sum .`, 4 corpus findings); BuildKit treats `.` as the working
+    /// directory and such a `COPY` builds, so we accept it.
+    ///
     /// ## Why is this bad?
     /// With several sources the destination must be a directory, and the builder only
     /// knows it is one from the trailing `/`. Without it the build fails ("When using

@@ -19,11 +19,17 @@ declare_rule! {
     /// be absolute). For an `ONBUILD COPY` the trigger runs in the child build after
     /// this whole image is built, so a `WORKDIR` anywhere in the stage counts.
     ///
-    /// Like hadolint (DL3045, which checks `COPY` only; we check `ADD` too, it resolves
-    /// paths the same way) the rule cannot see the base image's configuration: an
+    /// Like hadolint the rule cannot see the base image's configuration: an
     /// image such as `golang` or `php:apache` that sets its own `WORKDIR` makes the
     /// relative path well defined, yet is reported. Set `WORKDIR` explicitly anyway:
     /// it documents where files go and survives a change of base image.
+    ///
+    /// Differences from hadolint (DL3045), all deliberate: hadolint checks `COPY`
+    /// only, we check `ADD` too (it resolves paths the same way: `ADD main.py main.py`
+    /// with no `WORKDIR`); hadolint reports stages built on `scratch` (`FROM scratch`
+    /// + `COPY --from=build /out/app app`, where the directory is certainly `/`) and
+    /// stages built on a base named with an unknown variable (`FROM $BASE`,
+    /// `FROM base-${TARGETARCH}` → a stage that may set `WORKDIR`), which we skip.
     ///
     /// ## Why is this bad?
     /// A relative destination is resolved against the working directory inherited

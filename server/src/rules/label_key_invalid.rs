@@ -12,14 +12,21 @@ declare_rule! {
     /// as hadolint's DL3048 does:
     /// - it starts with something other than a lowercase letter, or ends with something
     ///   other than a lowercase letter or digit;
-    /// - it contains characters other than lowercase letters, digits, `.` and `-`
-    ///   (uppercase letters and `_` included);
+    /// - it contains characters other than lowercase letters, digits, `.`, `-`, `_`
+    ///   and `/` (uppercase letters included);
     /// - it has two separators in a row (`..`, `--`);
     /// - it is in a namespace Docker reserves for itself: `com.docker.*`,
     ///   `io.docker.*`, `org.dockerproject.*`.
     ///
     /// Keys with variables are checked after expansion when their value is known, and
     /// skipped otherwise. `ONBUILD LABEL` is checked too.
+    ///
+    /// Differences from hadolint (DL3048): like hadolint 2.15 we accept `_` and `/`
+    /// inside a key (`build_version`, common in linuxserver.io images, is harmless:
+    /// tools match keys byte for byte), although Docker's guidelines only list `.` and
+    /// `-`. We expand a key's variables when their value is known
+    /// (`ARG NS=io.docker` then `LABEL ${NS}.x=1` is reported); hadolint reads the
+    /// key's text as written.
     ///
     /// ## Why is this bad?
     /// Labels are read by tools (registries, scanners, `docker ps --filter label=…`,
@@ -30,12 +37,12 @@ declare_rule! {
     ///
     /// ## Example
     /// ```dockerfile
-    /// LABEL Maintainer="team@example.com" com.docker.version="1.0" my_label="x"
+    /// LABEL Maintainer="team@example.com" com.docker.version="1.0" Build-Date="x"
     /// ```
     ///
     /// Use instead:
     /// ```dockerfile
-    /// LABEL org.opencontainers.image.authors="team@example.com" com.example.version="1.0" com.example.my-label="x"
+    /// LABEL org.opencontainers.image.authors="team@example.com" com.example.version="1.0" com.example.build-date="x"
     /// ```
     ///
     /// ## Fix safety
@@ -118,7 +125,7 @@ fn problem(key: &str) -> Option<String> {
     }
     if let Some(c) = key
         .chars()
-        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '.' || *c == '-'))
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_' | '/')))
     {
         let hint = if key.chars().any(|c| c.is_ascii_uppercase()) {
             format!(" (for example `{}`)", key.to_ascii_lowercase().replace('_', "-"))
@@ -126,7 +133,7 @@ fn problem(key: &str) -> Option<String> {
             String::new()
         };
         return Some(format!(
-            "Label key `{key}` contains `{c}`: use only lowercase letters, digits, `.` and `-`{hint}."
+            "Label key `{key}` contains `{c}`: use only lowercase letters, digits, `.`, `-`, `_` and `/`{hint}."
         ));
     }
     if key.contains("..") || key.contains("--") {
@@ -169,32 +176,34 @@ mod tests {
             r#"
 FROM alpine
 ARG NS=io.docker
-LABEL com.docker.x=1 Maintainer="me" my_label=2 .dot=3 a..b=4 "a-"=5 1abc=6
+LABEL com.docker.x=1 Maintainer="me" my:label=2 .dot=3 a..b=4 "a-"=5 1abc=6 _ab=9
 LABEL ${NS}.thing=7
 ONBUILD LABEL org.dockerproject.y=8
 LABEL Description "legacy form"
 "#,
             expect![[r#"
-                3 | LABEL com.docker.x=1 Maintainer="me" my_label=2 .dot=3 a..b=4 "a-"=5 1abc=6
+                3 | LABEL com.docker.x=1 Maintainer="me" my:label=2 .dot=3 a..b=4 "a-"=5 1abc=6 _ab=9
                   |       ^^^^^^^^^^^^ label-key-invalid: `com.docker.x` is in the `com.docker.*` namespace that Docker reserves; use your own reverse-DNS prefix.
-                3 | LABEL com.docker.x=1 Maintainer="me" my_label=2 .dot=3 a..b=4 "a-"=5 1abc=6
-                  |                      ^^^^^^^^^^ label-key-invalid: Label key `Maintainer` contains `M`: use only lowercase letters, digits, `.` and `-` (for example `maintainer`).
-                3 | LABEL com.docker.x=1 Maintainer="me" my_label=2 .dot=3 a..b=4 "a-"=5 1abc=6
-                  |                                      ^^^^^^^^ label-key-invalid: Label key `my_label` contains `_`: use only lowercase letters, digits, `.` and `-`.
-                3 | LABEL com.docker.x=1 Maintainer="me" my_label=2 .dot=3 a..b=4 "a-"=5 1abc=6
+                3 | LABEL com.docker.x=1 Maintainer="me" my:label=2 .dot=3 a..b=4 "a-"=5 1abc=6 _ab=9
+                  |                      ^^^^^^^^^^ label-key-invalid: Label key `Maintainer` contains `M`: use only lowercase letters, digits, `.`, `-`, `_` and `/` (for example `maintainer`).
+                3 | LABEL com.docker.x=1 Maintainer="me" my:label=2 .dot=3 a..b=4 "a-"=5 1abc=6 _ab=9
+                  |                                      ^^^^^^^^ label-key-invalid: Label key `my:label` contains `:`: use only lowercase letters, digits, `.`, `-`, `_` and `/`.
+                3 | LABEL com.docker.x=1 Maintainer="me" my:label=2 .dot=3 a..b=4 "a-"=5 1abc=6 _ab=9
                   |                                                 ^^^^ label-key-invalid: Label key `.dot` must start with a lowercase letter.
-                3 | LABEL com.docker.x=1 Maintainer="me" my_label=2 .dot=3 a..b=4 "a-"=5 1abc=6
+                3 | LABEL com.docker.x=1 Maintainer="me" my:label=2 .dot=3 a..b=4 "a-"=5 1abc=6 _ab=9
                   |                                                        ^^^^ label-key-invalid: Label key `a..b` has two separators in a row; use single `.` or `-`.
-                3 | LABEL com.docker.x=1 Maintainer="me" my_label=2 .dot=3 a..b=4 "a-"=5 1abc=6
+                3 | LABEL com.docker.x=1 Maintainer="me" my:label=2 .dot=3 a..b=4 "a-"=5 1abc=6 _ab=9
                   |                                                               ^^^^ label-key-invalid: Label key `a-` must end with a lowercase letter or a digit.
-                3 | LABEL com.docker.x=1 Maintainer="me" my_label=2 .dot=3 a..b=4 "a-"=5 1abc=6
+                3 | LABEL com.docker.x=1 Maintainer="me" my:label=2 .dot=3 a..b=4 "a-"=5 1abc=6 _ab=9
                   |                                                                      ^^^^ label-key-invalid: Label key `1abc` must start with a lowercase letter.
+                3 | LABEL com.docker.x=1 Maintainer="me" my:label=2 .dot=3 a..b=4 "a-"=5 1abc=6 _ab=9
+                  |                                                                             ^^^ label-key-invalid: Label key `_ab` must start with a lowercase letter.
                 4 | LABEL ${NS}.thing=7
                   |       ^^^^^^^^^^^ label-key-invalid: `io.docker.thing` is in the `io.docker.*` namespace that Docker reserves; use your own reverse-DNS prefix.
                 5 | ONBUILD LABEL org.dockerproject.y=8
                   |               ^^^^^^^^^^^^^^^^^^^ label-key-invalid: `org.dockerproject.y` is in the `org.dockerproject.*` namespace that Docker reserves; use your own reverse-DNS prefix.
                 6 | LABEL Description "legacy form"
-                  |       ^^^^^^^^^^^ label-key-invalid: Label key `Description` contains `D`: use only lowercase letters, digits, `.` and `-` (for example `description`).
+                  |       ^^^^^^^^^^^ label-key-invalid: Label key `Description` contains `D`: use only lowercase letters, digits, `.`, `-`, `_` and `/` (for example `description`).
             "#]],
         );
     }
@@ -208,6 +217,8 @@ FROM alpine
 ARG NS
 LABEL org.opencontainers.image.source="https://x" maintainer="me" version=1 com.example.label3=x
 LABEL "com.example.quoted"="y" ${NS}.x=1 $NS=2
+# hadolint 2.15 accepts `_` and `/` inside a key
+LABEL build_version="1.0" build_id=7 com.example/sub=x
 "#,
         );
     }

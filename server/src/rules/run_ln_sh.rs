@@ -8,6 +8,11 @@ declare_rule! {
     /// in `RUN ln -sf /bin/bash /bin/sh`. Links that merely point *at* `/bin/sh` are
     /// not reported.
     ///
+    /// Differences from hadolint (DL4005): hadolint only knows `/bin/sh`; we also report
+    /// `/usr/bin/sh`, which is the same file on merged-`/usr` distributions (Debian 12,
+    /// Ubuntu, Fedora), so `RUN ln -sf /usr/bin/bash /usr/bin/sh` replaces the shell
+    /// every later `RUN` uses just as well.
+    ///
     /// ## Why is this bad?
     /// Swapping the system shell changes what every script in the image runs with
     /// (package maintainer scripts, entrypoints of other software), not only the

@@ -15,12 +15,21 @@ declare_rule! {
     /// The first such `|` of the `RUN` is reported. Heredoc scripts are checked the
     /// same way; exec-form `RUN` and PowerShell/cmd `SHELL`s are not checked.
     ///
-    /// hadolint (DL4006) accepts only a `SHELL` of bash, zsh or ash with `-o pipefail`,
-    /// and ignores `set -o pipefail` inside the `RUN`; we accept both, since either
-    /// makes the pipe's exit status reflect every command. We also do not report pipes
-    /// whose left side cannot fail in a way that matters: a plain `echo`/`printf`
-    /// (no command substitution) or a `{ …; }` group of them, and `yes` (which pipefail would turn into a failure,
-    /// as `yes` dies of SIGPIPE).
+    /// Differences from hadolint (DL4006), all deliberate except the last:
+    /// - a pipe whose left side is a plain `echo`/`printf` (no command substitution),
+    ///   a `{ …; }` group or `case` of them, or `yes` is not reported (about 250 of
+    ///   hadolint's corpus findings: `echo "$SHA  x.tgz" | sha256sum -c -`,
+    ///   `echo "root:pw" | chpasswd`, `x=$(echo "$V" | cut -d. -f1)`, `yes | pecl
+    ///   install`). `echo` cannot fail in a way pipefail would catch, and `yes` is
+    ///   killed by SIGPIPE, so pipefail would turn a working `RUN` into a failure;
+    /// - `set -o pipefail` (also `set -eo pipefail`, `set -euxo pipefail`) before the
+    ///   pipe in the same script counts; hadolint only accepts a `SHELL` of bash, zsh
+    ///   or ash with `-o pipefail`;
+    /// - a `RUN` in a Windows image (base `mcr.microsoft.com/windows/…`, also through
+    ///   an ARG default) is run by `cmd`, not a POSIX shell, and is not checked;
+    /// - a script the shell parser cannot read is skipped: a backtick "comment" such as
+    ///   `` `# note` `` inside a line continuation makes the whole `RUN` unreadable, so
+    ///   a pipe after it is not seen (one corpus file).
     ///
     /// ## Why is this bad?
     /// Without pipefail, a pipeline's exit status is that of its last command:

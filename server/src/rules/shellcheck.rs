@@ -30,7 +30,32 @@ declare_rule! {
     /// `# hadolint shell=powershell` comment, heredocs run by other interpreters
     /// (`python3 <<EOF`, `#!/usr/bin/python3`).
     /// SC1090, SC1091 (need `source` directives) and SC2187 (ash checked as dash) are
-    /// never reported, as in hadolint.
+    /// never reported, as in hadolint; nor is SC2002 ("useless cat"), which ShellCheck
+    /// 0.11 turned off by default, so that an older installed ShellCheck does not
+    /// bring it back.
+    ///
+    /// Differences from hadolint (its built-in ShellCheck, SC codes), by cause:
+    /// - hadolint 2.15 keeps only one ShellCheck finding per `RUN` (the last one
+    ///   ShellCheck reports; never two on the corpus), so `RUN export v=$(cmd); read x`
+    ///   shows SC2034 in hadolint but SC2155, SC2046, SC2162 and SC2034 here. We report
+    ///   them all: they are distinct problems at distinct places. This is nearly all
+    ///   of our extra findings (SC2155, SC2046, SC2086, SC2185, SC2162, SC3043, …);
+    /// - hadolint runs ShellCheck on the `RUN`s of Windows images too (PowerShell and
+    ///   cmd text read as sh), giving parse errors (SC1001, SC1012, SC1036, SC1065,
+    ///   SC1072, SC1088, SC2288 …) and SC2086/SC2016 on `$env:X`; we skip such files.
+    ///   This is every finding hadolint has that we do not;
+    /// - ShellCheck versions: hadolint has ShellCheck 0.11 built in, we run the
+    ///   installed one (Debian and Ubuntu ship 0.9.0). hadolint's no longer reports
+    ///   SC2015 (`A && B || C`) when B is a test or C is `true` (`cd src && make ||
+    ///   true`: 3 corpus findings of ours), and newer versions add codes older ones
+    ///   lack (SC2327–SC2332, SC3062); install a recent ShellCheck for the same
+    ///   verdicts;
+    /// - variables and dialect cause no disagreement on the corpus: like hadolint we
+    ///   declare the ARG/ENV names in scope (SC2154 stays quiet for them; ShellCheck
+    ///   never reports it for all-uppercase names) and follow `SHELL` and
+    ///   `# hadolint shell=` comments. hadolint 2.15 checks a `RUN <<EOF` body but
+    ///   cannot parse a heredoc followed by more words (`RUN cat <<EOF > /x`), and
+    ///   such files are out of the comparison.
     ///
     /// ## Why is this bad?
     /// A RUN is a shell script that runs once, at build time, where nobody reads its

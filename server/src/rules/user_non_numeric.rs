@@ -15,6 +15,14 @@ declare_rule! {
     /// later `USER` replaces, `ONBUILD USER` and Windows images (whose users are
     /// names by design).
     ///
+    /// Differences from hadolint (DL3066), all deliberate: hadolint reports every
+    /// non-numeric `USER`, we report only the one the image runs as. Not reported
+    /// here but by hadolint: `USER root` (26 corpus findings; `user-root-last`
+    /// reports it when it is the last), Windows images' `USER ContainerAdministrator`
+    /// / `USER ContainerUser` (44: Windows has no numeric users), `USER ${NB_UID}` and
+    /// other variables (12: the value is a build argument, usually numeric), and a
+    /// `USER` that a later `USER` replaces (`USER docker` … `USER root`).
+    ///
     /// Off by default: a named user is fine for `docker run`; this matters only where
     /// the runtime must prove the user is not root.
     ///

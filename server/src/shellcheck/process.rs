@@ -12,8 +12,10 @@ use std::time::Duration;
 use super::json::{self, Comment};
 
 /// Codes never reported, as in hadolint: SC1090/SC1091 need `source` directives that a
-/// Dockerfile cannot give; SC2187 says ash is checked as dash.
-pub const EXCLUDED: &str = "SC1090,SC1091,SC2187";
+/// Dockerfile cannot give; SC2187 says ash is checked as dash; SC2002 ("useless cat") is
+/// off by default since ShellCheck 0.11 (the version built into hadolint 2.15), so older
+/// installed versions (Debian's 0.9.0) must not bring it back.
+pub const EXCLUDED: &str = "SC1090,SC1091,SC2002,SC2187";
 
 /// The default time a batch may take before the process is killed.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -164,5 +166,28 @@ impl Runner {
             .find_map(|l| l.trim().strip_prefix("version:"))
             .map(|v| v.trim().to_string())
             .ok_or_else(|| format!("{} --version printed no version", self.path.display()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::locate;
+
+    /// The excluded codes stay out whatever ShellCheck version is installed: SC2002
+    /// (useless cat) is reported by ShellCheck 0.9/0.10 but not by 0.11, hadolint's.
+    #[test]
+    fn excluded_codes_are_not_reported() {
+        let Ok(runner) = locate(None) else {
+            assert!(
+                !std::env::var("DOCKERFILE_LSP_REQUIRE_SHELLCHECK").is_ok_and(|v| v == "1"),
+                "shellcheck is not on PATH"
+            );
+            eprintln!("SKIPPED: shellcheck is not on PATH");
+            return;
+        };
+        let script = "#!/bin/sh\ncat /etc/os-release | grep ID\necho $1\n";
+        let out = runner.check(&[script]).expect("shellcheck runs");
+        let codes: Vec<u32> = out[0].iter().map(|c| c.code).collect();
+        assert_eq!(codes, vec![2086]);
     }
 }
