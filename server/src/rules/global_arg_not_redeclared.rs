@@ -124,7 +124,15 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
         }
         for range in ranges {
             let text = &ctx.text[range.range()];
-            if !text.contains('$') {
+            // Most RUNs name no global or automatic ARG at all: skip the full scan.
+            if !text.contains('$')
+                || !model
+                    .global_args
+                    .iter()
+                    .map(|d| d.name.as_str())
+                    .chain(PLATFORM_ARGS.iter().copied())
+                    .any(|name| text.contains(name))
+            {
                 continue;
             }
             let (refs, _) = scan(text, '\\');

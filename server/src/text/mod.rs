@@ -141,6 +141,14 @@ impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let bytes = text.as_bytes();
         let mut line_starts = vec![0u32];
+        // The common case, no `\r` at all: memchr-based search for `\n`.
+        if !bytes.contains(&b'\r') {
+            line_starts.extend(text.match_indices('\n').map(|(i, _)| i as u32 + 1));
+            return LineIndex {
+                line_starts,
+                len: text.len() as u32,
+            };
+        }
         let mut i = 0;
         while i < bytes.len() {
             match bytes[i] {
