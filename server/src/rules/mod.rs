@@ -282,10 +282,8 @@ pub fn run(ctx: &RuleContext<'_>) -> Vec<Diagnostic> {
     let mut out = if parallel {
         // Every other rule to the second thread: neighbours in the sorted list tend to
         // be alike in cost (the package rules, the stage rules).
-        let (odd, even): (Vec<_>, Vec<_>) = enabled
-            .iter()
-            .enumerate()
-            .partition(|(i, _)| i % 2 == 1);
+        let (odd, even): (Vec<_>, Vec<_>) =
+            enabled.iter().enumerate().partition(|(i, _)| i % 2 == 1);
         let odd: Vec<_> = odd.into_iter().map(|(_, r)| *r).collect();
         let even: Vec<_> = even.into_iter().map(|(_, r)| *r).collect();
         std::thread::scope(|s| {
