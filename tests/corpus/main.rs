@@ -33,6 +33,11 @@ thread_local! {
     static CURRENT: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
+/// The file the main test loop is analysing, for panics on the rule engine's helper
+/// thread (files of 256+ instructions run half their rules there; it is unnamed, while
+/// the test harness names its own threads).
+static ANALYSING: Mutex<Option<String>> = Mutex::new(None);
+
 /// Every panic raised while a corpus file was being analysed, caught or not.
 static PANICS: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
@@ -42,7 +47,12 @@ static PANICS: Mutex<Vec<String>> = Mutex::new(Vec::new());
 fn install_panic_recorder() {
     let default = panic::take_hook();
     panic::set_hook(Box::new(move |info| {
-        let file = CURRENT.with(|c| c.borrow().clone());
+        let file = CURRENT.with(|c| c.borrow().clone()).or_else(|| {
+            if std::thread::current().name().is_some() {
+                return None;
+            }
+            ANALYSING.lock().ok().and_then(|a| a.clone())
+        });
         match file {
             Some(file) => {
                 let location = info
@@ -91,11 +101,13 @@ fn corpus_is_analysed_without_panics_or_syntax_errors_on_real_files() {
     for file in &files {
         let text = common::read_lossy(&file.path);
         CURRENT.with(|c| *c.borrow_mut() = Some(file.name.clone()));
+        *ANALYSING.lock().unwrap_or_else(|e| e.into_inner()) = Some(file.name.clone());
         let result = panic::catch_unwind(AssertUnwindSafe(|| {
             let analysis = Analysis::new(text.as_str());
             analysis.diagnostics(&config)
         }));
         CURRENT.with(|c| *c.borrow_mut() = None);
+        *ANALYSING.lock().unwrap_or_else(|e| e.into_inner()) = None;
         let diagnostics = match result {
             Ok(d) => d,
             Err(_) => {
