@@ -95,21 +95,15 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
 }
 
 /// `debian` or `ubuntu` when the stage is built on the official image.
-fn official_base(model: &Model, mut stage: usize) -> Option<&'static str> {
-    for _ in 0..model.stages.len() {
-        match &model.stages.get(stage)?.base {
-            Base::Stage(p) => stage = *p,
-            Base::Image(r) if r.is_docker_hub() => {
-                return match r.repository.as_str() {
-                    "library/debian" => Some("debian"),
-                    "library/ubuntu" => Some("ubuntu"),
-                    _ => None,
-                };
-            }
-            _ => return None,
-        }
+fn official_base(model: &Model, stage: usize) -> Option<&'static str> {
+    match &model.root_stage(stage)?.base {
+        Base::Image(r) if r.is_docker_hub() => match r.repository.as_str() {
+            "library/debian" => Some("debian"),
+            "library/ubuntu" => Some("ubuntu"),
+            _ => None,
+        },
+        _ => None,
     }
-    None
 }
 
 /// What to delete to remove the command: its whole `&& cmd \` line, or the command

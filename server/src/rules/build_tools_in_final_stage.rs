@@ -2,7 +2,7 @@
 
 use crate::rules::{Diagnostics, RuleContext};
 use crate::semantic::pkg::{shipped_runs, Manager, PkgCommand};
-use crate::semantic::{Base, ShellCommand};
+use crate::semantic::ShellCommand;
 
 declare_rule! {
     /// ## What it does
@@ -182,31 +182,20 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
 /// compiler toolchain, or on a dev-container image: more development packages do not
 /// change what the image is.
 fn toolchain_base(ctx: &RuleContext<'_>, at: usize) -> bool {
-    let Some(mut stage) = ctx.model.stage_of(at).map(|s| s.index) else {
+    let Some(r) = crate::semantic::distro::root_image(ctx.model, at) else {
         return false;
     };
-    for _ in 0..ctx.model.stages.len() {
-        match &ctx.model.stages[stage].base {
-            Base::Stage(p) => stage = *p,
-            Base::Image(r) => {
-                let repo = r.repository.as_str();
-                if !r.is_docker_hub() {
-                    return r.registry == "mcr.microsoft.com"
-                        && (repo.contains("devcontainers") || repo == "dotnet/sdk");
-                }
-                let Some(name) = repo.strip_prefix("library/") else {
-                    return false;
-                };
-                let tag = r.tag.as_deref().unwrap_or("latest");
-                return TOOLCHAIN_IMAGES.contains(&name)
-                    || (FULL_VARIANTS.contains(&name)
-                        && !tag.contains("slim")
-                        && !tag.contains("alpine"));
-            }
-            _ => return false,
-        }
+    let repo = r.repository.as_str();
+    if !r.is_docker_hub() {
+        return r.registry == "mcr.microsoft.com"
+            && (repo.contains("devcontainers") || repo == "dotnet/sdk");
     }
-    false
+    let Some(name) = repo.strip_prefix("library/") else {
+        return false;
+    };
+    let tag = r.tag.as_deref().unwrap_or("latest");
+    TOOLCHAIN_IMAGES.contains(&name)
+        || (FULL_VARIANTS.contains(&name) && !tag.contains("slim") && !tag.contains("alpine"))
 }
 
 fn is_build_tool(name: &str) -> bool {

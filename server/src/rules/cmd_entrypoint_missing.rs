@@ -1,6 +1,6 @@
 //! `cmd-entrypoint-missing`: the image sets neither CMD nor ENTRYPOINT.
 
-use crate::rules::healthcheck_missing::{image_chain, is_export_stage};
+use crate::rules::healthcheck_missing::is_export_stage;
 use crate::rules::{Diagnostics, RuleContext};
 use crate::syntax::Kind;
 
@@ -57,7 +57,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     let Some(last) = ctx.model.final_stage() else {
         return;
     };
-    let chain = image_chain(ctx.model);
+    let chain = ctx.model.image_chain();
     if is_export_stage(ctx.syntax, ctx.model, &chain) {
         return;
     }

@@ -78,33 +78,25 @@ declare_rule! {
 /// built on) runs commands, and it is not built on scratch or on an unknown base.
 fn is_build_environment(ctx: &RuleContext<'_>, value: &str) -> bool {
     let model = ctx.model;
-    let Some(mut s) = model.stage_by_ref(value) else {
+    let Some(s) = model.stage_by_ref(value) else {
         return false;
     };
-    let mut runs = false;
-    for _ in 0..32 {
-        runs |= s
-            .instructions
-            .clone()
-            .any(|i| ctx.syntax.instructions[i].kind == Kind::Run);
-        match s.base {
-            Base::Stage(p) => s = &model.stages[p],
-            Base::Image(_) => return runs,
-            _ => return false,
-        }
-    }
-    false
+    let chain: Vec<&Stage> = model.stage_chain(s.index).collect();
+    let root_is_image = chain
+        .last()
+        .is_some_and(|root| matches!(root.base, Base::Image(_)));
+    root_is_image
+        && chain.iter().any(|s| {
+            s.instructions
+                .clone()
+                .any(|i| ctx.syntax.instructions[i].kind == Kind::Run)
+        })
 }
 
-fn root_is_scratch<'m>(model: &'m Model, mut s: &'m Stage) -> bool {
-    for _ in 0..32 {
-        match s.base {
-            Base::Scratch => return true,
-            Base::Stage(p) => s = &model.stages[p],
-            _ => return false,
-        }
-    }
-    false
+fn root_is_scratch(model: &Model, s: &Stage) -> bool {
+    model
+        .root_stage(s.index)
+        .is_some_and(|root| matches!(root.base, Base::Scratch))
 }
 
 fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {

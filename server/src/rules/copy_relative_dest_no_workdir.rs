@@ -139,17 +139,10 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
 /// working directory is certainly `/`, and not a base whose name has an unknown
 /// variable, which may be a stage that sets `WORKDIR`).
 fn root_base_known_image(ctx: &RuleContext<'_>, at: usize) -> bool {
-    let Some(mut stage) = ctx.model.stage_of(at) else {
-        return false;
-    };
-    for _ in 0..ctx.model.stages.len() {
-        match &stage.base {
-            Base::Stage(p) => stage = &ctx.model.stages[*p],
-            Base::Image(_) => return true,
-            _ => return false,
-        }
-    }
-    false
+    ctx.model
+        .stage_of(at)
+        .and_then(|s| ctx.model.root_stage(s.index))
+        .is_some_and(|root| matches!(root.base, Base::Image(_)))
 }
 
 fn is_absolute(path: &str) -> bool {

@@ -1,7 +1,6 @@
 //! `expose-ssh-port`: EXPOSE 22.
 
 use crate::rules::expose_invalid_format::expose_specs;
-use crate::rules::healthcheck_missing::image_chain;
 use crate::syntax::Kind;
 use crate::rules::{Diagnostics, RuleContext};
 
@@ -75,7 +74,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
 /// The image's CMD or ENTRYPOINT starts `sshd` or an init system: SSH is what the image
 /// is for (a Git or SFTP server, a machine-like "system container").
 fn runs_ssh_or_init(ctx: &RuleContext<'_>) -> bool {
-    image_chain(ctx.model).iter().any(|&s| {
+    ctx.model.image_chain().iter().any(|&s| {
         ctx.model.stages[s].instructions.clone().any(|i| {
             let inst = &ctx.syntax.instructions[i];
             if !matches!(inst.kind, Kind::Cmd | Kind::Entrypoint) {

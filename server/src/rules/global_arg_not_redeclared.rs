@@ -184,13 +184,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
 /// False when the base image or an unknown base may define `name`.
 fn may_report(ctx: &RuleContext<'_>, stage: &Stage, name: &str) -> bool {
     let model = ctx.model;
-    let mut root = stage;
-    for _ in 0..32 {
-        match root.base {
-            Base::Stage(p) => root = &model.stages[p],
-            _ => break,
-        }
-    }
+    let root = model.root_stage(stage.index).unwrap_or(stage);
     match root.base {
         Base::Unresolved => !model.stages[..stage.index]
             .iter()

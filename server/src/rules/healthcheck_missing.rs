@@ -1,7 +1,6 @@
 //! `healthcheck-missing`: the image defines no HEALTHCHECK.
 
 use crate::rules::{Diagnostics, RuleContext};
-use crate::semantic::pkg::image_stages;
 use crate::semantic::{Base, Model};
 use crate::syntax::{Dockerfile, Kind};
 
@@ -71,7 +70,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     let Some(last) = ctx.model.final_stage() else {
         return;
     };
-    let chain = image_chain(ctx.model);
+    let chain = ctx.model.image_chain();
     if is_export_stage(ctx.syntax, ctx.model, &chain) {
         return;
     }
@@ -89,13 +88,6 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
         ctx.syntax.instructions[last.from].keyword_range,
         "The image defines no HEALTHCHECK, so Docker cannot tell a hung application from a working one; add `HEALTHCHECK CMD …` (or `HEALTHCHECK NONE` to say so on purpose).",
     );
-}
-
-/// The stages that make up the built image: the final stage first, then the stages it
-/// is built `FROM`.
-pub(super) fn image_chain(model: &Model) -> Vec<usize> {
-    let shipped = image_stages(model);
-    (0..shipped.len()).rev().filter(|&s| shipped[s]).collect()
 }
 
 /// A `scratch`-based image that only receives files: an `--output` target, not

@@ -79,15 +79,12 @@ fn slim_tag(image: &str, tag: &str, slim: &str) -> String {
 
 fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     let model = ctx.model;
-    let Some(mut stage) = model.final_stage() else {
+    let Some(stage) = model
+        .final_stage()
+        .and_then(|last| model.root_stage(last.index))
+    else {
         return;
     };
-    for _ in 0..32 {
-        match stage.base {
-            Base::Stage(p) => stage = &model.stages[p],
-            _ => break,
-        }
-    }
     let (Base::Image(r), Some(word)) = (&stage.base, &stage.base_word) else {
         return;
     };

@@ -2,7 +2,6 @@
 
 use std::collections::HashSet;
 
-use crate::rules::healthcheck_missing::image_chain;
 use crate::rules::label_key_invalid::label_pairs;
 use crate::rules::{Diagnostics, RuleContext};
 
@@ -71,7 +70,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     let Some(last) = ctx.model.final_stage() else {
         return;
     };
-    let chain = image_chain(ctx.model);
+    let chain = ctx.model.image_chain();
     let mut present: HashSet<String> = HashSet::new();
     for pair in label_pairs(ctx) {
         if pair.onbuild {

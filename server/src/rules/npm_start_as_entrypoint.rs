@@ -1,6 +1,5 @@
 //! `npm-start-as-entrypoint`: the container starts the app through `npm start`.
 
-use crate::rules::healthcheck_missing::image_chain;
 use crate::rules::{Diagnostics, RuleContext};
 use crate::syntax::{Instruction, Kind};
 use crate::text::TextRange;
@@ -62,7 +61,7 @@ declare_rule! {
 pub(super) fn effective_commands(ctx: &RuleContext<'_>) -> (Option<usize>, Option<usize>) {
     let mut cmd = None;
     let mut entrypoint = None;
-    for s in image_chain(ctx.model) {
+    for s in ctx.model.image_chain() {
         for i in ctx.model.stages[s].instructions.clone().rev() {
             match ctx.syntax.instructions[i].kind {
                 Kind::Cmd if cmd.is_none() && entrypoint.is_none() => cmd = Some(i),

@@ -4,8 +4,6 @@ use crate::rules::secret_file_copied::secret_kind;
 use crate::rules::{Diagnostics, RuleContext};
 use crate::semantic::copy::{has_glob, unquote, CopyArgs};
 use crate::semantic::dockerignore::{clean, glob_match};
-use crate::semantic::pkg::image_stages;
-use crate::semantic::Base;
 use crate::syntax::Kind;
 
 declare_rule! {
@@ -77,7 +75,7 @@ struct Created {
 
 fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     let model = ctx.model;
-    let shipped = image_stages(model);
+    let shipped = model.image_stages();
     let mut created: Vec<Vec<Created>> = model.stages.iter().map(|_| Vec::new()).collect();
     for (i, inst) in ctx.syntax.instructions.iter().enumerate() {
         if inst.trigger.is_some() {
@@ -97,7 +95,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                 let Some(shell) = model.run_shell(i) else {
                     continue;
                 };
-                let chain = stage_chain(ctx, stage.index);
+                let chain: Vec<usize> = model.stage_chain(stage.index).map(|s| s.index).collect();
                 for cmd in shell.commands() {
                     if cmd.name != "rm" {
                         continue;
@@ -144,20 +142,6 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             _ => {}
         }
     }
-}
-
-/// The stage and the stages it is built `FROM`.
-fn stage_chain(ctx: &RuleContext<'_>, stage: usize) -> Vec<usize> {
-    let mut out = vec![stage];
-    let mut cur = stage;
-    while let Base::Stage(p) = ctx.model.stages[cur].base {
-        if out.contains(&p) {
-            break;
-        }
-        out.push(p);
-        cur = p;
-    }
-    out
 }
 
 /// The removed path (maybe a glob) deletes `created`.

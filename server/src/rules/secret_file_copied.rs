@@ -2,7 +2,6 @@
 
 use crate::rules::{Diagnostics, RuleContext};
 use crate::semantic::copy::{is_remote, unquote, CopyArgs};
-use crate::semantic::pkg::image_stages;
 
 declare_rule! {
     /// ## What it does
@@ -70,7 +69,7 @@ declare_rule! {
 }
 
 fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
-    let shipped = image_stages(ctx.model);
+    let shipped = ctx.model.image_stages();
     for (i, inst) in ctx.syntax.instructions.iter().enumerate() {
         let in_image = inst.trigger.is_some()
             || ctx

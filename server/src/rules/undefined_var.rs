@@ -2,7 +2,7 @@
 //! at that point, reported only when we can be sure.
 
 use crate::rules::{Diagnostics, RuleContext};
-use crate::semantic::{builder_var_refs, Base, Model, Modifier, Stage, VarKind, AUTOMATIC_ARGS};
+use crate::semantic::{builder_var_refs, Base, Modifier, Stage, VarKind, AUTOMATIC_ARGS};
 use crate::syntax::Kind;
 
 declare_rule! {
@@ -130,7 +130,7 @@ fn explain(ctx: &RuleContext<'_>, stage: &Stage, at: usize, name: &str) -> Optio
             .line_of(ctx.syntax.instructions[i].range.start())
             + 1
     };
-    let ancestors = chain(model, stage);
+    let ancestors: Vec<usize> = model.stage_chain(stage.index).map(|s| s.index).collect();
     let root = &model.stages[*ancestors.last()?];
     let declared_in = |s: &Stage| s.decls.iter().any(|d| d.name == name);
     // `FROM base-$TARGETARCH`: the stage may be built on any earlier stage.
@@ -189,20 +189,6 @@ fn explain(ctx: &RuleContext<'_>, stage: &Stage, at: usize, name: &str) -> Optio
     Some(format!(
         "`{name}` is not defined: no ARG or ENV declares it and the stage is built from scratch"
     ))
-}
-
-/// The stage and the stages it is built on, nearest first.
-fn chain(model: &Model, stage: &Stage) -> Vec<usize> {
-    let mut out = vec![stage.index];
-    let mut current = stage;
-    while let Base::Stage(p) = current.base {
-        if out.contains(&p) || out.len() > 32 {
-            break;
-        }
-        out.push(p);
-        current = &model.stages[p];
-    }
-    out
 }
 
 #[cfg(test)]

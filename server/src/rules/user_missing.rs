@@ -2,7 +2,6 @@
 
 use crate::rules::npm_start_as_entrypoint::{command_words, effective_commands, program};
 use crate::rules::{Diagnostics, RuleContext};
-use crate::semantic::pkg::image_stages;
 use crate::semantic::Base;
 use crate::syntax::Kind;
 
@@ -166,7 +165,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     if !ctx.model.shell_at(last.from).is_posix() {
         return;
     }
-    let shipped = image_stages(ctx.model);
+    let shipped = ctx.model.image_stages();
     let chain: Vec<usize> = (0..shipped.len()).filter(|&s| shipped[s]).collect();
     let mut runnable = false;
     for &s in &chain {

@@ -1,7 +1,6 @@
 //! `user-non-numeric`: the image's USER is a name, not a numeric uid.
 
 use crate::rules::{Diagnostics, RuleContext};
-use crate::semantic::pkg::image_stages;
 use crate::syntax::Kind;
 
 declare_rule! {
@@ -74,7 +73,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     if !ctx.model.shell_at(last.from).is_posix() {
         return;
     }
-    let shipped = image_stages(ctx.model);
+    let shipped = ctx.model.image_stages();
     // The final stage first, then the stages it is built on.
     for s in (0..shipped.len()).rev().filter(|&s| shipped[s]) {
         let stage = &ctx.model.stages[s];

@@ -1,7 +1,6 @@
 //! `user-root-last`: the image's effective USER is root.
 
 use crate::rules::{Diagnostics, RuleContext};
-use crate::semantic::pkg::image_stages;
 use crate::syntax::Kind;
 
 declare_rule! {
@@ -65,7 +64,7 @@ declare_rule! {
 }
 
 fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
-    let shipped = image_stages(ctx.model);
+    let shipped = ctx.model.image_stages();
     // Walk the final stage, then its base stages, from the end.
     let mut chain: Vec<usize> = (0..shipped.len()).filter(|&s| shipped[s]).collect();
     chain.reverse();

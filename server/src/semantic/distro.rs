@@ -44,15 +44,10 @@ const GNU_IMAGES: &[&str] = &[
 
 /// The image at the root of the stage chain of instruction `at`.
 pub fn root_image(model: &Model, at: usize) -> Option<&ImageRef> {
-    let mut stage = model.stage_of(at)?;
-    for _ in 0..32 {
-        match &stage.base {
-            Base::Stage(p) => stage = &model.stages[*p],
-            Base::Image(r) => return Some(r),
-            _ => return None,
-        }
+    match &model.root_stage(model.stage_of(at)?.index)?.base {
+        Base::Image(r) => Some(r),
+        _ => None,
     }
-    None
 }
 
 /// The family of the root image of instruction `at`'s stage.

@@ -307,15 +307,7 @@ impl Model {
             return ShellKind::from_program(&program.text);
         }
         // No SHELL: the default of the image at the root of the stage chain.
-        let root = self.stage_of(i).map(|mut s| {
-            for _ in 0..MAX_DEPTH {
-                match s.base {
-                    Base::Stage(p) => s = &self.stages[p],
-                    _ => break,
-                }
-            }
-            s
-        });
+        let root = self.stage_of(i).and_then(|s| self.root_stage(s.index));
         match root.map(|s| &s.base) {
             Some(Base::Image(r)) if is_windows_image(r) => ShellKind::Cmd,
             _ if syntax.escape == '`' => ShellKind::Other("windows".into()),
@@ -357,6 +349,46 @@ impl Model {
     /// The last stage: what `docker build` produces without `--target`.
     pub fn final_stage(&self) -> Option<&Stage> {
         self.stages.last()
+    }
+
+    /// The stage and the stages it is built `FROM`, nearest first. `FROM <stage>` only
+    /// ever names an earlier stage, so the chain always ends.
+    pub fn stage_chain(&self, stage: usize) -> impl Iterator<Item = &Stage> + '_ {
+        let mut next = self.stages.get(stage);
+        std::iter::from_fn(move || {
+            let s = next?;
+            next = match s.base {
+                Base::Stage(p) if p < s.index => self.stages.get(p),
+                _ => None,
+            };
+            Some(s)
+        })
+    }
+
+    /// The end of `stage`'s chain: the stage built on an image, `scratch` or a base
+    /// that is not a stage.
+    pub fn root_stage(&self, stage: usize) -> Option<&Stage> {
+        self.stage_chain(stage).last()
+    }
+
+    /// The stages the built image is made of: the final stage, then the stages it is
+    /// built `FROM`, nearest first.
+    pub fn image_chain(&self) -> Vec<usize> {
+        self.stages
+            .len()
+            .checked_sub(1)
+            .map(|last| self.stage_chain(last).map(|s| s.index).collect())
+            .unwrap_or_default()
+    }
+
+    /// For every stage, whether it ends up in the image `docker build` produces without
+    /// `--target` (see [`Model::image_chain`]).
+    pub fn image_stages(&self) -> Vec<bool> {
+        let mut out = vec![false; self.stages.len()];
+        for s in self.image_chain() {
+            out[s] = true;
+        }
+        out
     }
 
     /// The shell view of a RUN instruction (POSIX shell, shell form only).

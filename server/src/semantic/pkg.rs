@@ -2,7 +2,7 @@
 //! subcommand (options that take a value are skipped correctly), and which stages end up
 //! in the built image. Shared by the package-manager rules.
 
-use super::{Base, Model, ShellCommand, ShellWord};
+use super::{Model, ShellCommand, ShellWord};
 use crate::syntax::{Dockerfile, Instruction, Kind};
 
 /// A package manager the rules know.
@@ -494,24 +494,6 @@ pub fn appendable(run: &Instruction) -> bool {
         && !tail.ends_with([';', '&', '|', '\\'])
 }
 
-/// For every stage, whether it ends up in the image `docker build` produces without
-/// `--target`: the final stage and the stages it is built `FROM`, transitively.
-pub fn image_stages(model: &Model) -> Vec<bool> {
-    let mut out = vec![false; model.stages.len()];
-    let mut cur = model.stages.len().checked_sub(1);
-    while let Some(s) = cur {
-        if out[s] {
-            break;
-        }
-        out[s] = true;
-        cur = match model.stages[s].base {
-            Base::Stage(p) => Some(p),
-            _ => None,
-        };
-    }
-    out
-}
-
 /// RUN instructions whose layers end up in the built image: those of the final stage
 /// and the stages it is built `FROM`, plus every ONBUILD RUN trigger (it runs in
 /// whatever image builds on this one). Yields `(instruction index, the RUN itself)`.
@@ -519,7 +501,7 @@ pub fn shipped_runs<'a>(
     syntax: &'a Dockerfile,
     model: &'a Model,
 ) -> impl Iterator<Item = (usize, &'a Instruction)> + 'a {
-    let shipped = image_stages(model);
+    let shipped = model.image_stages();
     syntax
         .instructions
         .iter()

@@ -95,3 +95,21 @@ fn instructions_before_follows_the_stage_chain() {
     assert_eq!(m.instructions_before(3).collect::<Vec<_>>(), [2]);
     assert_eq!(m.instructions_before(0).count(), 0);
 }
+
+#[test]
+fn stage_chains_roots_and_the_image() {
+    let text = "FROM debian:12 AS base\nFROM base AS mid\nFROM golang:1 AS build\nFROM mid AS final\n";
+    let (_, m) = model(text);
+    let chain = |s: usize| m.stage_chain(s).map(|s| s.index).collect::<Vec<_>>();
+    assert_eq!(chain(3), vec![3, 1, 0]);
+    assert_eq!(chain(2), vec![2]);
+    assert_eq!(chain(9), Vec::<usize>::new());
+    assert_eq!(m.root_stage(3).map(|s| s.index), Some(0));
+    assert_eq!(m.root_stage(2).map(|s| s.index), Some(2));
+    assert_eq!(m.image_chain(), vec![3, 1, 0]);
+    assert_eq!(m.image_stages(), vec![true, true, false, true]);
+    // A stage named like a later one is an image, never a forward reference.
+    let (_, m) = model("FROM later AS first\nFROM alpine AS later\n");
+    assert!(matches!(m.stages[0].base, Base::Image(_)));
+    assert_eq!(m.image_chain(), vec![1]);
+}

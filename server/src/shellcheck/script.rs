@@ -10,7 +10,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::semantic::{shell, Base, Model, ShellKind, PREDEFINED_ARGS};
+use crate::semantic::{shell, Model, ShellKind, PREDEFINED_ARGS};
 use crate::syntax::Dockerfile;
 
 /// One script for ShellCheck, with the map back to the Dockerfile.
@@ -259,24 +259,17 @@ fn body_job(
 /// (`stefanscherer/node-windows`, `…/nanoserver`, `…/servercore`), which the model does
 /// not recognise as Windows: its RUNs are PowerShell or cmd, not sh.
 fn windows_base(model: &Model, at: usize) -> bool {
-    let mut stage = model.stage_of(at);
-    for _ in 0..24 {
-        let Some(s) = stage else { return false };
-        match s.base {
-            Base::Stage(p) => stage = model.stages.get(p),
-            _ => {
-                let name = s
-                    .base_word
-                    .as_ref()
-                    .map(|w| w.text.to_ascii_lowercase())
-                    .unwrap_or_default();
-                return ["windows", "nanoserver", "servercore"]
-                    .iter()
-                    .any(|w| name.contains(w));
-            }
-        }
-    }
-    false
+    let Some(root) = model.stage_of(at).and_then(|s| model.root_stage(s.index)) else {
+        return false;
+    };
+    let name = root
+        .base_word
+        .as_ref()
+        .map(|w| w.text.to_ascii_lowercase())
+        .unwrap_or_default();
+    ["windows", "nanoserver", "servercore"]
+        .iter()
+        .any(|w| name.contains(w))
 }
 
 /// ARG and ENV names a RUN sees: its stage's declarations before it, those of the stages
@@ -284,19 +277,17 @@ fn windows_base(model: &Model, at: usize) -> bool {
 /// prelude).
 pub fn visible_vars(model: &Model, at: usize) -> BTreeSet<String> {
     let mut out: BTreeSet<String> = PREDEFINED_ARGS.iter().map(|s| s.to_string()).collect();
-    let mut stage = model.stage_of(at);
+    let Some(stage) = model.stage_of(at) else {
+        return out;
+    };
+    // The RUN's own stage up to it, then whole ancestor stages.
     let mut limit = at;
-    for _ in 0..24 {
-        let Some(s) = stage else { break };
+    for s in model.stage_chain(stage.index) {
         for d in s.decls.iter().filter(|d| d.instruction < limit) {
             if is_name(&d.name) {
                 out.insert(d.name.clone());
             }
         }
-        stage = match s.base {
-            Base::Stage(p) => model.stages.get(p),
-            _ => None,
-        };
         limit = usize::MAX;
     }
     out
