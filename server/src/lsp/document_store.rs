@@ -26,6 +26,9 @@ pub struct AnalysisSnapshot {
     pub config_generation: u64,
     pub analysis: Arc<Analysis>,
     pub diagnostics: Arc<Vec<Diagnostic>>,
+    /// The ShellCheck scripts of this version and the program to run them with; `None`
+    /// when ShellCheck is off, ignored for the file, or not installed.
+    pub shellcheck: Option<(Arc<crate::shellcheck::Plan>, crate::shellcheck::Runner)>,
 }
 
 /// How a batch of changes reached the new tree.

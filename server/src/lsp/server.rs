@@ -45,6 +45,9 @@ struct Inner {
     /// ShellCheck in the background: one run at a time per document (the lock), and the
     /// last version a run was started for (a failed run is not retried for it).
     shellcheck: Mutex<HashMap<Uri, ShellcheckRuns>>,
+    /// The ShellCheck program per configured path (`None`: the one on `PATH`), looked up
+    /// once rather than on every version; `None` when there is none.
+    shellcheck_runners: Mutex<HashMap<Option<String>, Option<shellcheck::Runner>>>,
 }
 
 /// Per document: the lock a background ShellCheck run holds, and the version the last
@@ -94,6 +97,7 @@ impl Backend {
                 session: RwLock::new(Session::default()),
                 pending: Mutex::new(HashMap::new()),
                 shellcheck: Mutex::new(HashMap::new()),
+                shellcheck_runners: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -224,17 +228,16 @@ impl Backend {
             Some(doc) => doc.config.clone(),
             None => return snapshot.diagnostics.to_vec(),
         };
-        let plan = shellcheck::plan(&snapshot.analysis, &config);
-        if plan.jobs().is_empty() {
+        let Some((plan, runner)) = &snapshot.shellcheck else {
             return snapshot.diagnostics.to_vec();
-        }
+        };
         let mut merged = snapshot.diagnostics.to_vec();
         merged.extend(plan.diagnostics(&snapshot.analysis, &config));
         merged.sort_by(|a, b| {
             (a.range.start, a.range.end, a.rule.id).cmp(&(b.range.start, b.range.end, b.rule.id))
         });
         if !plan.is_complete() {
-            self.schedule_shellcheck(uri.clone(), snapshot.version, plan, config);
+            self.schedule_shellcheck(uri.clone(), snapshot.version, plan.clone(), runner.clone());
         }
         merged
     }
@@ -243,8 +246,8 @@ impl Backend {
         &self,
         uri: Uri,
         version: i32,
-        plan: shellcheck::Plan,
-        config: Arc<Config>,
+        plan: Arc<shellcheck::Plan>,
+        runner: shellcheck::Runner,
     ) {
         let lock = {
             let mut runs = lock(&self.inner.shellcheck);
@@ -256,9 +259,6 @@ impl Backend {
             }
             entry.1 = Some(version);
             entry.0.clone()
-        };
-        let Ok(runner) = shellcheck::locate(config.shellcheck_path.as_deref()) else {
-            return;
         };
         let this = self.clone();
         tokio::spawn(async move {
@@ -317,10 +317,16 @@ impl Backend {
                 store.config_generation,
             )
         };
-        let (analysis, diagnostics) = contained(uri, "analysis", move || {
+        let runner = self.shellcheck_runner(&config);
+        let (analysis, diagnostics, shellcheck) = contained(uri, "analysis", move || {
             let analysis = Analysis::new(rope.to_string());
             let diagnostics = analysis.diagnostics(&config);
-            (analysis, diagnostics)
+            // The scripts are built here, off the async threads, once per version.
+            let shellcheck = runner
+                .map(|runner| (shellcheck::plan(&analysis, &config), runner))
+                .filter(|(plan, _)| !plan.jobs().is_empty())
+                .map(|(plan, runner)| (Arc::new(plan), runner));
+            (analysis, diagnostics, shellcheck)
         })
         .await?;
         let snapshot = AnalysisSnapshot {
@@ -328,6 +334,7 @@ impl Backend {
             config_generation: generation,
             analysis: Arc::new(analysis),
             diagnostics: Arc::new(diagnostics),
+            shellcheck,
         };
         let mut store = self.store();
         let current_generation = store.config_generation;
@@ -337,6 +344,15 @@ impl Backend {
             }
         }
         Some(snapshot)
+    }
+
+    /// The ShellCheck program for `config`, looked up once per configured path.
+    fn shellcheck_runner(&self, config: &Config) -> Option<shellcheck::Runner> {
+        let key = config.shellcheck_path.clone();
+        lock(&self.inner.shellcheck_runners)
+            .entry(key)
+            .or_insert_with_key(|path| shellcheck::locate(path.as_deref()).ok())
+            .clone()
     }
 }
 

@@ -98,7 +98,8 @@ fn instructions_before_follows_the_stage_chain() {
 
 #[test]
 fn stage_chains_roots_and_the_image() {
-    let text = "FROM debian:12 AS base\nFROM base AS mid\nFROM golang:1 AS build\nFROM mid AS final\n";
+    let text =
+        "FROM debian:12 AS base\nFROM base AS mid\nFROM golang:1 AS build\nFROM mid AS final\n";
     let (_, m) = model(text);
     let chain = |s: usize| m.stage_chain(s).map(|s| s.index).collect::<Vec<_>>();
     assert_eq!(chain(3), vec![3, 1, 0]);
