@@ -15,6 +15,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod fix;
 pub mod ide;
 pub mod lsp;
 pub mod rules;

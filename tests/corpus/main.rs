@@ -117,7 +117,7 @@ fn corpus_is_analysed_without_panics_or_syntax_errors_on_real_files() {
         };
         diagnostics_total += diagnostics.len();
         for d in &diagnostics {
-            let fix_ranges = d.fix.iter().flat_map(|f| f.edits.iter().map(|e| e.range));
+            let fix_ranges = d.fixes.iter().flat_map(|f| f.edits.iter().map(|e| e.range));
             if std::iter::once(d.range)
                 .chain(fix_ranges)
                 .any(|r| bad_range(&text, r))

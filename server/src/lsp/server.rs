@@ -209,7 +209,8 @@ impl Backend {
         }
         let encoding = self.session().encoding;
         let merged = self.with_shellcheck(&uri, &snapshot);
-        let diagnostics = to_proto::diagnostics(&snapshot.analysis, &merged, encoding);
+        let diagnostics =
+            to_proto::diagnostics(&snapshot.analysis, &merged, encoding, snapshot.version);
         // Only the latest version is ever published.
         if self.store().get(&uri).map(|d| d.version()) != Some(version) {
             return;
@@ -534,7 +535,8 @@ impl LanguageServer for Backend {
                         ),
                     ));
                 }
-                let items = to_proto::diagnostics(&snapshot.analysis, &merged, encoding);
+                let items =
+                    to_proto::diagnostics(&snapshot.analysis, &merged, encoding, snapshot.version);
                 (items, Some(result_id))
             }
         };

@@ -53,13 +53,15 @@ pub fn severity(severity: Severity) -> DiagnosticSeverity {
     }
 }
 
-/// One diagnostic. Its fix, if any, travels in `data` as
-/// `{"fix": {"title", "applicability": "safe"|"unsafe", "edits": [{"range", "newText"}]}}`
-/// so a code action can apply it without running the rules again.
+/// One diagnostic of document version `version`. Its fixes travel in `data` as
+/// `{"version": 3, "fixes": [{"title", "applicability": "safe"|"unsafe",
+/// "edits": [{"range", "newText"}]}]}` so a code action can apply them without running
+/// the rules again, and can tell when the document has moved on since.
 pub fn diagnostic(
     analysis: &Analysis,
     d: &rules::Diagnostic,
     encoding: PositionEncoding,
+    version: i32,
 ) -> lsp::Diagnostic {
     let mut tags = Vec::new();
     if d.unnecessary {
@@ -68,17 +70,13 @@ pub fn diagnostic(
     if d.deprecated {
         tags.push(DiagnosticTag::DEPRECATED);
     }
-    let data = d.fix.as_ref().map(|fix| {
-        let edits: Vec<_> = fix
-            .edits
+    let data = (!d.fixes.is_empty()).then(|| {
+        let fixes: Vec<_> = d
+            .fixes
             .iter()
-            .map(|e| json!({ "range": range(analysis, e.range, encoding), "newText": e.new_text }))
+            .map(|fix| fix_json(analysis, fix, encoding))
             .collect();
-        let applicability = match fix.applicability {
-            Applicability::Safe => "safe",
-            Applicability::Unsafe => "unsafe",
-        };
-        json!({ "fix": { "title": fix.title, "applicability": applicability, "edits": edits } })
+        json!({ "version": version, "fixes": fixes })
     });
     lsp::Diagnostic {
         range: range(analysis, d.range, encoding),
@@ -97,11 +95,39 @@ pub fn diagnostics(
     analysis: &Analysis,
     diags: &[rules::Diagnostic],
     encoding: PositionEncoding,
+    version: i32,
 ) -> Vec<lsp::Diagnostic> {
     diags
         .iter()
-        .map(|d| diagnostic(analysis, d, encoding))
+        .map(|d| diagnostic(analysis, d, encoding, version))
         .collect()
+}
+
+/// A fix as JSON: `{"title", "applicability", "edits": [{"range", "newText"}]}`.
+pub fn fix_json(
+    analysis: &Analysis,
+    fix: &rules::Fix,
+    encoding: PositionEncoding,
+) -> serde_json::Value {
+    let edits: Vec<_> = fix
+        .edits
+        .iter()
+        .map(|e| json!({ "range": range(analysis, e.range, encoding), "newText": e.new_text }))
+        .collect();
+    let applicability = match fix.applicability {
+        Applicability::Safe => "safe",
+        Applicability::Unsafe => "unsafe",
+    };
+    json!({ "title": fix.title, "applicability": applicability, "edits": edits })
+}
+
+/// A core edit as an LSP edit.
+pub fn text_edit(
+    analysis: &Analysis,
+    edit: &crate::text::TextEdit,
+    encoding: PositionEncoding,
+) -> lsp::TextEdit {
+    lsp::TextEdit::new(range(analysis, edit.range, encoding), edit.new_text.clone())
 }
 
 #[cfg(test)]
@@ -122,15 +148,15 @@ mod tests {
             range: TextRange::new(start, start + 1),
             severity: Severity::Warning,
             message: "m".into(),
-            fix: Some(Fix {
-                title: "t".into(),
-                edits: vec![TextEdit::replace(TextRange::new(start, start + 1), "X=1")],
-                applicability: Applicability::Safe,
-            }),
+            fixes: vec![Fix::new(
+                "t",
+                Applicability::Safe,
+                vec![TextEdit::replace(TextRange::new(start, start + 1), "X=1")],
+            )],
             unnecessary: true,
             deprecated: true,
         };
-        let out = diagnostic(&analysis, &d, PositionEncoding::Utf16);
+        let out = diagnostic(&analysis, &d, PositionEncoding::Utf16, 7);
         assert_eq!(
             out.range,
             lsp::Range::new(lsp::Position::new(1, 4), lsp::Position::new(1, 5))
@@ -149,13 +175,17 @@ mod tests {
             Some(vec![DiagnosticTag::UNNECESSARY, DiagnosticTag::DEPRECATED])
         );
         let data = out.data.unwrap();
-        assert_eq!(data["fix"]["applicability"], "safe");
-        assert_eq!(data["fix"]["edits"][0]["newText"], "X=1");
-        assert_eq!(data["fix"]["edits"][0]["range"]["start"]["character"], 4);
+        assert_eq!(data["version"], 7);
+        assert_eq!(data["fixes"][0]["applicability"], "safe");
+        assert_eq!(data["fixes"][0]["edits"][0]["newText"], "X=1");
+        assert_eq!(
+            data["fixes"][0]["edits"][0]["range"]["start"]["character"],
+            4
+        );
         // The real rule output converts the same way.
         let real = analysis.diagnostics(&Config::default());
         assert_eq!(
-            diagnostics(&analysis, &real, PositionEncoding::Utf8)[0]
+            diagnostics(&analysis, &real, PositionEncoding::Utf8, 1)[0]
                 .source
                 .as_deref(),
             Some(SOURCE)

@@ -266,7 +266,7 @@ SHELL ["powershell", "-Command"]
 CMD ["C:\\app\\app.exe", "--port", "$PORT"]
 "#;
         let diags = crate::rules::test_support::diagnostics_of(&RULE, text);
-        assert!(diags.len() == 1 && diags[0].fix.is_none());
+        assert!(diags.len() == 1 && diags[0].fixes.is_empty());
         check_rule(
             &RULE,
             r#"# escape=`

@@ -99,6 +99,32 @@ pub struct Fix {
     pub title: String,
     pub edits: Vec<TextEdit>,
     pub applicability: Applicability,
+    /// Ranges of instructions, beyond the ones the diagnostic covers, that the fix names
+    /// and may edit (the other RUN of a merge). Tests check that no edit reaches further.
+    pub also_edits: Vec<TextRange>,
+}
+
+impl Fix {
+    pub fn new(
+        title: impl Into<String>,
+        applicability: Applicability,
+        edits: Vec<TextEdit>,
+    ) -> Fix {
+        Fix {
+            title: title.into(),
+            edits,
+            applicability,
+            also_edits: Vec::new(),
+        }
+    }
+    /// Declares that the fix also edits the instructions at `ranges`.
+    pub fn also_editing(mut self, ranges: impl IntoIterator<Item = TextRange>) -> Fix {
+        self.also_edits.extend(ranges);
+        self
+    }
+    pub fn is_safe(&self) -> bool {
+        self.applicability == Applicability::Safe
+    }
 }
 
 /// What a rule is: its id, its documentation and its check.
@@ -150,7 +176,9 @@ pub struct Diagnostic {
     pub range: TextRange,
     pub severity: Severity,
     pub message: String,
-    pub fix: Option<Fix>,
+    /// The fixes offered, best first; the first safe one is the preferred quick fix and
+    /// the one fix-all applies.
+    pub fixes: Vec<Fix>,
     /// Marks code that has no effect (rendered faded by editors).
     pub unnecessary: bool,
     /// Marks deprecated syntax (rendered struck through by editors).
@@ -186,7 +214,7 @@ impl Diagnostics {
             range,
             severity,
             message: message.into(),
-            fix: None,
+            fixes: Vec::new(),
             unnecessary: false,
             deprecated: false,
         });
@@ -204,12 +232,21 @@ impl Diagnostic {
         applicability: Applicability,
         edits: Vec<TextEdit>,
     ) -> &mut Diagnostic {
-        self.fix = Some(Fix {
-            title: title.into(),
-            edits,
-            applicability,
-        });
+        self.fixes.push(Fix::new(title, applicability, edits));
         self
+    }
+    /// Adds a fix built by the caller (for one that edits several instructions).
+    pub fn push_fix(&mut self, fix: Fix) -> &mut Diagnostic {
+        self.fixes.push(fix);
+        self
+    }
+    /// The fix fix-all applies in `mode`: the first safe fix, or in unsafe mode the
+    /// first fix of all.
+    pub fn fix_for(&self, unsafe_fixes: bool) -> Option<&Fix> {
+        self.fixes
+            .iter()
+            .find(|f| f.is_safe())
+            .or_else(|| self.fixes.first().filter(|_| unsafe_fixes))
     }
 }
 

@@ -1,6 +1,6 @@
 //! `prefer-bind-mount`: a file COPYed only so that the next RUN can read it.
 
-use crate::rules::{Applicability, Diagnostics, RuleContext};
+use crate::rules::{Applicability, Diagnostics, Fix, RuleContext};
 use crate::semantic::copy::{has_glob, unquote, CopyArgs};
 use crate::syntax::{Instruction, Kind};
 use crate::text::{TextEdit, TextRange};
@@ -142,10 +142,13 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             ),
         );
         if let Some(edits) = fix(ctx, copy, run, &files, &args) {
-            d.with_fix(
-                "Replace the COPY by bind mounts on the RUN",
-                Applicability::Unsafe,
-                edits,
+            d.push_fix(
+                Fix::new(
+                    "Replace the COPY by bind mounts on the RUN",
+                    Applicability::Unsafe,
+                    edits,
+                )
+                .also_editing([run.range]),
             );
         }
     }

@@ -1,7 +1,7 @@
 //! `stage-name-casing`: a stage name with upper-case letters.
 
 use crate::rules::copy_from_unknown_stage::from_refs;
-use crate::rules::{Applicability, Diagnostics, RuleContext};
+use crate::rules::{Applicability, Diagnostics, Fix, RuleContext};
 use crate::semantic::Base;
 use crate::text::TextEdit;
 
@@ -89,10 +89,13 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                 word.text
             ),
         )
-        .with_fix(
-            format!("Rename to `{name}` everywhere"),
-            Applicability::Safe,
-            edits,
+        .push_fix(
+            Fix::new(
+                format!("Rename to `{name}` everywhere"),
+                Applicability::Safe,
+                edits.clone(),
+            )
+            .also_editing(edits.iter().map(|e| e.range)),
         );
     }
 }

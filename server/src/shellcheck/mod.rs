@@ -249,11 +249,11 @@ pub fn to_diagnostic(job: &Job, c: &Comment, forced: Option<Severity>) -> Option
         {
             return None;
         }
-        Some(Fix {
-            title: format!("Apply ShellCheck's fix for SC{}", c.code),
+        Some(Fix::new(
+            format!("Apply ShellCheck's fix for SC{}", c.code),
+            Applicability::Unsafe,
             edits,
-            applicability: Applicability::Unsafe,
-        })
+        ))
     });
     Some(Diagnostic {
         rule: rule(),
@@ -265,7 +265,7 @@ pub fn to_diagnostic(job: &Job, c: &Comment, forced: Option<Severity>) -> Option
             c.message.trim_end(),
             wiki_url(c.code)
         ),
-        fix,
+        fixes: fix.into_iter().collect(),
         unnecessary: false,
         deprecated: false,
     })
@@ -493,12 +493,12 @@ mod tests {
             ],
         });
         let d = to_diagnostic(job, &sc, None).unwrap();
-        let fix = d.fix.unwrap();
+        let fix = d.fixes.into_iter().next().unwrap();
         assert_eq!(fix.applicability, Applicability::Unsafe);
         let fixed = crate::text::apply_edits(text, &fix.edits);
         assert_eq!(fixed, "FROM a\nRUN echo \"$x\" # uniq-c\n");
         // A replacement in the prelude: no fix, the finding stays.
         sc.fix.as_mut().unwrap().replacements[0].line = 1;
-        assert!(to_diagnostic(job, &sc, None).unwrap().fix.is_none());
+        assert!(to_diagnostic(job, &sc, None).unwrap().fixes.is_empty());
     }
 }

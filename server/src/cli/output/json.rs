@@ -16,7 +16,7 @@ struct JsonDiagnostic<'a> {
     rule: &'a str,
     severity: &'a str,
     message: &'a str,
-    fix: Option<JsonFix<'a>>,
+    fixes: Vec<JsonFix<'a>>,
 }
 
 #[derive(Serialize)]
@@ -69,21 +69,25 @@ fn diagnostic<'a>(report: &'a FileReport, d: &'a Diagnostic) -> JsonDiagnostic<'
         rule: d.rule.id,
         severity: d.severity.as_str(),
         message: &d.message,
-        fix: d.fix.as_ref().map(|fix| JsonFix {
-            title: &fix.title,
-            applicability: match fix.applicability {
-                Applicability::Safe => "safe",
-                Applicability::Unsafe => "unsafe",
-            },
-            edits: fix
-                .edits
-                .iter()
-                .map(|edit| JsonEdit {
-                    range: range(report, edit.range),
-                    new_text: &edit.new_text,
-                })
-                .collect(),
-        }),
+        fixes: d
+            .fixes
+            .iter()
+            .map(|fix| JsonFix {
+                title: &fix.title,
+                applicability: match fix.applicability {
+                    Applicability::Safe => "safe",
+                    Applicability::Unsafe => "unsafe",
+                },
+                edits: fix
+                    .edits
+                    .iter()
+                    .map(|edit| JsonEdit {
+                        range: range(report, edit.range),
+                        new_text: &edit.new_text,
+                    })
+                    .collect(),
+            })
+            .collect(),
     }
 }
 
@@ -128,25 +132,27 @@ mod tests {
                 "rule": "env-blank",
                 "severity": "error",
                 "message": "can't find = in \"X\"; must be of the form name=value",
-                "fix": {
-                  "title": "Give it a value",
-                  "applicability": "unsafe",
-                  "edits": [
-                    {
-                      "range": {
-                        "start": {
-                          "line": 2,
-                          "column": 12
+                "fixes": [
+                  {
+                    "title": "Give it a value",
+                    "applicability": "unsafe",
+                    "edits": [
+                      {
+                        "range": {
+                          "start": {
+                            "line": 2,
+                            "column": 12
+                          },
+                          "end": {
+                            "line": 2,
+                            "column": 12
+                          }
                         },
-                        "end": {
-                          "line": 2,
-                          "column": 12
-                        }
-                      },
-                      "newText": "=1"
-                    }
-                  ]
-                }
+                        "newText": "=1"
+                      }
+                    ]
+                  }
+                ]
               },
               {
                 "path": "app, v2.dockerfile",
@@ -163,7 +169,7 @@ mod tests {
                 "rule": "image-untagged",
                 "severity": "warning",
                 "message": "Image `ubuntu` has no tag: 50%, a:b\nnext",
-                "fix": null
+                "fixes": []
               }
             ]
         "#]]

@@ -149,11 +149,11 @@ pub(crate) mod fixtures {
             range: TextRange::new(x, x + 1),
             severity: Severity::Error,
             message: "can't find = in \"X\"; must be of the form name=value".into(),
-            fix: Some(Fix {
-                title: "Give it a value".into(),
-                edits: vec![TextEdit::insert(x + 1, "=1")],
-                applicability: Applicability::Unsafe,
-            }),
+            fixes: vec![Fix::new(
+                "Give it a value",
+                Applicability::Unsafe,
+                vec![TextEdit::insert(x + 1, "=1")],
+            )],
             unnecessary: false,
             deprecated: false,
         };
@@ -163,7 +163,7 @@ pub(crate) mod fixtures {
             range: TextRange::new(5, 11),
             severity: Severity::Warning,
             message: "Image `ubuntu` has no tag: 50%, a:b\nnext".into(),
-            fix: None,
+            fixes: vec![],
             unnecessary: false,
             deprecated: false,
         };

@@ -100,24 +100,31 @@ fn result(report: &FileReport, d: &Diagnostic, rules: &[&RuleMeta]) -> Value {
     if let Some(index) = rules.iter().position(|r| r.id == d.rule.id) {
         result["ruleIndex"] = json!(index);
     }
-    if let Some(fix) = &d.fix {
-        let replacements: Vec<Value> = fix
-            .edits
+    if !d.fixes.is_empty() {
+        let fixes: Vec<Value> = d
+            .fixes
             .iter()
-            .map(|edit| {
+            .map(|fix| {
+                let replacements: Vec<Value> = fix
+                    .edits
+                    .iter()
+                    .map(|edit| {
+                        json!({
+                            "deletedRegion": region(report, edit.range),
+                            "insertedContent": { "text": edit.new_text },
+                        })
+                    })
+                    .collect();
                 json!({
-                    "deletedRegion": region(report, edit.range),
-                    "insertedContent": { "text": edit.new_text },
+                    "description": { "text": fix.title },
+                    "artifactChanges": [{
+                        "artifactLocation": { "uri": uri },
+                        "replacements": replacements,
+                    }],
                 })
             })
             .collect();
-        result["fixes"] = json!([{
-            "description": { "text": fix.title },
-            "artifactChanges": [{
-                "artifactLocation": { "uri": uri },
-                "replacements": replacements,
-            }],
-        }]);
+        result["fixes"] = json!(fixes);
     }
     result
 }

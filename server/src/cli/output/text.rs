@@ -101,7 +101,7 @@ fn render_one(
         " ".repeat(pad),
         style.paint(Style::severity_codes(d.severity), &"^".repeat(carets))
     )?;
-    if let Some(fix) = &d.fix {
+    for fix in &d.fixes {
         let safety = match fix.applicability {
             Applicability::Safe => "",
             Applicability::Unsafe => " (unsafe)",
@@ -239,7 +239,7 @@ mod tests {
             },
             Diagnostic {
                 range: TextRange::empty(text.len() - 1),
-                fix: None,
+                fixes: vec![],
                 ..fixtures::reports()[0].diagnostics[0].clone()
             },
         ];
