@@ -28,6 +28,18 @@ pub struct FixAll {
     pub rejected: BTreeMap<&'static str, usize>,
     /// False when the round limit stopped the loop with fixes still applicable.
     pub converged: bool,
+    /// Every applied fix in order, when asked for with [`fix_all_traced`].
+    pub log: Vec<Applied>,
+}
+
+/// One fix fix-all applied, as [`fix_all_traced`] records it.
+#[derive(Clone, Debug)]
+pub struct Applied {
+    pub rule: &'static str,
+    pub title: String,
+    /// How many instructions the fix added (negative: removed), measured by parsing the
+    /// text before the round with this fix alone applied.
+    pub instruction_delta: isize,
 }
 
 impl FixAll {
@@ -42,6 +54,17 @@ impl FixAll {
 /// Applies every fix of `text` that is safe (or, with `unsafe_fixes`, every preferred
 /// fix), round after round until none is left.
 pub fn fix_all(text: &str, config: &Config, unsafe_fixes: bool) -> FixAll {
+    run(text, config, unsafe_fixes, false)
+}
+
+/// [`fix_all`], also recording each applied fix and its effect on the instruction
+/// count in [`FixAll::log`] (for the corpus proof; costs a parse per fix).
+pub fn fix_all_traced(text: &str, config: &Config, unsafe_fixes: bool) -> FixAll {
+    run(text, config, unsafe_fixes, true)
+}
+
+fn run(text: &str, config: &Config, unsafe_fixes: bool, trace: bool) -> FixAll {
+    let mut log = Vec::new();
     let mut current = text.to_string();
     let mut applied: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut rejected: BTreeMap<&'static str, usize> = BTreeMap::new();
@@ -63,6 +86,7 @@ pub fn fix_all(text: &str, config: &Config, unsafe_fixes: bool) -> FixAll {
                 applied,
                 rejected,
                 converged: true,
+                log,
             };
         }
         let chosen = non_conflicting(&analysis, &candidates);
@@ -72,8 +96,9 @@ pub fn fix_all(text: &str, config: &Config, unsafe_fixes: bool) -> FixAll {
             .collect();
         let next = apply_edits(&current, &edits);
         let next = if crate::syntax::parse(&next).errors.len() <= errors_before {
-            for (d, _) in &chosen {
+            for (d, f) in &chosen {
                 *applied.entry(d.rule.id).or_default() += 1;
+                record(&mut log, trace, &analysis, d, f);
             }
             next
         } else {
@@ -95,12 +120,14 @@ pub fn fix_all(text: &str, config: &Config, unsafe_fixes: bool) -> FixAll {
                 .collect();
             let all = apply_edits(&current, &together);
             if parses(&all) {
-                for (d, _) in &good {
+                for (d, f) in &good {
                     *applied.entry(d.rule.id).or_default() += 1;
+                    record(&mut log, trace, &analysis, d, f);
                 }
                 all
             } else if let Some((d, f)) = good.first() {
                 *applied.entry(d.rule.id).or_default() += 1;
+                record(&mut log, trace, &analysis, d, f);
                 apply_edits(&current, &f.edits)
             } else {
                 current.clone()
@@ -125,7 +152,21 @@ pub fn fix_all(text: &str, config: &Config, unsafe_fixes: bool) -> FixAll {
         applied,
         rejected,
         converged,
+        log,
     }
+}
+
+fn record(log: &mut Vec<Applied>, trace: bool, analysis: &Analysis, d: &Diagnostic, f: &Fix) {
+    if !trace {
+        return;
+    }
+    let after = crate::syntax::parse(&apply_edits(analysis.text(), &f.edits));
+    log.push(Applied {
+        rule: d.rule.id,
+        title: f.title.clone(),
+        instruction_delta: after.instructions.len() as isize
+            - analysis.syntax().instructions.len() as isize,
+    });
 }
 
 fn refusal_key(text: &str, d: &Diagnostic, f: &Fix) -> (&'static str, String, String) {

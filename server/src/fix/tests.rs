@@ -8,6 +8,13 @@ fn fix_all_applies_safe_fixes_until_nothing_is_left() {
     assert!(out.converged);
     assert!(out.changed());
     assert!(out.applied.contains_key("instruction-casing"), "{out:?}");
+    let traced = fix_all_traced(text, &Config::default(), false);
+    assert_eq!(traced.text, out.text);
+    assert_eq!(traced.log.len(), out.total());
+    assert!(
+        traced.log.iter().all(|a| a.instruction_delta == 0),
+        "{traced:?}"
+    );
     let again = fix_all(&out.text, &Config::default(), false);
     assert_eq!(again.text, out.text, "fix-all is not idempotent");
     assert!(!again.changed());
