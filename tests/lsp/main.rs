@@ -1,6 +1,7 @@
 //! End-to-end tests of the language server over an in-memory pipe, plus the property
 //! test of the incremental document store.
 
+mod code_actions;
 mod diagnostics;
 mod document_store;
 mod initialize;

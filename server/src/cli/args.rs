@@ -67,6 +67,24 @@ pub struct CheckArgs {
     /// When to colour text output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+    /// Apply every safe fix and write the files back (standard input: print the fixed
+    /// text). The findings that remain are reported and decide the exit status.
+    #[arg(long)]
+    pub fix: bool,
+    /// Also apply unsafe fixes, which may change what the build does; implies `--fix`.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print a unified diff of the fixes instead of writing anything (with
+    /// `--unsafe-fixes` including unsafe ones). Exits with 1 when a file would change.
+    #[arg(long)]
+    pub diff: bool,
+}
+
+impl CheckArgs {
+    /// True when fixes are applied, in memory at least.
+    pub fn fixing(&self) -> bool {
+        self.fix || self.unsafe_fixes || self.diff
+    }
 }
 
 #[derive(Debug, Args)]

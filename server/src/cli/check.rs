@@ -13,6 +13,7 @@ use super::output::{self, FileReport, RenderOptions};
 use super::{discover, finish_output, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::config::load::{self, LoadedConfig};
 use crate::config::Config;
+use crate::fix;
 use crate::ide::Analysis;
 use crate::rules::Diagnostic;
 use crate::shellcheck;
@@ -28,6 +29,13 @@ enum Input {
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub reports: Vec<FileReport>,
+    /// With `--diff`: one unified diff per file that would change.
+    pub diffs: Vec<String>,
+    /// With `--fix` on standard input: the fixed text, printed instead of findings.
+    pub stdin_fixed: Option<String>,
+    /// Fixes applied (or, with `--diff`, that would be) and the files they change.
+    pub fixes_applied: usize,
+    pub files_fixed: usize,
     /// A usage, configuration or I/O error was reported on stderr.
     pub had_errors: bool,
 }
@@ -37,11 +45,12 @@ impl Outcome {
     pub fn status(&self, args: &CheckArgs) -> u8 {
         if self.had_errors {
             EXIT_ERROR
-        } else if self
-            .reports
-            .iter()
-            .flat_map(|r| &r.diagnostics)
-            .any(|d| args.fail_on.fails(d.severity))
+        } else if !self.diffs.is_empty()
+            || self
+                .reports
+                .iter()
+                .flat_map(|r| &r.diagnostics)
+                .any(|d| args.fail_on.fails(d.severity))
         {
             EXIT_FINDINGS
         } else {
@@ -60,12 +69,31 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let outcome = check(args, &mut io::stdin().lock(), &mut io::stderr().lock());
     let status = outcome.status(args);
     let mut out = io::BufWriter::new(stdout.lock());
-    let result = output::render(
-        args.format,
-        &outcome.reports,
-        RenderOptions { color },
-        &mut out,
-    )
+    if args.fixing() {
+        let remaining: usize = outcome.reports.iter().map(|r| r.diagnostics.len()).sum();
+        let verb = if args.diff { "Would fix" } else { "Fixed" };
+        eprintln!(
+            "{verb} {} in {}; {} remaining.",
+            plural(outcome.fixes_applied, "problem", "problems"),
+            plural(outcome.files_fixed, "file", "files"),
+            plural(remaining, "problem", "problems"),
+        );
+    }
+    let result = if args.diff {
+        outcome
+            .diffs
+            .iter()
+            .try_for_each(|d| out.write_all(d.as_bytes()))
+    } else if let Some(fixed) = &outcome.stdin_fixed {
+        out.write_all(fixed.as_bytes())
+    } else {
+        output::render(
+            args.format,
+            &outcome.reports,
+            RenderOptions { color },
+            &mut out,
+        )
+    }
     .and_then(|()| out.flush());
     finish_output(result, status)
 }
@@ -139,7 +167,21 @@ pub fn check(args: &CheckArgs, stdin: &mut dyn Read, stderr: &mut dyn Write) -> 
 
         // Invalid UTF-8 is replaced rather than refused: the rest of the file still gets
         // checked, and positions stay meaningful.
-        let text: Arc<str> = String::from_utf8_lossy(&bytes).into();
+        let mut text: Arc<str> = String::from_utf8_lossy(&bytes).into();
+        if args.fixing() {
+            if let Some(fixed) = fix_file(
+                args,
+                &input,
+                &shown,
+                &text,
+                std::str::from_utf8(&bytes).is_ok(),
+                &config,
+                &mut outcome,
+                stderr,
+            ) {
+                text = fixed.into();
+            }
+        }
         let analysis = Analysis::new(text.clone());
         let diagnostics = analysis.diagnostics(&config);
         checked.push((shown, text, analysis, config, diagnostics));
@@ -152,6 +194,70 @@ pub fn check(args: &CheckArgs, stdin: &mut dyn Read, stderr: &mut dyn Write) -> 
     }
     outcome.had_errors |= reporter.had_errors;
     outcome
+}
+
+/// Applies the fixes `args` ask for to one file: writes it back (`--fix`), keeps a diff
+/// (`--diff`) or the text for stdout (standard input). Returns the fixed text, from
+/// which the remaining findings are computed; `None` when nothing changed or the file
+/// cannot be fixed.
+#[allow(clippy::too_many_arguments)] // one call site; a struct would only rename them
+fn fix_file(
+    args: &CheckArgs,
+    input: &Input,
+    shown: &str,
+    text: &str,
+    valid_utf8: bool,
+    config: &Config,
+    outcome: &mut Outcome,
+    stderr: &mut dyn Write,
+) -> Option<String> {
+    if !valid_utf8 {
+        // The text is a lossy conversion: writing it back would destroy the original
+        // bytes, so such files are checked but never fixed.
+        let _ = writeln!(stderr, "warning: {shown}: not valid UTF-8; not fixed");
+        return None;
+    }
+    let result = fix::fix_all(text, config, args.unsafe_fixes);
+    if !result.converged {
+        let _ = writeln!(
+            stderr,
+            "warning: {shown}: fixes did not settle after {} rounds; some may remain",
+            fix::MAX_ROUNDS
+        );
+    }
+    if !result.changed() {
+        if matches!(input, Input::Stdin) && !args.diff {
+            outcome.stdin_fixed = Some(text.to_string());
+        }
+        return None;
+    }
+    if args.diff {
+        outcome
+            .diffs
+            .push(fix::unified_diff(text, &result.text, shown));
+    } else {
+        match input {
+            Input::Stdin => outcome.stdin_fixed = Some(result.text.clone()),
+            Input::File(path) => {
+                if let Err(err) = std::fs::write(path, &result.text) {
+                    let _ = writeln!(
+                        stderr,
+                        "error: {}: cannot write the fixes: {err}",
+                        path.display()
+                    );
+                    outcome.had_errors = true;
+                    return None;
+                }
+            }
+        }
+    }
+    outcome.fixes_applied += result.total();
+    outcome.files_fixed += 1;
+    Some(result.text)
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// A checked file: name shown, text, analysis, configuration and findings.

@@ -5,6 +5,8 @@
 //! - [`document_store`]: open documents (rope + incremental tree + version + analysis).
 //! - [`config`]: editor settings mapped into the core configuration.
 //! - [`to_proto`]: core diagnostics to LSP diagnostics.
+//! - [`code_actions`]: quick fixes from diagnostic `data`, suppressions, refactors and
+//!   fix-all, as pure functions of a snapshot.
 //! - [`server`]: the [`Backend`] that implements the protocol.
 //!
 //! Diagnostics: pushed (`textDocument/publishDiagnostics`), debounced per document and
@@ -12,6 +14,7 @@
 //! (`textDocument.diagnostic`); then only `textDocument/diagnostic` answers, so an editor
 //! never shows the same finding twice. Pull requests are answered in both modes.
 
+pub mod code_actions;
 pub mod config;
 pub mod document_store;
 pub mod position;

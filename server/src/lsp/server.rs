@@ -14,6 +14,7 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
+use super::code_actions;
 use super::config::{self as settings, SECTION};
 use super::document_store::{AnalysisSnapshot, DocumentStore};
 use super::position::{self, PositionEncoding};
@@ -33,6 +34,8 @@ struct Session {
     configuration: bool,
     /// The client accepts `workspace/diagnostic/refresh`.
     diagnostic_refresh: bool,
+    /// What the client's code-action machinery takes.
+    code_actions: code_actions::ClientSupport,
     settings: Arc<Config>,
 }
 
@@ -347,6 +350,15 @@ impl Backend {
         Some(snapshot)
     }
 
+    /// The analysis of the document's current version and its configuration; `None`
+    /// when the document is not open or changed while it was analysed.
+    async fn current(&self, uri: &Uri) -> Option<(AnalysisSnapshot, Arc<Config>)> {
+        let snapshot = self.analysis_for(uri).await?;
+        let store = self.store();
+        let doc = store.get(uri)?;
+        (doc.version() == snapshot.version).then(|| (snapshot, doc.config.clone()))
+    }
+
     /// The ShellCheck program for `config`, looked up once per configured path.
     fn shellcheck_runner(&self, config: &Config) -> Option<shellcheck::Runner> {
         let key = config.shellcheck_path.clone();
@@ -374,6 +386,11 @@ fn server_capabilities(encoding: PositionEncoding) -> ServerCapabilities {
             work_done_progress_options: Default::default(),
         })),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(code_actions::kinds()),
+            resolve_provider: Some(true),
+            work_done_progress_options: Default::default(),
+        })),
         ..Default::default()
     }
 }
@@ -404,6 +421,7 @@ impl LanguageServer for Backend {
                 .and_then(|w| w.diagnostics.as_ref())
                 .and_then(|d| d.refresh_support)
                 .unwrap_or(false);
+            session.code_actions = code_actions::ClientSupport::from_capabilities(caps);
         }
         if let Some(options) = &params.initialization_options {
             self.apply_settings(options);
@@ -546,6 +564,60 @@ impl LanguageServer for Backend {
                 full_document_diagnostic_report: FullDocumentDiagnosticReport { result_id, items },
             }),
         ))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri.clone();
+        let Some((snapshot, config)) = self.current(&uri).await else {
+            return Ok(None);
+        };
+        let session = self.session();
+        let actions = contained(&uri, "code actions", move || {
+            let req = code_actions::Request {
+                uri: &params.text_document.uri,
+                snapshot: &snapshot,
+                config: &config,
+                encoding: session.encoding,
+                support: session.code_actions,
+            };
+            code_actions::code_actions(&req, &params)
+        })
+        .await
+        .unwrap_or_default();
+        Ok(Some(actions))
+    }
+
+    async fn code_action_resolve(&self, action: CodeAction) -> Result<CodeAction> {
+        let Some(uri) = action
+            .data
+            .as_ref()
+            .and_then(|d| d.get("fixAll"))
+            .and_then(|u| u.as_str())
+            .and_then(|u| u.parse::<Uri>().ok())
+        else {
+            return Ok(action);
+        };
+        let Some((snapshot, config)) = self.current(&uri).await else {
+            return Ok(action);
+        };
+        let session = self.session();
+        let fallback = action.clone();
+        let key = uri.clone();
+        let resolved = contained(&key, "fix-all", move || {
+            let req = code_actions::Request {
+                uri: &uri,
+                snapshot: &snapshot,
+                config: &config,
+                encoding: session.encoding,
+                support: session.code_actions,
+            };
+            code_actions::resolve(&req, action)
+        })
+        .await
+        .flatten();
+        // An action for a version that is gone resolves to no edit: applying nothing is
+        // better than applying edits computed for other text.
+        Ok(resolved.unwrap_or(fallback))
     }
 
     /// Hovering a diagnostic shows the documentation of its rule.

@@ -1,0 +1,327 @@
+use std::str::FromStr;
+use std::sync::Arc;
+
+use super::*;
+use crate::text::apply_edits;
+
+fn snapshot(text: &str, version: i32) -> AnalysisSnapshot {
+    let analysis = Analysis::new(text);
+    let diagnostics = analysis.diagnostics(&Config::default());
+    AnalysisSnapshot {
+        version,
+        config_generation: 0,
+        analysis: Arc::new(analysis),
+        diagnostics: Arc::new(diagnostics),
+        shellcheck: None,
+    }
+}
+
+fn uri() -> Uri {
+    Uri::from_str("file:///w/Dockerfile").unwrap()
+}
+
+/// Runs a code-action request over `range` with every published diagnostic that touches
+/// it in the context, as an editor does.
+fn actions(
+    snap: &AnalysisSnapshot,
+    range: lsp::Range,
+    only: Option<Vec<CodeActionKind>>,
+    support: ClientSupport,
+) -> Vec<CodeAction> {
+    let uri = uri();
+    let config = Config::default();
+    let published = to_proto::diagnostics(
+        &snap.analysis,
+        &snap.diagnostics,
+        PositionEncoding::Utf16,
+        snap.version,
+    );
+    let in_range: Vec<_> = published
+        .into_iter()
+        .filter(|d| d.range.start <= range.end && range.start <= d.range.end)
+        .collect();
+    let params = CodeActionParams {
+        text_document: lsp::TextDocumentIdentifier { uri: uri.clone() },
+        range,
+        context: lsp::CodeActionContext {
+            diagnostics: in_range,
+            only,
+            trigger_kind: None,
+        },
+        work_done_progress_params: Default::default(),
+        partial_result_params: Default::default(),
+    };
+    let req = Request {
+        uri: &uri,
+        snapshot: snap,
+        config: &config,
+        encoding: PositionEncoding::Utf16,
+        support,
+    };
+    code_actions(&req, &params)
+        .into_iter()
+        .map(|a| match a {
+            CodeActionOrCommand::CodeAction(a) => a,
+            CodeActionOrCommand::Command(c) => panic!("unexpected command {c:?}"),
+        })
+        .collect()
+}
+
+/// The text after applying `action`'s edit.
+fn applied(snap: &AnalysisSnapshot, action: &CodeAction) -> String {
+    let edit = action.edit.as_ref().expect("the action has an edit");
+    let lsp_edits: Vec<lsp::TextEdit> = match (&edit.changes, &edit.document_changes) {
+        (Some(changes), _) => changes[&uri()].clone(),
+        (_, Some(lsp::DocumentChanges::Edits(docs))) => {
+            assert_eq!(docs[0].text_document.version, Some(snap.version));
+            docs[0]
+                .edits
+                .iter()
+                .map(|e| match e {
+                    lsp::OneOf::Left(e) => e.clone(),
+                    lsp::OneOf::Right(e) => e.text_edit.clone(),
+                })
+                .collect()
+        }
+        _ => panic!("no edits"),
+    };
+    let edits: Vec<TextEdit> = lsp_edits
+        .iter()
+        .map(|e| {
+            TextEdit::replace(
+                to_offsets(&snap.analysis, e.range, PositionEncoding::Utf16),
+                e.new_text.clone(),
+            )
+        })
+        .collect();
+    apply_edits(snap.analysis.text(), &edits)
+}
+
+fn line(n: u32) -> lsp::Range {
+    lsp::Range::new(lsp::Position::new(n, 0), lsp::Position::new(n, 200))
+}
+
+fn titled<'a>(actions: &'a [CodeAction], title: &str) -> &'a CodeAction {
+    actions
+        .iter()
+        .find(|a| a.title == title)
+        .unwrap_or_else(|| {
+            panic!(
+                "no action {title:?} in {:?}",
+                actions.iter().map(|a| &a.title).collect::<Vec<_>>()
+            )
+        })
+}
+
+#[test]
+fn quick_fix_comes_from_the_diagnostic_data_and_safe_ones_are_preferred() {
+    let snap = snapshot("FROM alpine:3.19\nRUN apk add curl\n", 3);
+    let got = actions(&snap, line(1), None, ClientSupport::default());
+    let fix = got
+        .iter()
+        .find(|a| a.title.contains("--no-cache"))
+        .expect("the apk-no-cache fix is offered");
+    assert_eq!(fix.kind, Some(CodeActionKind::QUICKFIX));
+    assert_eq!(fix.is_preferred, Some(true));
+    assert_eq!(
+        fix.diagnostics.as_ref().unwrap()[0].code,
+        Some(lsp::NumberOrString::String("apk-no-cache".into()))
+    );
+    assert_eq!(
+        applied(&snap, fix),
+        "FROM alpine:3.19\nRUN apk add --no-cache curl\n"
+    );
+    // Preferred fixes come first.
+    assert_eq!(got[0].is_preferred, Some(true));
+}
+
+#[test]
+fn fixes_for_another_version_are_not_offered() {
+    let snap = snapshot("FROM alpine:3.19\nRUN apk add curl\n", 3);
+    let uri = uri();
+    let config = Config::default();
+    let mut published = to_proto::diagnostics(
+        &snap.analysis,
+        &snap.diagnostics,
+        PositionEncoding::Utf16,
+        2,
+    );
+    published.retain(|d| d.code == Some(lsp::NumberOrString::String("apk-no-cache".into())));
+    let params = CodeActionParams {
+        text_document: lsp::TextDocumentIdentifier { uri: uri.clone() },
+        range: line(1),
+        context: lsp::CodeActionContext {
+            diagnostics: published,
+            only: None,
+            trigger_kind: None,
+        },
+        work_done_progress_params: Default::default(),
+        partial_result_params: Default::default(),
+    };
+    let req = Request {
+        uri: &uri,
+        snapshot: &snap,
+        config: &config,
+        encoding: PositionEncoding::Utf16,
+        support: ClientSupport::default(),
+    };
+    let titles: Vec<String> = code_actions(&req, &params)
+        .into_iter()
+        .filter_map(|a| match a {
+            CodeActionOrCommand::CodeAction(a) => Some(a.title),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        !titles.iter().any(|t| t.contains("--no-cache")),
+        "{titles:?}"
+    );
+    // Suppressions are computed from the current text and stay available.
+    assert!(
+        titles.contains(&"Ignore `apk-no-cache` for this instruction".to_owned()),
+        "{titles:?}"
+    );
+}
+
+#[test]
+fn ignore_for_this_instruction_inserts_or_extends_a_comment() {
+    let snap = snapshot("FROM alpine:3.19\n  RUN apk add curl\n", 1);
+    let got = actions(&snap, line(1), None, ClientSupport::default());
+    let ignore = titled(&got, "Ignore `apk-no-cache` for this instruction");
+    let once = applied(&snap, ignore);
+    assert_eq!(
+        once,
+        "FROM alpine:3.19\n  # dockerfile-lsp ignore=apk-no-cache\n  RUN apk add curl\n"
+    );
+    // The comment works: the finding is gone, others remain, and their suppression
+    // extends the same comment.
+    let snap2 = snapshot(&once, 2);
+    assert!(!snap2
+        .diagnostics
+        .iter()
+        .any(|d| d.rule.id == "apk-no-cache"));
+    let other = snap2
+        .diagnostics
+        .iter()
+        .find(|d| d.rule.id != "leading-whitespace")
+        .map(|d| d.rule.id);
+    if let Some(id) = other {
+        let got2 = actions(&snap2, line(2), None, ClientSupport::default());
+        let twice = applied(
+            &snap2,
+            titled(&got2, &format!("Ignore `{id}` for this instruction")),
+        );
+        assert!(
+            twice.contains(&format!("# dockerfile-lsp ignore=apk-no-cache,{id}\n")),
+            "{twice}"
+        );
+    }
+}
+
+#[test]
+fn ignore_in_this_file_goes_after_the_parser_directives() {
+    let text =
+        "# syntax=docker/dockerfile:1\r\n# escape=\\\r\nFROM alpine:3.19\r\nRUN apk add curl\r\n";
+    let snap = snapshot(text, 1);
+    let got = actions(&snap, line(3), None, ClientSupport::default());
+    let once = applied(&snap, titled(&got, "Ignore `apk-no-cache` in this file"));
+    assert_eq!(
+        once,
+        "# syntax=docker/dockerfile:1\r\n# escape=\\\r\n# dockerfile-lsp global ignore=apk-no-cache\r\nFROM alpine:3.19\r\nRUN apk add curl\r\n"
+    );
+    let snap2 = snapshot(&once, 2);
+    assert!(!snap2
+        .diagnostics
+        .iter()
+        .any(|d| d.rule.id == "apk-no-cache"));
+    assert!(
+        snap2.analysis.syntax().directives.len() == 2,
+        "the directives still count"
+    );
+}
+
+#[test]
+fn shellcheck_findings_are_ignored_by_their_sc_code() {
+    let analysis = Analysis::new("FROM a\nRUN echo $x\n");
+    let edit = ignore_for_instruction(&analysis, 10, "SC2086").unwrap();
+    assert_eq!(
+        apply_edits(analysis.text(), &[edit]),
+        "FROM a\n# dockerfile-lsp ignore=SC2086\nRUN echo $x\n"
+    );
+    // Not on an instruction: no instruction-level suppression.
+    let analysis = Analysis::new("# a comment\nFROM a\n");
+    assert!(ignore_for_instruction(&analysis, 3, "x").is_none());
+}
+
+#[test]
+fn fix_all_is_a_source_action_only_when_asked() {
+    let snap = snapshot("from alpine:3.19\nrun apk add curl\n", 5);
+    let unasked = actions(&snap, line(0), None, ClientSupport::default());
+    assert!(!unasked
+        .iter()
+        .any(|a| a.kind == Some(CodeActionKind::from(FIX_ALL_KIND))));
+    let support = ClientSupport {
+        document_changes: true,
+        ..ClientSupport::default()
+    };
+    let asked = actions(
+        &snap,
+        line(0),
+        Some(vec![CodeActionKind::SOURCE_FIX_ALL]),
+        support,
+    );
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    let fixed = applied(&snap, &asked[0]);
+    assert_eq!(
+        fixed,
+        fix::fix_all(snap.analysis.text(), &Config::default(), false).text
+    );
+    assert!(fixed.contains("run apk add --no-cache curl"), "{fixed}");
+    // With late resolution the edit comes from resolve, for this version only.
+    let lazy = ClientSupport {
+        resolve_edit: true,
+        ..ClientSupport::default()
+    };
+    let offered = actions(
+        &snap,
+        line(0),
+        Some(vec![CodeActionKind::from(FIX_ALL_KIND)]),
+        lazy,
+    );
+    assert!(offered[0].edit.is_none());
+    let uri = uri();
+    let config = Config::default();
+    let req = Request {
+        uri: &uri,
+        snapshot: &snap,
+        config: &config,
+        encoding: PositionEncoding::Utf16,
+        support: lazy,
+    };
+    let resolved = resolve(&req, offered[0].clone()).unwrap();
+    assert_eq!(applied(&snap, &resolved), fixed);
+    let newer = snapshot(snap.analysis.text(), 6);
+    let req = Request {
+        snapshot: &newer,
+        ..req
+    };
+    assert!(resolve(&req, offered[0].clone()).is_none());
+    // Nothing to fix: no action.
+    let clean = snapshot("# syntax=docker/dockerfile:1\nFROM alpine:3.19\n", 1);
+    assert!(actions(&clean, line(0), Some(vec![CodeActionKind::SOURCE]), support).is_empty());
+}
+
+#[test]
+fn only_filters_by_kind_prefix() {
+    assert!(wanted(None, "quickfix"));
+    assert!(!wanted(None, FIX_ALL_KIND));
+    let source = [CodeActionKind::SOURCE];
+    assert!(wanted(Some(&source), FIX_ALL_KIND));
+    assert!(!wanted(Some(&source), "quickfix"));
+    let refactor = [CodeActionKind::REFACTOR];
+    assert!(wanted(Some(&refactor), "refactor.rewrite"));
+    assert!(!wanted(
+        Some(&[CodeActionKind::from("source.fix")]),
+        FIX_ALL_KIND
+    ));
+}
