@@ -165,31 +165,38 @@ fn shown(items: &Value) -> BTreeSet<(String, u64, u64)> {
         .collect()
 }
 
-#[test]
-fn neovim_receives_diagnostics_from_the_server() {
+/// Runs `script` in a headless Neovim on a fresh directory holding a `Dockerfile` with
+/// `text`; returns the JSON the script wrote (after checking it reported no errors) and a
+/// description of the run (versions, output, the LSP log) for failure messages. `None`
+/// when Neovim is not installed (and not required).
+fn run_nvim(script: &str, text: &str, env: &[(&str, String)]) -> Option<(Value, String)> {
     let Some(version) = nvim_version() else {
         skip("nvim not found on PATH (apt-get install neovim)");
-        return;
+        return None;
     };
     let bin = server_binary();
-
-    let dir = std::env::temp_dir().join(format!("dockerfile-lsp-nvim-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "dockerfile-lsp-nvim-{}-{}",
+        std::process::id(),
+        script.replace(['/', '.'], "-")
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("xdg")).unwrap();
     let file = dir.join("Dockerfile");
     let out = dir.join("result.json");
-    std::fs::write(&file, DOCKERFILE).unwrap();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("nvim/client.lua");
-    let edit = serde_json::json!({"line": EDIT.0, "col": EDIT.1, "text": EDIT.2});
+    std::fs::write(&file, text).unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("nvim")
+        .join(script);
 
     let xdg = dir.join("xdg");
-    let mut child = Command::new("nvim")
+    let mut command = Command::new("nvim");
+    command
         .args(["--headless", "--clean", "-n", "-i", "NONE", "-c"])
         .arg(format!("luafile {}", script.display()))
         .env("DLSP_BIN", &bin)
         .env("DLSP_FILE", &file)
         .env("DLSP_OUT", &out)
-        .env("DLSP_EDIT", edit.to_string())
         .env("DLSP_TIMEOUT_MS", STEP_TIMEOUT_MS.to_string())
         // Keep Neovim's state, including the LSP log, inside the temporary directory.
         .env("XDG_CONFIG_HOME", xdg.join("config"))
@@ -200,9 +207,11 @@ fn neovim_receives_diagnostics_from_the_server() {
         .current_dir(&dir)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("starting nvim");
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let mut child = command.spawn().expect("starting nvim");
     let stdout = drain(child.stdout.take());
     let stderr = drain(child.stderr.take());
     let start = Instant::now();
@@ -236,6 +245,18 @@ fn neovim_receives_diagnostics_from_the_server() {
         errors.is_empty(),
         "client script errors: {errors:?}\nresult: {raw}\n{context}"
     );
+    let _ = std::fs::remove_dir_all(&dir);
+    Some((result, context))
+}
+
+#[test]
+fn neovim_receives_diagnostics_from_the_server() {
+    let edit = serde_json::json!({"line": EDIT.0, "col": EDIT.1, "text": EDIT.2});
+    let Some((result, context)) =
+        run_nvim("client.lua", DOCKERFILE, &[("DLSP_EDIT", edit.to_string())])
+    else {
+        return;
+    };
 
     // What Neovim shows equals what the analysis computes, before and after the edit.
     let initial = shown(&result["initial"]);
@@ -278,5 +299,45 @@ fn neovim_receives_diagnostics_from_the_server() {
         );
     }
     assert_eq!(result["exit_code"], 0, "server exit code\n{context}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The fixes users asked for most, applied through Neovim's own `vim.lsp.buf.code_action`
+/// menu (the preferred fix picked as a user would) and workspace-edit machinery.
+#[test]
+fn neovim_applies_quick_fixes_through_its_code_action_menu() {
+    let steps = ["apk-no-cache", "apt-no-install-recommends"];
+    let Some((result, context)) = run_nvim(
+        "code_actions.lua",
+        CODE_ACTION_FIXTURE,
+        &[("DLSP_STEPS", serde_json::json!(steps).to_string())],
+    ) else {
+        return;
+    };
+    let done = result["steps"].as_array().cloned().unwrap_or_default();
+    assert_eq!(done.len(), steps.len(), "{result}\n{context}");
+    let texts: Vec<&str> = done
+        .iter()
+        .map(|s| s["text"].as_str().unwrap_or_default())
+        .collect();
+    expect_test::expect![[r#"
+        [
+            "FROM debian:12.5\nRUN apk add --no-cache curl=8.5.0-r0\nRUN apt-get update && apt-get install -y curl=7.88.1-10 && rm -rf /var/lib/apt/lists/*\n",
+            "FROM debian:12.5\nRUN apk add --no-cache curl=8.5.0-r0\nRUN apt-get update && apt-get install --no-install-recommends -y curl=7.88.1-10 && rm -rf /var/lib/apt/lists/*\n",
+        ]
+    "#]].assert_debug_eq(&texts);
+    let final_codes: Vec<&str> = result["final_codes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    for code in steps {
+        assert!(
+            !final_codes.contains(&code),
+            "{code} still reported: {final_codes:?}\n{context}"
+        );
+    }
+    assert_eq!(result["exit_code"], 0, "server exit code\n{context}");
+}
+
+const CODE_ACTION_FIXTURE: &str = "FROM debian:12.5\nRUN apk add curl=8.5.0-r0\nRUN apt-get update && apt-get install -y curl=7.88.1-10 && rm -rf /var/lib/apt/lists/*\n";

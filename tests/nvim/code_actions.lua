@@ -1,0 +1,123 @@
+-- Drives Neovim's own code-action machinery against dockerfile-lsp for tests/nvim/main.rs:
+-- for each step, it puts the cursor on the diagnostic with the step's code, calls
+-- `vim.lsp.buf.code_action()` (which asks the server with the line's diagnostics, data
+-- included) and answers Neovim's `vim.ui.select` prompt with the server's preferred fix
+-- for that code, exactly as a user picking it from the menu would. Neovim then resolves
+-- and applies the workspace edit itself. After each step the buffer text is recorded.
+--
+-- Inputs (environment): DLSP_BIN, DLSP_FILE, DLSP_OUT, DLSP_TIMEOUT_MS as in client.lua,
+-- and DLSP_STEPS: a JSON list of rule codes, applied in order.
+
+local bin = os.getenv('DLSP_BIN')
+local file = os.getenv('DLSP_FILE')
+local out = os.getenv('DLSP_OUT')
+local steps = vim.fn.json_decode(os.getenv('DLSP_STEPS'))
+local timeout = tonumber(os.getenv('DLSP_TIMEOUT_MS') or '20000')
+
+local result = { errors = {}, steps = {} }
+
+local function fail(msg)
+  table.insert(result.errors, msg)
+end
+
+local function find(buf, code)
+  for _, d in ipairs(vim.diagnostic.get(buf)) do
+    if d.code == code then
+      return d
+    end
+  end
+  return nil
+end
+
+local function text(buf)
+  return table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, true), '\n') .. '\n'
+end
+
+local function run()
+  vim.lsp.set_log_level('debug')
+  local exited = false
+  local last_version = -1
+  local client_id = vim.lsp.start_client({
+    name = 'dockerfile-lsp',
+    cmd = { bin, 'serve' },
+    root_dir = vim.fn.fnamemodify(file, ':h'),
+    init_options = { diagnostics = { delayMs = 0 } },
+    handlers = {
+      ['textDocument/publishDiagnostics'] = function(err, params, ctx, config)
+        last_version = params.version or last_version
+        return vim.lsp.diagnostic.on_publish_diagnostics(err, params, ctx, config)
+      end,
+    },
+    on_exit = function(code)
+      exited = true
+      result.exit_code = code
+    end,
+  })
+  if not client_id then
+    fail('vim.lsp.start_client returned nil')
+    return
+  end
+  vim.cmd('edit ' .. vim.fn.fnameescape(file))
+  local buf = vim.api.nvim_get_current_buf()
+  vim.bo[buf].filetype = 'dockerfile'
+  if not vim.lsp.buf_attach_client(buf, client_id) then
+    fail('vim.lsp.buf_attach_client failed')
+    return
+  end
+
+  for _, code in ipairs(steps) do
+    local step = { code = code, offered = {} }
+    table.insert(result.steps, step)
+    -- Diagnostics of the buffer as it is now (the push for its current version).
+    local current = function()
+      return last_version == vim.lsp.util.buf_versions[buf] and find(buf, code) ~= nil
+    end
+    if not vim.wait(timeout, current, 20) then
+      fail(code .. ': no diagnostic with this code for the current buffer version')
+      return
+    end
+    local d = find(buf, code)
+    vim.api.nvim_win_set_cursor(0, { d.lnum + 1, d.col })
+    local picked = false
+    vim.ui.select = function(items, _, on_choice)
+      for _, item in ipairs(items) do
+        table.insert(step.offered, item[2].title)
+      end
+      for i, item in ipairs(items) do
+        local action = item[2]
+        local diags = action.diagnostics or {}
+        if action.isPreferred and diags[1] and diags[1].code == code then
+          step.title = action.title
+          picked = true
+          return on_choice(item, i)
+        end
+      end
+      fail(code .. ': no preferred fix among ' .. vim.fn.json_encode(step.offered))
+      on_choice(nil)
+    end
+    local tick = vim.api.nvim_buf_get_changedtick(buf)
+    vim.lsp.buf.code_action()
+    if not vim.wait(timeout, function() return vim.api.nvim_buf_get_changedtick(buf) ~= tick end, 20) then
+      fail(code .. ': the buffer did not change (picked: ' .. tostring(picked) .. ')')
+      return
+    end
+    step.text = text(buf)
+  end
+  -- The final text's diagnostics, once the server has caught up.
+  vim.wait(timeout, function() return last_version == vim.lsp.util.buf_versions[buf] end, 20)
+  result.final_codes = {}
+  for _, d in ipairs(vim.diagnostic.get(buf)) do
+    table.insert(result.final_codes, d.code)
+  end
+  vim.lsp.stop_client(client_id)
+  if not vim.wait(timeout, function() return exited end, 20) then
+    fail('the server did not exit within ' .. timeout .. ' ms of shutdown')
+  end
+end
+
+local ok, err = pcall(run)
+if not ok then
+  fail('lua error: ' .. tostring(err))
+end
+vim.fn.writefile({ vim.fn.json_encode(result) }, out)
+vim.cmd('qall!')
