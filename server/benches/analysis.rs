@@ -160,6 +160,21 @@ fn benches(c: &mut Criterion) {
     }
     group.finish();
 
+    // Fix-all (the on-save action and `check --fix`): every safe fix, round by round.
+    let mut group = c.benchmark_group("fix-all");
+    group.sample_size(10);
+    for (name, path) in &files {
+        let text = read(path);
+        group.bench_function(*name, |b| {
+            b.iter(|| {
+                dockerfile_lsp::fix::fix_all(black_box(&text), &config, false)
+                    .text
+                    .len()
+            })
+        });
+    }
+    group.finish();
+
     let mut texts = Vec::new();
     let mut stack = vec![corpus.join("real")];
     while let Some(dir) = stack.pop() {
