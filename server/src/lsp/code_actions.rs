@@ -35,6 +35,8 @@ pub struct ClientSupport {
     pub resolve_edit: bool,
     /// `codeAction.disabledSupport`: actions that cannot apply are shown with a reason.
     pub disabled: bool,
+    /// `workspace.workspaceEdit.resourceOperations` has `create`: edits may create files.
+    pub create_files: bool,
 }
 
 impl ClientSupport {
@@ -56,6 +58,12 @@ impl ClientSupport {
             disabled: code_action
                 .and_then(|c| c.disabled_support)
                 .unwrap_or(false),
+            create_files: caps
+                .workspace
+                .as_ref()
+                .and_then(|w| w.workspace_edit.as_ref())
+                .and_then(|e| e.resource_operations.as_ref())
+                .is_some_and(|ops| ops.contains(&lsp::ResourceOperationKind::Create)),
         }
     }
 }
@@ -104,6 +112,7 @@ pub fn code_actions(req: &Request<'_>, params: &CodeActionParams) -> Vec<CodeAct
                 continue;
             }
             fixes.extend(quick_fixes(req, diagnostic));
+            fixes.extend(create_dockerignore(req, diagnostic));
             for action in suppression_actions(req, diagnostic) {
                 if !suppressions.iter().any(|a| a.title == action.title) {
                     suppressions.push(action);
@@ -163,6 +172,75 @@ fn quick_fixes(req: &Request<'_>, diagnostic: &lsp::Diagnostic) -> Vec<CodeActio
             })
         })
         .collect()
+}
+
+/// For `dockerignore-missing`: create a starter `.dockerignore` next to the Dockerfile
+/// (a new file, so an editor action rather than a fix of the Dockerfile). Offered when the
+/// client can create files and the document is a file.
+fn create_dockerignore(req: &Request<'_>, diagnostic: &lsp::Diagnostic) -> Option<CodeAction> {
+    if !req.support.create_files
+        || diagnostic.code != Some(lsp::NumberOrString::String("dockerignore-missing".into()))
+    {
+        return None;
+    }
+    let path = req.uri.to_file_path()?;
+    let target = path.parent()?.join(".dockerignore");
+    let uri = Uri::from_file_path(&target)?;
+    let content = dockerignore_template(req.snapshot.analysis.text());
+    Some(CodeAction {
+        title: "Create a `.dockerignore` next to the Dockerfile".to_owned(),
+        kind: Some(CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![diagnostic.clone()]),
+        edit: Some(WorkspaceEdit {
+            document_changes: Some(lsp::DocumentChanges::Operations(vec![
+                lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Create(lsp::CreateFile {
+                    uri: uri.clone(),
+                    options: Some(lsp::CreateFileOptions {
+                        overwrite: Some(false),
+                        ignore_if_exists: Some(true),
+                    }),
+                    annotation_id: None,
+                })),
+                lsp::DocumentChangeOperation::Edit(TextDocumentEdit {
+                    text_document: OptionalVersionedTextDocumentIdentifier { uri, version: None },
+                    edits: vec![lsp::OneOf::Left(lsp::TextEdit::new(
+                        lsp::Range::default(),
+                        content,
+                    ))],
+                }),
+            ])),
+            ..WorkspaceEdit::default()
+        }),
+        is_preferred: Some(false),
+        ..CodeAction::default()
+    })
+}
+
+/// A starter `.dockerignore`: what never belongs in a build context, plus the build
+/// output of the toolchains the Dockerfile's RUN instructions mention.
+pub fn dockerignore_template(dockerfile: &str) -> String {
+    let mut out = String::from(
+        "# What `docker build` must not send: history, local secrets, logs.\n.git\n.env\n.env.*\n**/*.log\n",
+    );
+    let runs = dockerfile.to_ascii_lowercase();
+    let toolchains: [(&[&str], &str); 4] = [
+        (
+            &["npm ", "yarn", "pnpm"],
+            "# Installed inside the image instead.\n**/node_modules\n",
+        ),
+        (
+            &["pip ", "pip3 ", "poetry", "uv "],
+            "# Python caches and local environments.\n**/__pycache__\n**/*.pyc\n.venv\n",
+        ),
+        (&["cargo "], "# Rust build output.\ntarget\n"),
+        (&["go build", "go mod"], "# Go build output.\nbin\n"),
+    ];
+    for (words, lines) in toolchains {
+        if words.iter().any(|w| runs.contains(w)) {
+            out.push_str(lines);
+        }
+    }
+    out
 }
 
 /// "Ignore `<rule>` for this instruction" and "… in this file".

@@ -42,8 +42,13 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// No automatic fix: the remedy is a new file, not an edit of the Dockerfile. (An
-    /// editor command that creates a starter `.dockerignore` is planned.)
+    /// No fix of the Dockerfile: the remedy is a new file. In an editor that can create
+    /// files through the language server (VS Code does), the quick fix "Create a
+    /// `.dockerignore` next to the Dockerfile" writes a starter file: `.git`, `.env`,
+    /// `.env.*`, `**/*.log`, plus `**/node_modules`, Python caches and `.venv`, Rust's
+    /// `target` or Go's `bin` when a RUN mentions that toolchain. It never overwrites an
+    /// existing file. Review it: a build that copies one of those paths on purpose needs
+    /// that line removed.
     ///
     /// ## References
     /// - Docker docs: "Build context", section ".dockerignore files"; "Dockerfile best

@@ -325,3 +325,78 @@ fn only_filters_by_kind_prefix() {
         FIX_ALL_KIND
     ));
 }
+
+#[test]
+fn a_missing_dockerignore_is_created_next_to_the_dockerfile() {
+    let text = "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\n";
+    let snap = snapshot(text, 1);
+    let uri = uri();
+    let config = Config::default();
+    let d = lsp::Diagnostic {
+        range: line(2),
+        code: Some(lsp::NumberOrString::String("dockerignore-missing".into())),
+        source: Some(to_proto::SOURCE.into()),
+        message: "m".into(),
+        ..lsp::Diagnostic::default()
+    };
+    let run = |support| {
+        let req = Request {
+            uri: &uri,
+            snapshot: &snap,
+            config: &config,
+            encoding: PositionEncoding::Utf16,
+            support,
+        };
+        let params = CodeActionParams {
+            text_document: lsp::TextDocumentIdentifier { uri: uri.clone() },
+            range: line(2),
+            context: lsp::CodeActionContext {
+                diagnostics: vec![d.clone()],
+                only: None,
+                trigger_kind: None,
+            },
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+        };
+        code_actions(&req, &params)
+            .into_iter()
+            .find_map(|a| match a {
+                CodeActionOrCommand::CodeAction(a) if a.title.contains(".dockerignore") => Some(a),
+                _ => None,
+            })
+    };
+    assert!(
+        run(ClientSupport::default()).is_none(),
+        "not without resource operations"
+    );
+    let action = run(ClientSupport {
+        create_files: true,
+        ..ClientSupport::default()
+    })
+    .expect("offered");
+    let Some(lsp::DocumentChanges::Operations(ops)) = action.edit.unwrap().document_changes else {
+        panic!("expected operations");
+    };
+    match &ops[0] {
+        lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Create(c)) => {
+            assert_eq!(c.uri.as_str(), "file:///w/.dockerignore");
+            assert_eq!(c.options.as_ref().unwrap().overwrite, Some(false));
+        }
+        other => panic!("{other:?}"),
+    }
+    match &ops[1] {
+        lsp::DocumentChangeOperation::Edit(e) => {
+            let lsp::OneOf::Left(edit) = &e.edits[0] else {
+                panic!("a plain edit")
+            };
+            assert!(edit.new_text.contains("\n.git\n"), "{}", edit.new_text);
+            assert!(
+                edit.new_text.contains("**/node_modules\n"),
+                "{}",
+                edit.new_text
+            );
+            assert!(!edit.new_text.contains("target"), "{}", edit.new_text);
+        }
+        other => panic!("{other:?}"),
+    }
+}
