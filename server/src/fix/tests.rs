@@ -1,3 +1,6 @@
+//! Tests of the fix engine: fix-all rounds and convergence, edit validation, line edits,
+//! diffs and the scope check.
+
 use super::*;
 use crate::rules::{rule_by_id, Applicability};
 

@@ -1,3 +1,6 @@
+//! Code actions as pure functions of a snapshot: quick fixes from `data`, stale versions,
+//! suppressions, fix-all with and without late resolution, file creation.
+
 use std::str::FromStr;
 use std::sync::Arc;
 
