@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Regenerates docs/fix-all-corpus.md: fix-all (safe, and with unsafe fixes) over every
+# file of ../shared/corpus/real, checked with BuildKit's own parser, and every fix applied
+# alone on real/ and templates/ (tests/fixall). Creates the test-only BuildKit-parser venv
+# when missing. The test still fails (after writing the summary) if any check fails.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+scripts/oracle-venv.sh
+status=0
+UPDATE_FIX_ALL_CORPUS=1 DOCKERFILE_LSP_REQUIRE_CORPUS=1 DOCKERFILE_LSP_REQUIRE_ORACLE=1 \
+    cargo test -q -p dockerfile-lsp-tests --test fixall -- --nocapture || status=$?
+git --no-pager diff --stat -- docs/fix-all-corpus.md
+exit "$status"
