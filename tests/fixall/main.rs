@@ -13,7 +13,8 @@
 //! the instructions our parser sees and, for a safe fix, the same stage names.
 //!
 //! The per-rule summary is committed as `docs/fix-all-corpus.md`;
-//! `UPDATE_FIX_ALL_CORPUS=1` (or `scripts/fix-corpus.sh`) rewrites it.
+//! `UPDATE_FIX_ALL_CORPUS=1` (or `scripts/fix-corpus.sh`) rewrites it;
+//! `FIX_ALL_CORPUS_DIFFS=<dir>` writes every diff there for reading.
 
 #[path = "../corpus/common.rs"]
 mod common;
@@ -39,6 +40,8 @@ const REQUIRE_CORPUS: &str = "DOCKERFILE_LSP_REQUIRE_CORPUS";
 const REQUIRE_ORACLE: &str = "DOCKERFILE_LSP_REQUIRE_ORACLE";
 const UPDATE: &str = "UPDATE_FIX_ALL_CORPUS";
 const SUMMARY: &str = "docs/fix-all-corpus.md";
+/// A directory to write every diff into, for reading the fixes on the corpus.
+const DIFFS: &str = "FIX_ALL_CORPUS_DIFFS";
 /// How many failures of each kind are printed in full (with their diff).
 const MAX_PRINTED: usize = 25;
 /// How many applied fixes a fix-all failure lists.
@@ -683,6 +686,9 @@ fn fix_all_on_every_real_file_parses_with_buildkit_and_converges() {
         }
     }
     failures.extend(extra.iter());
+    if let Some(dir) = std::env::var_os(DIFFS) {
+        write_diffs(Path::new(&dir), proof);
+    }
     let table = summary.render(proof);
     let path = common::workspace_root().join(SUMMARY);
     if std::env::var(UPDATE).is_ok_and(|v| v == "1") {
@@ -705,6 +711,36 @@ fn fix_all_on_every_real_file_parses_with_buildkit_and_converges() {
         return;
     }
     assert_no_failures(&failures, "fix-all on corpus/real");
+}
+
+/// Writes the diffs of fix-all (`fix.diff`, `unsafe-fixes.diff`) and of every fix applied
+/// alone (`alone.diff`) on the corpus into `dir`, for review.
+fn write_diffs(dir: &Path, proof: &Proof) {
+    std::fs::create_dir_all(dir).unwrap();
+    let mut modes = [String::new(), String::new()];
+    let mut alone = String::new();
+    for file in &proof.files {
+        for (i, run) in file.modes.iter().enumerate() {
+            if run.result.changed() {
+                modes[i].push_str(&applied_list(&run.result));
+                modes[i].push_str(&fix::unified_diff(&file.text, &run.result.text, &file.name));
+            }
+        }
+        for a in &file.alone {
+            let Some(fixed) = &a.fixed else { continue };
+            let safety = if a.safe { "safe" } else { "unsafe" };
+            writeln!(alone, "### {}: {} ({safety})", a.rule, a.title).unwrap();
+            alone.push_str(&fix::unified_diff(&file.text, fixed, &file.name));
+        }
+    }
+    std::fs::write(dir.join("fix.diff"), &modes[0]).unwrap();
+    std::fs::write(dir.join("unsafe-fixes.diff"), &modes[1]).unwrap();
+    std::fs::write(dir.join("alone.diff"), &alone).unwrap();
+    let _ = writeln!(
+        std::io::stderr(),
+        "fixall: diffs written to {}",
+        dir.display()
+    );
 }
 
 /// The figures of `docs/fix-all-corpus.md`.
@@ -911,4 +947,78 @@ impl Summary {
         }
         t
     }
+}
+
+/// The Python side reports stages as BuildKit keeps them and rejects what BuildKit rejects.
+#[test]
+fn buildkit_shape_reports_stages_keywords_and_errors() {
+    let python = venv_python();
+    if !python.exists() {
+        skip_buildkit("the Python side is not checked");
+        return;
+    }
+    let texts = [
+        "FROM a AS Build\nONBUILD RUN x\nfrom build\nRUN <<EOF\nhi\nEOF\n".to_string(),
+        "FROM a\nRUN <<EOF\n".to_string(),
+    ];
+    let verdicts = buildkit_verdicts(&python, &texts);
+    let rendered: Vec<String> = verdicts.iter().map(|v| format!("{v:?}")).collect();
+    assert_eq!(
+        rendered,
+        [
+            r#"Parsed { cmds: ["from", "onbuild", "from", "run"], stages: [Some("build"), None] }"#,
+            r#"Rejected("unterminated heredoc")"#,
+        ]
+    );
+    assert_eq!(our_keywords(&texts[0]), ["from", "onbuild", "from", "run"]);
+}
+
+/// Each kind of damage a fix could do is reported; a sound result is not.
+#[test]
+fn compare_shapes_reports_parse_errors_stages_and_counts() {
+    let parsed = |cmds: &[&str], stages: &[Option<&str>]| Verdict::Parsed {
+        cmds: cmds.iter().map(|c| c.to_string()).collect(),
+        stages: stages.iter().map(|s| s.map(str::to_string)).collect(),
+    };
+    let original = parsed(&["from", "run", "run"], &[Some("a")]);
+    let merged_text = "FROM x AS a\nRUN a && b\n";
+    let merged = parsed(&["from", "run"], &[Some("a")]);
+    assert_eq!(
+        compare_shapes(&original, &merged, merged_text, -1, true),
+        None
+    );
+    let problems = [
+        compare_shapes(&original, &merged, merged_text, 0, true),
+        compare_shapes(
+            &original,
+            &parsed(&["from", "run"], &[None]),
+            "FROM x\nRUN a && b\n",
+            -1,
+            true,
+        ),
+        compare_shapes(&original, &merged, "FROM x AS a\nRUN a\nRUN b\n", -1, true),
+        compare_shapes(
+            &original,
+            &Verdict::Rejected("unknown instruction: FORM".into()),
+            "FORM x\n",
+            0,
+            true,
+        ),
+    ];
+    let rendered: Vec<String> = problems.iter().map(|p| format!("{p:?}")).collect();
+    assert_eq!(
+        rendered,
+        [
+            r#"Some("BuildKit counts 2 instructions, expected 3 (3 before, +0 announced)")"#,
+            r#"Some("stage names change: [Some(\"a\")] -> [None]")"#,
+            r#"Some("our parser sees 3 instructions, BuildKit 2 (first difference at instruction 3: ours Some(\"run\"), BuildKit's None)")"#,
+            r#"Some("BuildKit rejects the fixed text: unknown instruction: FORM")"#,
+        ]
+    );
+    // An unsafe fix alone may add a stage ("Replace `FORM` with `FROM`").
+    let added = parsed(&["from", "run", "from"], &[Some("a"), None]);
+    assert_eq!(
+        compare_shapes(&original, &added, "FROM x AS a\nRUN a\nFROM y\n", 0, false),
+        None
+    );
 }
