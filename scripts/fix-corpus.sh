@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Regenerates docs/fix-all-corpus.md: fix-all (safe, and with unsafe fixes) over every
-# file of ../shared/corpus/real, checked with BuildKit's own parser, and every fix applied
-# alone on real/ and templates/ (tests/fixall). Creates the test-only BuildKit-parser venv
-# when missing. The test still fails (after writing the summary) if any check fails.
+# Regenerates docs/fix-all-corpus.md: fix-all (safe; with unsafe fixes; with unsafe fixes
+# and every rule on) over every file of ../shared/corpus/real, checked with BuildKit's own
+# parser, and every fix applied alone on real/ and templates/ (tests/fixall). Creates the
+# test-only BuildKit-parser venv when missing. The test still fails (after writing the
+# summary) if any check fails. FIX_ALL_CORPUS_DIFFS=<dir> also writes every diff there.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

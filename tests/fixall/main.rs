@@ -1,8 +1,8 @@
 //! The corpus proof of fix-all (issue 4, "Proof").
 //!
-//! Every file of `corpus/real` is fixed with `fix_all_traced` twice, safe fixes only and
-//! with unsafe fixes, and every result is parsed by BuildKit's own parser (the PyPI
-//! package `dockerfile`, see `scripts/oracle-venv.sh`; one Python process for all texts):
+//! Every file of `corpus/real` is fixed with `fix_all_traced` three times (safe fixes only,
+//! with unsafe fixes, and with unsafe fixes and every rule on), and every result is parsed
+//! by BuildKit's own parser (the PyPI package `dockerfile`, see `scripts/oracle-venv.sh`; one Python process for all texts):
 //! it must parse when the original did, keep the same stage names in the same order, have
 //! the original's instruction count plus the sum of the applied fixes' instruction deltas,
 //! and have as many instructions, of the same keywords, as our parser sees. Fix-all must
@@ -47,8 +47,40 @@ const MAX_PRINTED: usize = 25;
 /// How many applied fixes a fix-all failure lists.
 const MAX_LOGGED: usize = 40;
 
-/// The two fix-all modes: `check --fix` and `check --fix --unsafe-fixes`.
-const MODES: [(&str, bool); 2] = [("--fix", false), ("--fix --unsafe-fixes", true)];
+/// One way of running fix-all over the corpus.
+struct Mode {
+    /// The column heading in the summary.
+    name: &'static str,
+    /// The file `FIX_ALL_CORPUS_DIFFS` writes its diffs to.
+    diff_file: &'static str,
+    unsafe_fixes: bool,
+    /// Every rule on (opt-in ones too), not the default configuration.
+    all_rules: bool,
+}
+
+/// `check --fix`, `check --fix --unsafe-fixes`, and the latter with every rule on, so
+/// that the fixes of opt-in rules meet the others in fix-all too.
+const MODES: [Mode; 3] = [
+    Mode {
+        name: "`--fix`",
+        diff_file: "fix.diff",
+        unsafe_fixes: false,
+        all_rules: false,
+    },
+    Mode {
+        name: "`--fix --unsafe-fixes`",
+        diff_file: "unsafe-fixes.diff",
+        unsafe_fixes: true,
+        all_rules: false,
+    },
+    Mode {
+        name: "every rule, `--unsafe-fixes`",
+        diff_file: "all-rules-unsafe-fixes.diff",
+        unsafe_fixes: true,
+        all_rules: true,
+    },
+];
+const N: usize = MODES.len();
 
 /// BuildKit's verdict on one text.
 #[derive(Clone, Debug)]
@@ -305,11 +337,12 @@ fn fixes_alone(name: &str, text: &str, config: &Config, failures: &mut Vec<Failu
     out
 }
 
-/// Runs fix-all in `unsafe_fixes` mode on `text`, then again on the result.
-fn fix_all_twice(text: &str, unsafe_fixes: bool) -> ModeRun {
-    let config = Config::default();
-    let result = fix::fix_all_traced(text, &config, unsafe_fixes);
-    let second = fix::fix_all(&result.text, &config, unsafe_fixes);
+/// Runs fix-all in `mode` on `text`, then again on the result.
+fn fix_all_twice(text: &str, mode: &Mode, all_on: &Config) -> ModeRun {
+    let default = Config::default();
+    let config = if mode.all_rules { all_on } else { &default };
+    let result = fix::fix_all_traced(text, config, mode.unsafe_fixes);
+    let second = fix::fix_all(&result.text, config, mode.unsafe_fixes);
     ModeRun { result, second }
 }
 
@@ -386,16 +419,17 @@ fn analyse_file(file: &common::CorpusFile, all_on: &Config) -> FileRun {
     };
     let mut modes = Vec::new();
     if real {
-        for (mode, unsafe_fixes) in MODES {
-            match panic::catch_unwind(AssertUnwindSafe(|| fix_all_twice(&text, unsafe_fixes))) {
+        for mode in &MODES {
+            match panic::catch_unwind(AssertUnwindSafe(|| fix_all_twice(&text, mode, all_on))) {
                 Ok(run) => {
-                    check_mode(&file.name, mode, &text, &run, &mut failures);
+                    check_mode(&file.name, mode.name, &text, &run, &mut failures);
                     modes.push(run);
                 }
                 Err(p) => {
                     let head = format!(
-                        "{}: fix-all {mode} panicked: {}",
+                        "{}: fix-all {} panicked: {}",
                         file.name,
+                        mode.name,
                         panic_message(&*p)
                     );
                     failures.push(failure(Section::FixAll, head, "", "", ""));
@@ -422,9 +456,9 @@ struct RuleCounts {
     offered_safe: usize,
     offered_unsafe: usize,
     /// Per mode: fixes applied, files, fixes rejected.
-    applied: [usize; 2],
-    files: [usize; 2],
-    rejected: [usize; 2],
+    applied: [usize; N],
+    files: [usize; N],
+    rejected: [usize; N],
 }
 
 /// The whole proof, computed once for both tests.
@@ -668,12 +702,13 @@ fn fix_all_on_every_real_file_parses_with_buildkit_and_converges() {
             .verdict(&file.text)
             .expect("original sent to BuildKit");
         summary.add_file(file, original);
-        for ((mode, _), run) in MODES.iter().zip(&file.modes) {
+        for (i, (mode, run)) in MODES.iter().zip(&file.modes).enumerate() {
+            let mode = mode.name;
             let r = &run.result;
             let verdict = proof.verdict(&r.text).expect("fixed text sent to BuildKit");
             let delta: isize = r.log.iter().map(|a| a.instruction_delta).sum();
             let problem = compare_shapes(original, verdict, &r.text, delta, true);
-            summary.add_result(mode, verdict, problem.is_none());
+            summary.add_result(i, verdict, problem.is_none());
             if let Some(problem) = problem {
                 extra.push(failure(
                     Section::FixAll,
@@ -717,7 +752,7 @@ fn fix_all_on_every_real_file_parses_with_buildkit_and_converges() {
 /// alone (`alone.diff`) on the corpus into `dir`, for review.
 fn write_diffs(dir: &Path, proof: &Proof) {
     std::fs::create_dir_all(dir).unwrap();
-    let mut modes = [String::new(), String::new()];
+    let mut modes: [String; N] = Default::default();
     let mut alone = String::new();
     for file in &proof.files {
         for (i, run) in file.modes.iter().enumerate() {
@@ -733,8 +768,9 @@ fn write_diffs(dir: &Path, proof: &Proof) {
             alone.push_str(&fix::unified_diff(&file.text, fixed, &file.name));
         }
     }
-    std::fs::write(dir.join("fix.diff"), &modes[0]).unwrap();
-    std::fs::write(dir.join("unsafe-fixes.diff"), &modes[1]).unwrap();
+    for (mode, diffs) in MODES.iter().zip(&modes) {
+        std::fs::write(dir.join(mode.diff_file), diffs).unwrap();
+    }
     std::fs::write(dir.join("alone.diff"), &alone).unwrap();
     let _ = writeln!(
         std::io::stderr(),
@@ -751,13 +787,13 @@ struct Summary {
     instructions_before: usize,
     /// Per mode: files changed, instructions after, results BuildKit parses, converged
     /// and stable (a second run changes nothing).
-    changed: [usize; 2],
-    instructions_after: [usize; 2],
-    parsed: [usize; 2],
+    changed: [usize; N],
+    instructions_after: [usize; N],
+    parsed: [usize; N],
     /// Results that pass every BuildKit check (parse, stages, counts).
-    sound: [usize; 2],
-    converged: [usize; 2],
-    stable: [usize; 2],
+    sound: [usize; N],
+    converged: [usize; N],
+    stable: [usize; N],
 }
 
 impl Summary {
@@ -774,8 +810,7 @@ impl Summary {
         }
     }
 
-    fn add_result(&mut self, mode: &str, verdict: &Verdict, sound: bool) {
-        let i = MODES.iter().position(|(m, _)| *m == mode).unwrap();
+    fn add_result(&mut self, i: usize, verdict: &Verdict, sound: bool) {
         if let Verdict::Parsed { cmds, .. } = verdict {
             self.parsed[i] += 1;
             self.instructions_after[i] += cmds.len();
@@ -813,18 +848,48 @@ impl Summary {
         writeln!(
             t,
             "Generated by `scripts/fix-corpus.sh` (the tests in `tests/fixall`). Every one of the \
-             {n} files of `corpus/real` is fixed with the default configuration twice, as \
-             `dockerfile-lsp check --fix` and `check --fix --unsafe-fixes` would, and each result \
-             is parsed by BuildKit's own parser (the PyPI package `dockerfile`). A result must \
-             parse, keep the same stage names in the same order, have the original's instruction \
-             count plus what the applied fixes announced (a merge of two RUNs removes one), have \
-             the instructions our parser sees, and a second fix-all run must change nothing. \
-             Separately, every fix offered on the {alone_files} files of `corpus/real` and \
-             `corpus/templates` with every rule on is applied alone and checked: no new syntax \
-             error, no edit outside the instructions it names, and BuildKit's checks above.\n"
+             {n} files of `corpus/real` is fixed as `dockerfile-lsp check --fix` and `check --fix \
+             --unsafe-fixes` would with the default configuration, and with unsafe fixes and every \
+             rule on (opt-in ones too). Each result is parsed by BuildKit's own parser (the PyPI \
+             package `dockerfile`): it must parse, keep the same stage names in the same order, \
+             have the original's instruction count plus what the applied fixes announced (a merge \
+             of two RUNs removes one), and have the instructions our parser sees; fix-all must \
+             converge and a second run must change nothing. Separately, every fix offered on the \
+             {alone_files} files of `corpus/real` and `corpus/templates` with every rule on is \
+             applied alone and checked: its edits fit the text, it adds no syntax error, it edits \
+             nothing outside the instructions it names, and BuildKit's checks above (stage names \
+             only for safe fixes).\n"
         )
         .unwrap();
-        let verdict = |i: usize| {
+        let row = |t: &mut String, label: &str, cells: &dyn Fn(usize) -> String| {
+            let cells: Vec<String> = (0..N).map(cells).collect();
+            writeln!(t, "| {label} | {} |", cells.join(" | ")).unwrap();
+        };
+        let names: Vec<&str> = MODES.iter().map(|m| m.name).collect();
+        writeln!(t, "| | {} |", names.join(" | ")).unwrap();
+        writeln!(t, "|---|{}", "---:|".repeat(N)).unwrap();
+        row(&mut t, "Files checked", &|_| n.to_string());
+        row(&mut t, "Files changed", &|i| self.changed[i].to_string());
+        row(&mut t, "Fixes applied", &|i| {
+            proof
+                .files
+                .iter()
+                .filter_map(|f| f.modes.get(i))
+                .map(|m| m.result.total())
+                .sum::<usize>()
+                .to_string()
+        });
+        row(&mut t, "Instructions (BuildKit's count)", &|i| {
+            format!(
+                "{} → {}",
+                self.instructions_before, self.instructions_after[i]
+            )
+        });
+        row(&mut t, "Converged", &|i| self.converged[i].to_string());
+        row(&mut t, "Second run changes nothing", &|i| {
+            self.stable[i].to_string()
+        });
+        row(&mut t, "BuildKit verdict", &|i| {
             if self.sound[i] == n && self.rejected_originals == 0 {
                 "all pass".to_string()
             } else {
@@ -833,108 +898,71 @@ impl Summary {
                     self.parsed[i], self.sound[i]
                 )
             }
-        };
-        writeln!(t, "| | `--fix` | `--fix --unsafe-fixes` |").unwrap();
-        writeln!(t, "|---|---:|---:|").unwrap();
-        writeln!(t, "| Files checked | {n} | {n} |").unwrap();
-        writeln!(
-            t,
-            "| Files changed | {} | {} |",
-            self.changed[0], self.changed[1]
-        )
-        .unwrap();
-        let applied = |i: usize| -> usize {
-            proof
-                .files
-                .iter()
-                .filter_map(|f| f.modes.get(i))
-                .map(|m| m.result.total())
-                .sum()
-        };
-        writeln!(t, "| Fixes applied | {} | {} |", applied(0), applied(1)).unwrap();
-        writeln!(
-            t,
-            "| Instructions (BuildKit's count) | {} → {} | {} → {} |",
-            self.instructions_before,
-            self.instructions_after[0],
-            self.instructions_before,
-            self.instructions_after[1]
-        )
-        .unwrap();
-        writeln!(
-            t,
-            "| Converged | {} | {} |",
-            self.converged[0], self.converged[1]
-        )
-        .unwrap();
-        writeln!(
-            t,
-            "| Second run changes nothing | {} | {} |",
-            self.stable[0], self.stable[1]
-        )
-        .unwrap();
-        writeln!(t, "| BuildKit verdict | {} | {} |", verdict(0), verdict(1)).unwrap();
+        });
         writeln!(
             t,
             "\nPer rule: fixes offered on `real` and `templates` with every rule on (each applied \
-             alone), and fixes applied by fix-all on `real` (in how many files). Rejected: fixes \
-             fix-all left out because they would have added a syntax error.\n"
+             alone), and fixes applied by fix-all on `real` in each mode (and in how many files). \
+             Rejected: fixes fix-all left out because they would have added a syntax error, per \
+             mode.\n"
         )
         .unwrap();
-        writeln!(
-            t,
-            "| Rule | Offered safe | Offered unsafe | `--fix` | Files | `--unsafe-fixes` | Files | Rejected |"
-        )
-        .unwrap();
-        writeln!(t, "|---|---:|---:|---:|---:|---:|---:|---:|").unwrap();
+        let mut header = String::from("| Rule | Offered safe | Offered unsafe |");
+        for m in &MODES {
+            write!(header, " {} | Files |", m.name).unwrap();
+        }
+        writeln!(t, "{header} Rejected |").unwrap();
+        writeln!(t, "|---|---:|---:|{}---:|", "---:|---:|".repeat(N)).unwrap();
         let with_fix: BTreeSet<&str> = rules::all_rules()
             .iter()
             .filter(|r| r.fix != FixAvailability::None)
             .map(|r| r.id)
             .chain(counts.keys().copied())
             .collect();
+        let slash = |v: &[usize; N]| {
+            v.iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join(" / ")
+        };
         let mut total = RuleCounts::default();
         for rule in with_fix {
             let c = counts.remove(rule).unwrap_or_default();
-            let rejected = if c.rejected == [0, 0] {
+            let mut line = format!("| `{rule}` | {} | {} |", c.offered_safe, c.offered_unsafe);
+            for i in 0..N {
+                write!(line, " {} | {} |", c.applied[i], c.files[i]).unwrap();
+            }
+            let rejected = if c.rejected.iter().all(|&r| r == 0) {
                 String::new()
             } else {
-                format!("{} / {}", c.rejected[0], c.rejected[1])
+                slash(&c.rejected)
             };
-            writeln!(
-                t,
-                "| `{rule}` | {} | {} | {} | {} | {} | {} | {rejected} |",
-                c.offered_safe,
-                c.offered_unsafe,
-                c.applied[0],
-                c.files[0],
-                c.applied[1],
-                c.files[1]
-            )
-            .unwrap();
+            writeln!(t, "{line} {rejected} |").unwrap();
             total.offered_safe += c.offered_safe;
             total.offered_unsafe += c.offered_unsafe;
-            for i in 0..2 {
+            for i in 0..N {
                 total.applied[i] += c.applied[i];
                 total.rejected[i] += c.rejected[i];
             }
         }
-        writeln!(
-            t,
-            "| **Total** | {} | {} | {} | | {} | | {} / {} |",
-            total.offered_safe,
-            total.offered_unsafe,
-            total.applied[0],
-            total.applied[1],
-            total.rejected[0],
-            total.rejected[1]
-        )
-        .unwrap();
+        let mut line = format!(
+            "| **Total** | {} | {} |",
+            total.offered_safe, total.offered_unsafe
+        );
+        for i in 0..N {
+            write!(line, " {} | |", total.applied[i]).unwrap();
+        }
+        writeln!(t, "{line} {} |", slash(&total.rejected)).unwrap();
         let mut rejected = String::new();
         for file in proof.files.iter().filter(|f| f.real) {
-            for ((mode, _), run) in MODES.iter().zip(&file.modes) {
+            for (mode, run) in MODES.iter().zip(&file.modes) {
                 for (rule, n) in &run.result.rejected {
-                    writeln!(rejected, "- `{}`: `{rule}` × {n} (`{mode}`)", file.name).unwrap();
+                    writeln!(
+                        rejected,
+                        "- `{}`: `{rule}` × {n} ({})",
+                        file.name, mode.name
+                    )
+                    .unwrap();
                 }
             }
         }
