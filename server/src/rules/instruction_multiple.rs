@@ -1,7 +1,8 @@
 //! `instruction-multiple`: more than one CMD, ENTRYPOINT or HEALTHCHECK in a stage.
 
-use crate::rules::{Diagnostics, RuleContext};
+use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::syntax::Kind;
+use crate::text::{TextEdit, TextRange};
 
 declare_rule! {
     /// ## What it does
@@ -29,7 +30,12 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// No automatic fix: which instruction the author meant to keep is unknown.
+    /// The fix deletes the earlier instruction's lines (comments above it stay). It is
+    /// safe: the built image is the same, since only the last one of each kind takes
+    /// effect. (`ENTRYPOINT` clears an inherited `CMD` unless the stage sets one; with
+    /// one `CMD` or `ENTRYPOINT` of each kind still left in the stage, that does not
+    /// change.) Whether the author meant the earlier one is for them to judge: the
+    /// fix keeps what the build does today.
     ///
     /// ## References
     /// - hadolint `DL4003` (CMD), `DL4004` (ENTRYPOINT), `DL3012` (HEALTHCHECK)
@@ -40,7 +46,7 @@ declare_rule! {
         id: "instruction-multiple",
         summary: "More than one CMD, ENTRYPOINT or HEALTHCHECK in a stage",
         level: Warning,
-        fix: None,
+        fix: Always,
         hadolint: ["DL4003", "DL4004", "DL3012"],
         buildkit: ["MultipleInstructionsDisallowed"],
         check: check,
@@ -71,15 +77,65 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                     ),
                 );
                 d.unnecessary = true;
+                d.with_fix(
+                    format!(
+                        "Delete this {} (the one on line {last_line} replaces it)",
+                        kind.name()
+                    ),
+                    Applicability::Safe,
+                    vec![delete_lines(ctx.text, insts[i].range)],
+                );
             }
         }
+    }
+}
+
+/// Deletes the whole lines of `range` (an instruction), final line break included;
+/// lines around it (comments, blank lines) stay.
+pub(super) fn delete_lines(text: &str, range: TextRange) -> TextEdit {
+    TextEdit::delete(crate::fix::full_lines(text, range))
+}
+
+/// The line break the file uses: that of its first line, `\n` when it has none.
+pub(super) fn line_break(text: &str) -> &'static str {
+    match text.find('\n') {
+        Some(i) if text[..i].ends_with('\r') => "\r\n",
+        _ => "\n",
+    }
+}
+
+/// Inserts `line` as a new line just before the line where `at` starts, indented like
+/// that line.
+pub(super) fn insert_line_before(text: &str, at: usize, line: &str) -> TextEdit {
+    let start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let indent: String = text[start..]
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect();
+    TextEdit::insert(start, format!("{indent}{line}{}", line_break(text)))
+}
+
+/// Inserts `line` as a new line after the last line of `range` (an instruction),
+/// indented like the line where `range` starts.
+pub(super) fn insert_line_after(text: &str, range: TextRange, line: &str) -> TextEdit {
+    let start = text[..range.start()].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let indent: String = text[start..]
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect();
+    let end = crate::fix::full_lines(text, range).end();
+    let nl = line_break(text);
+    if end == text.len() && !text.ends_with(['\n', '\r']) {
+        TextEdit::insert(end, format!("{nl}{indent}{line}"))
+    } else {
+        TextEdit::insert(end, format!("{indent}{line}{nl}"))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_not};
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not};
     use expect_test::expect;
 
     #[test]
@@ -119,6 +175,50 @@ CMD ["app"]
 ONBUILD CMD ["y"]
 ENTRYPOINT ["/entry"]
 "#,
+        );
+    }
+
+    #[test]
+    fn fix_deletes_the_earlier_instructions() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM python:3.12-slim
+# run the migrations
+CMD ["python", "manage.py", \
+     "migrate"]
+HEALTHCHECK NONE
+  ENTRYPOINT ["/entry"]
+cmd gunicorn app:app
+HEALTHCHECK CMD curl -f http://localhost/
+CMD ["gunicorn", "app:app"]
+"#,
+            expect![[r#"
+                FROM python:3.12-slim
+                # run the migrations
+                  ENTRYPOINT ["/entry"]
+                HEALTHCHECK CMD curl -f http://localhost/
+                CMD ["gunicorn", "app:app"]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn fix_keeps_crlf_and_escape_backtick() {
+        check_rule_fix(
+            &RULE,
+            "# escape=`\r\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\r\nCMD powershell `\r\n  -Command Start\r\nCMD [\"cmd\"]",
+            expect![[r##"
+                # escape=`
+                FROM mcr.microsoft.com/windows/servercore:ltsc2022
+                CMD ["cmd"]"##]],
+        );
+        check_rule_fix(
+            &RULE,
+            "FROM alpine\nCMD [\"a\"]\nCMD [\"b\"]",
+            expect![[r#"
+                FROM alpine
+                CMD ["b"]"#]],
         );
     }
 }
