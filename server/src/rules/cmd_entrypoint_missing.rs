@@ -1,7 +1,8 @@
 //! `cmd-entrypoint-missing`: the image sets neither CMD nor ENTRYPOINT.
 
 use crate::rules::healthcheck_missing::is_export_stage;
-use crate::rules::{Diagnostics, RuleContext};
+use crate::rules::instruction_multiple::insert_line_after;
+use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::syntax::Kind;
 
 declare_rule! {
@@ -37,7 +38,13 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// No automatic fix: the command to run is the author's choice.
+    /// The command to run is the author's choice, so the fix is offered only when a
+    /// guess is well founded: the final stage's last instruction that copies files is
+    /// a `COPY`/`ADD` of one file to an absolute path without extension, either in a
+    /// `bin` directory or, copied out of another stage under its own name, at the root
+    /// (`COPY --from=build /out/server /server`, the usual compiled binary); it inserts
+    /// `CMD ["/server"]` after it. It is unsafe: the guess may be wrong and the program may
+    /// need arguments. Otherwise no fix.
     ///
     /// ## References
     /// - Docker docs: "Dockerfile reference", sections "CMD" and "ENTRYPOINT"
@@ -46,7 +53,7 @@ declare_rule! {
         id: "cmd-entrypoint-missing",
         summary: "Final stage has neither CMD nor ENTRYPOINT",
         level: Off,
-        fix: None,
+        fix: Sometimes,
         hadolint: [],
         buildkit: [],
         check: check,
@@ -72,17 +79,76 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     if has {
         return;
     }
-    acc.report(
+    let d = acc.report(
         &RULE,
         ctx.syntax.instructions[last.from].keyword_range,
         "The image sets neither CMD nor ENTRYPOINT and runs whatever its base image runs; add `CMD [\"…\"]` with the application's command.",
     );
+    if let Some((i, program)) = copied_program(ctx, last.instructions.clone()) {
+        let inst = &ctx.syntax.instructions[i];
+        let line = format!("CMD [\"{program}\"]");
+        d.with_fix(
+            format!(
+                "Insert `{line}` after line {} (guessed from the {}; review)",
+                ctx.line_index.line_of(inst.range.end()) + 1,
+                inst.kind.name()
+            ),
+            Applicability::Unsafe,
+            vec![insert_line_after(ctx.text, inst.range, &line)],
+        );
+    }
+}
+
+const DIR_NAMES: &[&str] = &[
+    "app", "src", "dist", "build", "data", "static", "public", "www", "html", "config", "lib",
+    "opt", "srv", "etc", "home", "var", "usr", "out", "target", "site", "assets", "node_modules",
+];
+
+/// The last COPY/ADD of `stage` when it copies one file to an absolute, extension-less
+/// path: `(instruction, destination)`.
+fn copied_program(ctx: &RuleContext<'_>, stage: std::ops::Range<usize>) -> Option<(usize, String)> {
+    let i = stage
+        .rev()
+        .find(|&i| matches!(ctx.syntax.instructions[i].kind, Kind::Copy | Kind::Add))?;
+    let inst = &ctx.syntax.instructions[i];
+    if !inst.heredocs.is_empty() {
+        return None;
+    }
+    let words: Vec<&str> = match &inst.args.json {
+        Some(json) => json.iter().map(|w| w.text.as_str()).collect(),
+        None => inst.args.words.iter().map(|w| w.text.as_str()).collect(),
+    };
+    let [source, dest] = words[..] else {
+        return None;
+    };
+    let name = dest.rsplit('/').next()?;
+    let plain = |s: &str| {
+        s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/._-+@".contains(&b))
+    };
+    let (dir, _) = dest.rsplit_once('/')?;
+    let source_name = source.rsplit('/').next().unwrap_or(source);
+    // A binary: installed into a `bin` directory, or copied out of a build stage to
+    // the root under its own name (not a name directories usually have).
+    let binary = dir.ends_with("bin")
+        || (dir.is_empty()
+            && inst.flag("from").is_some()
+            && source_name == name
+            && !DIR_NAMES.contains(&name));
+    let ok = binary
+        && plain(dest)
+        && !name.is_empty()
+        && !name.contains('.')
+        && !source.contains(['*', '?', '['])
+        && !source.ends_with('/')
+        && !source.contains("://");
+    ok.then(|| (i, dest.to_string()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_not};
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not, diagnostics_of};
     use expect_test::expect;
 
     #[test]
@@ -129,5 +195,57 @@ FROM scratch
 COPY --from=build /out/app /
 "#,
         );
+    }
+
+    #[test]
+    fn fix_guesses_the_copied_binary() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM golang:1.23 AS build
+RUN go build -o /out/server .
+FROM gcr.io/distroless/static
+COPY --from=build /out/server /server
+USER 65532
+"#,
+            expect![[r#"
+                FROM golang:1.23 AS build
+                RUN go build -o /out/server .
+                FROM gcr.io/distroless/static
+                COPY --from=build /out/server /server
+                CMD ["/server"]
+                USER 65532
+            "#]],
+        );
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM debian:12-slim
+COPY --chmod=755 \
+    tools/run /usr/local/bin/run
+"#,
+            expect![[r#"
+                FROM debian:12-slim
+                COPY --chmod=755 \
+                    tools/run /usr/local/bin/run
+                CMD ["/usr/local/bin/run"]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn no_fix_without_a_good_guess() {
+        for text in [
+            "FROM python:3.12\nCOPY app.py /app/app.py\n",
+            "FROM python:3.12\nCOPY . /app\nRUN pip install .\n",
+            "FROM alpine\nCOPY bin/* /usr/local/bin/\n",
+            "FROM alpine\nCOPY a b /opt/\n",
+            "FROM alpine\nCOPY --from=build /src/app /app\n",
+            "FROM alpine\nCOPY server /server\n",
+        ] {
+            let d = diagnostics_of(&RULE, text);
+            assert_eq!(d.len(), 1, "{text}");
+            assert!(d[0].fixes.is_empty(), "{text}");
+        }
     }
 }
