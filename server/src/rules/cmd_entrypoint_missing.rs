@@ -1,7 +1,7 @@
 //! `cmd-entrypoint-missing`: the image sets neither CMD nor ENTRYPOINT.
 
 use crate::rules::healthcheck_missing::is_export_stage;
-use crate::rules::instruction_multiple::insert_line_after;
+use crate::rules::instruction_multiple::insert_in_final_stage;
 use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::syntax::Kind;
 
@@ -43,7 +43,7 @@ declare_rule! {
     /// a `COPY`/`ADD` of one file to an absolute path without extension, either in a
     /// `bin` directory or, copied out of another stage under its own name, at the root
     /// (`COPY --from=build /out/server /server`, the usual compiled binary); it inserts
-    /// `CMD ["/server"]` after it. It is unsafe: the guess may be wrong and the program may
+    /// `CMD ["/server"]` at the end of the final stage. Not offered for Windows images. It is unsafe: the guess may be wrong and the program may
     /// need arguments. Otherwise no fix.
     ///
     /// ## References
@@ -84,24 +84,29 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
         ctx.syntax.instructions[last.from].keyword_range,
         "The image sets neither CMD nor ENTRYPOINT and runs whatever its base image runs; add `CMD [\"…\"]` with the application's command.",
     );
+    if !ctx.model.shell_at(last.from).is_posix() {
+        return;
+    }
     if let Some((i, program)) = copied_program(ctx, last.instructions.clone()) {
         let inst = &ctx.syntax.instructions[i];
         let line = format!("CMD [\"{program}\"]");
-        d.with_fix(
-            format!(
-                "Insert `{line}` after line {} (guessed from the {}; review)",
-                ctx.line_index.line_of(inst.range.end()) + 1,
-                inst.kind.name()
-            ),
-            Applicability::Unsafe,
-            vec![insert_line_after(ctx.text, inst.range, &line)],
-        );
+        if let Some((edit, place)) = insert_in_final_stage(ctx, &line) {
+            d.with_fix(
+                format!(
+                    "Insert `{line}` {place} (guessed from the {} on line {}; review)",
+                    inst.kind.name(),
+                    ctx.line_index.line_of(inst.range.start()) + 1
+                ),
+                Applicability::Unsafe,
+                vec![edit],
+            );
+        }
     }
 }
 
 const DIR_NAMES: &[&str] = &[
     "app", "src", "dist", "build", "data", "static", "public", "www", "html", "config", "lib",
-    "opt", "srv", "etc", "home", "var", "usr", "out", "target", "site", "assets", "node_modules",
+    "opt", "srv", "etc", "home", "var", "usr", "out", "target", "site", "assets", "node_modules", "go", "git", "root", "tmp", "workspace",
 ];
 
 /// The last COPY/ADD of `stage` when it copies one file to an absolute, extension-less
@@ -213,8 +218,8 @@ USER 65532
                 RUN go build -o /out/server .
                 FROM gcr.io/distroless/static
                 COPY --from=build /out/server /server
-                CMD ["/server"]
                 USER 65532
+                CMD ["/server"]
             "#]],
         );
         check_rule_fix(

@@ -312,4 +312,95 @@ CMD ["gunicorn", "app:app"]
             "FROM alpine\nCMD [\"b\"]"
         );
     }
+
+    /// Corpus review of this part's fixes: every fix of these rules on every file of
+    /// the shared corpus, applied alone, must keep the syntax and the scope; prints
+    /// counts and a sample of diffs. `cargo test -p dockerfile-lsp --lib
+    /// corpus_instruction_fixes -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn corpus_instruction_fixes() {
+        use crate::rules::{Level, Severity};
+        const RULES: &[&str] = &[
+            "workdir-relative", "copy-multi-source-dest-slash", "add-instead-of-copy",
+            "expose-invalid-format", "expose-proto-casing", "expose-ssh-port",
+            "instruction-multiple", "maintainer-deprecated", "label-oci-conventions",
+            "user-missing", "healthcheck-missing", "cmd-entrypoint-missing",
+            "node-env-not-production", "pid1-without-init",
+        ];
+        let root = std::path::Path::new("/work/shared/corpus/real");
+        let mut files = Vec::new();
+        let mut stack = vec![root.to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    files.push(p);
+                }
+            }
+        }
+        files.sort();
+        let mut config = crate::config::Config::default();
+        for r in RULES {
+            config.rules.insert(r.to_string(), Level::On(Severity::Hint));
+        }
+        let mut counts: std::collections::BTreeMap<(&str, String), usize> = Default::default();
+        let mut shown: std::collections::BTreeMap<String, usize> = Default::default();
+        let mut problems = Vec::new();
+        for path in &files {
+            let Ok(text) = std::fs::read_to_string(path) else { continue };
+            let analysis = crate::ide::Analysis::new(text.as_str());
+            for d in analysis.diagnostics(&config) {
+                if !RULES.contains(&d.rule.id) {
+                    continue;
+                }
+                if d.fixes.is_empty() {
+                    *counts.entry((d.rule.id, "(no fix)".into())).or_default() += 1;
+                }
+                for f in &d.fixes {
+                    let kind = if f.is_safe() { "safe" } else { "unsafe" };
+                    *counts.entry((d.rule.id, kind.into())).or_default() += 1;
+                    let fixed = match crate::fix::apply(&text, &f.edits) {
+                        Ok(t) => t,
+                        Err(e) => {
+                            problems.push(format!("{}: {}: {e}", path.display(), d.rule.id));
+                            continue;
+                        }
+                    };
+                    let errs = |t: &str| crate::syntax::parse(t).errors.len();
+                    if errs(&fixed) > errs(&text) {
+                        problems.push(format!("{}: {}: syntax error", path.display(), d.rule.id));
+                    }
+                    if let Err(e) = crate::fix::check_scope(&text, &d, f) {
+                        problems.push(format!("{}: {}: scope {e}", path.display(), d.rule.id));
+                    }
+                    let key = format!("{} {}", d.rule.id, f.title.split('`').next().unwrap_or(""));
+                    let n = shown.entry(key).or_default();
+                    if *n < 3 {
+                        *n += 1;
+                        println!("=== {} [{kind}] {}", d.rule.id, f.title);
+                        print!("{}", crate::fix::unified_diff(&text, &fixed, &path.display().to_string()));
+                    }
+                }
+            }
+            for unsafe_fixes in [false, true] {
+                let all = crate::fix::fix_all(&text, &config, unsafe_fixes);
+                if !all.converged {
+                    problems.push(format!("{}: fix-all ({unsafe_fixes}) did not converge", path.display()));
+                }
+                let again = crate::fix::fix_all(&all.text, &config, unsafe_fixes);
+                if again.text != all.text {
+                    problems.push(format!("{}: fix-all ({unsafe_fixes}) changes on a second pass", path.display()));
+                }
+            }
+        }
+        for ((rule, kind), n) in &counts {
+            println!("{rule:32} {kind:10} {n}");
+        }
+        println!("{} files", files.len());
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
 }

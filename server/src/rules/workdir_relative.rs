@@ -40,8 +40,10 @@ declare_rule! {
     /// The fix writes the absolute path BuildKit resolves the relative one to when the
     /// base image works in `/`: a `/` in front, or, after earlier relative `WORKDIR`s
     /// in the stage (which BuildKit joins), the joined path (`WORKDIR app` then
-    /// `WORKDIR src` gives `/app/src`; `..` and `.` are resolved). It is unsafe: when
-    /// the base image's working directory is not `/`, the directory changes. It is safe
+    /// `WORKDIR src` gives `/app/src`; `..` and `.` are resolved). For the official
+    /// images known to set a `WORKDIR` (`golang`: `/go`, `tomcat`, `httpd`) the path
+    /// is resolved against it. It is unsafe: when the base image's working directory
+    /// is not the one assumed, the directory changes. It is safe
     /// when the stage is built on `scratch`, whose working directory is `/`. For an
     /// `ONBUILD WORKDIR` only the `/` is offered (the downstream directory is
     /// unknown). No fix when the path or an earlier one contains quotes, escapes or
@@ -146,7 +148,23 @@ fn fix(ctx: &RuleContext<'_>, at: usize, word: &Word) -> Option<(String, TextEdi
     }
     parts.reverse();
     parts.push(inner.to_string());
-    let mut segments: Vec<&str> = Vec::new();
+    let onbuild = inst.kind == Kind::Onbuild;
+    let root = ctx
+        .model
+        .stage_of(at)
+        .and_then(|s| ctx.model.root_stage(s.index))
+        .map(|s| &s.base);
+    let scratch = !onbuild && root == Some(&Base::Scratch);
+    let known = match root {
+        Some(Base::Image(r)) if !onbuild && r.is_docker_hub() => IMAGE_WORKDIRS
+            .iter()
+            .find(|(name, _)| r.repository.strip_prefix("library/") == Some(*name))
+            .copied(),
+        _ => None,
+    };
+    let mut segments: Vec<&str> = known
+        .map(|(_, dir)| dir.split('/').filter(|s| !s.is_empty()).collect())
+        .unwrap_or_default();
     for part in &parts {
         for seg in part.split('/') {
             match seg {
@@ -167,26 +185,31 @@ fn fix(ctx: &RuleContext<'_>, at: usize, word: &Word) -> Option<(String, TextEdi
     } else {
         format!("{quote}{absolute}{quote}")
     };
-    let edit = if parts.len() == 1 && !inner.starts_with('.') {
+    let edit = if parts.len() == 1 && !inner.starts_with('.') && known.is_none() {
         // Only a `/` is missing: insert just that.
         let at = word.range.start() + usize::from(quote != '\0');
         TextEdit::insert(at, "/")
     } else {
         TextEdit::replace(word.range, new_text)
     };
-    let scratch = inst.kind != Kind::Onbuild
-        && ctx
-            .model
-            .stage_of(at)
-            .and_then(|s| ctx.model.root_stage(s.index))
-            .is_some_and(|s| s.base == Base::Scratch);
-    let title = if scratch {
-        format!("Write the absolute path `{absolute}`")
-    } else {
-        format!("Write the absolute path `{absolute}` (assumes the base image works in `/`)")
+    let title = match known {
+        _ if scratch => format!("Write the absolute path `{absolute}`"),
+        Some((name, dir)) => {
+            format!("Write the absolute path `{absolute}` (the `{name}` image works in `{dir}`)")
+        }
+        None => {
+            format!("Write the absolute path `{absolute}` (assumes the base image works in `/`)")
+        }
     };
     Some((title, edit, scratch))
 }
+
+/// Official images whose Dockerfile sets a `WORKDIR`, and that directory.
+const IMAGE_WORKDIRS: &[(&str, &str)] = &[
+    ("golang", "/go"),
+    ("tomcat", "/usr/local/tomcat"),
+    ("httpd", "/usr/local/apache2"),
+];
 
 /// The WORKDIR value after variable expansion and quote removal; `None` when it uses a
 /// variable without a known value.
@@ -307,6 +330,9 @@ WORKDIR "$DIR"
 ONBUILD WORKDIR build
 FROM scratch
 WORKDIR out
+FROM golang:1.23
+RUN git clone https://github.com/sharat87/httpbun.git
+WORKDIR httpbun
 "#,
             expect![[r#"
                 --- Write the absolute path `/app` (assumes the base image works in `/`) (unsafe)
@@ -319,6 +345,9 @@ WORKDIR out
                 ONBUILD WORKDIR build
                 FROM scratch
                 WORKDIR out
+                FROM golang:1.23
+                RUN git clone https://github.com/sharat87/httpbun.git
+                WORKDIR httpbun
                 --- Write the absolute path `/app/lib` (assumes the base image works in `/`) (unsafe)
                 FROM node:22 AS base
                 WORKDIR app
@@ -329,6 +358,9 @@ WORKDIR out
                 ONBUILD WORKDIR build
                 FROM scratch
                 WORKDIR out
+                FROM golang:1.23
+                RUN git clone https://github.com/sharat87/httpbun.git
+                WORKDIR httpbun
                 --- Write the absolute path `/app/lib/$DIR` (assumes the base image works in `/`) (unsafe)
                 FROM node:22 AS base
                 WORKDIR app
@@ -339,6 +371,9 @@ WORKDIR out
                 ONBUILD WORKDIR build
                 FROM scratch
                 WORKDIR out
+                FROM golang:1.23
+                RUN git clone https://github.com/sharat87/httpbun.git
+                WORKDIR httpbun
                 --- Write the absolute path `/build` (assumes the base image works in `/`) (unsafe)
                 FROM node:22 AS base
                 WORKDIR app
@@ -349,6 +384,9 @@ WORKDIR out
                 ONBUILD WORKDIR /build
                 FROM scratch
                 WORKDIR out
+                FROM golang:1.23
+                RUN git clone https://github.com/sharat87/httpbun.git
+                WORKDIR httpbun
                 --- Write the absolute path `/out` (safe)
                 FROM node:22 AS base
                 WORKDIR app
@@ -359,6 +397,22 @@ WORKDIR out
                 ONBUILD WORKDIR build
                 FROM scratch
                 WORKDIR /out
+                FROM golang:1.23
+                RUN git clone https://github.com/sharat87/httpbun.git
+                WORKDIR httpbun
+                --- Write the absolute path `/go/httpbun` (the `golang` image works in `/go`) (unsafe)
+                FROM node:22 AS base
+                WORKDIR app
+                WORKDIR ./src/../lib
+                FROM base
+                ARG DIR=srv
+                WORKDIR "$DIR"
+                ONBUILD WORKDIR build
+                FROM scratch
+                WORKDIR out
+                FROM golang:1.23
+                RUN git clone https://github.com/sharat87/httpbun.git
+                WORKDIR /go/httpbun
             "#]],
         );
     }
