@@ -42,7 +42,8 @@ declare_rule! {
     /// guess is well founded: the final stage's last instruction that copies files is
     /// a `COPY`/`ADD` of one file to an absolute path without extension, either in a
     /// `bin` directory or, copied out of another stage under its own name, at the root
-    /// (`COPY --from=build /out/server /server`, the usual compiled binary); it inserts
+    /// (`COPY --from=build /out/server /server`, the usual compiled binary), from the
+    /// build context or a stage that runs a build (not a tool image's file); it inserts
     /// `CMD ["/server"]` at the end of the final stage. Not offered for Windows images. It is unsafe: the guess may be wrong and the program may
     /// need arguments. Otherwise no fix.
     ///
@@ -140,7 +141,20 @@ fn copied_program(ctx: &RuleContext<'_>, stage: std::ops::Range<usize>) -> Optio
             && inst.flag("from").is_some()
             && source_name == name
             && !DIR_NAMES.contains(&name));
+    // Copied from the context, or from a stage of this file that builds something (not
+    // a tool image's file, such as `COPY --from=etcd /usr/local/bin/etcd …`).
+    let built_here = match inst.flag("from").and_then(|f| f.value.as_deref()) {
+        None => true,
+        Some(from) => ctx.model.stage_by_ref(from).is_some_and(|st| {
+            ctx.model.stage_chain(st.index).any(|c| {
+                c.instructions
+                    .clone()
+                    .any(|j| ctx.syntax.instructions[j].kind == Kind::Run)
+            })
+        }),
+    };
     let ok = binary
+        && built_here
         && plain(dest)
         && !name.is_empty()
         && !name.contains('.')
@@ -247,6 +261,7 @@ COPY --chmod=755 \
             "FROM alpine\nCOPY a b /opt/\n",
             "FROM alpine\nCOPY --from=build /src/app /app\n",
             "FROM alpine\nCOPY server /server\n",
+            "FROM quay.io/coreos/etcd AS etcd\nFROM alpine\nCOPY --from=etcd /usr/local/bin/etcd /usr/local/bin/etcd\n",
         ] {
             let d = diagnostics_of(&RULE, text);
             assert_eq!(d.len(), 1, "{text}");
