@@ -46,7 +46,10 @@ declare_rule! {
     /// ## Fix safety
     /// Replacing the keyword with `COPY` is safe: for local files and heredocs both
     /// instructions do the same. No fix is offered when `ADD`-only flags are present
-    /// (`--checksum`, `--keep-git-dir`, `--unpack`).
+    /// (`--checksum`, `--keep-git-dir`, `--unpack`). With a wildcard source the fix is
+    /// unsafe: the wildcard may match a local archive, which `ADD` extracts and `COPY`
+    /// copies as it is. (`ADD` recognises archives by their content; a source whose name
+    /// does not look like an archive is taken to be none, as hadolint does.)
     ///
     /// ## References
     /// - hadolint DL3020
@@ -110,15 +113,27 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
         let add_only = ["checksum", "keep-git-dir", "unpack"]
             .iter()
             .any(|f| eff.flag(f).is_some());
+        // A wildcard can match an archive, which ADD extracts and COPY does not.
+        let wildcard = sources
+            .iter()
+            .any(|s| !s.starts_with("<<") && s.contains(['*', '?', '[']));
         if !add_only {
             let keyword = if eff.keyword.chars().all(|c| c.is_ascii_lowercase()) {
                 "copy"
             } else {
                 "COPY"
             };
+            let (title, app) = if wildcard {
+                (
+                    "Replace `ADD` with `COPY` (a wildcard matching an archive would no longer be extracted)",
+                    Applicability::Unsafe,
+                )
+            } else {
+                ("Replace `ADD` with `COPY`", Applicability::Safe)
+            };
             d.with_fix(
-                "Replace ADD with COPY",
-                Applicability::Safe,
+                title,
+                app,
                 vec![TextEdit::replace(eff.keyword_range, keyword)],
             );
         }
@@ -140,7 +155,9 @@ fn is_local_plain(source: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not};
+    use crate::rules::test_support::{
+        check_rule, check_rule_fix, check_rule_fixes, check_rule_not, diagnostics_of,
+    };
     use expect_test::expect;
 
     #[test]
@@ -208,5 +225,65 @@ add conf /etc/
                 copy conf /etc/
             "#]],
         );
+    }
+
+    #[test]
+    fn fix_keeps_flags_heredocs_and_onbuild() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM alpine
+ADD --chown=1000:1000 --chmod=644 \
+    app.py /app/
+ONBUILD ADD . /src
+Add <<EOF /etc/motd
+hello
+EOF
+"#,
+            expect![[r#"
+                FROM alpine
+                COPY --chown=1000:1000 --chmod=644 \
+                    app.py /app/
+                ONBUILD COPY . /src
+                COPY <<EOF /etc/motd
+                hello
+                EOF
+            "#]],
+        );
+    }
+
+    #[test]
+    fn wildcard_fix_is_unsafe() {
+        check_rule_fixes(
+            &RULE,
+            r#"
+FROM alpine
+ADD dist/* /srv/
+"#,
+            expect![[r#"
+                --- Replace `ADD` with `COPY` (a wildcard matching an archive would no longer be extracted) (unsafe)
+                FROM alpine
+                COPY dist/* /srv/
+            "#]],
+        );
+    }
+
+    #[test]
+    fn fix_with_escape_backtick_and_crlf() {
+        assert_eq!(
+            crate::rules::instruction_multiple::fixed_with(
+                &RULE,
+                "",
+                "# escape=`\r\nFROM alpine\r\nADD a.txt `\r\n  C:\\app\\\r\n",
+            ),
+            "# escape=`\r\nFROM alpine\r\nCOPY a.txt `\r\n  C:\\app\\\r\n"
+        );
+    }
+
+    #[test]
+    fn no_fix_with_add_only_flags() {
+        let d = diagnostics_of(&RULE, "FROM alpine\nADD --checksum=sha256:abc conf /etc/conf\n");
+        assert_eq!(d.len(), 1);
+        assert!(d[0].fixes.is_empty());
     }
 }

@@ -196,4 +196,43 @@ ADD x y "/srv"
             "#]],
         );
     }
+
+    #[test]
+    fn fix_in_onbuild_continuation_heredoc_and_crlf() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM alpine
+ONBUILD COPY a b /z
+COPY --chown=1:1 a \
+     b \
+     /app
+COPY <<one <<two /etc/conf
+1
+one
+2
+two
+"#,
+            expect![[r#"
+                FROM alpine
+                ONBUILD COPY a b /z/
+                COPY --chown=1:1 a \
+                     b \
+                     /app/
+                COPY <<one <<two /etc/conf/
+                1
+                one
+                2
+                two
+            "#]],
+        );
+        assert_eq!(
+            crate::rules::instruction_multiple::fixed_with(
+                &RULE,
+                "",
+                "# escape=`\r\nFROM alpine\r\nCOPY a b `\r\n  /srv\r\n",
+            ),
+            "# escape=`\r\nFROM alpine\r\nCOPY a b `\r\n  /srv/\r\n"
+        );
+    }
 }

@@ -222,4 +222,26 @@ EXPOSE 127.0.0.1:8080:80/tcp 8443:443 22
             "#]],
         );
     }
+
+    #[test]
+    fn fix_in_onbuild_continuation_and_crlf() {
+        assert_eq!(
+            crate::rules::instruction_multiple::fixed_with(
+                &RULE,
+                "",
+                "# escape=`\r\nFROM alpine\r\nONBUILD EXPOSE 8080:80/tcp `\r\n  127.0.0.1:53:53/udp 443\r\n",
+            ),
+            "# escape=`\r\nFROM alpine\r\nONBUILD EXPOSE 80/tcp `\r\n  53/udp 443\r\n"
+        );
+    }
+
+    #[test]
+    fn no_fix_for_variables() {
+        let d = crate::rules::test_support::diagnostics_of(
+            &RULE,
+            "FROM alpine\nARG P=8080:80\nEXPOSE $P\n",
+        );
+        assert_eq!(d.len(), 1);
+        assert!(d[0].fixes.is_empty());
+    }
 }

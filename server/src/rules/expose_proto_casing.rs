@@ -54,10 +54,10 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
         if lower == proto {
             continue;
         }
-        if spec.literal {
-            // The protocol is the tail of the written word.
-            let end = spec.word.range.end();
-            let range = TextRange::new(end - proto.len(), end);
+        // The protocol is the tail of the written word (unless a line break splits it).
+        let end = spec.word.range.end();
+        let range = TextRange::new(end.saturating_sub(proto.len()), end);
+        if spec.literal && ctx.text.get(range.range()) == Some(proto) {
             acc.report(
                 &RULE,
                 range,
@@ -134,6 +134,18 @@ EXPOSE 80/TCP 8080:81/Udp
                 FROM alpine
                 EXPOSE 80/tcp 8080:81/udp
             "#]],
+        );
+    }
+
+    #[test]
+    fn fix_in_onbuild_continuation_and_crlf() {
+        assert_eq!(
+            crate::rules::instruction_multiple::fixed_with(
+                &RULE,
+                "",
+                "# escape=`\r\nFROM alpine\r\nONBUILD EXPOSE 80/TCP `\r\n  53/Udp\r\n",
+            ),
+            "# escape=`\r\nFROM alpine\r\nONBUILD EXPOSE 80/tcp `\r\n  53/udp\r\n"
         );
     }
 }

@@ -2,7 +2,8 @@
 
 use crate::rules::expose_invalid_format::expose_specs;
 use crate::syntax::Kind;
-use crate::rules::{Diagnostics, RuleContext};
+use crate::rules::instruction_multiple::{delete_lines, delete_list_item};
+use crate::rules::{Applicability, Diagnostics, RuleContext};
 
 declare_rule! {
     /// ## What it does
@@ -37,8 +38,10 @@ declare_rule! {
     /// and get a shell with `docker exec -it <container> sh`.
     ///
     /// ## Fix safety
-    /// No automatic fix: removing the port changes what `docker run -P` publishes, and
-    /// the SSH server itself still has to go.
+    /// The fix removes the port from the `EXPOSE` (the whole instruction when it is
+    /// the only port). It is unsafe: it changes the image's exposed ports, and so what
+    /// `docker run -P` publishes; the SSH server itself, if any, still has to go. No
+    /// fix when the port comes from a variable.
     ///
     /// ## References
     /// - Trivy DS-0004, Checkov CKV_DOCKER_1
@@ -47,7 +50,7 @@ declare_rule! {
         id: "expose-ssh-port",
         summary: "EXPOSE of the SSH port 22",
         level: Warning,
-        fix: None,
+        fix: Sometimes,
         hadolint: [],
         buildkit: [],
         check: check,
@@ -63,11 +66,45 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
         if port != "22" || proto.is_some_and(|p| !p.eq_ignore_ascii_case("tcp")) {
             continue;
         }
-        acc.report(
+        let d = acc.report(
             &RULE,
             spec.word.range,
             "Port 22 announces an SSH server in the container; use `docker exec` for shell access instead.",
         );
+        if !spec.literal {
+            continue;
+        }
+        let Some(inst) = ctx
+            .syntax
+            .instructions
+            .iter()
+            .find(|i| i.range.contains(spec.word.range.start()))
+        else {
+            continue;
+        };
+        let words: Vec<_> = inst.effective().args.words.iter().map(|w| w.range).collect();
+        let Some(idx) = words.iter().position(|r| *r == spec.word.range) else {
+            continue;
+        };
+        if words.len() == 1 {
+            d.with_fix(
+                format!(
+                    "Remove `{}` (changes the image's exposed ports)",
+                    ctx.text[inst.range.range()].split_whitespace().collect::<Vec<_>>().join(" ")
+                ),
+                Applicability::Unsafe,
+                vec![delete_lines(ctx.text, inst.range)],
+            );
+        } else {
+            d.with_fix(
+                format!(
+                    "Remove port `{}` from EXPOSE (changes the image's exposed ports)",
+                    spec.word.text
+                ),
+                Applicability::Unsafe,
+                vec![delete_list_item(ctx.text, &words, idx)],
+            );
+        }
     }
 }
 
@@ -95,7 +132,7 @@ fn runs_ssh_or_init(ctx: &RuleContext<'_>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_not};
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_fixes, check_rule_not};
     use expect_test::expect;
 
     #[test]
@@ -157,5 +194,68 @@ ARG P
 EXPOSE 2222 8022 220 22/udp 20-25 $P
 "#,
         );
+    }
+
+    #[test]
+    fn fix_removes_the_port_or_the_instruction() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM alpine
+EXPOSE 80 22 443
+EXPOSE 22
+ONBUILD EXPOSE 22/tcp
+EXPOSE 80 \
+    22 \
+    443
+EXPOSE 8080 \
+  22
+"#,
+            expect![[r#"
+                FROM alpine
+                EXPOSE 80 443
+                EXPOSE 80 \
+                    443
+                EXPOSE 8080
+            "#]],
+        );
+    }
+
+    #[test]
+    fn fix_alternatives_for_two_findings_in_one_instruction() {
+        check_rule_fixes(
+            &RULE,
+            r#"
+FROM alpine
+EXPOSE 22/tcp 2222:22
+"#,
+            expect![[r#"
+                --- Remove port `22/tcp` from EXPOSE (changes the image's exposed ports) (unsafe)
+                FROM alpine
+                EXPOSE 2222:22
+                --- Remove port `2222:22` from EXPOSE (changes the image's exposed ports) (unsafe)
+                FROM alpine
+                EXPOSE 22/tcp
+            "#]],
+        );
+    }
+
+    #[test]
+    fn fix_with_escape_backtick_and_crlf() {
+        assert_eq!(
+            crate::rules::instruction_multiple::fixed_with(
+                &RULE,
+                "",
+                "# escape=`\r\nFROM alpine\r\nEXPOSE 80 `\r\n  22\r\nEXPOSE 22\r\nCMD [\"a\"]\r\n",
+            ),
+            "# escape=`\r\nFROM alpine\r\nEXPOSE 80\r\nCMD [\"a\"]\r\n"
+        );
+    }
+
+    #[test]
+    fn no_fix_for_a_variable() {
+        let d = crate::rules::test_support::diagnostics_of(&RULE, "FROM alpine\nARG P=22\nEXPOSE $P 80\n");
+        assert_eq!(d.len(), 1);
+        assert!(d[0].fixes.is_empty());
     }
 }

@@ -1,6 +1,7 @@
 //! `healthcheck-missing`: the image defines no HEALTHCHECK.
 
-use crate::rules::{Diagnostics, RuleContext};
+use crate::rules::instruction_multiple::insert_in_final_stage;
+use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::semantic::{Base, Model};
 use crate::syntax::{Dockerfile, Kind};
 
@@ -48,8 +49,13 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// No automatic fix: what "healthy" means (and which tool is available in the image
-    /// to probe it) is application-specific.
+    /// Two fixes, both unsafe, insert a line before the final stage's first
+    /// `CMD`/`ENTRYPOINT` (or at its end): `HEALTHCHECK CMD curl -f
+    /// http://localhost:<port>/ || exit 1`, with the first port the final stage (else
+    /// a stage it is built on) `EXPOSE`s
+    /// (offered with a POSIX shell only), to be reviewed: what "healthy" means, and
+    /// whether `curl` is in the image, is application-specific; and `HEALTHCHECK
+    /// NONE`, which says on purpose that there is none (and turns off a base image's).
     ///
     /// ## References
     /// - hadolint DL3057
@@ -59,7 +65,7 @@ declare_rule! {
         id: "healthcheck-missing",
         summary: "No HEALTHCHECK in the final stage",
         level: Off,
-        fix: None,
+        fix: Always,
         hadolint: ["DL3057"],
         buildkit: [],
         check: check,
@@ -83,11 +89,49 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     if has {
         return;
     }
-    acc.report(
+    let d = acc.report(
         &RULE,
         ctx.syntax.instructions[last.from].keyword_range,
         "The image defines no HEALTHCHECK, so Docker cannot tell a hung application from a working one; add `HEALTHCHECK CMD …` (or `HEALTHCHECK NONE` to say so on purpose).",
     );
+    if ctx.model.shell_at(last.from).is_posix() {
+        let url = match first_port(ctx, &chain) {
+            Some(port) => format!("http://localhost:{port}/"),
+            None => "http://localhost/".to_string(),
+        };
+        let line = format!("HEALTHCHECK CMD curl -f {url} || exit 1");
+        if let Some((edit, place)) = insert_in_final_stage(ctx, &line) {
+            d.with_fix(
+                format!("Insert `{line}` {place} (review: needs curl and a URL that answers)"),
+                Applicability::Unsafe,
+                vec![edit],
+            );
+        }
+    }
+    if let Some((edit, place)) = insert_in_final_stage(ctx, "HEALTHCHECK NONE") {
+        d.with_fix(
+            format!("Insert `HEALTHCHECK NONE` {place} (no health check, on purpose)"),
+            Applicability::Unsafe,
+            vec![edit],
+        );
+    }
+}
+
+/// The first plain port the final stage `EXPOSE`s, else the stages it is built on.
+fn first_port(ctx: &RuleContext<'_>, chain: &[usize]) -> Option<String> {
+    chain.iter().find_map(|&s| {
+        ctx.model.stages[s].instructions.clone().find_map(|i| {
+            let inst = &ctx.syntax.instructions[i];
+            if inst.kind != Kind::Expose {
+                return None;
+            }
+            inst.args.words.iter().find_map(|w| {
+                let port = w.text.strip_suffix("/tcp").unwrap_or(&w.text);
+                (!port.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit()))
+                    .then(|| port.to_string())
+            })
+        })
+    })
 }
 
 /// A `scratch`-based image that only receives files: an `--output` target, not
@@ -112,7 +156,7 @@ pub(super) fn is_export_stage(syntax: &Dockerfile, model: &Model, chain: &[usize
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_not};
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_fixes, check_rule_not, diagnostics_of};
     use expect_test::expect;
 
     #[test]
@@ -159,5 +203,61 @@ FROM scratch
 COPY --from=build /out/app /
 "#,
         );
+    }
+
+    #[test]
+    fn fixes_insert_a_healthcheck() {
+        check_rule_fixes(
+            &RULE,
+            r#"
+FROM node:22 AS base
+EXPOSE 3000/tcp 9229
+FROM base
+EXPOSE 8080
+CMD ["node", "server.js"]
+"#,
+            expect![[r#"
+                --- Insert `HEALTHCHECK CMD curl -f http://localhost:8080/ || exit 1` before the CMD on line 5 (review: needs curl and a URL that answers) (unsafe)
+                FROM node:22 AS base
+                EXPOSE 3000/tcp 9229
+                FROM base
+                EXPOSE 8080
+                HEALTHCHECK CMD curl -f http://localhost:8080/ || exit 1
+                CMD ["node", "server.js"]
+                --- Insert `HEALTHCHECK NONE` before the CMD on line 5 (no health check, on purpose) (unsafe)
+                FROM node:22 AS base
+                EXPOSE 3000/tcp 9229
+                FROM base
+                EXPOSE 8080
+                HEALTHCHECK NONE
+                CMD ["node", "server.js"]
+            "#]],
+        );
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM nginx:1.27
+COPY site /usr/share/nginx/html
+"#,
+            expect![[r#"
+                FROM nginx:1.27
+                COPY site /usr/share/nginx/html
+                HEALTHCHECK CMD curl -f http://localhost/ || exit 1
+            "#]],
+        );
+    }
+
+    #[test]
+    fn windows_gets_only_none() {
+        assert_eq!(
+            crate::rules::instruction_multiple::fixed_with(
+                &RULE,
+                "",
+                "# escape=`\r\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\r\nCMD [\"app.exe\"]\r\n",
+            ),
+            "# escape=`\r\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\r\nHEALTHCHECK NONE\r\nCMD [\"app.exe\"]\r\n"
+        );
+        let d = diagnostics_of(&RULE, "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nCMD [\"app.exe\"]\n");
+        assert_eq!(d[0].fixes.len(), 1);
     }
 }

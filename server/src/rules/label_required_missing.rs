@@ -3,7 +3,9 @@
 use std::collections::HashSet;
 
 use crate::rules::label_key_invalid::label_pairs;
-use crate::rules::{Diagnostics, RuleContext};
+use crate::rules::instruction_multiple::insert_line_after;
+use crate::rules::{Applicability, Diagnostics, RuleContext};
+use crate::syntax::Kind;
 
 declare_rule! {
     /// ## What it does
@@ -46,7 +48,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// No automatic fix: the value is the author's to write.
+    /// The fix inserts `LABEL <name>=""` after the final stage's last `LABEL` (or its
+    /// `FROM`), for the author to fill in. It is unsafe: the empty value is a
+    /// placeholder (`label-empty` reports it until it is filled).
     ///
     /// ## References
     /// - hadolint DL3049
@@ -55,7 +59,7 @@ declare_rule! {
         id: "label-required-missing",
         summary: "Label required by the schema is missing",
         level: Info,
-        fix: None,
+        fix: Sometimes,
         hadolint: ["DL3049"],
         buildkit: [],
         check: check,
@@ -91,11 +95,17 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
         }
     }
     let range = ctx.syntax.instructions[last.from].keyword_range;
+    let anchor = last
+        .instructions
+        .clone()
+        .rev()
+        .find(|&i| ctx.syntax.instructions[i].kind == Kind::Label)
+        .unwrap_or(last.from);
     for (label, ty) in &schema.required {
         if present.contains(label) {
             continue;
         }
-        acc.report(
+        let d = acc.report(
             &RULE,
             range,
             format!(
@@ -103,6 +113,20 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                 ty.as_str()
             ),
         );
+        let plain = label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-/".contains(&b));
+        if plain {
+            d.with_fix(
+                format!("Insert `LABEL {label}=\"\"` (fill in the value)"),
+                Applicability::Unsafe,
+                vec![insert_line_after(
+                    ctx.text,
+                    ctx.syntax.instructions[anchor].range,
+                    &format!("LABEL {label}=\"\""),
+                )],
+            );
+        }
     }
 }
 
@@ -168,5 +192,38 @@ LABEL $K=x maintainer=a@b.c
 "#;
         assert_eq!(findings_with_labels(&RULE, SCHEMA, text), "");
         check_rule_not(&RULE, "FROM alpine\n");
+    }
+
+    #[test]
+    fn fix_inserts_after_the_last_label() {
+        expect![[r#"
+            FROM alpine AS build
+            FROM alpine
+            LABEL org.opencontainers.image.source=https://x
+              LABEL other=1 \
+                    more=2
+              LABEL maintainer=""
+            RUN true
+        "#]].assert_eq(&crate::rules::instruction_multiple::fixed_with(
+            &RULE,
+            SCHEMA,
+            r#"
+FROM alpine AS build
+FROM alpine
+LABEL org.opencontainers.image.source=https://x
+  LABEL other=1 \
+        more=2
+RUN true
+"#,
+        ));
+        expect![[r#"
+            FROM alpine<CR>
+            LABEL maintainer=""<CR>
+            RUN true<CR>
+        "#]].assert_eq(&crate::rules::instruction_multiple::fixed_with(
+            &RULE,
+            r#"schema = { maintainer = "email" }"#,
+            "FROM alpine\r\nRUN true\r\n",
+        ).replace('\r', "<CR>"));
     }
 }

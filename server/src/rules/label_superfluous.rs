@@ -1,7 +1,8 @@
 //! `label-superfluous`: a label outside the configured schema, in strict mode.
 
 use crate::rules::label_key_invalid::label_pairs;
-use crate::rules::{Diagnostics, RuleContext};
+use crate::rules::instruction_multiple::{delete_lines, delete_list_item};
+use crate::rules::{Applicability, Diagnostics, RuleContext};
 
 declare_rule! {
     /// ## What it does
@@ -37,8 +38,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// No automatic fix: a label may be read by tooling the linter does not know;
-    /// removing it, or adding it to the schema, is the author's decision.
+    /// The fix removes the label (the whole `LABEL` when it is its only pair). It is
+    /// unsafe: a label may be read by tooling the linter does not know; removing it,
+    /// or adding it to the schema, is the author's decision.
     ///
     /// ## References
     /// - hadolint DL3050
@@ -46,7 +48,7 @@ declare_rule! {
         id: "label-superfluous",
         summary: "Label not in the schema (strict labels)",
         level: Info,
-        fix: None,
+        fix: Sometimes,
         hadolint: ["DL3050"],
         buildkit: [],
         check: check,
@@ -65,11 +67,31 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
         if schema.required.contains_key(key) {
             continue;
         }
-        acc.report(
+        let inst = &ctx.syntax.instructions[pair.instruction];
+        let pairs: Vec<_> = inst.effective().args.pairs.iter().map(|p| p.range).collect();
+        let idx = inst
+            .effective()
+            .args
+            .pairs
+            .iter()
+            .position(|p| p.key.range == pair.key_range);
+        let edit = match idx {
+            Some(_) if pairs.len() == 1 => Some(delete_lines(ctx.text, inst.range)),
+            Some(idx) => Some(delete_list_item(ctx.text, &pairs, idx)),
+            None => None,
+        };
+        let d = acc.report(
             &RULE,
             pair.key_range,
             format!("Label `{key}` is not in the label schema, and strict labels are on; remove it or add it to the schema."),
         );
+        if let Some(edit) = edit {
+            d.with_fix(
+                format!("Remove the label `{key}` (it disappears from the image)"),
+                Applicability::Unsafe,
+                vec![edit],
+            );
+        }
     }
 }
 
@@ -107,5 +129,38 @@ ONBUILD LABEL extra=1
             ""
         );
         check_rule_not(&RULE, text);
+    }
+
+    #[test]
+    fn fix_removes_the_label_or_the_instruction() {
+        expect![[r#"
+            FROM alpine
+            LABEL maintainer=me
+            LABEL maintainer=me
+        "#]].assert_eq(&crate::rules::instruction_multiple::fixed_with(
+            &RULE,
+            "strict = true\nschema = { maintainer = \"text\" }",
+            r#"
+FROM alpine
+LABEL build-host=ci maintainer=me vcs="x y"
+ONBUILD LABEL extra=1
+LABEL a=1 \
+      maintainer=me \
+      b=2
+LABEL legacy value
+"#,
+        ));
+    }
+
+    #[test]
+    fn fix_with_escape_backtick_and_crlf() {
+        assert_eq!(
+            crate::rules::instruction_multiple::fixed_with(
+                &RULE,
+                "strict = true\nschema = { maintainer = \"text\" }",
+                "# escape=`\r\nFROM alpine\r\nLABEL maintainer=me `\r\n  extra=1\r\nRUN x\r\n",
+            ),
+            "# escape=`\r\nFROM alpine\r\nLABEL maintainer=me\r\nRUN x\r\n"
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! `maintainer-deprecated`: the deprecated MAINTAINER instruction.
 
+use crate::rules::instruction_multiple::delete_lines;
 use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::syntax::Kind;
 use crate::text::TextEdit;
@@ -25,10 +26,13 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// The fix rewrites the instruction as that `LABEL`. It is safe: the image gains the
-    /// label and loses only the deprecated field. It is offered when the instruction is
-    /// on one line and its text has no quote, `$` or escape character (those would need
-    /// escaping inside the label value).
+    /// The fix rewrites the instruction as that `LABEL`, on one line, with the value
+    /// as MAINTAINER recorded it (`"`, `$` and the escape character escaped, so that
+    /// nothing is expanded; a continued MAINTAINER's lines are joined with one space). It is safe: the image gains the label and loses only
+    /// the deprecated field. When the stage already sets
+    /// `org.opencontainers.image.authors`, the fix deletes the MAINTAINER instead (a
+    /// second label would override or be overridden by the author's own). No fix for a
+    /// continued MAINTAINER with comment lines inside, which the rewrite would drop.
     ///
     /// ## References
     /// - hadolint `DL4000` ("MAINTAINER is deprecated")
@@ -47,9 +51,11 @@ declare_rule! {
     }
 }
 
+const AUTHORS: &str = "org.opencontainers.image.authors";
+
 fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     let escape = ctx.syntax.escape;
-    for inst in &ctx.syntax.instructions {
+    for (i, inst) in ctx.syntax.instructions.iter().enumerate() {
         if inst.kind != Kind::Maintainer {
             continue;
         }
@@ -59,26 +65,72 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             "MAINTAINER is deprecated; use `LABEL org.opencontainers.image.authors=\"…\"` instead",
         );
         d.deprecated = true;
-        let value = &inst.args.text;
-        let one_line = !ctx.text[inst.range.range()].contains(['\n', '\r']);
-        let plain = !value.contains(['"', '\'', '$', '\\', '`', escape]);
-        if one_line && plain && !value.is_empty() {
-            d.with_fix(
-                "Replace with LABEL org.opencontainers.image.authors",
-                Applicability::Safe,
-                vec![TextEdit::replace(
-                    inst.range,
-                    format!("LABEL org.opencontainers.image.authors=\"{value}\""),
-                )],
-            );
+        // Lines joined by BuildKit keep their indentation; one space reads better and
+        // means the same to anyone reading the authors.
+        let value = if ctx.text[inst.range.range()].contains(['\n', '\r']) {
+            inst.args.text.split_whitespace().collect::<Vec<_>>().join(" ")
+        } else {
+            inst.args.text.clone()
+        };
+        // Comment lines inside a continued MAINTAINER would be lost by the rewrite.
+        if value.is_empty() || !inst.inner_comments.is_empty() {
+            continue;
         }
+        if sets_authors(ctx, i) {
+            d.with_fix(
+                "Delete MAINTAINER (the stage already sets `org.opencontainers.image.authors`)",
+                Applicability::Safe,
+                vec![delete_lines(ctx.text, inst.range)],
+            );
+            continue;
+        }
+        d.with_fix(
+            format!("Replace with `LABEL {AUTHORS}=\"…\"`"),
+            Applicability::Safe,
+            vec![TextEdit::replace(
+                inst.range,
+                format!("LABEL {AUTHORS}=\"{}\"", quote(&value, escape)),
+            )],
+        );
     }
+}
+
+/// `value` written inside a double-quoted LABEL value so that it reads back literally:
+/// BuildKit's double-quote processing treats the escape character before `"`, `$` and
+/// itself as an escape, and expands `$` (MAINTAINER takes its text as it is).
+fn quote(value: &str, escape: char) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        if c == '"' || c == '$' || c == escape {
+            out.push(escape);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The stage of instruction `at` (or one it is built on) sets the authors label.
+fn sets_authors(ctx: &RuleContext<'_>, at: usize) -> bool {
+    let Some(stage) = ctx.model.stage_of(at) else {
+        return false;
+    };
+    ctx.model.stage_chain(stage.index).any(|s| {
+        s.instructions.clone().any(|j| {
+            let inst = &ctx.syntax.instructions[j];
+            inst.kind == Kind::Label
+                && inst
+                    .args
+                    .pairs
+                    .iter()
+                    .any(|p| p.key.text.trim_matches(['"', '\'']) == AUTHORS)
+        })
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not};
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not, diagnostics_of};
     use expect_test::expect;
 
     #[test]
@@ -126,5 +178,71 @@ RUN true
                 RUN true
             "#]],
         );
+    }
+
+    #[test]
+    fn rewrite_escapes_quotes_dollars_and_joins_lines() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM alpine:3.20
+MAINTAINER "Jane" <jane$doe@example.com> \
+    C:\x
+ONBUILD RUN true
+FROM alpine:3.20 AS second
+  maintainer 'single' quotes
+"#,
+            expect![[r#"
+                FROM alpine:3.20
+                LABEL org.opencontainers.image.authors="\"Jane\" <jane\$doe@example.com> C:\\x"
+                ONBUILD RUN true
+                FROM alpine:3.20 AS second
+                  LABEL org.opencontainers.image.authors="'single' quotes"
+            "#]],
+        );
+    }
+
+    #[test]
+    fn rewrite_with_escape_backtick_and_crlf() {
+        assert_eq!(
+            crate::rules::instruction_multiple::fixed_with(
+                &RULE,
+                "",
+                "# escape=`\r\nFROM alpine\r\nMAINTAINER a`b \"c\\d\" `\r\n e\r\nRUN x\r\n",
+            ),
+            "# escape=`\r\nFROM alpine\r\nLABEL org.opencontainers.image.authors=\"a``b `\"c\\d`\" e\"\r\nRUN x\r\n"
+        );
+    }
+
+    #[test]
+    fn deletes_when_the_label_is_already_set() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM alpine:3.20 AS base
+LABEL org.opencontainers.image.authors="Jane"
+FROM base
+# the author
+MAINTAINER Jane Doe
+RUN true
+"#,
+            expect![[r#"
+                FROM alpine:3.20 AS base
+                LABEL org.opencontainers.image.authors="Jane"
+                FROM base
+                # the author
+                RUN true
+            "#]],
+        );
+    }
+
+    #[test]
+    fn no_fix_when_comments_are_inside() {
+        let d = diagnostics_of(
+            &RULE,
+            "FROM alpine\nMAINTAINER Jane \\\n# hi\n Doe\n",
+        );
+        assert_eq!(d.len(), 1);
+        assert!(d[0].fixes.is_empty());
     }
 }

@@ -1,7 +1,8 @@
 //! `node-env-not-production`: a Node.js image started without NODE_ENV=production.
 
 use crate::rules::npm_start_as_entrypoint::{command_words, effective_commands, program};
-use crate::rules::{Diagnostics, RuleContext};
+use crate::rules::instruction_multiple::insert_before_instruction;
+use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::semantic::VarSource;
 
 declare_rule! {
@@ -38,8 +39,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// No automatic fix: some applications use `NODE_ENV` for their own, differently
-    /// named environments.
+    /// The fix inserts `ENV NODE_ENV=production` just before the `CMD`/`ENTRYPOINT`
+    /// (so it changes what the container runs with, not how earlier `RUN`s install).
+    /// It is unsafe: some applications use `NODE_ENV` for their own, differently named
+    /// environments, and a value set earlier on purpose is overridden.
     ///
     /// ## References
     /// - Node.js Docker best practices (nodejs/docker-node, "Environment Variables")
@@ -48,7 +51,7 @@ declare_rule! {
         id: "node-env-not-production",
         summary: "Node.js image started without NODE_ENV=production",
         level: Off,
-        fix: None,
+        fix: Always,
         hadolint: [],
         buildkit: [],
         check: check,
@@ -104,13 +107,18 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             "`{name}` starts without `NODE_ENV`; add `ENV NODE_ENV=production` so that libraries run in production mode."
         ),
     };
-    acc.report(&RULE, *range, message);
+    let (edit, place) = insert_before_instruction(ctx, at, "ENV NODE_ENV=production");
+    acc.report(&RULE, *range, message).with_fix(
+        format!("Insert `ENV NODE_ENV=production` {place} (review: the application must expect it)"),
+        Applicability::Unsafe,
+        vec![edit],
+    );
 }
 
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_not};
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not};
     use expect_test::expect;
 
     #[test]
@@ -167,6 +175,38 @@ CMD ["node", "server.js"]
 FROM python:3.12
 CMD ["python", "app.py"]
 "#,
+        );
+    }
+
+    #[test]
+    fn fix_inserts_env_before_the_command() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM node:22-slim AS base
+ENV NODE_ENV=development
+FROM base
+COPY . /app
+    ENTRYPOINT ["tini", "--"]
+CMD ["node", "/app/server.js"]
+"#,
+            expect![[r#"
+                FROM node:22-slim AS base
+                ENV NODE_ENV=development
+                FROM base
+                COPY . /app
+                    ENV NODE_ENV=production
+                    ENTRYPOINT ["tini", "--"]
+                CMD ["node", "/app/server.js"]
+            "#]],
+        );
+        assert_eq!(
+            crate::rules::instruction_multiple::fixed_with(
+                &RULE,
+                "",
+                "FROM node:22\r\nCMD npm \\\r\n  start\r\n",
+            ),
+            "FROM node:22\r\nENV NODE_ENV=production\r\nCMD npm \\\r\n  start\r\n"
         );
     }
 }

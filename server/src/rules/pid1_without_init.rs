@@ -1,7 +1,11 @@
 //! `pid1-without-init`: the application runs as PID 1 with no init process.
 
 use crate::rules::npm_start_as_entrypoint::{command_words, effective_commands, program};
-use crate::rules::{Diagnostics, RuleContext};
+use crate::rules::instruction_multiple::insert_before_instruction;
+use crate::rules::{Applicability, Diagnostics, RuleContext};
+use crate::semantic::pkg::{Manager, PkgCommand};
+use crate::syntax::Kind;
+use crate::text::TextEdit;
 
 declare_rule! {
     /// ## What it does
@@ -38,8 +42,13 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// No automatic fix: the init has to be installed in the image first, and its path
-    /// depends on the distribution.
+    /// A fix is offered only when the image installs `tini` or `dumb-init` with its
+    /// package manager (apk: `/sbin/tini`; apt, dnf, yum: `/usr/bin/tini`; both:
+    /// `/usr/bin/dumb-init`): it prefixes the exec-form `ENTRYPOINT` with `"<init>",
+    /// "--"`, or, when only a `CMD` is written, inserts `ENTRYPOINT ["<init>", "--"]`
+    /// before it. It is unsafe: the init becomes PID 1, and an inserted `ENTRYPOINT`
+    /// replaces the base image's, if it has one. Otherwise no fix: the init has to be
+    /// installed first, and its path depends on the distribution.
     ///
     /// ## References
     /// - Docker docs: "docker container run", option `--init`
@@ -48,7 +57,7 @@ declare_rule! {
         id: "pid1-without-init",
         summary: "Application runs as PID 1 without an init",
         level: Off,
-        fix: None,
+        fix: Sometimes,
         hadolint: [],
         buildkit: [],
         check: check,
@@ -83,19 +92,75 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     if !is_runtime(name) || words.len() < 2 {
         return;
     }
-    acc.report(
+    let d = acc.report(
         &RULE,
         *range,
         format!(
             "`{name}` runs as PID 1, where default signal handling and zombie reaping do not apply; start it behind an init such as `tini` or `dumb-init` (or run with `--init`)."
         ),
     );
+    let Some((init, path)) = installed_init(ctx) else {
+        return;
+    };
+    if inst.kind == Kind::Entrypoint {
+        d.with_fix(
+            format!("Start the ENTRYPOINT through `{init}`: prefix it with `\"{path}\", \"--\"`"),
+            Applicability::Unsafe,
+            vec![TextEdit::insert(range.start(), format!("\"{path}\", \"--\", "))],
+        );
+    } else {
+        let line = format!("ENTRYPOINT [\"{path}\", \"--\"]");
+        let (edit, place) = insert_before_instruction(ctx, first, &line);
+        d.with_fix(
+            format!("Insert `{line}` {place} (replaces the base image's ENTRYPOINT, if any)"),
+            Applicability::Unsafe,
+            vec![edit],
+        );
+    }
+}
+
+/// The init the image installs with its package manager: `(name, path)`.
+fn installed_init(ctx: &RuleContext<'_>) -> Option<(&'static str, &'static str)> {
+    ctx.model.image_chain().into_iter().rev().find_map(|s| {
+        ctx.model.stages[s].instructions.clone().find_map(|i| {
+            ctx.model.run_shell(i)?.commands().find_map(|c| {
+                let pkg = PkgCommand::of(c)?;
+                if !pkg.is_install() {
+                    return None;
+                }
+                pkg.operands().into_iter().find_map(|w| {
+                    let name = w.text.split('=').next().unwrap_or_default();
+                    match (pkg.manager, name) {
+                        (Manager::Apk, "tini") => Some(("tini", "/sbin/tini")),
+                        (
+                            Manager::AptGet
+                            | Manager::Apt
+                            | Manager::Yum
+                            | Manager::Dnf
+                            | Manager::Microdnf,
+                            "tini",
+                        ) => Some(("tini", "/usr/bin/tini")),
+                        (
+                            Manager::Apk
+                            | Manager::AptGet
+                            | Manager::Apt
+                            | Manager::Yum
+                            | Manager::Dnf
+                            | Manager::Microdnf,
+                            "dumb-init",
+                        ) => Some(("dumb-init", "/usr/bin/dumb-init")),
+                        _ => None,
+                    }
+                })
+            })
+        })
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_not};
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not, diagnostics_of};
     use expect_test::expect;
 
     #[test]
@@ -148,5 +213,45 @@ FROM python:3.12
 CMD ["python3"]
 "#,
         );
+    }
+
+    #[test]
+    fn fix_uses_the_installed_init() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM node:22-alpine
+RUN apk add --no-cache tini
+CMD ["node", "server.js"]
+"#,
+            expect![[r#"
+                FROM node:22-alpine
+                RUN apk add --no-cache tini
+                ENTRYPOINT ["/sbin/tini", "--"]
+                CMD ["node", "server.js"]
+            "#]],
+        );
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM python:3.12-slim
+RUN apt-get update && apt-get install -y --no-install-recommends dumb-init=1.2.5-2
+ENTRYPOINT ["python", \
+            "-m", "app"]
+"#,
+            expect![[r#"
+                FROM python:3.12-slim
+                RUN apt-get update && apt-get install -y --no-install-recommends dumb-init=1.2.5-2
+                ENTRYPOINT ["/usr/bin/dumb-init", "--", "python", \
+                            "-m", "app"]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn no_fix_without_an_installed_init() {
+        let d = diagnostics_of(&RULE, "FROM node:22\nRUN npm ci\nCMD [\"node\", \"server.js\"]\n");
+        assert_eq!(d.len(), 1);
+        assert!(d[0].fixes.is_empty());
     }
 }

@@ -1,7 +1,8 @@
 //! `user-missing`: the final image never sets a USER.
 
 use crate::rules::npm_start_as_entrypoint::{command_words, effective_commands, program};
-use crate::rules::{Diagnostics, RuleContext};
+use crate::rules::instruction_multiple::insert_in_final_stage;
+use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::semantic::Base;
 use crate::syntax::Kind;
 
@@ -61,8 +62,11 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// No automatic fix: a user has to exist (or a numeric uid be chosen) and file
-    /// permissions may need care.
+    /// The fix inserts `USER 10001` (a numeric uid that needs no account in the image)
+    /// before the final stage's first `CMD`/`ENTRYPOINT`, or at its end. It is unsafe
+    /// and says so: files the application writes, ports below 1024 and tools that
+    /// look up the user's name or home may need care, and a named user may be
+    /// preferred.
     ///
     /// ## References
     /// - Trivy DS-0002, Checkov CKV_DOCKER_3
@@ -71,7 +75,7 @@ declare_rule! {
         id: "user-missing",
         summary: "No USER in the final stage",
         level: Info,
-        fix: None,
+        fix: Always,
         hadolint: [],
         buildkit: [],
         check: check,
@@ -216,17 +220,24 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
         return;
     }
     let from = &ctx.syntax.instructions[last.from];
-    acc.report(
+    let d = acc.report(
         &RULE,
         from.keyword_range,
         "The final image sets no USER and runs as the base image's user (usually root); add `USER <non-root>`.",
     );
+    if let Some((edit, place)) = insert_in_final_stage(ctx, "USER 10001") {
+        d.with_fix(
+            format!("Insert `USER 10001` {place} (review: the application must work as that user)"),
+            Applicability::Unsafe,
+            vec![edit],
+        );
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_not};
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not};
     use expect_test::expect;
 
     #[test]
@@ -326,6 +337,58 @@ FROM debian:12
 RUN apt-get update && apt-get install -y --no-install-recommends gosu
 ENTRYPOINT ["docker-entrypoint.sh"]
 "#,
+        );
+    }
+
+    #[test]
+    fn fix_inserts_user_before_the_command() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM python:3.12-slim AS build
+RUN pip wheel .
+FROM python:3.12-slim
+COPY --from=build /wheels /wheels
+  ENTRYPOINT ["gunicorn"]
+CMD ["app:app"]
+"#,
+            expect![[r#"
+                FROM python:3.12-slim AS build
+                RUN pip wheel .
+                FROM python:3.12-slim
+                COPY --from=build /wheels /wheels
+                  USER 10001
+                  ENTRYPOINT ["gunicorn"]
+                CMD ["app:app"]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn fix_inserts_user_at_the_end_of_the_stage() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM node:22 AS base
+CMD ["node", "server.js"]
+FROM base
+RUN npm ci
+"#,
+            expect![[r#"
+                FROM node:22 AS base
+                CMD ["node", "server.js"]
+                FROM base
+                RUN npm ci
+                USER 10001
+            "#]],
+        );
+        assert_eq!(
+            crate::rules::instruction_multiple::fixed_with(
+                &RULE,
+                "",
+                "FROM node:22\r\nCMD [\"node\", \"server.js\"]",
+            ),
+            "FROM node:22\r\nUSER 10001\r\nCMD [\"node\", \"server.js\"]"
         );
     }
 }

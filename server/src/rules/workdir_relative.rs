@@ -1,8 +1,8 @@
 //! `workdir-relative`: a relative WORKDIR with no absolute WORKDIR before it.
 
 use crate::rules::{Applicability, Diagnostics, RuleContext};
-use crate::semantic::Model;
-use crate::syntax::{Dockerfile, Kind};
+use crate::semantic::{Base, Model};
+use crate::syntax::{Dockerfile, Kind, Word};
 use crate::text::TextEdit;
 
 declare_rule! {
@@ -37,8 +37,17 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// The fix prefixes the path with `/`. It is unsafe: when the base image's working
-    /// directory is not `/`, the resulting directory changes.
+    /// The fix writes the absolute path BuildKit resolves the relative one to when the
+    /// base image works in `/`: a `/` in front, or, after earlier relative `WORKDIR`s
+    /// in the stage (which BuildKit joins), the joined path (`WORKDIR app` then
+    /// `WORKDIR src` gives `/app/src`; `..` and `.` are resolved). For the official
+    /// images known to set a `WORKDIR` (`golang`: `/go`, `tomcat`, `httpd`) the path
+    /// is resolved against it. It is unsafe: when the base image's working directory
+    /// is not the one assumed, the directory changes. It is safe
+    /// when the stage is built on `scratch`, whose working directory is `/`. For an
+    /// `ONBUILD WORKDIR` only the `/` is offered (the downstream directory is
+    /// unknown). No fix when the path or an earlier one contains quotes, escapes or
+    /// (earlier) variables.
     ///
     /// ## References
     /// - hadolint `DL3000` ("Use absolute WORKDIR")
@@ -85,15 +94,122 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                 path.trim_start_matches("./")
             ),
         );
-        if word.text == path && word.range.len() == word.text.len() && !path.starts_with('.') {
-            d.with_fix(
-                "Make the path absolute",
-                Applicability::Unsafe,
-                vec![TextEdit::insert(word.range.start(), "/")],
-            );
+        if let Some((title, edit, safe)) = fix(ctx, i, word) {
+            let app = if safe {
+                Applicability::Safe
+            } else {
+                Applicability::Unsafe
+            };
+            d.with_fix(title, app, vec![edit]);
         }
     }
 }
+
+/// The fix for the relative WORKDIR `word` of instruction `at`: the absolute path that
+/// BuildKit resolves it to when the base image works in `/`, written in place of the
+/// relative one (`(title, edit, safe)`).
+///
+/// BuildKit joins a relative WORKDIR to the current one, so earlier relative WORKDIRs
+/// of the stage chain (all relative, or the rule would not fire) are part of the path:
+/// `WORKDIR app` then `WORKDIR src` is `/app/src` on a base working in `/`. The fix is
+/// safe only when the chain starts from `scratch`, whose working directory is `/`.
+fn fix(ctx: &RuleContext<'_>, at: usize, word: &Word) -> Option<(String, TextEdit, bool)> {
+    let syntax = ctx.syntax;
+    let inst = &syntax.instructions[at];
+    let written = &ctx.text[word.range.range()];
+    if written != word.text {
+        return None;
+    }
+    let (quote, inner) = match written.as_bytes().first() {
+        Some(q @ (b'"' | b'\'')) if written.len() >= 2 && written.ends_with(*q as char) => {
+            (*q as char, &written[1..written.len() - 1])
+        }
+        _ => ('\0', written),
+    };
+    if inner.contains(['"', '\'', '\\', '`', syntax.escape]) {
+        return None;
+    }
+    // Earlier relative WORKDIRs of the stage chain, oldest first (not for a trigger,
+    // which runs in a downstream build).
+    let mut parts: Vec<String> = Vec::new();
+    if inst.kind != Kind::Onbuild {
+        for j in ctx.model.instructions_before(at) {
+            let prev = &syntax.instructions[j];
+            if prev.kind != Kind::Workdir {
+                continue;
+            }
+            let text = &prev.args.words.first()?.text;
+            let text = text.trim_matches(['"', '\'']);
+            if text.contains(['$', '\\', '`', '"', '\'']) {
+                return None;
+            }
+            parts.push(text.to_string());
+        }
+    }
+    parts.reverse();
+    parts.push(inner.to_string());
+    let onbuild = inst.kind == Kind::Onbuild;
+    let root = ctx
+        .model
+        .stage_of(at)
+        .and_then(|s| ctx.model.root_stage(s.index))
+        .map(|s| &s.base);
+    let scratch = !onbuild && root == Some(&Base::Scratch);
+    let known = match root {
+        Some(Base::Image(r)) if !onbuild && r.is_docker_hub() => IMAGE_WORKDIRS
+            .iter()
+            .find(|(name, _)| r.repository.strip_prefix("library/") == Some(*name))
+            .copied(),
+        _ => None,
+    };
+    let mut segments: Vec<&str> = known
+        .map(|(_, dir)| dir.split('/').filter(|s| !s.is_empty()).collect())
+        .unwrap_or_default();
+    for part in &parts {
+        for seg in part.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    if segments.last().is_some_and(|s| s.contains('$')) {
+                        return None;
+                    }
+                    segments.pop();
+                }
+                s => segments.push(s),
+            }
+        }
+    }
+    let absolute = format!("/{}", segments.join("/"));
+    let new_text = if quote == '\0' {
+        absolute.clone()
+    } else {
+        format!("{quote}{absolute}{quote}")
+    };
+    let edit = if parts.len() == 1 && !inner.starts_with('.') && known.is_none() {
+        // Only a `/` is missing: insert just that.
+        let at = word.range.start() + usize::from(quote != '\0');
+        TextEdit::insert(at, "/")
+    } else {
+        TextEdit::replace(word.range, new_text)
+    };
+    let title = match known {
+        _ if scratch => format!("Write the absolute path `{absolute}`"),
+        Some((name, dir)) => {
+            format!("Write the absolute path `{absolute}` (the `{name}` image works in `{dir}`)")
+        }
+        None => {
+            format!("Write the absolute path `{absolute}` (assumes the base image works in `/`)")
+        }
+    };
+    Some((title, edit, scratch))
+}
+
+/// Official images whose Dockerfile sets a `WORKDIR`, and that directory.
+const IMAGE_WORKDIRS: &[(&str, &str)] = &[
+    ("golang", "/go"),
+    ("tomcat", "/usr/local/tomcat"),
+    ("httpd", "/usr/local/apache2"),
+];
 
 /// The WORKDIR value after variable expansion and quote removal; `None` when it uses a
 /// variable without a known value.
@@ -134,7 +250,9 @@ fn absolute_workdir_before(syntax: &Dockerfile, model: &Model, at: usize) -> boo
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not};
+    use crate::rules::test_support::{
+        check_rule, check_rule_fix, check_rule_fixes, check_rule_not, diagnostics_of,
+    };
     use expect_test::expect;
 
     #[test]
@@ -196,5 +314,147 @@ WORKDIR app
                 WORKDIR /app
             "#]],
         );
+    }
+
+    #[test]
+    fn resolves_against_earlier_relative_workdirs() {
+        check_rule_fixes(
+            &RULE,
+            r#"
+FROM node:22 AS base
+WORKDIR app
+WORKDIR ./src/../lib
+FROM base
+ARG DIR=srv
+WORKDIR "$DIR"
+ONBUILD WORKDIR build
+FROM scratch
+WORKDIR out
+FROM golang:1.23
+RUN git clone https://github.com/sharat87/httpbun.git
+WORKDIR httpbun
+"#,
+            expect![[r#"
+                --- Write the absolute path `/app` (assumes the base image works in `/`) (unsafe)
+                FROM node:22 AS base
+                WORKDIR /app
+                WORKDIR ./src/../lib
+                FROM base
+                ARG DIR=srv
+                WORKDIR "$DIR"
+                ONBUILD WORKDIR build
+                FROM scratch
+                WORKDIR out
+                FROM golang:1.23
+                RUN git clone https://github.com/sharat87/httpbun.git
+                WORKDIR httpbun
+                --- Write the absolute path `/app/lib` (assumes the base image works in `/`) (unsafe)
+                FROM node:22 AS base
+                WORKDIR app
+                WORKDIR /app/lib
+                FROM base
+                ARG DIR=srv
+                WORKDIR "$DIR"
+                ONBUILD WORKDIR build
+                FROM scratch
+                WORKDIR out
+                FROM golang:1.23
+                RUN git clone https://github.com/sharat87/httpbun.git
+                WORKDIR httpbun
+                --- Write the absolute path `/app/lib/$DIR` (assumes the base image works in `/`) (unsafe)
+                FROM node:22 AS base
+                WORKDIR app
+                WORKDIR ./src/../lib
+                FROM base
+                ARG DIR=srv
+                WORKDIR "/app/lib/$DIR"
+                ONBUILD WORKDIR build
+                FROM scratch
+                WORKDIR out
+                FROM golang:1.23
+                RUN git clone https://github.com/sharat87/httpbun.git
+                WORKDIR httpbun
+                --- Write the absolute path `/build` (assumes the base image works in `/`) (unsafe)
+                FROM node:22 AS base
+                WORKDIR app
+                WORKDIR ./src/../lib
+                FROM base
+                ARG DIR=srv
+                WORKDIR "$DIR"
+                ONBUILD WORKDIR /build
+                FROM scratch
+                WORKDIR out
+                FROM golang:1.23
+                RUN git clone https://github.com/sharat87/httpbun.git
+                WORKDIR httpbun
+                --- Write the absolute path `/out` (safe)
+                FROM node:22 AS base
+                WORKDIR app
+                WORKDIR ./src/../lib
+                FROM base
+                ARG DIR=srv
+                WORKDIR "$DIR"
+                ONBUILD WORKDIR build
+                FROM scratch
+                WORKDIR /out
+                FROM golang:1.23
+                RUN git clone https://github.com/sharat87/httpbun.git
+                WORKDIR httpbun
+                --- Write the absolute path `/go/httpbun` (the `golang` image works in `/go`) (unsafe)
+                FROM node:22 AS base
+                WORKDIR app
+                WORKDIR ./src/../lib
+                FROM base
+                ARG DIR=srv
+                WORKDIR "$DIR"
+                ONBUILD WORKDIR build
+                FROM scratch
+                WORKDIR out
+                FROM golang:1.23
+                RUN git clone https://github.com/sharat87/httpbun.git
+                WORKDIR /go/httpbun
+            "#]],
+        );
+    }
+
+    #[test]
+    fn fix_all_converges_on_a_chain() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM node:22
+WORKDIR app
+  WORKDIR 'src'
+"#,
+            expect![[r#"
+                FROM node:22
+                WORKDIR /app
+                  WORKDIR '/app/src'
+            "#]],
+        );
+    }
+
+    #[test]
+    fn fix_with_escape_backtick_and_crlf() {
+        assert_eq!(
+            crate::rules::instruction_multiple::fixed_with(
+                &RULE,
+                "",
+                "# escape=`\r\nFROM alpine\r\nWORKDIR `\r\n  app\r\nRUN x\r\n",
+            ),
+            "# escape=`\r\nFROM alpine\r\nWORKDIR `\r\n  /app\r\nRUN x\r\n"
+        );
+    }
+
+    #[test]
+    fn no_fix_after_a_variable_workdir() {
+        let d = diagnostics_of(
+            &RULE,
+            "FROM alpine\nARG D=x\nWORKDIR $D\nWORKDIR y\nWORKDIR a\\b\n",
+        );
+        assert_eq!(d.len(), 3);
+        assert!(!d[0].fixes.is_empty());
+        assert!(d[1].fixes.is_empty());
+        assert!(d[2].fixes.is_empty());
     }
 }
