@@ -18,6 +18,7 @@ use super::to_proto;
 use crate::config::Config;
 use crate::fix;
 use crate::ide::Analysis;
+use crate::rules::edits::line_break;
 use crate::rules::Fix;
 use crate::syntax::Kind;
 use crate::text::{LineCol, TextEdit, TextRange};
@@ -294,14 +295,6 @@ fn suppression(
         edit: Some(workspace_edit(req, edits)),
         is_preferred: Some(false),
         ..CodeAction::default()
-    }
-}
-
-/// The line break the file uses (`\r\n` when its first line ends so).
-fn line_break(text: &str) -> &'static str {
-    match text.find('\n') {
-        Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
-        _ => "\n",
     }
 }
 

@@ -271,7 +271,7 @@ ADD dist/* /srv/
     #[test]
     fn fix_with_escape_backtick_and_crlf() {
         assert_eq!(
-            crate::rules::instruction_multiple::fixed_with(
+            crate::rules::test_support::fixed_with(
                 &RULE,
                 "",
                 "# escape=`\r\nFROM alpine\r\nADD a.txt `\r\n  C:\\app\\\r\n",

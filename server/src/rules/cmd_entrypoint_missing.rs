@@ -1,7 +1,7 @@
 //! `cmd-entrypoint-missing`: the image sets neither CMD nor ENTRYPOINT.
 
 use crate::rules::healthcheck_missing::is_export_stage;
-use crate::rules::instruction_multiple::insert_in_final_stage;
+use crate::rules::edits::insert_in_final_stage;
 use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::syntax::Kind;
 

@@ -227,7 +227,7 @@ two
             "#]],
         );
         assert_eq!(
-            crate::rules::instruction_multiple::fixed_with(
+            crate::rules::test_support::fixed_with(
                 &RULE,
                 "",
                 "# escape=`\r\nFROM alpine\r\nCOPY a b `\r\n  /srv\r\n",

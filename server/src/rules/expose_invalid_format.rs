@@ -226,7 +226,7 @@ EXPOSE 127.0.0.1:8080:80/tcp 8443:443 22
     #[test]
     fn fix_in_onbuild_continuation_and_crlf() {
         assert_eq!(
-            crate::rules::instruction_multiple::fixed_with(
+            crate::rules::test_support::fixed_with(
                 &RULE,
                 "",
                 "# escape=`\r\nFROM alpine\r\nONBUILD EXPOSE 8080:80/tcp `\r\n  127.0.0.1:53:53/udp 443\r\n",

@@ -140,7 +140,7 @@ EXPOSE 80/TCP 8080:81/Udp
     #[test]
     fn fix_in_onbuild_continuation_and_crlf() {
         assert_eq!(
-            crate::rules::instruction_multiple::fixed_with(
+            crate::rules::test_support::fixed_with(
                 &RULE,
                 "",
                 "# escape=`\r\nFROM alpine\r\nONBUILD EXPOSE 80/TCP `\r\n  53/Udp\r\n",

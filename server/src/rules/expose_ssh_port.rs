@@ -2,7 +2,7 @@
 
 use crate::rules::expose_invalid_format::expose_specs;
 use crate::syntax::Kind;
-use crate::rules::instruction_multiple::{delete_lines, delete_list_item};
+use crate::rules::edits::{delete_lines, delete_list_item};
 use crate::rules::{Applicability, Diagnostics, RuleContext};
 
 declare_rule! {
@@ -243,7 +243,7 @@ EXPOSE 22/tcp 2222:22
     #[test]
     fn fix_with_escape_backtick_and_crlf() {
         assert_eq!(
-            crate::rules::instruction_multiple::fixed_with(
+            crate::rules::test_support::fixed_with(
                 &RULE,
                 "",
                 "# escape=`\r\nFROM alpine\r\nEXPOSE 80 `\r\n  22\r\nEXPOSE 22\r\nCMD [\"a\"]\r\n",

@@ -1,6 +1,6 @@
 //! `healthcheck-missing`: the image defines no HEALTHCHECK.
 
-use crate::rules::instruction_multiple::insert_in_final_stage;
+use crate::rules::edits::insert_in_final_stage;
 use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::semantic::{Base, Model};
 use crate::syntax::{Dockerfile, Kind};
@@ -250,7 +250,7 @@ COPY site /usr/share/nginx/html
     #[test]
     fn windows_gets_only_none() {
         assert_eq!(
-            crate::rules::instruction_multiple::fixed_with(
+            crate::rules::test_support::fixed_with(
                 &RULE,
                 "",
                 "# escape=`\r\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\r\nCMD [\"app.exe\"]\r\n",

@@ -2,7 +2,7 @@
 
 use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::syntax::Kind;
-use crate::text::{TextEdit, TextRange};
+use crate::rules::edits::delete_lines;
 
 declare_rule! {
     /// ## What it does
@@ -90,142 +90,6 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     }
 }
 
-/// Deletes the whole lines of `range` (an instruction), final line break included;
-/// lines around it (comments, blank lines) stay.
-pub(super) fn delete_lines(text: &str, range: TextRange) -> TextEdit {
-    TextEdit::delete(crate::fix::full_lines(text, range))
-}
-
-/// The line break the file uses: that of its first line, `\n` when it has none.
-pub(super) fn line_break(text: &str) -> &'static str {
-    match text.find('\n') {
-        Some(i) if text[..i].ends_with('\r') => "\r\n",
-        _ => "\n",
-    }
-}
-
-/// Inserts `line` as a new line just before the line where `at` starts, indented like
-/// that line.
-pub(super) fn insert_line_before(text: &str, at: usize, line: &str) -> TextEdit {
-    let start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-    let indent: String = text[start..]
-        .chars()
-        .take_while(|c| *c == ' ' || *c == '\t')
-        .collect();
-    TextEdit::insert(start, format!("{indent}{line}{}", line_break(text)))
-}
-
-/// Inserts `line` as a new line after the last line of `range` (an instruction),
-/// indented like the line where `range` starts.
-pub(super) fn insert_line_after(text: &str, range: TextRange, line: &str) -> TextEdit {
-    let start = text[..range.start()].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-    let indent: String = text[start..]
-        .chars()
-        .take_while(|c| *c == ' ' || *c == '\t')
-        .collect();
-    let end = crate::fix::full_lines(text, range).end();
-    let nl = line_break(text);
-    if end == text.len() && !text.ends_with(['\n', '\r']) {
-        TextEdit::insert(end, format!("{nl}{indent}{line}"))
-    } else {
-        TextEdit::insert(end, format!("{indent}{line}{nl}"))
-    }
-}
-
-/// Deletes `items[idx]` from a whitespace-separated list of words (EXPOSE ports,
-/// LABEL pairs) with the blank that separates it from its neighbour, keeping
-/// continuation lines intact: a word alone on a continued line takes its line with it.
-pub(super) fn delete_list_item(text: &str, items: &[TextRange], idx: usize) -> TextEdit {
-    let r = items[idx];
-    let same_line = |a: usize, b: usize| !text[a..b].contains(['\n', '\r']);
-    let next = items.get(idx + 1);
-    let prev = idx.checked_sub(1).map(|p| items[p]);
-    let range = match (prev, next) {
-        (_, Some(n)) if same_line(r.end(), n.start()) => TextRange::new(r.start(), n.start()),
-        (Some(p), _) if same_line(p.end(), r.start()) => TextRange::new(p.end(), r.end()),
-        // The last word, on a continued line of its own: join the previous line's end.
-        (Some(p), None) => TextRange::new(p.end(), r.end()),
-        // The first word, the next on a later line: that line moves up.
-        (None, Some(n)) => TextRange::new(r.start(), n.start()),
-        // A word alone on a middle line: the whole line.
-        (Some(_), Some(_)) => crate::fix::full_lines(text, r),
-        (None, None) => r,
-    };
-    TextEdit::delete(range)
-}
-
-/// Inserts `line` into the final stage: before its first `CMD` or `ENTRYPOINT`, else
-/// after its last instruction. Returns the edit and where it goes, for the title
-/// ("before the CMD on line 9", "at the end of the file").
-pub(super) fn insert_in_final_stage(ctx: &RuleContext<'_>, line: &str) -> Option<(TextEdit, String)> {
-    let stage = ctx.model.final_stage()?;
-    let insts = &ctx.syntax.instructions;
-    let first_command = stage
-        .instructions
-        .clone()
-        .find(|&i| matches!(insts[i].kind, Kind::Cmd | Kind::Entrypoint));
-    if let Some(i) = first_command {
-        return Some(insert_before_instruction(ctx, i, line));
-    }
-    let last = stage.instructions.end.checked_sub(1)?;
-    let edit = insert_line_after(ctx.text, insts[last].range, line);
-    let end = if last + 1 == insts.len() {
-        "at the end of the file".to_string()
-    } else {
-        format!("after line {}", ctx.line_index.line_of(insts[last].range.end()) + 1)
-    };
-    Some((edit, end))
-}
-
-/// Inserts `line` before instruction `i`; returns the edit and "before the CMD on line 9".
-pub(super) fn insert_before_instruction(ctx: &RuleContext<'_>, i: usize, line: &str) -> (TextEdit, String) {
-    let inst = &ctx.syntax.instructions[i];
-    (
-        insert_line_before(ctx.text, inst.range.start(), line),
-        format!(
-            "before the {} on line {}",
-            inst.kind.name(),
-            ctx.line_index.line_of(inst.range.start()) + 1
-        ),
-    )
-}
-
-/// Test helper: applies the preferred fix (unsafe ones included) of every finding of
-/// `rule` with the `[labels]` table `labels` (TOML, may be empty), checks each fix's
-/// properties and that a second pass finds nothing to fix, and returns the text.
-#[cfg(test)]
-pub(super) fn fixed_with(rule: &'static crate::rules::RuleMeta, labels: &str, text: &str) -> String {
-    use crate::rules::test_support::{check_fix_properties, diagnostics_of};
-    let text = text.strip_prefix('\n').unwrap_or(text);
-    let diags = |t: &str| -> Vec<crate::rules::Diagnostic> {
-        if labels.is_empty() {
-            return diagnostics_of(rule, t);
-        }
-        let (config, problems) =
-            crate::config::load::parse_toml(&format!("[labels]\n{labels}\n"));
-        assert!(problems.is_empty(), "{problems:?}");
-        crate::ide::Analysis::new(t)
-            .diagnostics(&config)
-            .into_iter()
-            .filter(|d| d.rule.id == rule.id)
-            .collect()
-    };
-    let mut edits = Vec::new();
-    for d in diags(text) {
-        if let Some(fix) = d.fix_for(true) {
-            check_fix_properties(text, &d, fix);
-            edits.extend(fix.edits.iter().cloned());
-        }
-    }
-    let fixed = crate::fix::apply(text, &edits).expect("edits apply");
-    let again: Vec<_> = diags(&fixed)
-        .into_iter()
-        .filter(|d| !d.fixes.is_empty())
-        .collect();
-    assert!(again.is_empty(), "the fix does not converge:\n{fixed}");
-    fixed
-}
-
 #[cfg(test)]
 mod tests {
     use super::RULE;
@@ -300,7 +164,7 @@ CMD ["gunicorn", "app:app"]
     #[test]
     fn fix_keeps_crlf_and_escape_backtick() {
         assert_eq!(
-            super::fixed_with(
+            crate::rules::test_support::fixed_with(
                 &RULE,
                 "",
                 "# escape=`\r\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\r\nCMD powershell `\r\n  -Command Start\r\nCMD [\"cmd\"]",
@@ -308,7 +172,7 @@ CMD ["gunicorn", "app:app"]
             "# escape=`\r\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\r\nCMD [\"cmd\"]"
         );
         assert_eq!(
-            super::fixed_with(&RULE, "", "FROM alpine\nCMD [\"a\"]\nCMD [\"b\"]"),
+            crate::rules::test_support::fixed_with(&RULE, "", "FROM alpine\nCMD [\"a\"]\nCMD [\"b\"]"),
             "FROM alpine\nCMD [\"b\"]"
         );
     }

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use crate::rules::label_key_invalid::label_pairs;
-use crate::rules::instruction_multiple::insert_line_after;
+use crate::rules::edits::insert_line_after;
 use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::syntax::Kind;
 
@@ -204,7 +204,7 @@ LABEL $K=x maintainer=a@b.c
                     more=2
               LABEL maintainer=""
             RUN true
-        "#]].assert_eq(&crate::rules::instruction_multiple::fixed_with(
+        "#]].assert_eq(&crate::rules::test_support::fixed_with(
             &RULE,
             SCHEMA,
             r#"
@@ -220,7 +220,7 @@ RUN true
             FROM alpine<CR>
             LABEL maintainer=""<CR>
             RUN true<CR>
-        "#]].assert_eq(&crate::rules::instruction_multiple::fixed_with(
+        "#]].assert_eq(&crate::rules::test_support::fixed_with(
             &RULE,
             r#"schema = { maintainer = "email" }"#,
             "FROM alpine\r\nRUN true\r\n",

@@ -1,7 +1,7 @@
 //! `label-superfluous`: a label outside the configured schema, in strict mode.
 
 use crate::rules::label_key_invalid::label_pairs;
-use crate::rules::instruction_multiple::{delete_lines, delete_list_item};
+use crate::rules::edits::{delete_lines, delete_list_item};
 use crate::rules::{Applicability, Diagnostics, RuleContext};
 
 declare_rule! {
@@ -137,7 +137,7 @@ ONBUILD LABEL extra=1
             FROM alpine
             LABEL maintainer=me
             LABEL maintainer=me
-        "#]].assert_eq(&crate::rules::instruction_multiple::fixed_with(
+        "#]].assert_eq(&crate::rules::test_support::fixed_with(
             &RULE,
             "strict = true\nschema = { maintainer = \"text\" }",
             r#"
@@ -155,7 +155,7 @@ LABEL legacy value
     #[test]
     fn fix_with_escape_backtick_and_crlf() {
         assert_eq!(
-            crate::rules::instruction_multiple::fixed_with(
+            crate::rules::test_support::fixed_with(
                 &RULE,
                 "strict = true\nschema = { maintainer = \"text\" }",
                 "# escape=`\r\nFROM alpine\r\nLABEL maintainer=me `\r\n  extra=1\r\nRUN x\r\n",

@@ -1,6 +1,6 @@
 //! `maintainer-deprecated`: the deprecated MAINTAINER instruction.
 
-use crate::rules::instruction_multiple::delete_lines;
+use crate::rules::edits::delete_lines;
 use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::syntax::Kind;
 use crate::text::TextEdit;
@@ -205,7 +205,7 @@ FROM alpine:3.20 AS second
     #[test]
     fn rewrite_with_escape_backtick_and_crlf() {
         assert_eq!(
-            crate::rules::instruction_multiple::fixed_with(
+            crate::rules::test_support::fixed_with(
                 &RULE,
                 "",
                 "# escape=`\r\nFROM alpine\r\nMAINTAINER a`b \"c\\d\" `\r\n e\r\nRUN x\r\n",

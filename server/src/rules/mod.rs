@@ -6,6 +6,7 @@
 //! they never do I/O and never see LSP types.
 
 mod context;
+pub mod edits;
 mod registry;
 pub mod suppression;
 

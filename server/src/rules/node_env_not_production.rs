@@ -1,7 +1,7 @@
 //! `node-env-not-production`: a Node.js image started without NODE_ENV=production.
 
 use crate::rules::npm_start_as_entrypoint::{command_words, effective_commands, program};
-use crate::rules::instruction_multiple::insert_before_instruction;
+use crate::rules::edits::insert_before_instruction;
 use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::semantic::VarSource;
 
@@ -201,7 +201,7 @@ CMD ["node", "/app/server.js"]
             "#]],
         );
         assert_eq!(
-            crate::rules::instruction_multiple::fixed_with(
+            crate::rules::test_support::fixed_with(
                 &RULE,
                 "",
                 "FROM node:22\r\nCMD npm \\\r\n  start\r\n",

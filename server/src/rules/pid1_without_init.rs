@@ -1,7 +1,7 @@
 //! `pid1-without-init`: the application runs as PID 1 with no init process.
 
 use crate::rules::npm_start_as_entrypoint::{command_words, effective_commands, program};
-use crate::rules::instruction_multiple::insert_before_instruction;
+use crate::rules::edits::insert_before_instruction;
 use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::semantic::pkg::{Manager, PkgCommand};
 use crate::syntax::Kind;

@@ -132,3 +132,41 @@ pub(crate) fn check_fix_properties(before: &str, d: &Diagnostic, fix: &crate::ru
         );
     }
 }
+
+/// Test helper: applies the preferred fix (unsafe ones included) of every finding of
+/// `rule` with the `[labels]` table `labels` (TOML, may be empty), checks each fix's
+/// properties and that a second pass finds nothing to fix, and returns the text.
+pub(crate) fn fixed_with(
+    rule: &'static crate::rules::RuleMeta,
+    labels: &str,
+    text: &str,
+) -> String {
+    use crate::rules::test_support::{check_fix_properties, diagnostics_of};
+    let text = text.strip_prefix('\n').unwrap_or(text);
+    let diags = |t: &str| -> Vec<crate::rules::Diagnostic> {
+        if labels.is_empty() {
+            return diagnostics_of(rule, t);
+        }
+        let (config, problems) = crate::config::load::parse_toml(&format!("[labels]\n{labels}\n"));
+        assert!(problems.is_empty(), "{problems:?}");
+        crate::ide::Analysis::new(t)
+            .diagnostics(&config)
+            .into_iter()
+            .filter(|d| d.rule.id == rule.id)
+            .collect()
+    };
+    let mut edits = Vec::new();
+    for d in diags(text) {
+        if let Some(fix) = d.fix_for(true) {
+            check_fix_properties(text, &d, fix);
+            edits.extend(fix.edits.iter().cloned());
+        }
+    }
+    let fixed = crate::fix::apply(text, &edits).expect("edits apply");
+    let again: Vec<_> = diags(&fixed)
+        .into_iter()
+        .filter(|d| !d.fixes.is_empty())
+        .collect();
+    assert!(again.is_empty(), "the fix does not converge:\n{fixed}");
+    fixed
+}

@@ -1,7 +1,7 @@
 //! `user-missing`: the final image never sets a USER.
 
 use crate::rules::npm_start_as_entrypoint::{command_words, effective_commands, program};
-use crate::rules::instruction_multiple::insert_in_final_stage;
+use crate::rules::edits::insert_in_final_stage;
 use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::semantic::Base;
 use crate::syntax::Kind;
@@ -383,7 +383,7 @@ RUN npm ci
             "#]],
         );
         assert_eq!(
-            crate::rules::instruction_multiple::fixed_with(
+            crate::rules::test_support::fixed_with(
                 &RULE,
                 "",
                 "FROM node:22\r\nCMD [\"node\", \"server.js\"]",

@@ -437,7 +437,7 @@ WORKDIR app
     #[test]
     fn fix_with_escape_backtick_and_crlf() {
         assert_eq!(
-            crate::rules::instruction_multiple::fixed_with(
+            crate::rules::test_support::fixed_with(
                 &RULE,
                 "",
                 "# escape=`\r\nFROM alpine\r\nWORKDIR `\r\n  app\r\nRUN x\r\n",
