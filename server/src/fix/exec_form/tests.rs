@@ -1,0 +1,273 @@
+use super::*;
+use expect_test::{expect, Expect};
+
+/// Splits and renders `words` or `error`.
+fn split(text: &str) -> String {
+    match split_words(text) {
+        Ok(words) => {
+            let v: Vec<&str> = words.iter().map(|w| w.value.as_str()).collect();
+            format!("{v:?}")
+        }
+        Err(e) => format!("shell: {e}"),
+    }
+}
+
+#[test]
+fn splits_plain_words_and_quotes_like_sh() {
+    let table: &[(&str, &str)] = &[
+        ("node server.js", r#"["node", "server.js"]"#),
+        ("  a \t b  ", r#"["a", "b"]"#),
+        (r#"a"b c"d"#, r#"["ab cd"]"#),
+        ("'a b' \"c d\"", r#"["a b", "c d"]"#),
+        (r#"echo "a\"b" 'c\d'"#, r#"["echo", "a\"b", "c\\d"]"#),
+        (r#"x "\\ \$ \` \n""#, r#"["x", "\\ $ ` \\n"]"#),
+        (r#"x a\ b \q"#, r#"["x", "a b", "q"]"#),
+        (r#"x "" '' a''"#, r#"["x", "", "", "a"]"#),
+        ("x 'tab\there'", r#"["x", "tab\there"]"#),
+        ("x héllo 日本 'ü ö'", r#"["x", "héllo", "日本", "ü ö"]"#),
+        ("x a=b --k=v", r#"["x", "a=b", "--k=v"]"#),
+        ("x C:\\app\\app.exe", r#"["x", "C:appapp.exe"]"#),
+        ("x 'C:\\app'", r#"["x", "C:\\app"]"#),
+        ("\"if\" x", r#"["if", "x"]"#),
+        ("x ] ^ % @ +", r#"["x", "]", "^", "%", "@", "+"]"#),
+        ("x a!b", r#"["x", "a!b"]"#),
+        // Shell features: never split.
+        ("a | b", "shell: a control operator"),
+        ("a && b", "shell: a control operator"),
+        ("a; b", "shell: a control operator"),
+        ("a &", "shell: a control operator"),
+        ("a > f", "shell: a redirection"),
+        ("a 2>&1", "shell: a redirection"),
+        ("a $HOME", "shell: an expansion"),
+        ("a \"$HOME\"", "shell: an expansion"),
+        ("a ${X}", "shell: an expansion"),
+        ("a $(b)", "shell: an expansion"),
+        ("a `b`", "shell: a command substitution"),
+        ("a *.txt", "shell: a glob"),
+        ("a ?", "shell: a glob"),
+        ("a [ab]", "shell: a glob"),
+        ("(a)", "shell: a subshell"),
+        ("{ a; }", "shell: braces"),
+        ("a {x,y}", "shell: braces"),
+        ("a ~/x", "shell: a `~`"),
+        ("a b=~/x", "shell: a `~`"),
+        ("a # comment", "shell: a comment"),
+        ("A=b cmd", "shell: a variable assignment"),
+        ("if true", "shell: a shell keyword"),
+        ("! a", "shell: a special word"),
+        ("a <<<x", "shell: a redirection"),
+        ("a 'b", "shell: an unterminated quote"),
+        ("a \"b", "shell: an unterminated quote"),
+        ("a\\", "shell: a trailing backslash"),
+        ("a\nb", "shell: a line break"),
+    ];
+    let mut failures = Vec::new();
+    for (text, want) in table {
+        let got = split(text);
+        if &got != want {
+            failures.push(format!("{text:?}: got {got}, want {want}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn writes_json_strings() {
+    let table: &[(&str, &str)] = &[
+        ("plain", r#""plain""#),
+        ("a\"b", r#""a\"b""#),
+        ("a\\b", r#""a\\b""#),
+        ("a\nb\tc\rd", r#""a\nb\tc\rd""#),
+        ("\u{1}\u{1f}\u{7f}", r#""\u0001\u001f\u007f""#),
+        ("\u{8}\u{c}", r#""\b\f""#),
+        ("héllo 日本 🐳", r#""héllo 日本 🐳""#),
+        ("", r#""""#),
+        ("`$x`", r#""`$x`""#),
+    ];
+    for (s, want) in table {
+        let got = json_string(s);
+        assert_eq!(&got, want);
+        let back: String = serde_json::from_str(&got).unwrap();
+        assert_eq!(&back, s);
+    }
+    assert_eq!(json_array(&["a", "b c", ""]), r#"["a", "b c", ""]"#);
+}
+
+#[test]
+fn words_match_a_real_sh() {
+    let sh = std::path::Path::new("/bin/sh");
+    if !sh.exists() {
+        return;
+    }
+    let samples = [
+        "node server.js --port=8080",
+        r#"a"b c"d 'e f' "g\"h" 'i\j' "k\\l" "m\$n" "o\`p" q\ r \s"#,
+        r#"x "" '' a'' ""b"#,
+        "x 'tab\there' héllo 日本 'ü ö'",
+        "x ] ^ % @ + a!b a=b",
+        r#"x "a\
+b" c\
+d"#,
+    ];
+    for text in samples {
+        let words = split_words(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+        let mine: Vec<String> = words.into_iter().map(|w| w.value).collect();
+        assert_eq!(mine, sh_words(text), "{text:?}");
+    }
+}
+
+/// The words `/bin/sh` makes of `text` (printed NUL-separated by `printf`).
+fn sh_words(text: &str) -> Vec<String> {
+    let out = std::process::Command::new("/bin/sh")
+        .arg("-c")
+        .arg(format!("printf '%s\\0' {text}"))
+        .output()
+        .expect("run /bin/sh");
+    assert!(out.status.success(), "{text:?}");
+    let s = String::from_utf8(out.stdout).unwrap();
+    let mut v: Vec<String> = s.split('\0').map(str::to_string).collect();
+    v.pop();
+    v
+}
+
+#[test]
+fn quotes_exec_words_for_the_shell() {
+    let table: &[(&str, Option<&str>)] = &[
+        ("plain-word_1.0:x=y", Some("plain-word_1.0:x=y")),
+        ("", Some("''")),
+        ("a b", Some("'a b'")),
+        ("it's", Some(r#"'it'\''s'"#)),
+        ("0.0.0.0:$PORT", Some(r#""0.0.0.0:$PORT""#)),
+        ("${APP_JAR}", Some(r#""${APP_JAR}""#)),
+        ("$HOME and \"$1\" `x` \\", Some(r#""$HOME and \"\$1\" \`x\` \\""#)),
+        ("${A:-$B}", Some(r#""${A:-$B}""#)),
+        ("a\nb", None),
+    ];
+    for (w, want) in table {
+        assert_eq!(shell_quote_expanding(w).as_deref(), *want, "{w:?}");
+    }
+    if std::path::Path::new("/bin/sh").exists() {
+        let out = std::process::Command::new("/bin/sh")
+            .arg("-c")
+            .arg(format!(
+                "printf '%s\\0' {}",
+                ["a b", "it's", "x:$V", "$HOME and \"$1\" `x` \\", "${A:-$B}", ""]
+                    .iter()
+                    .map(|w| shell_quote_expanding(w).unwrap())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ))
+            .env("V", "v v")
+            .env("HOME", "/h")
+            .env("B", "bee")
+            .env_remove("A")
+            .output()
+            .unwrap();
+        let s = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(
+            s.split('\0').collect::<Vec<_>>(),
+            ["a b", "it's", "x:v v", "/h and \"$1\" `x` \\", "bee", "", ""]
+        );
+    }
+}
+
+#[test]
+fn recognises_one_simple_command() {
+    let table: &[(&str, bool)] = &[
+        ("node server.js", true),
+        ("node server.js --port $PORT", true),
+        ("/app >/log 2>&1", true),
+        ("/app &>/log", true),
+        ("/app >| /log", true),
+        ("\"$APP\" run", true),
+        ("java $(cat /opts) -jar x", true),
+        ("java ${OPTS:-\"-Xmx1g\"} -jar x", true),
+        ("a && b", false),
+        ("a || b", false),
+        ("a | b", false),
+        ("a; b", false),
+        ("a &", false),
+        ("(a)", false),
+        ("{ a; }", false),
+        ("if true; then a; fi", false),
+        ("A=b a", false),
+        (">/log a", false),
+        ("2>/log a", false),
+        ("a <(b)", false),
+        ("*.sh", false),
+    ];
+    for (text, want) in table {
+        assert_eq!(simple_command(text).is_some(), *want, "{text:?}");
+    }
+    assert!(simple_command("a b # c").unwrap().comment);
+    assert_eq!(simple_command("cd /x").unwrap().program.as_deref(), Some("cd"));
+}
+
+/// Every fix `exec_form_fixes` offers for each instruction, rendered like
+/// `check_rule_fixes`.
+fn check(text: &str, expect: Expect) {
+    let text = text.strip_prefix('\n').unwrap_or(text);
+    let syntax = crate::syntax::parse(text);
+    let model = Model::build(text, &syntax);
+    let mut out = String::new();
+    for i in 0..syntax.instructions.len() {
+        for fix in exec_form_fixes(text, &syntax, &model, i) {
+            let fixed = crate::fix::apply(text, &fix.edits).expect("valid edits");
+            assert!(
+                crate::syntax::parse(&fixed).errors.len() <= syntax.errors.len(),
+                "{fixed}"
+            );
+            let safety = if fix.is_safe() { "safe" } else { "unsafe" };
+            out.push_str(&format!("--- {} ({safety})\n", fix.title));
+            // Only the changed instruction's lines.
+            let line = line_of(text, syntax.instructions[i].range.start()) - 1;
+            let before_lines = text.lines().count();
+            let after_lines = fixed.lines().count();
+            let span = syntax.instructions[i].range;
+            let last = line_of(text, span.end()) - 1;
+            let shown: Vec<&str> = fixed
+                .lines()
+                .skip(line)
+                .take(last - line + 1 + after_lines - before_lines)
+                .collect();
+            out.push_str(&shown.join("\n"));
+            out.push('\n');
+        }
+    }
+    expect.assert_eq(&out);
+}
+
+#[test]
+fn converts_every_instruction_kind() {
+    check(
+        r#"
+FROM alpine:3.20
+CMD node server.js
+ENTRYPOINT /usr/bin/app --flag
+RUN --mount=type=cache,target=/root/.cache apt-get update
+HEALTHCHECK --interval=5s CMD curl -f http://localhost/
+ONBUILD RUN make install
+CMD ["already", "exec"]
+HEALTHCHECK NONE
+RUN <<EOF
+echo hi
+EOF
+"#,
+        expect![[r#"
+            --- Convert to exec form (safe)
+            CMD ["node", "server.js"]
+            --- Run with `exec` so the process receives stop signals (SIGTERM) (safe)
+            CMD exec node server.js
+            --- Convert to exec form (the CMD on line 2 becomes its arguments) (unsafe)
+            ENTRYPOINT ["/usr/bin/app", "--flag"]
+            --- Run with `exec` so the process receives stop signals (SIGTERM) (safe)
+            ENTRYPOINT exec /usr/bin/app --flag
+            --- Convert to exec form (safe)
+            RUN --mount=type=cache,target=/root/.cache ["apt-get", "update"]
+            --- Convert to exec form (safe)
+            HEALTHCHECK --interval=5s CMD ["curl", "-f", "http://localhost/"]
+            --- Convert to exec form (safe)
+            ONBUILD RUN ["make", "install"]
+        "#]],
+    );
+}
