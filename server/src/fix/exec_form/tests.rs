@@ -271,3 +271,169 @@ EOF
         "#]],
     );
 }
+
+#[test]
+fn keeps_continuation_lines_and_comments() {
+    check(
+        r#"
+FROM alpine:3.20
+CMD java \
+    -Xmx512m \
+    # heap for the small instance
+    -jar "/opt/my app.jar"
+RUN apt-get update && \
+    apt-get install -y curl \
+    && rm -rf /var/lib/apt/lists/*
+CMD ja\
+va -jar x
+"#,
+        expect![[r#"
+            --- Convert to exec form (safe)
+            CMD ["java", \
+                "-Xmx512m", \
+                # heap for the small instance
+                "-jar", "/opt/my app.jar"]
+            --- Run with `exec` so the process receives stop signals (SIGTERM) (safe)
+            CMD exec java \
+                -Xmx512m \
+                # heap for the small instance
+                -jar "/opt/my app.jar"
+            --- Wrap in `["/bin/sh", "-c", …]` (unsafe)
+            RUN ["/bin/sh", "-c", "apt-get update && \
+                apt-get install -y curl \
+                && rm -rf /var/lib/apt/lists/*"]
+            --- Convert to exec form (safe)
+            CMD ["java", "-jar", "x"]
+            --- Run with `exec` so the process receives stop signals (SIGTERM) (safe)
+            CMD exec ja\
+            va -jar x
+        "#]],
+    );
+}
+
+#[test]
+fn wraps_shell_features_in_the_shell_in_force() {
+    check(
+        r#"
+FROM alpine:3.20
+CMD node server.js --port "$PORT"
+ENTRYPOINT /entry.sh > /var/log/entry.log 2>&1 # logs
+CMD cd /app && exec node server.js
+HEALTHCHECK CMD curl -f http://localhost/ || exit 1
+CMD echo "it's done"
+CMD cd /app
+FROM alpine:3.20 AS bashy
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+CMD node server.js | tee /log
+CMD node server.js
+FROM alpine:3.20 AS login
+SHELL ["/bin/bash", "-lc"]
+CMD node server.js
+"#,
+        expect![[r#"
+            --- Run with `exec` so the process receives stop signals (SIGTERM) (safe)
+            CMD exec node server.js --port "$PORT"
+            --- Convert to `["/bin/sh", "-c", "exec …"]` so the process receives stop signals (SIGTERM) (unsafe)
+            CMD ["/bin/sh", "-c", "exec node server.js --port \"$PORT\""]
+            --- Run with `exec` so the process receives stop signals (SIGTERM) (safe)
+            ENTRYPOINT exec /entry.sh > /var/log/entry.log 2>&1 # logs
+            --- Convert to `["/bin/sh", "-c", "exec …"]` so the process receives stop signals (SIGTERM) (unsafe)
+            ENTRYPOINT ["/bin/sh", "-c", "exec /entry.sh > /var/log/entry.log 2>&1 # logs"]
+            --- Wrap in `["/bin/sh", "-c", …]` (the shell stays PID 1 and does not pass on stop signals) (unsafe)
+            CMD ["/bin/sh", "-c", "cd /app && exec node server.js"]
+            --- Wrap in `["/bin/sh", "-c", …]` (unsafe)
+            HEALTHCHECK CMD ["/bin/sh", "-c", "curl -f http://localhost/ || exit 1"]
+            --- Convert to exec form (runs the `echo` program, not the shell's builtin) (unsafe)
+            CMD ["echo", "it's done"]
+            --- Wrap in `["/bin/sh", "-c", …]` (the shell stays PID 1 and does not pass on stop signals) (unsafe)
+            CMD ["/bin/sh", "-c", "cd /app"]
+            --- Wrap in `["/bin/bash", "-o", "pipefail", "-c", …]` (the shell stays PID 1 and does not pass on stop signals) (unsafe)
+            CMD ["/bin/bash", "-o", "pipefail", "-c", "node server.js | tee /log"]
+            --- Convert to exec form (safe)
+            CMD ["node", "server.js"]
+            --- Run with `exec` so the process receives stop signals (SIGTERM) (safe)
+            CMD exec node server.js
+            --- Run with `exec` so the process receives stop signals (SIGTERM) (safe)
+            CMD exec node server.js
+            --- Convert to `["/bin/bash", "-lc", "exec …"]` so the process receives stop signals (SIGTERM) (unsafe)
+            CMD ["/bin/bash", "-lc", "exec node server.js"]
+        "#]],
+    );
+}
+
+#[test]
+fn windows_shells_are_wrapped_not_split() {
+    check(
+        r#"# escape=`
+FROM mcr.microsoft.com/windows/servercore:ltsc2022
+CMD C:\app\app.exe --port 80
+SHELL ["powershell", "-Command", "$ErrorActionPreference = 'Stop';"]
+RUN Write-Host `
+    "hello"
+"#,
+        expect![[r#"
+            --- Wrap in `["cmd", "/S", "/C", …]` (the shell stays PID 1 and does not pass on stop signals; splitting into words is only safe for POSIX shells) (unsafe)
+            CMD ["cmd", "/S", "/C", "C:\\app\\app.exe --port 80"]
+            --- Wrap in `["powershell", "-Command", "$ErrorActionPreference = 'Stop';", …]` (splitting into words is only safe for POSIX shells) (unsafe)
+            RUN ["powershell", "-Command", "$ErrorActionPreference = 'Stop';", "Write-Host `
+                \"hello\""]
+        "#]],
+    );
+}
+
+#[test]
+fn backtick_escape_files_split_backslashes_as_the_shell_does() {
+    check(
+        "# escape=`\nFROM alpine:3.20\nSHELL [\"/bin/sh\", \"-c\"]\nCMD printf 'C:\\dir' a\\ b `\n    \"q\\\"uote\"\nRUN echo `\n  ok\n",
+        expect![[r#"
+            --- Convert to exec form (runs the `printf` program, not the shell's builtin) (unsafe)
+            CMD ["printf", "C:\\dir", "a b", `
+                "q\"uote"]
+            --- Convert to exec form (runs the `echo` program, not the shell's builtin) (unsafe)
+            RUN ["echo", `
+              "ok"]
+        "#]],
+    );
+}
+
+#[test]
+fn crlf_files_keep_their_line_breaks() {
+    check(
+        "FROM alpine:3.20\r\nCMD node \\\r\n    server.js\r\nRUN a && \\\r\n  b\r\n",
+        expect![[r#"
+            --- Convert to exec form (safe)
+            CMD ["node", \
+                "server.js"]
+            --- Run with `exec` so the process receives stop signals (SIGTERM) (safe)
+            CMD exec node \
+                server.js
+            --- Wrap in `["/bin/sh", "-c", …]` (unsafe)
+            RUN ["/bin/sh", "-c", "a && \
+              b"]
+        "#]],
+    );
+}
+
+#[test]
+fn onbuild_triggers_are_converted() {
+    check(
+        r#"
+FROM alpine:3.20
+ONBUILD ENTRYPOINT /usr/bin/app
+ONBUILD CMD /usr/bin/app $X
+ONBUILD HEALTHCHECK CMD /bin/check
+"#,
+        expect![[r#"
+            --- Convert to exec form (a CMD of the image built on this one becomes its arguments) (unsafe)
+            ONBUILD ENTRYPOINT ["/usr/bin/app"]
+            --- Run with `exec` so the process receives stop signals (SIGTERM) (safe)
+            ONBUILD ENTRYPOINT exec /usr/bin/app
+            --- Run with `exec` so the process receives stop signals (SIGTERM) (safe)
+            ONBUILD CMD exec /usr/bin/app $X
+            --- Convert to `["/bin/sh", "-c", "exec …"]` so the process receives stop signals (SIGTERM) (unsafe)
+            ONBUILD CMD ["/bin/sh", "-c", "exec /usr/bin/app $X"]
+            --- Convert to exec form (safe)
+            ONBUILD HEALTHCHECK CMD ["/bin/check"]
+        "#]],
+    );
+}
