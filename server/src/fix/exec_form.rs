@@ -39,12 +39,58 @@ const KEYWORDS: &[&str] = &[
 
 /// Shell builtins that exist only inside the shell: exec form cannot run them.
 const SHELL_ONLY: &[&str] = &[
-    ".", ":", "source", "cd", "exit", "export", "set", "unset", "readonly", "shift",
-    "return", "break", "continue", "eval", "exec", "trap", "ulimit", "umask", "wait", "read",
-    "alias", "unalias", "local", "declare", "typeset", "hash", "type", "command", "builtin",
-    "jobs", "fg", "bg", "getopts", "times", "let", "enable", "shopt", "history", "logout",
-    "pushd", "popd", "dirs", "disown", "suspend", "caller", "compgen", "complete", "mapfile",
-    "readarray", "bind", "help", "fc",
+    ".",
+    ":",
+    "source",
+    "cd",
+    "exit",
+    "export",
+    "set",
+    "unset",
+    "readonly",
+    "shift",
+    "return",
+    "break",
+    "continue",
+    "eval",
+    "exec",
+    "trap",
+    "ulimit",
+    "umask",
+    "wait",
+    "read",
+    "alias",
+    "unalias",
+    "local",
+    "declare",
+    "typeset",
+    "hash",
+    "type",
+    "command",
+    "builtin",
+    "jobs",
+    "fg",
+    "bg",
+    "getopts",
+    "times",
+    "let",
+    "enable",
+    "shopt",
+    "history",
+    "logout",
+    "pushd",
+    "popd",
+    "dirs",
+    "disown",
+    "suspend",
+    "caller",
+    "compgen",
+    "complete",
+    "mapfile",
+    "readarray",
+    "bind",
+    "help",
+    "fc",
 ];
 
 /// Builtins that have a program of the same name that behaves differently (option and
@@ -407,7 +453,12 @@ pub(crate) fn entrypoint_passing_cmd_fixes(
     c.convert.into_iter().chain(c.pass_args).collect()
 }
 
-fn conversions(text: &str, syntax: &Dockerfile, model: &Model, index: usize) -> Option<Conversions> {
+fn conversions(
+    text: &str,
+    syntax: &Dockerfile,
+    model: &Model,
+    index: usize,
+) -> Option<Conversions> {
     let target = Target::of(syntax, index)?;
     let shell = ShellArgv::at(syntax, model, index);
     let chunks = target.chunks(text);
@@ -445,8 +496,11 @@ fn conversions(text: &str, syntax: &Dockerfile, model: &Model, index: usize) -> 
                     .to_string(),
             ))
         } else if target.kind == Kind::Entrypoint {
-            stage_cmd_line(text, syntax, model, index)
-                .map(|line| Some(format!("Convert to exec form (the CMD on line {line} becomes its arguments)")))
+            stage_cmd_line(text, syntax, model, index).map(|line| {
+                Some(format!(
+                    "Convert to exec form (the CMD on line {line} becomes its arguments)"
+                ))
+            })
         } else {
             None
         };
@@ -455,7 +509,9 @@ fn conversions(text: &str, syntax: &Dockerfile, model: &Model, index: usize) -> 
             .as_ref()
             .and_then(|ch| words_layout(text, &words, ch))
             .filter(|new| verify(text, syntax, &target, new, &values))
-            .or_else(|| Some(json_array(&values)).filter(|new| verify(text, syntax, &target, new, &values)));
+            .or_else(|| {
+                Some(json_array(&values)).filter(|new| verify(text, syntax, &target, new, &values))
+            });
         match (unsafe_why, written) {
             (Some(None), _) | (_, None) => {}
             (Some(Some(title)), Some(new)) => {
@@ -475,7 +531,8 @@ fn conversions(text: &str, syntax: &Dockerfile, model: &Model, index: usize) -> 
     let simple = shell.posix().then(|| simple_command(target.text)).flatten();
     if let Some(simple) = &simple {
         let program = simple.program.as_deref();
-        let execable = program.is_none_or(|p| !SHELL_ONLY.contains(&p) && !BUILTIN_TWINS.contains(&p));
+        let execable =
+            program.is_none_or(|p| !SHELL_ONLY.contains(&p) && !BUILTIN_TWINS.contains(&p));
         if is_cmd_like && execable {
             c.exec_prefix = Some(Fix::new(
                 "Run with `exec` so the process receives stop signals (SIGTERM)",
@@ -485,8 +542,16 @@ fn conversions(text: &str, syntax: &Dockerfile, model: &Model, index: usize) -> 
             let script = format!("exec {}", target.text);
             let mut argv = shell.argv.clone();
             argv.push(script.clone());
-            if let Some(new) = string_layout(text, &target, chunks.as_deref(), &shell.argv, "exec ", "", &[])
-                .filter(|new| verify(text, syntax, &target, new, &argv))
+            if let Some(new) = string_layout(
+                text,
+                &target,
+                chunks.as_deref(),
+                &shell.argv,
+                "exec ",
+                "",
+                &[],
+            )
+            .filter(|new| verify(text, syntax, &target, new, &argv))
             {
                 c.exec_wrapper = Some(Fix::new(
                     format!(
@@ -543,7 +608,15 @@ fn conversions(text: &str, syntax: &Dockerfile, model: &Model, index: usize) -> 
                 shell.shown("…")
             )
         } else {
-            format!("Wrap in `{}`{}", shell.shown("…"), if shell.posix() { "" } else { " (splitting into words is only safe for POSIX shells)" })
+            format!(
+                "Wrap in `{}`{}",
+                shell.shown("…"),
+                if shell.posix() {
+                    ""
+                } else {
+                    " (splitting into words is only safe for POSIX shells)"
+                }
+            )
         };
         c.wrapper = Some(Fix::new(title, Applicability::Unsafe, replace(new)));
     }
@@ -563,7 +636,13 @@ fn stage_cmd_line(text: &str, syntax: &Dockerfile, model: &Model, index: usize) 
 
 /// Checks that the instruction with its text replaced by `new` parses to exactly the
 /// exec-form words `expect`.
-fn verify(src: &str, syntax: &Dockerfile, target: &Target<'_>, new: &str, expect: &[String]) -> bool {
+fn verify(
+    src: &str,
+    syntax: &Dockerfile,
+    target: &Target<'_>,
+    new: &str,
+    expect: &[String],
+) -> bool {
     let mut t = String::new();
     if syntax.escape != '\\' {
         t.push_str(&format!("# escape={}\n", syntax.escape));
@@ -578,17 +657,19 @@ fn verify(src: &str, syntax: &Dockerfile, target: &Target<'_>, new: &str, expect
     };
     let eff = inst.effective();
     eff.kind == target.kind
-        && eff
-            .args
-            .json
-            .as_ref()
-            .is_some_and(|j| j.len() == expect.len() && j.iter().zip(expect).all(|(a, b)| a.text == *b))
+        && eff.args.json.as_ref().is_some_and(|j| {
+            j.len() == expect.len() && j.iter().zip(expect).all(|(a, b)| a.text == *b)
+        })
 }
 
 /// The words as a JSON array laid out on the user's lines: each continuation line keeps
 /// its words, its indentation and its continuation (escape character, comment lines).
 /// `None` when a word spans a continuation or a line holds no word.
-fn words_layout(src: &str, words: &[SplitWord], chunks: &[(usize, usize, usize)]) -> Option<String> {
+fn words_layout(
+    src: &str,
+    words: &[SplitWord],
+    chunks: &[(usize, usize, usize)],
+) -> Option<String> {
     if chunks.len() <= 1 {
         return None;
     }
@@ -740,7 +821,9 @@ fn simple_command(text: &str) -> Option<SimpleCommand> {
     let raw = &text[s..e];
     if KEYWORDS.contains(&raw)
         || raw.starts_with(['<', '>'])
-        || raw.trim_start_matches(|c: char| c.is_ascii_digit()).starts_with(['<', '>'])
+        || raw
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .starts_with(['<', '>'])
     {
         return None;
     }
@@ -910,3 +993,141 @@ fn var_refs(word: &str) -> Vec<(usize, usize)> {
 
 #[cfg(test)]
 mod tests;
+
+/// The reverse direction, for `exec-form-no-expansion`: the exec-form instruction
+/// `index` rewritten so that a POSIX shell expands its `$NAME` references (each word
+/// quoted to stay one word). `var` is the reference named in the titles. Empty when no
+/// POSIX shell is in force, a word cannot be written (control characters), or the
+/// instruction is a CMD that an ENTRYPOINT receives as arguments.
+pub(crate) fn shell_expansion_fixes(
+    text: &str,
+    syntax: &Dockerfile,
+    model: &Model,
+    index: usize,
+    var: &str,
+) -> Vec<Fix> {
+    let Some(outer) = syntax.instructions.get(index) else {
+        return Vec::new();
+    };
+    let eff = outer.effective();
+    let Some(words) = eff.args.json.as_ref().filter(|w| !w.is_empty()) else {
+        return Vec::new();
+    };
+    let shell = ShellArgv::at(syntax, model, index);
+    if !shell.posix() {
+        return Vec::new();
+    }
+    let mut quoted = Vec::with_capacity(words.len());
+    for (k, w) in words.iter().enumerate() {
+        let Some(mut q) = shell_quote_expanding(&w.text) else {
+            return Vec::new();
+        };
+        // A first word that the shell would read as a keyword or an assignment.
+        if k == 0
+            && (KEYWORDS.contains(&q.as_str()) || q.contains('=') && !q.starts_with(['\'', '"']))
+        {
+            q = format!("'{q}'");
+        }
+        quoted.push(q);
+    }
+    let script = quoted.join(" ");
+    let range = eff.args.range;
+    let check = |new: &str, want: Result<Vec<String>, String>| -> bool {
+        let mut t = String::new();
+        if syntax.escape != '\\' {
+            t.push_str(&format!("# escape={}\n", syntax.escape));
+        }
+        t.push_str(&text[outer.range.start()..range.start()]);
+        t.push_str(new);
+        t.push_str(&text[range.end()..outer.range.end()]);
+        t.push('\n');
+        let parsed = crate::syntax::parse(&t);
+        let [inst] = parsed.instructions.as_slice() else {
+            return false;
+        };
+        let e = inst.effective();
+        e.kind == eff.kind
+            && match (&want, &e.args.json) {
+                (Ok(argv), Some(j)) => {
+                    j.len() == argv.len() && j.iter().zip(argv).all(|(a, b)| a.text == *b)
+                }
+                (Err(shell_text), None) => e.args.text == *shell_text,
+                _ => false,
+            }
+    };
+    let mut out = Vec::new();
+    let wrapper = |body: String, extra: Option<String>, title: String| {
+        let mut argv = shell.argv.clone();
+        argv.push(body);
+        argv.extend(extra);
+        let new = json_array(&argv);
+        check(&new, Ok(argv)).then(|| {
+            Fix::new(
+                title,
+                Applicability::Unsafe,
+                vec![TextEdit::replace(range, new)],
+            )
+        })
+    };
+    let shown = |inner: &str| shell.shown(inner);
+    match eff.kind {
+        Kind::Run => {
+            let title = format!("Convert to shell form so the shell expands `{var}`");
+            if !script.starts_with('[') && check(&script, Err(script.clone())) {
+                out.push(Fix::new(
+                    title,
+                    Applicability::Unsafe,
+                    vec![TextEdit::replace(range, script.clone())],
+                ));
+            }
+            out.extend(wrapper(
+                script.clone(),
+                None,
+                format!("Convert to `{}` so the shell expands `{var}`", shown("…")),
+            ));
+        }
+        Kind::Cmd => {
+            let entrypoint = model
+                .instructions_before(index)
+                .chain(
+                    model
+                        .stage_of(index)
+                        .map(|s| s.instructions.clone())
+                        .into_iter()
+                        .flatten(),
+                )
+                .any(|j| syntax.instructions[j].kind == Kind::Entrypoint);
+            if entrypoint {
+                return Vec::new();
+            }
+            let body = format!("exec {script}");
+            out.extend(wrapper(
+                body.clone(),
+                None,
+                format!(
+                    "Convert to `{}` so the shell expands `{var}`",
+                    shown("\"exec …\"")
+                ),
+            ));
+            if check(&body, Err(body.clone())) {
+                out.push(Fix::new(
+                    format!("Convert to shell form (`exec …`) so the shell expands `{var}`"),
+                    Applicability::Unsafe,
+                    vec![TextEdit::replace(range, body)],
+                ));
+            }
+        }
+        Kind::Entrypoint => {
+            out.extend(wrapper(
+                format!("exec {script} \"$@\""),
+                Some(shell.name()),
+                format!(
+                    "Convert to `{}` so the shell expands `{var}` (CMD arguments still arrive)",
+                    shown("\"exec … \\\"$@\\\"\", …")
+                ),
+            ));
+        }
+        _ => {}
+    }
+    out
+}

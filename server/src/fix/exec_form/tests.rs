@@ -139,7 +139,10 @@ fn quotes_exec_words_for_the_shell() {
         ("it's", Some(r#"'it'\''s'"#)),
         ("0.0.0.0:$PORT", Some(r#""0.0.0.0:$PORT""#)),
         ("${APP_JAR}", Some(r#""${APP_JAR}""#)),
-        ("$HOME and \"$1\" `x` \\", Some(r#""$HOME and \"\$1\" \`x\` \\""#)),
+        (
+            "$HOME and \"$1\" `x` \\",
+            Some(r#""$HOME and \"\$1\" \`x\` \\""#),
+        ),
         ("${A:-$B}", Some(r#""${A:-$B}""#)),
         ("a\nb", None),
     ];
@@ -151,11 +154,18 @@ fn quotes_exec_words_for_the_shell() {
             .arg("-c")
             .arg(format!(
                 "printf '%s\\0' {}",
-                ["a b", "it's", "x:$V", "$HOME and \"$1\" `x` \\", "${A:-$B}", ""]
-                    .iter()
-                    .map(|w| shell_quote_expanding(w).unwrap())
-                    .collect::<Vec<_>>()
-                    .join(" ")
+                [
+                    "a b",
+                    "it's",
+                    "x:$V",
+                    "$HOME and \"$1\" `x` \\",
+                    "${A:-$B}",
+                    ""
+                ]
+                .iter()
+                .map(|w| shell_quote_expanding(w).unwrap())
+                .collect::<Vec<_>>()
+                .join(" ")
             ))
             .env("V", "v v")
             .env("HOME", "/h")
@@ -166,7 +176,15 @@ fn quotes_exec_words_for_the_shell() {
         let s = String::from_utf8(out.stdout).unwrap();
         assert_eq!(
             s.split('\0').collect::<Vec<_>>(),
-            ["a b", "it's", "x:v v", "/h and \"$1\" `x` \\", "bee", "", ""]
+            [
+                "a b",
+                "it's",
+                "x:v v",
+                "/h and \"$1\" `x` \\",
+                "bee",
+                "",
+                ""
+            ]
         );
     }
 }
@@ -200,7 +218,10 @@ fn recognises_one_simple_command() {
         assert_eq!(simple_command(text).is_some(), *want, "{text:?}");
     }
     assert!(simple_command("a b # c").unwrap().comment);
-    assert_eq!(simple_command("cd /x").unwrap().program.as_deref(), Some("cd"));
+    assert_eq!(
+        simple_command("cd /x").unwrap().program.as_deref(),
+        Some("cd")
+    );
 }
 
 /// Every fix `exec_form_fixes` offers for each instruction, rendered like
