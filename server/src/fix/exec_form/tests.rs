@@ -458,3 +458,143 @@ ONBUILD HEALTHCHECK CMD /bin/check
         "#]],
     );
 }
+
+fn corpus_files() -> Vec<std::path::PathBuf> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(std::path::Path::new("/work/shared/corpus/real"), &mut out);
+    out.sort();
+    out
+}
+
+/// For every shell-form CMD / ENTRYPOINT / RUN / HEALTHCHECK CMD of the real corpus:
+/// every fix re-parses without a new error; the safe conversion's JSON (read with
+/// serde_json) is exactly the words `/bin/sh` makes of the text; every wrapper's last
+/// shell argument is exactly the text.
+/// `cargo test -p dockerfile-lsp --lib exec_form_corpus -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn exec_form_corpus_property() {
+    let have_sh = std::path::Path::new("/bin/sh").exists();
+    let mut stats = std::collections::BTreeMap::<String, usize>::new();
+    let mut failures = Vec::new();
+    for path in corpus_files() {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let syntax = crate::syntax::parse(&text);
+        let model = Model::build(&text, &syntax);
+        for (i, inst) in syntax.instructions.iter().enumerate() {
+            let Some(target) = Target::of(&syntax, i) else {
+                continue;
+            };
+            *stats.entry(format!("shell-form {}", target.kind.name())).or_default() += 1;
+            for fix in exec_form_fixes(&text, &syntax, &model, i) {
+                let kind = if fix.title.starts_with("Convert to exec form") {
+                    "array"
+                } else if fix.title.starts_with("Run with `exec`") {
+                    "exec prefix"
+                } else {
+                    "wrapper"
+                };
+                let safety = if fix.is_safe() { "safe" } else { "unsafe" };
+                *stats.entry(format!("{kind} ({safety})")).or_default() += 1;
+                let fixed = crate::fix::apply(&text, &fix.edits).unwrap();
+                let after = crate::syntax::parse(&fixed);
+                let where_ = format!("{}:{}", path.display(), line_of(&text, inst.range.start()));
+                if after.errors.len() > syntax.errors.len()
+                    || after.instructions.len() != syntax.instructions.len()
+                {
+                    failures.push(format!("{where_}: {} breaks the file", fix.title));
+                    continue;
+                }
+                if kind == "exec prefix" {
+                    continue;
+                }
+                let eff = after.instructions[i].effective();
+                let mut json_text = eff.args.text.as_str();
+                if eff.kind == Kind::Healthcheck {
+                    json_text = json_text[3..].trim_start();
+                }
+                let Ok(argv) = serde_json::from_str::<Vec<String>>(json_text) else {
+                    failures.push(format!("{where_}: {json_text:?} is not a JSON array"));
+                    continue;
+                };
+                if kind == "array" {
+                    let mut want = split_words(target.text).unwrap().into_iter().map(|w| w.value).collect::<Vec<_>>();
+                    if have_sh {
+                        let sh = sh_words(target.text);
+                        if sh != want {
+                            failures.push(format!("{where_}: split {want:?} but sh {sh:?}"));
+                        }
+                    }
+                    if want[0] == "exec" {
+                        want.remove(0);
+                    }
+                    if argv != want {
+                        failures.push(format!("{where_}: JSON {argv:?}, words {want:?}"));
+                    }
+                } else {
+                    let last = argv.last().map(String::as_str).unwrap_or_default();
+                    if !last.ends_with(target.text) && !argv.iter().any(|a| a.contains(target.text)) {
+                        failures.push(format!("{where_}: wrapper {argv:?} lost {:?}", target.text));
+                    }
+                }
+            }
+        }
+    }
+    println!("{stats:#?}");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Prints fix-all diffs (safe, then unsafe) of the corpus files where the exec-form
+/// rules fire, for reading: `… exec_form_corpus_diffs -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn exec_form_corpus_diffs() {
+    let rules = ["json-args-recommended", "entrypoint-shell-ignores-cmd", "exec-form-no-expansion"];
+    let config = crate::config::Config::default();
+    for path in corpus_files() {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let fires = crate::ide::Analysis::new(text.as_str())
+            .diagnostics(&config)
+            .iter()
+            .any(|d| rules.contains(&d.rule.id) && !d.fixes.is_empty());
+        if !fires {
+            continue;
+        }
+        for unsafe_fixes in [false, true] {
+            let out = crate::fix::fix_all_traced(&text, &config, unsafe_fixes);
+            let ours: Vec<_> = out.log.iter().filter(|a| rules.contains(&a.rule)).collect();
+            if ours.is_empty() {
+                continue;
+            }
+            println!("=== {} (unsafe: {unsafe_fixes}) {:?}", path.display(), ours.iter().map(|a| &a.title).collect::<Vec<_>>());
+            // Only our rules' edits, to keep the output readable.
+            let only: Vec<crate::rules::Diagnostic> = crate::ide::Analysis::new(text.as_str())
+                .diagnostics(&config)
+                .into_iter()
+                .filter(|d| rules.contains(&d.rule.id))
+                .collect();
+            let edits: Vec<_> = only
+                .iter()
+                .filter_map(|d| d.fix_for(unsafe_fixes))
+                .flat_map(|f| f.edits.iter().cloned())
+                .collect();
+            if let Ok(fixed) = crate::fix::apply(&text, &edits) {
+                print!("{}", crate::fix::unified_diff(&text, &fixed, "Dockerfile"));
+            }
+        }
+    }
+}
