@@ -277,7 +277,7 @@ impl ShellArgv {
         let declared = model.instructions_before(index).find_map(|j| {
             let inst = &syntax.instructions[j];
             (inst.kind == Kind::Shell)
-                .then(|| inst.args.json.as_ref())
+                .then_some(inst.args.json.as_ref())
                 .flatten()
                 .filter(|w| !w.is_empty())
                 .map(|w| w.iter().map(|w| w.text.clone()).collect::<Vec<_>>())
@@ -495,6 +495,12 @@ fn conversions(
                 "Convert to exec form (a CMD of the image built on this one becomes its arguments)"
                     .to_string(),
             ))
+        } else if target.kind == Kind::Cmd && !target.onbuild {
+            entrypoint_line(text, syntax, model, index).map(|line| {
+                Some(format!(
+                    "Convert to exec form (the ENTRYPOINT on line {line} receives the words instead of `/bin/sh -c …`)"
+                ))
+            })
         } else if target.kind == Kind::Entrypoint {
             stage_cmd_line(text, syntax, model, index).map(|line| {
                 Some(format!(
@@ -631,6 +637,24 @@ fn stage_cmd_line(text: &str, syntax: &Dockerfile, model: &Model, index: usize) 
         .instructions
         .clone()
         .find(|&j| syntax.instructions[j].kind == Kind::Cmd)
+        .map(|j| line_of(text, syntax.instructions[j].range.start()))
+}
+
+/// The line of an exec-form ENTRYPOINT of the Dockerfile that a CMD at `index` is
+/// passed to (earlier in its stage chain, or later in its stage).
+fn entrypoint_line(text: &str, syntax: &Dockerfile, model: &Model, index: usize) -> Option<usize> {
+    let later = model
+        .stage_of(index)
+        .map(|s| (index + 1)..s.instructions.end)
+        .into_iter()
+        .flatten();
+    later
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .chain(model.instructions_before(index))
+        .find(|&j| syntax.instructions[j].kind == Kind::Entrypoint)
+        .filter(|&j| syntax.instructions[j].is_exec_form())
         .map(|j| line_of(text, syntax.instructions[j].range.start()))
 }
 

@@ -497,7 +497,9 @@ fn exec_form_corpus_property() {
             let Some(target) = Target::of(&syntax, i) else {
                 continue;
             };
-            *stats.entry(format!("shell-form {}", target.kind.name())).or_default() += 1;
+            *stats
+                .entry(format!("shell-form {}", target.kind.name()))
+                .or_default() += 1;
             for fix in exec_form_fixes(&text, &syntax, &model, i) {
                 let kind = if fix.title.starts_with("Convert to exec form") {
                     "array"
@@ -530,7 +532,11 @@ fn exec_form_corpus_property() {
                     continue;
                 };
                 if kind == "array" {
-                    let mut want = split_words(target.text).unwrap().into_iter().map(|w| w.value).collect::<Vec<_>>();
+                    let mut want = split_words(target.text)
+                        .unwrap()
+                        .into_iter()
+                        .map(|w| w.value)
+                        .collect::<Vec<_>>();
                     if have_sh {
                         let sh = sh_words(target.text);
                         if sh != want {
@@ -545,7 +551,8 @@ fn exec_form_corpus_property() {
                     }
                 } else {
                     let last = argv.last().map(String::as_str).unwrap_or_default();
-                    if !last.ends_with(target.text) && !argv.iter().any(|a| a.contains(target.text)) {
+                    if !last.ends_with(target.text) && !argv.iter().any(|a| a.contains(target.text))
+                    {
                         failures.push(format!("{where_}: wrapper {argv:?} lost {:?}", target.text));
                     }
                 }
@@ -561,7 +568,11 @@ fn exec_form_corpus_property() {
 #[test]
 #[ignore]
 fn exec_form_corpus_diffs() {
-    let rules = ["json-args-recommended", "entrypoint-shell-ignores-cmd", "exec-form-no-expansion"];
+    let rules = [
+        "json-args-recommended",
+        "entrypoint-shell-ignores-cmd",
+        "exec-form-no-expansion",
+    ];
     let config = crate::config::Config::default();
     for path in corpus_files() {
         let Ok(text) = std::fs::read_to_string(&path) else {
@@ -580,7 +591,11 @@ fn exec_form_corpus_diffs() {
             if ours.is_empty() {
                 continue;
             }
-            println!("=== {} (unsafe: {unsafe_fixes}) {:?}", path.display(), ours.iter().map(|a| &a.title).collect::<Vec<_>>());
+            println!(
+                "=== {} (unsafe: {unsafe_fixes}) {:?}",
+                path.display(),
+                ours.iter().map(|a| &a.title).collect::<Vec<_>>()
+            );
             // Only our rules' edits, to keep the output readable.
             let only: Vec<crate::rules::Diagnostic> = crate::ide::Analysis::new(text.as_str())
                 .diagnostics(&config)
@@ -597,4 +612,38 @@ fn exec_form_corpus_diffs() {
             }
         }
     }
+}
+
+#[test]
+fn cmd_passed_to_an_entrypoint_is_converted_only_unsafely() {
+    check(
+        r#"
+FROM postgres:16 AS db
+ENTRYPOINT ["docker-entrypoint.sh"]
+CMD postgres -c fsync=off
+FROM db
+CMD postgres
+FROM db AS shellish
+ENTRYPOINT /start.sh
+CMD postgres
+"#,
+        expect![[r#"
+            --- Convert to exec form (the ENTRYPOINT on line 2 receives the words instead of `/bin/sh -c …`) (unsafe)
+            CMD ["postgres", "-c", "fsync=off"]
+            --- Run with `exec` so the process receives stop signals (SIGTERM) (safe)
+            CMD exec postgres -c fsync=off
+            --- Convert to exec form (the ENTRYPOINT on line 2 receives the words instead of `/bin/sh -c …`) (unsafe)
+            CMD ["postgres"]
+            --- Run with `exec` so the process receives stop signals (SIGTERM) (safe)
+            CMD exec postgres
+            --- Convert to exec form (the CMD on line 8 becomes its arguments) (unsafe)
+            ENTRYPOINT ["/start.sh"]
+            --- Run with `exec` so the process receives stop signals (SIGTERM) (safe)
+            ENTRYPOINT exec /start.sh
+            --- Convert to exec form (safe)
+            CMD ["postgres"]
+            --- Run with `exec` so the process receives stop signals (SIGTERM) (safe)
+            CMD exec postgres
+        "#]],
+    );
 }
