@@ -30,8 +30,12 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// No automatic fix yet; `json-args-recommended` offers the conversion to exec form
-    /// for simple commands.
+    /// Both fixes are unsafe: they make the `CMD` (and `docker run` arguments) reach the
+    /// program, which is the point but changes what the container runs. Plain words
+    /// become a JSON array (`ENTRYPOINT ["/usr/bin/app"]`); a single simple command with
+    /// shell syntax becomes `["/bin/sh", "-c", "exec … \"$@\"", "sh"]` (the shell in
+    /// force), which appends the arguments. Compound commands (`a && b`) get no fix:
+    /// where the arguments belong is the author's call.
     ///
     /// ## References
     /// - Dockerfile reference, "Understand how CMD and ENTRYPOINT interact"
@@ -39,7 +43,7 @@ declare_rule! {
         id: "entrypoint-shell-ignores-cmd",
         summary: "Shell-form ENTRYPOINT ignores CMD and run arguments",
         level: Warning,
-        fix: None,
+        fix: Sometimes,
         hadolint: [],
         buildkit: [],
         check: check,
@@ -69,13 +73,21 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             continue;
         };
         let cmd_line = ctx.line_index.line_of(insts[cmd].range.start()) + 1;
-        acc.report(
+        let d = acc.report(
             &RULE,
             inst.args.range,
             format!(
                 "This shell-form ENTRYPOINT ignores the CMD on line {cmd_line} and `docker run` arguments; use the JSON form `ENTRYPOINT [\"…\"]`"
             ),
         );
+        for fix in crate::fix::exec_form::entrypoint_passing_cmd_fixes(
+            ctx.text,
+            ctx.syntax,
+            ctx.model,
+            entry,
+        ) {
+            d.push_fix(fix);
+        }
     }
 }
 
@@ -92,7 +104,7 @@ fn uses_positional(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_not};
+    use crate::rules::test_support::{check_rule, check_rule_fixes, check_rule_not};
     use expect_test::expect;
 
     #[test]
@@ -130,5 +142,60 @@ ENTRYPOINT /usr/bin/app
 ONBUILD CMD ["x"]
 "#,
         );
+    }
+
+    #[test]
+    fn fixes_pass_the_cmd_to_the_program() {
+        check_rule_fixes(
+            &RULE,
+            r#"
+FROM alpine:3.20 AS a
+CMD ["--port", "8080"]
+ENTRYPOINT /usr/bin/app --verbose
+FROM alpine:3.20 AS b
+ENTRYPOINT /usr/bin/app --home $HOME
+CMD ["x"]
+FROM alpine:3.20 AS c
+ENTRYPOINT /usr/bin/app && echo done
+CMD ["x"]
+"#,
+            expect![[r#"
+                --- Convert to exec form (the CMD on line 2 becomes its arguments) (unsafe)
+                FROM alpine:3.20 AS a
+                CMD ["--port", "8080"]
+                ENTRYPOINT ["/usr/bin/app", "--verbose"]
+                FROM alpine:3.20 AS b
+                ENTRYPOINT /usr/bin/app --home $HOME
+                CMD ["x"]
+                FROM alpine:3.20 AS c
+                ENTRYPOINT /usr/bin/app && echo done
+                CMD ["x"]
+                --- Convert to `["/bin/sh", "-c", "exec … \"$@\"", …]` so CMD and `docker run` arguments reach the program (unsafe)
+                FROM alpine:3.20 AS a
+                CMD ["--port", "8080"]
+                ENTRYPOINT ["/bin/sh", "-c", "exec /usr/bin/app --verbose \"$@\"", "sh"]
+                FROM alpine:3.20 AS b
+                ENTRYPOINT /usr/bin/app --home $HOME
+                CMD ["x"]
+                FROM alpine:3.20 AS c
+                ENTRYPOINT /usr/bin/app && echo done
+                CMD ["x"]
+                --- Convert to `["/bin/sh", "-c", "exec … \"$@\"", …]` so CMD and `docker run` arguments reach the program (unsafe)
+                FROM alpine:3.20 AS a
+                CMD ["--port", "8080"]
+                ENTRYPOINT /usr/bin/app --verbose
+                FROM alpine:3.20 AS b
+                ENTRYPOINT ["/bin/sh", "-c", "exec /usr/bin/app --home $HOME \"$@\"", "sh"]
+                CMD ["x"]
+                FROM alpine:3.20 AS c
+                ENTRYPOINT /usr/bin/app && echo done
+                CMD ["x"]
+            "#]],
+        );
+        let diags = crate::rules::test_support::diagnostics_of(
+            &RULE,
+            "FROM alpine:3.20\nENTRYPOINT a && b\nCMD [\"x\"]\n",
+        );
+        assert!(diags.len() == 1 && diags[0].fixes.is_empty());
     }
 }

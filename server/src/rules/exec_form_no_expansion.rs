@@ -1,9 +1,9 @@
 //! `exec-form-no-expansion`: `$VAR` in an exec-form RUN/CMD/ENTRYPOINT.
 
-use crate::rules::{Applicability, Diagnostics, RuleContext};
+use crate::rules::{Diagnostics, RuleContext};
 use crate::semantic::expand::scan;
 use crate::syntax::{Kind, Word};
-use crate::text::{TextEdit, TextRange};
+use crate::text::TextRange;
 
 declare_rule! {
     /// ## What it does
@@ -39,12 +39,16 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// When every word is plain (no spaces, quotes or backslashes) a fix rewrites the
-    /// instruction: `RUN` in shell form; `CMD` as `["sh", "-c", "exec …"]` (so the
-    /// program stays PID 1 and receives signals); `ENTRYPOINT` as `["sh", "-c", "exec …
-    /// \"$@\"", "sh"]` (so `CMD` arguments still arrive). It is unsafe: the image needs
-    /// `/bin/sh` (distroless and scratch images have none) and the shell also splits
-    /// words and expands globs.
+    /// When a POSIX shell is in force, the fixes hand the words to it, each quoted so
+    /// that it stays one word and only its `$NAME` / `${NAME…}` references expand
+    /// (`"0.0.0.0:$PORT"`): `RUN` in shell form (or `["/bin/sh", "-c", "…"]`); `CMD` as
+    /// `["/bin/sh", "-c", "exec …"]` or shell form `CMD exec …` (`exec` keeps the
+    /// program PID 1, so it receives signals); `ENTRYPOINT` as
+    /// `["/bin/sh", "-c", "exec … \"$@\"", "sh"]` (so `CMD` arguments still arrive).
+    /// The `SHELL` in force replaces `/bin/sh -c`. They are unsafe: the image needs the
+    /// shell (distroless and scratch images have none) and the program now gets the
+    /// variable's value. A `CMD` that an `ENTRYPOINT` of the Dockerfile receives as
+    /// arguments gets no fix.
     ///
     /// ## References
     /// - Dockerfile reference, "Shell and exec form", "Environment replacement"
@@ -96,13 +100,6 @@ fn runs_script(words: &[Word]) -> bool {
     })
 }
 
-fn plain(w: &str) -> bool {
-    !w.is_empty()
-        && w.bytes().all(|c| {
-            c.is_ascii_alphanumeric() || b"_./:=@%+,-${}".contains(&c)
-        })
-}
-
 fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     for (i, inst) in ctx.syntax.instructions.iter().enumerate() {
         let eff = inst.effective();
@@ -147,8 +144,11 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                 );
                 if first {
                     first = false;
-                    if let Some(edit) = fix(ctx, i, eff.kind, words) {
-                        d.with_fix("Run it through a shell", Applicability::Unsafe, vec![edit]);
+                    let var = &w.text[r.range.range()];
+                    for fix in crate::fix::exec_form::shell_expansion_fixes(
+                        ctx.text, ctx.syntax, ctx.model, i, var,
+                    ) {
+                        d.push_fix(fix);
                     }
                 }
             }
@@ -171,25 +171,10 @@ fn entrypoint_is_shell(ctx: &RuleContext<'_>, at: usize) -> bool {
         })
 }
 
-fn fix(ctx: &RuleContext<'_>, at: usize, kind: Kind, words: &[Word]) -> Option<TextEdit> {
-    if !ctx.model.shell_at(at).is_posix() || !words.iter().all(|w| plain(&w.text)) {
-        return None;
-    }
-    let script = words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
-    let inst = &ctx.syntax.instructions[at];
-    let range = inst.effective().args.range;
-    let new = match kind {
-        Kind::Run => script,
-        Kind::Cmd => format!("[\"sh\", \"-c\", \"exec {script}\"]"),
-        _ => format!("[\"sh\", \"-c\", \"exec {script} \\\"$@\\\"\", \"sh\"]"),
-    };
-    Some(TextEdit::replace(range, new))
-}
-
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not};
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_fixes, check_rule_not};
     use expect_test::expect;
 
     #[test]
@@ -251,9 +236,9 @@ ENTRYPOINT ["java", "-jar", "${APP_JAR}"]
 "#,
             expect![[r#"
                 FROM python:3.12-slim
-                RUN pip install app==$VERSION
-                CMD ["sh", "-c", "exec gunicorn --bind 0.0.0.0:$PORT app:app"]
-                ENTRYPOINT ["sh", "-c", "exec java -jar ${APP_JAR} \"$@\"", "sh"]
+                RUN pip install "app==$VERSION"
+                CMD ["gunicorn", "--bind", "0.0.0.0:$PORT", "app:app"]
+                ENTRYPOINT ["/bin/sh", "-c", "exec java -jar \"${APP_JAR}\" \"$@\"", "sh"]
             "#]],
         );
     }
@@ -280,5 +265,87 @@ RUN ["powershell", "-Command", "Write-Host $env:PATH"]
                   |                                     ^^^^^ exec-form-no-expansion: Exec form runs no shell, so `$PORT` reaches the program as literal text; use shell form so the SHELL expands it
             "#]],
         );
+    }
+
+    #[test]
+    fn offers_every_shell_rewrite() {
+        check_rule_fixes(
+            &RULE,
+            r#"
+FROM python:3.12-slim
+RUN ["pip", "install", "app==$VERSION", "it's"]
+CMD ["gunicorn", "--bind", "0.0.0.0:$PORT", "app:app"]
+ENTRYPOINT ["java", "-jar", "${APP_JAR}"]
+ONBUILD RUN ["/bin/tool", "$X"]
+"#,
+            expect![[r#"
+                --- Convert to shell form so the shell expands `$VERSION` (unsafe)
+                FROM python:3.12-slim
+                RUN pip install "app==$VERSION" 'it'\''s'
+                CMD ["gunicorn", "--bind", "0.0.0.0:$PORT", "app:app"]
+                ENTRYPOINT ["java", "-jar", "${APP_JAR}"]
+                ONBUILD RUN ["/bin/tool", "$X"]
+                --- Convert to `["/bin/sh", "-c", …]` so the shell expands `$VERSION` (unsafe)
+                FROM python:3.12-slim
+                RUN ["/bin/sh", "-c", "pip install \"app==$VERSION\" 'it'\\''s'"]
+                CMD ["gunicorn", "--bind", "0.0.0.0:$PORT", "app:app"]
+                ENTRYPOINT ["java", "-jar", "${APP_JAR}"]
+                ONBUILD RUN ["/bin/tool", "$X"]
+                --- Convert to `["/bin/sh", "-c", "exec … \"$@\"", …]` so the shell expands `${APP_JAR}` (CMD arguments still arrive) (unsafe)
+                FROM python:3.12-slim
+                RUN ["pip", "install", "app==$VERSION", "it's"]
+                CMD ["gunicorn", "--bind", "0.0.0.0:$PORT", "app:app"]
+                ENTRYPOINT ["/bin/sh", "-c", "exec java -jar \"${APP_JAR}\" \"$@\"", "sh"]
+                ONBUILD RUN ["/bin/tool", "$X"]
+                --- Convert to shell form so the shell expands `$X` (unsafe)
+                FROM python:3.12-slim
+                RUN ["pip", "install", "app==$VERSION", "it's"]
+                CMD ["gunicorn", "--bind", "0.0.0.0:$PORT", "app:app"]
+                ENTRYPOINT ["java", "-jar", "${APP_JAR}"]
+                ONBUILD RUN /bin/tool "$X"
+                --- Convert to `["/bin/sh", "-c", …]` so the shell expands `$X` (unsafe)
+                FROM python:3.12-slim
+                RUN ["pip", "install", "app==$VERSION", "it's"]
+                CMD ["gunicorn", "--bind", "0.0.0.0:$PORT", "app:app"]
+                ENTRYPOINT ["java", "-jar", "${APP_JAR}"]
+                ONBUILD RUN ["/bin/sh", "-c", "/bin/tool \"$X\""]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn uses_the_shell_in_force_and_skips_entrypoint_arguments() {
+        check_rule_fixes(
+            &RULE,
+            r#"
+FROM alpine:3.20
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+CMD ["app", "--home", "$HOME"]
+FROM alpine:3.20
+ENTRYPOINT ["/usr/bin/app"]
+CMD ["--port", "$PORT"]
+"#,
+            expect![[r#"
+                --- Convert to `["/bin/bash", "-o", "pipefail", "-c", "exec …"]` so the shell expands `$HOME` (unsafe)
+                FROM alpine:3.20
+                SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+                CMD ["/bin/bash", "-o", "pipefail", "-c", "exec app --home \"$HOME\""]
+                FROM alpine:3.20
+                ENTRYPOINT ["/usr/bin/app"]
+                CMD ["--port", "$PORT"]
+                --- Convert to shell form (`exec …`) so the shell expands `$HOME` (unsafe)
+                FROM alpine:3.20
+                SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+                CMD exec app --home "$HOME"
+                FROM alpine:3.20
+                ENTRYPOINT ["/usr/bin/app"]
+                CMD ["--port", "$PORT"]
+            "#]],
+        );
+        let diags = crate::rules::test_support::diagnostics_of(
+            &RULE,
+            "FROM alpine:3.20\nENTRYPOINT [\"/usr/bin/app\"]\nCMD [\"--port\", \"$PORT\"]\n",
+        );
+        assert!(diags.len() == 1 && diags[0].fixes.is_empty());
     }
 }

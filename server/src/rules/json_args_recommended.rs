@@ -1,9 +1,8 @@
 //! `json-args-recommended`: CMD or ENTRYPOINT in shell form.
 
-use crate::rules::{Applicability, Diagnostics, RuleContext};
+use crate::rules::{Diagnostics, RuleContext};
 use crate::semantic::Model;
 use crate::syntax::{Dockerfile, Kind};
-use crate::text::TextEdit;
 
 declare_rule! {
     /// ## What it does
@@ -50,10 +49,22 @@ declare_rule! {
     /// `CMD ["/bin/sh", "-c", "exec node server.js --port \"$PORT\""]`.
     ///
     /// ## Fix safety
-    /// When the text is plain words (no quotes, variables, globs, redirections or other
-    /// shell syntax), a fix rewrites it as a JSON array. It is unsafe: the program is no
-    /// longer started through `sh` (it must be found on `PATH` by the runtime), and for
-    /// `ENTRYPOINT` the `CMD` becomes its arguments.
+    /// - Plain words (no variables, globs, redirections, operators or other shell
+    ///   syntax; quotes and backslashes are fine) are split as `sh` splits them and
+    ///   written as a JSON array: "Convert to exec form", safe. It is unsafe for an
+    ///   `ENTRYPOINT` when its stage sets a `CMD` (or in an `ONBUILD` trigger), since the
+    ///   `CMD` then becomes its arguments, and for `echo`, `printf`, `kill` and `pwd`,
+    ///   whose programs differ from the shell builtins. Shell-only builtins (`cd`,
+    ///   `export` …) are never converted.
+    /// - A single simple command may be prefixed with `exec` (safe): the program
+    ///   replaces the shell, becomes PID 1 and receives `SIGTERM`.
+    /// - Otherwise the text is wrapped whole in the shell in force
+    ///   (`["/bin/sh", "-c", "exec …"]` for a simple command, `["/bin/sh", "-c", "…"]`
+    ///   else, or the `SHELL` array), unsafe: a wrapper without `exec` keeps the shell as
+    ///   PID 1. For non-POSIX shells (PowerShell, `cmd`) only the wrapper is offered:
+    ///   splitting words is only safe for POSIX shells.
+    ///
+    /// Continuation lines, their indentation and comment lines are kept.
     ///
     /// ## References
     /// - hadolint `DL3025` ("Use arguments JSON notation for CMD and ENTRYPOINT
@@ -99,31 +110,10 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                 "{name} in shell form runs under `/bin/sh -c`, which does not pass stop signals to your program; use the JSON form `{name} [\"…\"]`"
             ),
         );
-        let one_line = !ctx.text[eff.args.range.range()].contains(['\n', '\r']);
-        if let Some(words) = plain_words(&eff.args.text).filter(|_| one_line) {
-            let json = format!(
-                "[{}]",
-                words
-                    .iter()
-                    .map(|w| format!("\"{w}\""))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            d.with_fix(
-                "Convert to the JSON (exec) form",
-                Applicability::Unsafe,
-                vec![TextEdit::replace(eff.args.range, json)],
-            );
+        for fix in crate::fix::exec_form::exec_form_fixes(ctx.text, syntax, ctx.model, i) {
+            d.push_fix(fix);
         }
     }
-}
-
-/// The words of `text` when it holds no shell syntax at all.
-fn plain_words(text: &str) -> Option<Vec<&str>> {
-    let ok = text
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '\t' || "-_./:=,@%+".contains(c));
-    ok.then(|| text.split_whitespace().collect())
 }
 
 /// A SHELL instruction comes before `at` in its stage or in the stages it is built on.
@@ -136,7 +126,7 @@ pub(crate) fn shell_instruction_in_effect(syntax: &Dockerfile, model: &Model, at
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not};
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_fixes, check_rule_not};
     use expect_test::expect;
 
     #[test]
@@ -194,5 +184,118 @@ ENTRYPOINT exec /entry.sh "$@"
                 ENTRYPOINT exec /entry.sh "$@"
             "#]],
         );
+    }
+
+    #[test]
+    fn offers_exec_form_exec_and_shell_wrappers() {
+        check_rule_fixes(
+            &RULE,
+            r#"
+FROM node:22
+CMD node server.js --port "$PORT"
+ENTRYPOINT java \
+    -Xmx512m \
+    -jar "/opt/my app.jar"
+CMD npm ci && npm start
+ONBUILD CMD npm start
+"#,
+            expect![[r#"
+                --- Run with `exec` so the process receives stop signals (SIGTERM) (safe)
+                FROM node:22
+                CMD exec node server.js --port "$PORT"
+                ENTRYPOINT java \
+                    -Xmx512m \
+                    -jar "/opt/my app.jar"
+                CMD npm ci && npm start
+                ONBUILD CMD npm start
+                --- Convert to `["/bin/sh", "-c", "exec …"]` so the process receives stop signals (SIGTERM) (unsafe)
+                FROM node:22
+                CMD ["/bin/sh", "-c", "exec node server.js --port \"$PORT\""]
+                ENTRYPOINT java \
+                    -Xmx512m \
+                    -jar "/opt/my app.jar"
+                CMD npm ci && npm start
+                ONBUILD CMD npm start
+                --- Convert to exec form (the CMD on line 2 becomes its arguments) (unsafe)
+                FROM node:22
+                CMD node server.js --port "$PORT"
+                ENTRYPOINT ["java", \
+                    "-Xmx512m", \
+                    "-jar", "/opt/my app.jar"]
+                CMD npm ci && npm start
+                ONBUILD CMD npm start
+                --- Run with `exec` so the process receives stop signals (SIGTERM) (safe)
+                FROM node:22
+                CMD node server.js --port "$PORT"
+                ENTRYPOINT exec java \
+                    -Xmx512m \
+                    -jar "/opt/my app.jar"
+                CMD npm ci && npm start
+                ONBUILD CMD npm start
+                --- Wrap in `["/bin/sh", "-c", …]` (the shell stays PID 1 and does not pass on stop signals) (unsafe)
+                FROM node:22
+                CMD node server.js --port "$PORT"
+                ENTRYPOINT java \
+                    -Xmx512m \
+                    -jar "/opt/my app.jar"
+                CMD ["/bin/sh", "-c", "npm ci && npm start"]
+                ONBUILD CMD npm start
+                --- Convert to exec form (safe)
+                FROM node:22
+                CMD node server.js --port "$PORT"
+                ENTRYPOINT java \
+                    -Xmx512m \
+                    -jar "/opt/my app.jar"
+                CMD npm ci && npm start
+                ONBUILD CMD ["npm", "start"]
+                --- Run with `exec` so the process receives stop signals (SIGTERM) (safe)
+                FROM node:22
+                CMD node server.js --port "$PORT"
+                ENTRYPOINT java \
+                    -Xmx512m \
+                    -jar "/opt/my app.jar"
+                CMD npm ci && npm start
+                ONBUILD CMD exec npm start
+            "#]],
+        );
+    }
+
+    #[test]
+    fn fix_all_prefers_the_safe_conversions_and_keeps_crlf() {
+        // expect! snapshots cannot hold CR, so the CRLF file is compared by hand.
+        let before = "FROM node:22\r\nCMD node \\\r\n    server.js\r\nFROM node:22 AS b\r\nENTRYPOINT node run.js $ARGS\r\n";
+        let out = crate::fix::fix_all(before, &crate::config::Config::default(), false);
+        assert!(out.converged);
+        assert_eq!(
+            out.text,
+            "FROM node:22\r\nCMD [\"node\", \\\r\n    \"server.js\"]\r\nFROM node:22 AS b\r\nENTRYPOINT exec node run.js $ARGS\r\n"
+        );
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM node:22
+CMD node \
+    server.js
+FROM node:22 AS b
+ENTRYPOINT node run.js $ARGS
+"#,
+            expect![[r#"
+                FROM node:22
+                CMD ["node", \
+                    "server.js"]
+                FROM node:22 AS b
+                ENTRYPOINT exec node run.js $ARGS
+            "#]],
+        );
+    }
+
+    #[test]
+    fn no_fix_for_shell_only_builtins_but_a_wrapper() {
+        let diags = crate::rules::test_support::diagnostics_of(
+            &RULE,
+            "FROM alpine:3.20\nCMD cd /app\n",
+        );
+        assert_eq!(diags.len(), 1);
+        assert!(diags[0].fixes.iter().all(|f| !f.is_safe()), "{:?}", diags[0].fixes);
     }
 }
