@@ -130,9 +130,18 @@ pub fn code_actions(req: &Request<'_>, params: &CodeActionParams) -> Vec<CodeAct
         .collect();
     if wanted(only, CodeActionKind::REFACTOR_REWRITE.as_str()) {
         let range = to_offsets(analysis, params.range, req.encoding);
+        // A refactor that a quick fix in this answer already offers is not repeated.
+        let offered: Vec<String> = out
+            .iter()
+            .filter_map(|a| match a {
+                CodeActionOrCommand::CodeAction(a) => Some(a.title.clone()),
+                CodeActionOrCommand::Command(_) => None,
+            })
+            .collect();
         out.extend(
             refactors(req, range)
                 .into_iter()
+                .filter(|a| !offered.contains(&a.title))
                 .map(CodeActionOrCommand::CodeAction),
         );
     }
@@ -405,6 +414,13 @@ fn refactors(req: &Request<'_>, range: TextRange) -> Vec<CodeAction> {
         .map(|(n, _)| n)
         .collect();
     let mut out = Vec::new();
+    // Exec form for the shell-form CMD / ENTRYPOINT / RUN / HEALTHCHECK under the cursor.
+    if let [only] = touched[..] {
+        for fix in fix::exec_form::exec_form_fixes(text, analysis.syntax(), analysis.model(), only)
+        {
+            out.push(rewrite(req, fix.title.clone(), &fix));
+        }
+    }
     if let [first, .., last] = touched[..] {
         if touched
             .iter()

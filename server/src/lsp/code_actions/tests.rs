@@ -403,3 +403,52 @@ fn a_missing_dockerignore_is_created_next_to_the_dockerfile() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn exec_form_is_a_refactor_on_any_shell_form_instruction() {
+    let snap = snapshot(
+        "FROM alpine:3.19\nRUN apk add --no-cache curl=8.5.0-r0\n",
+        1,
+    );
+    let got = actions(
+        &snap,
+        line(1),
+        Some(vec![CodeActionKind::REFACTOR]),
+        ClientSupport::default(),
+    );
+    let convert = titled(&got, "Convert to exec form");
+    assert_eq!(convert.kind, Some(CodeActionKind::REFACTOR_REWRITE));
+    assert_eq!(
+        applied(&snap, convert),
+        "FROM alpine:3.19\nRUN [\"apk\", \"add\", \"--no-cache\", \"curl=8.5.0-r0\"]\n"
+    );
+    // Already exec form, or not an instruction that runs a command: nothing.
+    let exec = snapshot("FROM alpine:3.19\nRUN [\"true\"]\nWORKDIR /x\n", 1);
+    assert!(actions(
+        &exec,
+        line(1),
+        Some(vec![CodeActionKind::REFACTOR]),
+        ClientSupport::default()
+    )
+    .is_empty());
+    assert!(actions(
+        &exec,
+        line(2),
+        Some(vec![CodeActionKind::REFACTOR]),
+        ClientSupport::default()
+    )
+    .is_empty());
+    // When the quick fix of json-args-recommended offers it, the refactor is not repeated.
+    let cmd = snapshot("FROM alpine:3.19\nCMD node server.js\n", 1);
+    let got = actions(&cmd, line(1), None, ClientSupport::default());
+    let converts = got
+        .iter()
+        .filter(|a| a.title == "Convert to exec form")
+        .count();
+    assert_eq!(
+        converts,
+        1,
+        "{:?}",
+        got.iter().map(|a| &a.title).collect::<Vec<_>>()
+    );
+}
