@@ -32,8 +32,8 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// When a declared global ARG (or automatic ARG) is close to the name (at most two
-    /// edits, the only one that close), the first fix replaces the name with it: safe
-    /// when only the letter case differs, unsafe otherwise (a guess). The other fix
+    /// edits, the only one that close), the fix replaces the name with it: safe when
+    /// only the letter case differs, unsafe otherwise (a guess). Otherwise the fix
     /// inserts `ARG NAME` (no default) before the first `FROM`, above the comments
     /// directly on top of it and below any parser directive. It is unsafe: the `FROM`
     /// then uses the value passed with `--build-arg`, where it used an empty string.
@@ -98,7 +98,8 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                     );
                 }
             }
-            if let Some(at) = insert_at {
+            // Declaring a misspelt name would only make the typo permanent.
+            if let (Some(at), None) = (insert_at, suggestion) {
                 let line_end = ctx.text[at..]
                     .find(['\r', '\n'])
                     .map_or(ctx.text.len(), |i| at + i);
@@ -246,14 +247,6 @@ FROM alpine:$alpine_version
                 FROM alpine:${ALPINE_VERSION} AS a
                 FROM $REGISTRY/app:1
                 FROM alpine:$alpine_version
-                --- Declare `ARG ALPINE_VERSON` before the first FROM (unsafe)
-                # syntax=docker/dockerfile:1
-                ARG ALPINE_VERSION=3.20
-                ARG ALPINE_VERSON
-                # The build stage.
-                FROM alpine:${ALPINE_VERSON} AS a
-                FROM $REGISTRY/app:1
-                FROM alpine:$alpine_version
                 --- Declare `ARG REGISTRY` before the first FROM (unsafe)
                 # syntax=docker/dockerfile:1
                 ARG ALPINE_VERSION=3.20
@@ -269,14 +262,6 @@ FROM alpine:$alpine_version
                 FROM alpine:${ALPINE_VERSON} AS a
                 FROM $REGISTRY/app:1
                 FROM alpine:$ALPINE_VERSION
-                --- Declare `ARG alpine_version` before the first FROM (unsafe)
-                # syntax=docker/dockerfile:1
-                ARG ALPINE_VERSION=3.20
-                ARG alpine_version
-                # The build stage.
-                FROM alpine:${ALPINE_VERSON} AS a
-                FROM $REGISTRY/app:1
-                FROM alpine:$alpine_version
             "#]],
         );
     }
