@@ -1,5 +1,6 @@
 //! `legacy-key-value`: `ENV key value` / `LABEL key value` instead of `key=value`.
 
+use crate::rules::global_arg_not_redeclared::eol_at;
 use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::syntax::{Joined, Kind, Word};
 use crate::text::{TextEdit, TextRange};
@@ -36,7 +37,9 @@ declare_rule! {
     /// that every character keeps its meaning: `$VAR` still expands, `'…'` parts get
     /// their `"`, `$` and escape characters escaped, `"…"` parts are kept, and runs of
     /// blanks and the blanks that start continuation lines are kept (continuation
-    /// lines stay where they are). It is safe. No fix is offered for a key that is not
+    /// lines stay where they are). Comment lines between the key and the value are
+    /// kept on their own lines after `KEY="\`; the first value line then loses its
+    /// indentation, which would otherwise become part of the value. It is safe. No fix is offered for a key that is not
     /// plain text, an unterminated quote, or quotes inside `${…}`.
     ///
     /// ## References
@@ -76,7 +79,14 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                     pair.key.text
                 ),
             );
-            if let Some(edits) = rewrite(ctx.text, &inst.joined, &pair.key, value, escape) {
+            if let Some(edits) = rewrite(
+                ctx.text,
+                &inst.joined,
+                &pair.key,
+                value,
+                &inst.inner_comments,
+                escape,
+            ) {
                 let title = if edits.iter().any(|e| e.new_text.contains('"')) {
                     format!("Write `{}=\"…\"`", pair.key.text)
                 } else {
@@ -113,6 +123,7 @@ fn rewrite(
     joined: &Joined,
     key: &Word,
     value: &Word,
+    comments: &[TextRange],
     escape: char,
 ) -> Option<Vec<TextEdit>> {
     let plain_key = |k: &str| {
@@ -170,11 +181,29 @@ fn rewrite(
         return None;
     }
     let gap = TextRange::new(key.range.end(), value.range.start());
+    let quote = if blank { "\"" } else { "" };
+    // Comment lines between the key and the value stay, on their own lines: the
+    // value then starts at the beginning of its line (blanks there would be part of
+    // the joined line, between `=` and the value).
+    let kept: Vec<&TextRange> = comments
+        .iter()
+        .filter(|c| gap.start() <= c.start() && c.end() <= gap.end())
+        .collect();
+    let mut opening = format!("={quote}");
+    if let Some(first) = kept.first() {
+        opening.push(escape);
+        opening.push_str(eol_at(text, first.end()));
+        for c in &kept {
+            let line_start = text[..c.start()].rfind('\n').map_or(0, |i| i + 1);
+            opening.push_str(&text[line_start..c.end()]);
+            opening.push_str(eol_at(text, c.end()));
+        }
+    }
     if !blank {
         // One word already: `KEY "a b"`, `KEY /opt/bin:$PATH`.
-        return Some(vec![TextEdit::replace(gap, "=")]);
+        return Some(vec![TextEdit::replace(gap, opening)]);
     }
-    let mut edits = vec![TextEdit::replace(gap, "=\"")];
+    let mut edits = vec![TextEdit::replace(gap, opening)];
     for (i, len, new) in out {
         let at = joined.to_source(j0 + i);
         // A character split by a continuation cannot be edited in place.
@@ -319,6 +348,35 @@ ENV DIR C:\Program Files\App `
     }
 
     #[test]
+    fn keeps_comments_between_key_and_value() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM alpine:3.20
+ENV GPG_KEYS \
+# Eric Evans
+	CEC86BB4 \
+# Sylvain
+	514A2AD6
+ENV ONE \
+  # a comment
+  word
+"#,
+            expect![[r#"
+                FROM alpine:3.20
+                ENV GPG_KEYS="\
+                # Eric Evans
+                CEC86BB4 \
+                # Sylvain
+                	514A2AD6"
+                ENV ONE=\
+                  # a comment
+                word
+            "#]],
+        );
+    }
+
+    #[test]
     fn values_stay_identical() {
         use crate::semantic::expand::expand;
         let cases = [
@@ -328,6 +386,7 @@ ENV DIR C:\Program Files\App `
             ),
             ("FROM a\nENV A x 'it''s' \\'q\\' \"\\$\\x\"", '\\'),
             ("FROM a\nENV A  x   y\\\n   z", '\\'),
+            ("FROM a\nENV A \\\n# c\n\t x \\\n# d\n\t y", '\\'),
             ("FROM a\nLABEL A 'q \\ r' s", '\\'),
             ("# escape=`\nFROM a\nENV A C:\\x y `$z '`'", '`'),
         ];
