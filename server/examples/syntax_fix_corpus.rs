@@ -3,7 +3,9 @@
 //! the unified diffs (for reading) and any file whose fixed text gained a syntax error
 //! or did not converge.
 //!
-//! `cargo run -p dockerfile-lsp --example syntax_fix_corpus -- <dir> [--unsafe] [--diffs]`
+//! `cargo run -p dockerfile-lsp --example syntax_fix_corpus -- <dir> [--unsafe] [--diffs]
+//! [--out DIR]`; `scripts/check-fixed-env-values.py DIR` then compares ENV/LABEL values
+//! with BuildKit's parser.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -64,6 +66,13 @@ fn main() {
     let dir = args.get(1).expect("a corpus directory");
     let unsafe_fixes = args.iter().any(|a| a == "--unsafe");
     let diffs = args.iter().any(|a| a == "--diffs");
+    // `--out DIR`: write each changed file's fixed text to DIR/<n> and the original
+    // path to DIR/<n>.src, for checking with BuildKit's own parser.
+    let out = args
+        .iter()
+        .position(|a| a == "--out")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from);
     let mut config = Config::default();
     for rule in all_rules() {
         let level = if RULES.contains(&rule.id) {
@@ -94,6 +103,15 @@ fn main() {
             continue;
         }
         changed += 1;
+        if let Some(dir) = &out {
+            std::fs::create_dir_all(dir).expect("output directory");
+            std::fs::write(dir.join(changed.to_string()), &result.text).expect("write");
+            std::fs::write(
+                dir.join(format!("{changed}.src")),
+                path.display().to_string(),
+            )
+            .expect("write");
+        }
         let errors = |t: &str| dockerfile_lsp::syntax::parse(t).errors.len();
         if errors(&result.text) > errors(&text) {
             broken += 1;
