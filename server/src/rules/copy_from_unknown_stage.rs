@@ -228,7 +228,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                 );
                 if r.written == r.value && r.range.len() == r.written.len() {
                     d.with_fix(
-                        format!("Replace with `{name}`"),
+                        format!("Replace `{}` with `{name}`", r.written),
                         Applicability::Unsafe,
                         vec![TextEdit::replace(r.range, name)],
                     );

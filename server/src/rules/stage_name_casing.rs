@@ -88,7 +88,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not};
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_fix_raw, check_rule_fixes, check_rule_not};
     use expect_test::expect;
 
     #[test]
@@ -146,6 +146,42 @@ ONBUILD COPY --from=Build /x /x
                 COPY --from=test /report /report
                 RUN --mount=type=bind,from=build,target=/b true
                 ONBUILD COPY --from=build /x /x
+            "#]],
+        );
+    }
+
+    #[test]
+    fn fix_in_crlf_escape_files() {
+        check_rule_fix_raw(
+            &RULE,
+            "# escape=`\r\nFROM alpine AS Base\r\nFROM `\r\n  BASE\r\nCOPY `\r\n  --from=Base /a /a\r\n",
+            expect![[r#"
+                # escape=`␍
+                FROM alpine AS base␍
+                FROM `␍
+                  base␍
+                COPY `␍
+                  --from=base /a /a␍
+            "#]],
+        );
+    }
+
+    #[test]
+    fn references_through_variables_are_left_alone() {
+        check_rule_fixes(
+            &RULE,
+            r#"
+ARG S=Build
+FROM alpine AS Build
+FROM ${S}
+COPY --from="Build" /a /a
+"#,
+            expect![[r#"
+                --- Rename `Build` to `build` everywhere (safe)
+                ARG S=Build
+                FROM alpine AS build
+                FROM ${S}
+                COPY --from="Build" /a /a
             "#]],
         );
     }
