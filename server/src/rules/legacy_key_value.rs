@@ -164,7 +164,8 @@ fn rewrite(
                 quote = Some(c);
                 out.push((i, len, String::new()));
             }
-            None if c == ' ' || c == '\t' => blank = true,
+            // Go's `unicode.IsSpace`, which BuildKit splits words on.
+            None if c.is_whitespace() => blank = true,
             None => {}
             Some(q) if c == q => {
                 quote = None;
@@ -388,6 +389,7 @@ ENV ONE \
             ("FROM a\nENV A  x   y\\\n   z", '\\'),
             ("FROM a\nENV A \\\n# c\n\t x \\\n# d\n\t y", '\\'),
             ("FROM a\nLABEL A 'q \\ r' s", '\\'),
+            ("FROM a\nENV A x\u{a0}y", '\\'),
             ("# escape=`\nFROM a\nENV A C:\\x y `$z '`'", '`'),
         ];
         for (text, escape) in cases {
