@@ -202,7 +202,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                 );
                 if let Some(k) = nearest(key, &KEYS, 2) {
                     d.with_fix(
-                        format!("Replace with `{k}`"),
+                        format!("Replace `{key}` with `{k}`"),
                         Applicability::Unsafe,
                         vec![TextEdit::replace(key_range, k)],
                     );
@@ -252,7 +252,7 @@ fn check_names(part: &CheckPart<'_>, key: &str, acc: &mut Diagnostics) {
         d.severity = Severity::Warning;
         if let Some((c, applicability)) = fix {
             d.with_fix(
-                format!("Replace with `{c}`"),
+                format!("Replace `{name}` with `{c}`"),
                 applicability,
                 vec![TextEdit::replace(range, c)],
             );

@@ -1,7 +1,9 @@
 //! `check-error-unpinned-syntax`: `# check=error=true` while the frontend version floats.
 
 use crate::rules::check_directive_invalid::{check_parts, go_parse_bool};
-use crate::rules::{Diagnostics, RuleContext};
+use crate::rules::global_arg_not_redeclared::eol_at;
+use crate::rules::{Applicability, Diagnostics, Fix, RuleContext};
+use crate::text::TextEdit;
 use crate::syntax::DirectiveKind;
 
 declare_rule! {
@@ -34,9 +36,13 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// No automatic fix: which release to pin is the author's choice (the newest one
-    /// is not known to a linter working offline), and a pinned version must then be
-    /// upgraded deliberately.
+    /// The fix pins `docker/dockerfile` (or its `-labs` channel) to the newest release
+    /// this linter knows (the newest version in its flag table, so every flag it
+    /// accepts is understood), or inserts `# syntax=docker/dockerfile:1.N` as the first
+    /// line (after a BOM) when there is none. It is unsafe: which release to pin is the
+    /// author's choice (newer ones exist that a linter working offline cannot know),
+    /// the build then pulls the frontend image, and a pinned version must be upgraded
+    /// deliberately. Other frontends get no fix.
     ///
     /// ## References
     /// - Docker docs, "Build checks", "Fail build on check violations" (the note on
@@ -46,7 +52,7 @@ declare_rule! {
         id: "check-error-unpinned-syntax",
         summary: "check=error=true without a pinned syntax version",
         level: Info,
-        fix: None,
+        fix: Sometimes,
         hadolint: [],
         buildkit: [],
         check: check,
@@ -90,7 +96,8 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     else {
         return;
     };
-    let message = match ctx.syntax.directive(DirectiveKind::Syntax) {
+    let syntax = ctx.syntax.directive(DirectiveKind::Syntax);
+    let message = match syntax {
         None => "`error=true` without a `# syntax=` directive: the daemon's built-in frontend decides which checks run, so a Docker upgrade can fail this build; add `# syntax=docker/dockerfile:1.N` with a fixed N".to_string(),
         Some(s) if is_pinned(&s.value) => return,
         Some(s) => format!(
@@ -98,13 +105,77 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             s.value
         ),
     };
-    acc.report(&RULE, part.range, message);
+    let d = acc.report(&RULE, part.range, message);
+    let version = newest_known_release();
+    match syntax {
+        None => {
+            let bom = if ctx.text.starts_with('\u{feff}') { 3 } else { 0 };
+            let eol = eol_at(ctx.text, dir.range.end());
+            d.with_fix(
+                format!("Insert `# syntax=docker/dockerfile:{version}` (the newest release this linter knows)"),
+                Applicability::Unsafe,
+                vec![TextEdit::insert(
+                    bom,
+                    format!("# syntax=docker/dockerfile:{version}{eol}"),
+                )],
+            );
+        }
+        Some(s) => {
+            let Some(pinned) = pin(&s.value, &version) else {
+                return;
+            };
+            if ctx.text[s.value_range.range()] != *s.value {
+                return;
+            }
+            d.push_fix(
+                Fix::new(
+                    format!("Pin `{pinned}` (the newest release this linter knows)"),
+                    Applicability::Unsafe,
+                    vec![TextEdit::replace(s.value_range, pinned)],
+                )
+                .also_editing([s.range]),
+            );
+        }
+    }
+}
+
+/// The newest Dockerfile frontend release (`1.N`) the flag table knows of: a version
+/// that exists and understands every flag this linter accepts as stable.
+pub(crate) fn newest_known_release() -> String {
+    let minor = crate::semantic::flags::FLAGS
+        .iter()
+        .filter_map(|f| f.since.strip_prefix("1.")?.parse::<u32>().ok())
+        .max()
+        .unwrap_or(0)
+        .max(8); // `# check=` itself arrived in 1.8
+    format!("1.{minor}")
+}
+
+/// `docker/dockerfile[:1|:latest|:1-labs|:labs]` pinned to `version`; `None` for other
+/// frontends, whose releases we do not know.
+fn pin(reference: &str, version: &str) -> Option<String> {
+    let (repo, tag) = match reference.rsplit_once(':') {
+        Some((r, t)) if !t.contains('/') => (r, t),
+        _ => (reference, ""),
+    };
+    let repo_ok = matches!(
+        repo,
+        "docker/dockerfile" | "docker.io/docker/dockerfile" | "docker/dockerfile-upstream"
+    );
+    if !repo_ok {
+        return None;
+    }
+    match tag {
+        "" | "1" | "latest" => Some(format!("{repo}:{version}")),
+        "1-labs" | "labs" => Some(format!("{repo}:{version}-labs")),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::{is_pinned, RULE};
-    use crate::rules::test_support::{check_rule, check_rule_not};
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not, diagnostics_of, check_rule_fix_raw};
     use expect_test::expect;
 
     #[test]
@@ -159,5 +230,45 @@ FROM alpine:3.20
             "# syntax=docker/dockerfile:1\n# check=error=false\nFROM alpine:3.20\n",
         );
         check_rule_not(&RULE, "FROM alpine:3.20\n# check=error=true\n");
+    }
+
+    #[test]
+    fn fix_pins_or_inserts_the_frontend() {
+        check_rule_fix(
+            &RULE,
+            "# syntax=docker/dockerfile:1-labs\n# check=error=true\nFROM alpine:3.20\n",
+            expect![[r#"
+                # syntax=docker/dockerfile:1.17-labs
+                # check=error=true
+                FROM alpine:3.20
+            "#]],
+        );
+        check_rule_fix_raw(
+            &RULE,
+            "\u{feff}# check=error=true\r\nFROM alpine:3.20\r\n",
+            expect![[r#"
+                <BOM># syntax=docker/dockerfile:1.17␍
+                # check=error=true␍
+                FROM alpine:3.20␍
+            "#]],
+        );
+        check_rule_fix(
+            &RULE,
+            "# syntax = docker/dockerfile\n# check=skip=all;error=true\nFROM alpine:3.20\n",
+            expect![[r#"
+                # syntax = docker/dockerfile:1.17
+                # check=skip=all;error=true
+                FROM alpine:3.20
+            "#]],
+        );
+    }
+
+    #[test]
+    fn no_fix_for_other_frontends() {
+        let diags = diagnostics_of(&RULE, "# syntax=example.com/frontend:2\n# check=error=true\nFROM alpine\n");
+        assert_eq!(diags.len(), 1);
+        assert!(diags[0].fixes.is_empty());
+        let minor: u32 = super::newest_known_release()[2..].parse().unwrap();
+        assert!(minor >= 17);
     }
 }

@@ -87,8 +87,15 @@ pub(crate) struct FromRef<'a> {
 /// Every stage reference of COPY/ADD `--from` and RUN `--mount=from=` outside ONBUILD,
 /// with its value expanded (references that cannot be expanded are left out).
 pub(crate) fn from_refs<'a>(ctx: &RuleContext<'a>) -> Vec<FromRef<'a>> {
+    from_refs_with(ctx, false).into_iter().map(|(_, r)| r).collect()
+}
+
+/// [`from_refs`] with the instruction index of each, and with `onbuild` also the
+/// `--from` of `ONBUILD COPY` / `ONBUILD RUN --mount` triggers.
+fn from_refs_with<'a>(ctx: &RuleContext<'a>, onbuild: bool) -> Vec<(usize, FromRef<'a>)> {
     let mut out = Vec::new();
-    for (i, inst) in ctx.syntax.instructions.iter().enumerate() {
+    for (i, outer) in ctx.syntax.instructions.iter().enumerate() {
+        let inst = if onbuild { outer.effective() } else { outer };
         let Some(stage) = ctx.model.stage_of(i) else {
             continue;
         };
@@ -104,13 +111,13 @@ pub(crate) fn from_refs<'a>(ctx: &RuleContext<'a>) -> Vec<FromRef<'a>> {
             } else {
                 written.to_string()
             };
-            out.push(FromRef {
+            out.push((i, FromRef {
                 stage,
                 written: written.to_string(),
                 value,
                 range,
                 what,
-            });
+            }));
         };
         match inst.kind {
             Kind::Copy | Kind::Add => {
@@ -221,7 +228,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                 );
                 if r.written == r.value && r.range.len() == r.written.len() {
                     d.with_fix(
-                        format!("Replace with `{name}`"),
+                        format!("Replace `{}` with `{name}`", r.written),
                         Applicability::Unsafe,
                         vec![TextEdit::replace(r.range, name)],
                     );
@@ -259,6 +266,76 @@ fn suggest<'n>(names: impl DoubleEndedIterator<Item = &'n str>, written: &str) -
         }
     }
     best.map(|(_, _, n)| n)
+}
+
+/// Every place that names stage `target` (by its index): its own `AS` word, the
+/// `FROM <name>` of later stages built on it, and the `COPY --from=<name>` /
+/// `RUN --mount=from=<name>` values that resolve to it (the newest stage of that name
+/// defined before them, as BuildKit resolves names). Only references written verbatim
+/// (no variable, no quotes or continuation inside) are returned, since those are the
+/// ones an edit can rewrite. With `onbuild`, `--from` values of `ONBUILD` triggers
+/// naming the stage are included too (they are resolved in the downstream build, so
+/// only a letter-case change keeps their meaning).
+pub(crate) fn stage_name_refs(ctx: &RuleContext<'_>, target: usize, onbuild: bool) -> Vec<TextRange> {
+    let stages = &ctx.model.stages;
+    let Some(stage) = stages.get(target) else {
+        return Vec::new();
+    };
+    let (Some(name), Some(word)) = (&stage.name, &stage.name_word) else {
+        return Vec::new();
+    };
+    let verbatim = |text: &str, range: TextRange| {
+        ctx.text.get(range.range()) == Some(text) && !text.contains(['$', '"', '\''])
+    };
+    let mut out = Vec::new();
+    if verbatim(&word.text, word.range) {
+        out.push(word.range);
+    }
+    // The stage a name resolves to from instruction `at`.
+    let resolves_here = |written: &str, at: usize| {
+        let lower = written.to_ascii_lowercase();
+        stages
+            .iter()
+            .rev()
+            .find(|s| s.from < at && s.name.as_deref() == Some(lower.as_str()))
+            .is_some_and(|s| s.index == target)
+    };
+    for later in &stages[target + 1..] {
+        if let (crate::semantic::Base::Stage(p), Some(base)) = (&later.base, &later.base_word) {
+            if *p == target && base.text.eq_ignore_ascii_case(name) && verbatim(&base.text, base.range) {
+                out.push(base.range);
+            }
+        }
+    }
+    for (i, r) in from_refs_with(ctx, onbuild) {
+        let is_trigger = ctx.syntax.instructions[i].kind == Kind::Onbuild;
+        let refers = if is_trigger {
+            r.written.eq_ignore_ascii_case(name)
+        } else {
+            resolves_here(&r.written, i)
+        };
+        if refers && r.written == r.value && verbatim(&r.written, r.range) {
+            out.push(r.range);
+        }
+    }
+    out.sort_by_key(|r| r.start());
+    out.dedup();
+    out
+}
+
+/// A new name for stage `index` named `base`: `<base>-N` with N the stage's position
+/// among the stages of that name (at least 2), or the next number no stage uses.
+pub(crate) fn unused_stage_name(ctx: &RuleContext<'_>, index: usize, base: &str) -> String {
+    let stages = &ctx.model.stages;
+    let taken = |n: &str| stages.iter().any(|s| s.name.as_deref() == Some(n));
+    let earlier = stages[..index]
+        .iter()
+        .filter(|s| s.name.as_deref() == Some(base))
+        .count();
+    (earlier.max(1) + 1..)
+        .map(|k| format!("{base}-{k}"))
+        .find(|n| !taken(n))
+        .expect("some suffix is free")
 }
 
 #[cfg(test)]

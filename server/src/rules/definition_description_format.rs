@@ -2,6 +2,7 @@
 //! that does not start with the name (opt-in).
 
 use crate::rules::suppression::is_suppression;
+use crate::rules::global_arg_not_redeclared::eol_at;
 use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::syntax::{Comment, Instruction, Kind};
 use crate::text::TextEdit;
@@ -156,7 +157,10 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
         .with_fix(
             "Separate the comment with an empty `#` line",
             Applicability::Safe,
-            vec![TextEdit::insert(index.line_start(line), "#\n")],
+            vec![TextEdit::insert(
+                index.line_start(line),
+                format!("#{}", eol_at(ctx.text, c.range.end())),
+            )],
         );
     }
 }
@@ -164,7 +168,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not};
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_fix_raw, check_rule_not};
     use expect_test::expect;
 
     #[test]
@@ -227,6 +231,19 @@ FROM golang:1.23 AS build-cli
                 # Compile the CLI
                 #
                 FROM golang:1.23 AS build-cli
+            "#]],
+        );
+    }
+
+    #[test]
+    fn fix_keeps_crlf() {
+        check_rule_fix_raw(
+            &RULE,
+            "# Compiles the sources\r\nFROM golang:1.23 AS build\r\n",
+            expect![[r#"
+                # Compiles the sources␍
+                #␍
+                FROM golang:1.23 AS build␍
             "#]],
         );
     }

@@ -1,8 +1,11 @@
 //! `directive-misplaced`: a `# syntax=` / `# escape=` / `# check=` comment after the
 //! directive block, which BuildKit reads as a plain comment.
 
-use crate::rules::{Diagnostics, RuleContext};
-use crate::syntax::{Comment, DirectiveKind};
+use crate::fix::full_lines;
+use crate::rules::global_arg_not_redeclared::eol_at;
+use crate::rules::{Applicability, Diagnostics, Fix, RuleContext};
+use crate::syntax::{match_directive_key, Comment, DirectiveKind};
+use crate::text::{TextEdit, TextRange};
 
 declare_rule! {
     /// ## What it does
@@ -38,8 +41,14 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// No automatic fix yet: moving the line changes how the file is parsed (that is
-    /// the point), so it is left to the author.
+    /// The fix moves the line, as written, to the end of the directive block (the top
+    /// of the file, after a BOM; for `syntax` and `check` after a `#!` line and the
+    /// directives below it). It is unsafe because that is the point of it: the build
+    /// then pulls that frontend, uses that escape character for every line, or runs
+    /// the checks as configured. There is no move for `# escape=` in a file starting
+    /// with `#!` (the shebang would stop being the first line). When the block already
+    /// has that directive, moving would repeat it (a build error): if the values are
+    /// the same, a safe fix deletes the redundant comment instead.
     ///
     /// ## References
     /// - BuildKit `frontend/dockerfile/parser/directives.go`
@@ -48,7 +57,7 @@ declare_rule! {
         id: "directive-misplaced",
         summary: "Parser directive after the directive block is a plain comment",
         level: Warning,
-        fix: None,
+        fix: Sometimes,
         hadolint: [],
         buildkit: [],
         check: check,
@@ -75,7 +84,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
         if kind != DirectiveKind::Escape && after_shebang.contains(&c.range.start()) {
             continue;
         }
-        acc.report(
+        let d = acc.report(
             &RULE,
             c.range,
             format!(
@@ -83,7 +92,75 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                 kind.name()
             ),
         );
+        let line = full_lines(ctx.text, c.range);
+        let written = &ctx.text[c.range.range()];
+        if let Some(existing) = syntax.directive(kind) {
+            // Moving it would repeat the directive (a build error). A copy of the
+            // directive in force says nothing: deleting it changes nothing.
+            if match_directive_key(written).is_some_and(|(_, v)| v == existing.value) {
+                d.with_fix(
+                    format!("Delete this copy of the `{}` directive", kind.name()),
+                    Applicability::Safe,
+                    vec![TextEdit::delete(line)],
+                );
+            }
+            continue;
+        }
+        let Some(at) = block_end(ctx, kind, &after_shebang) else {
+            continue;
+        };
+        if at >= line.start() {
+            continue;
+        }
+        let eol = eol_at(ctx.text, c.range.end());
+        let what = match kind {
+            DirectiveKind::Syntax => "the build then uses this frontend",
+            DirectiveKind::Escape => "the escape character then changes for the whole file",
+            DirectiveKind::Check => "the build checks then follow it",
+        };
+        // After a BOM the insertion is inside the first line: name it.
+        d.push_fix(
+            Fix::new(
+                format!("Move `{written}` into the directive block ({what})"),
+                Applicability::Unsafe,
+                vec![
+                    TextEdit::insert(at, format!("{written}{eol}")),
+                    TextEdit::delete(line),
+                ],
+            )
+            .also_editing([TextRange::empty(at)]),
+        );
     }
+}
+
+/// Where a directive of `kind` can be added to the directive block: after its last
+/// line (or at the start of the file, after a BOM). `# syntax=` and `# check=` may
+/// follow a `#!` first line; `# escape=` cannot, so there is no place for it then.
+fn block_end(ctx: &RuleContext<'_>, kind: DirectiveKind, after_shebang: &[usize]) -> Option<usize> {
+    let text = ctx.text;
+    let next_line = |end: usize| full_lines(text, TextRange::empty(end)).end();
+    let starts_line = |at: usize| text[..at].ends_with('\n').then_some(at);
+    if let Some(last) = ctx.syntax.directives.iter().map(|d| d.range.end()).max() {
+        return starts_line(next_line(last));
+    }
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    if !text[bom..].starts_with("#!") {
+        return Some(bom);
+    }
+    if kind == DirectiveKind::Escape {
+        return None;
+    }
+    let shebang_end = next_line(bom);
+    let last = ctx
+        .syntax
+        .comments
+        .iter()
+        .filter(|c| after_shebang.contains(&c.range.start()))
+        .map(|c| next_line(c.range.end()))
+        .max();
+    let at = last.unwrap_or(shebang_end);
+    // A shebang on the last line without a line break: nowhere to insert a line.
+    starts_line(at)
 }
 
 fn directive_kind(text: &str, c: &Comment) -> Option<DirectiveKind> {
@@ -133,7 +210,7 @@ fn shebang_block(ctx: &RuleContext<'_>) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_not};
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_fixes, check_rule_not, diagnostics_of, check_rule_fix_raw};
     use expect_test::expect;
 
     #[test]
@@ -191,5 +268,74 @@ FROM alpine:3.20
                   | ^^^^^^^^^^ directive-misplaced: This `escape` directive is not in the directive block at the top of the file, so it is a plain comment; move it above every other line
             "#]],
         );
+    }
+
+    #[test]
+    fn fix_moves_the_line_into_the_block() {
+        check_rule_fixes(
+            &RULE,
+            r#"
+# syntax=docker/dockerfile:1
+# Licence header.
+# check=skip=JSONArgsRecommended
+FROM alpine:3.20
+  # escape=`
+# syntax=docker/dockerfile:1
+# syntax=docker/dockerfile:1.7
+"#,
+            expect![[r#"
+                --- Move `# check=skip=JSONArgsRecommended` into the directive block (the build checks then follow it) (unsafe)
+                # syntax=docker/dockerfile:1
+                # check=skip=JSONArgsRecommended
+                # Licence header.
+                FROM alpine:3.20
+                  # escape=`
+                # syntax=docker/dockerfile:1
+                # syntax=docker/dockerfile:1.7
+                --- Move `# escape=`` into the directive block (the escape character then changes for the whole file) (unsafe)
+                # syntax=docker/dockerfile:1
+                # escape=`
+                # Licence header.
+                # check=skip=JSONArgsRecommended
+                FROM alpine:3.20
+                # syntax=docker/dockerfile:1
+                # syntax=docker/dockerfile:1.7
+                --- Delete this copy of the `syntax` directive (safe)
+                # syntax=docker/dockerfile:1
+                # Licence header.
+                # check=skip=JSONArgsRecommended
+                FROM alpine:3.20
+                  # escape=`
+                # syntax=docker/dockerfile:1.7
+            "#]],
+        );
+    }
+
+    #[test]
+    fn fix_without_block_bom_crlf_and_shebang() {
+        check_rule_fix_raw(
+            &RULE,
+            "\u{feff}# Licence\r\nFROM alpine:3.20\r\n# escape=`\r\nRUN echo a `\r\n  b\r\n",
+            expect![[r#"
+                <BOM># escape=`␍
+                # Licence␍
+                FROM alpine:3.20␍
+                RUN echo a `␍
+                  b␍
+            "#]],
+        );
+        check_rule_fix(
+            &RULE,
+            "#!/usr/bin/env -S docker build -f\n# syntax=docker/dockerfile:1\nFROM alpine:3.20\n# check=error=true\n",
+            expect![[r#"
+                #!/usr/bin/env -S docker build -f
+                # syntax=docker/dockerfile:1
+                # check=error=true
+                FROM alpine:3.20
+            "#]],
+        );
+        let diags = diagnostics_of(&RULE, "#!/usr/bin/env -S docker build -f\nFROM alpine\n# escape=`\n");
+        assert_eq!(diags.len(), 1);
+        assert!(diags[0].fixes.is_empty());
     }
 }

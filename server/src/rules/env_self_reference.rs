@@ -1,5 +1,6 @@
 //! `env-self-reference`: `ENV a=1 b=$a`, where `b` sees the old `a`.
 
+use crate::rules::global_arg_not_redeclared::eol_at;
 use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::semantic::expand::scan;
 use crate::syntax::Kind;
@@ -116,12 +117,19 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                 } else {
                     eff.keyword.clone()
                 };
+                let line_end = ctx.text[prev_end..]
+                    .find(['\r', '\n'])
+                    .map_or(ctx.text.len(), |i| prev_end + i);
+                let eol = eol_at(ctx.text, line_end);
                 d.with_fix(
-                    format!("Set `{}` in its own ENV", pair.key.text),
+                    format!(
+                        "Set `{}` in its own ENV (it then sees the new `{}`)",
+                        pair.key.text, r.name
+                    ),
                     Applicability::Unsafe,
                     vec![TextEdit::replace(
                         TextRange::new(prev_end, pair.range.start()),
-                        format!("\n{keyword} "),
+                        format!("{eol}{keyword} "),
                     )],
                 );
             }
@@ -132,7 +140,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not};
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_fix_raw, check_rule_not};
     use expect_test::expect;
 
     #[test]
@@ -194,6 +202,19 @@ onbuild env P=1 Q=$P
                 ENV Y=$X
                 onbuild env P=1
                 onbuild env Q=$P
+            "#]],
+        );
+    }
+
+    #[test]
+    fn fix_keeps_crlf() {
+        check_rule_fix_raw(
+            &RULE,
+            "FROM alpine:3.20\r\nENV A=1 \\\r\n    B=$A\r\n",
+            expect![[r#"
+                FROM alpine:3.20␍
+                ENV A=1␍
+                ENV B=$A␍
             "#]],
         );
     }

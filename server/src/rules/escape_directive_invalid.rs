@@ -31,9 +31,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// The fix replaces the value with `` ` `` when the value contains a backtick
-    /// (`` `` `` or `` `x ``), and with `\` otherwise. It is unsafe: the two characters
-    /// continue lines differently, so the author has to choose.
+    /// Two fixes replace the value with `` ` `` or with `\`; the first one is `` ` ``
+    /// when the value contains a backtick (`` `` `` or `` `x ``), `\` otherwise. Both
+    /// are unsafe: the two characters continue lines differently, so the author has to
+    /// choose.
     ///
     /// ## References
     /// - BuildKit `frontend/dockerfile/parser/directives.go` (parser error)
@@ -55,8 +56,8 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             continue;
         }
         let value = &ctx.text[e.range.range()];
-        let replacement = if value.contains('`') { "`" } else { "\\" };
-        acc.report(
+        let backtick_first = value.contains('`');
+        let d = acc.report(
             &RULE,
             e.range,
             format!(
@@ -67,19 +68,31 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                     format!("`{value}`")
                 }
             ),
-        )
-        .with_fix(
-            format!("Use `{replacement}` as the escape character"),
-            Applicability::Unsafe,
-            vec![TextEdit::replace(e.range, replacement)],
         );
+        let backtick = (
+            "Use `` ` `` as the escape character (Windows style)",
+            "`",
+        );
+        let backslash = ("Use `\\` as the escape character (the default)", "\\");
+        let order = if backtick_first {
+            [backtick, backslash]
+        } else {
+            [backslash, backtick]
+        };
+        for (title, replacement) in order {
+            d.with_fix(
+                title,
+                Applicability::Unsafe,
+                vec![TextEdit::replace(e.range, replacement)],
+            );
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not};
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_fixes, check_rule_not};
     use expect_test::expect;
 
     #[test]
@@ -141,6 +154,22 @@ FROM alpine:3.20
             expect![[r#"
                 # escape=\
                 FROM alpine:3.20
+            "#]],
+        );
+    }
+
+    #[test]
+    fn offers_both_characters() {
+        check_rule_fixes(
+            &RULE,
+            "# escape=`x\nFROM alpine\n",
+            expect![[r#"
+                --- Use `` ` `` as the escape character (Windows style) (unsafe)
+                # escape=`
+                FROM alpine
+                --- Use `\` as the escape character (the default) (unsafe)
+                # escape=\
+                FROM alpine
             "#]],
         );
     }

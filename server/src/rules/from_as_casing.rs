@@ -86,7 +86,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not};
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_fix_raw, check_rule_not};
     use expect_test::expect;
 
     #[test]
@@ -134,6 +134,19 @@ from alpine As base
             expect![[r#"
                 FROM golang:1.23 AS build
                 from alpine as base
+            "#]],
+        );
+    }
+
+    #[test]
+    fn fix_on_a_continuation_line() {
+        check_rule_fix_raw(
+            &RULE,
+            "FROM golang:1.23 \\\r\n    as build\r\nFROM alpine\r\n",
+            expect![[r#"
+                FROM golang:1.23 \␍
+                    AS build␍
+                FROM alpine␍
             "#]],
         );
     }

@@ -43,9 +43,12 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// The fix removes the flag. It is unsafe: when the stage really needs that
-    /// platform (a vendor binary only exists for amd64), the flag was right and needs a
-    /// suppression comment, or a stage name saying so.
+    /// The first fix removes the flag (the stage then follows the target platform), the
+    /// second replaces the value with `$BUILDPLATFORM` (for a stage that only builds
+    /// or downloads things that later stages copy, e.g. cross-compilers). Both are
+    /// unsafe: which one is right depends on what the stage does, and when the stage
+    /// really needs that platform (a vendor binary only exists for amd64), the flag
+    /// was right and needs a suppression comment, or a stage name saying so.
     ///
     /// ## References
     /// - hadolint `DL3029` ("Do not use --platform flag with FROM")
@@ -97,21 +100,27 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             ),
         );
         let rest = &ctx.text[flag.range.end()..];
-        if !rest.starts_with([' ', '\t']) {
-            continue;
+        if rest.starts_with([' ', '\t']) {
+            d.with_fix(
+                format!("Remove `--platform={value}`"),
+                Applicability::Unsafe,
+                vec![TextEdit::delete(flag_deletion(ctx.text, flag.range))],
+            );
         }
-        d.with_fix(
-            "Remove `--platform`",
-            Applicability::Unsafe,
-            vec![TextEdit::delete(flag_deletion(ctx.text, flag.range))],
-        );
+        if ctx.text.get(range.range()).is_some_and(|w| !w.contains(['\n', '\r'])) {
+            d.with_fix(
+                "Use `--platform=$BUILDPLATFORM` (build stages run on the builder's platform)",
+                Applicability::Unsafe,
+                vec![TextEdit::replace(range, "$BUILDPLATFORM")],
+            );
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not};
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_fixes, check_rule_not};
     use expect_test::expect;
 
     #[test]
@@ -159,6 +168,36 @@ FROM --platform=linux/amd64   node:22-slim AS app
 "#,
             expect![[r#"
                 FROM node:22-slim AS app
+            "#]],
+        );
+    }
+
+    #[test]
+    fn fixes_remove_or_use_buildplatform() {
+        check_rule_fixes(
+            &RULE,
+            r#"
+FROM --platform=linux/amd64 golang:1.23 AS build
+FROM --platform=linux/arm64 \
+  alpine:3.20
+"#,
+            expect![[r#"
+                --- Remove `--platform=linux/amd64` (unsafe)
+                FROM golang:1.23 AS build
+                FROM --platform=linux/arm64 \
+                  alpine:3.20
+                --- Use `--platform=$BUILDPLATFORM` (build stages run on the builder's platform) (unsafe)
+                FROM --platform=$BUILDPLATFORM golang:1.23 AS build
+                FROM --platform=linux/arm64 \
+                  alpine:3.20
+                --- Remove `--platform=linux/arm64` (unsafe)
+                FROM --platform=linux/amd64 golang:1.23 AS build
+                FROM \
+                  alpine:3.20
+                --- Use `--platform=$BUILDPLATFORM` (build stages run on the builder's platform) (unsafe)
+                FROM --platform=linux/amd64 golang:1.23 AS build
+                FROM --platform=$BUILDPLATFORM \
+                  alpine:3.20
             "#]],
         );
     }

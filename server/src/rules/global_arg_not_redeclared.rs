@@ -169,11 +169,10 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                 let at = TextRange::new(range.start() + r.range.start(), range.start() + r.range.end());
                 let d = acc.report(&RULE, at, message);
                 if fixed.insert((stage.index, name.to_string())) {
-                    let from = &ctx.syntax.instructions[stage.from];
                     d.with_fix(
-                        format!("Add `ARG {name}` to the stage"),
+                        format!("Add `ARG {name}` after the stage's FROM"),
                         Applicability::Unsafe,
-                        vec![TextEdit::insert(from.range.end(), format!("\nARG {name}"))],
+                        vec![arg_after_from(ctx, stage, name)],
                     );
                 }
             }
@@ -199,10 +198,29 @@ fn may_report(ctx: &RuleContext<'_>, stage: &Stage, name: &str) -> bool {
     }
 }
 
+/// The line break used at `offset` (the end of a line): `\r\n` when that line ends
+/// with one, or at the end of the text when the file uses them.
+pub(crate) fn eol_at(text: &str, offset: usize) -> &'static str {
+    let rest = &text[offset..];
+    if rest.starts_with("\r\n") || (rest.is_empty() && text.contains("\r\n")) {
+        "\r\n"
+    } else {
+        "\n"
+    }
+}
+
+/// Inserts the line `ARG <name>` right after the `FROM` of `stage`, with the file's
+/// line break.
+pub(crate) fn arg_after_from(ctx: &RuleContext<'_>, stage: &Stage, name: &str) -> TextEdit {
+    let from = &ctx.syntax.instructions[stage.from];
+    let at = from.range.end();
+    TextEdit::insert(at, format!("{}ARG {name}", eol_at(ctx.text, at)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not};
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not, check_rule_fix_raw};
     use expect_test::expect;
 
     #[test]
@@ -275,6 +293,26 @@ RUN echo $VERSION $TARGETARCH $VERSION
                 RUN echo $VERSION $TARGETARCH $VERSION
             "#]],
         );
+    }
+
+    #[test]
+    fn fix_keeps_crlf_and_escape() {
+        check_rule_fix_raw(
+            &RULE,
+            "ARG V=1\r\nFROM debian:12-slim \\\r\n  AS build\r\nRUN echo $V\r\n",
+            expect![[r#"
+                ARG V=1␍
+                FROM debian:12-slim \␍
+                  AS build␍
+                ARG V␍
+                RUN echo $V␍
+            "#]],
+        );
+        check_rule_fix(&RULE, "ARG V=1\nFROM debian:12-slim\nRUN echo $V", expect![[r#"
+            ARG V=1
+            FROM debian:12-slim
+            ARG V
+            RUN echo $V"#]]);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::syntax::{Heredoc, SyntaxErrorKind};
-use crate::text::TextEdit;
+use crate::text::{TextEdit, TextRange};
 
 declare_rule! {
     /// ## What it does
@@ -36,9 +36,12 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// The fix adds the terminator line at the end of the file, the only place where
-    /// it keeps everything the parser reads today inside the heredoc. It is unsafe:
-    /// the body most likely should end earlier, which only the author knows.
+    /// When a line holds the delimiter with blanks around it, the first fix trims that
+    /// line to the delimiter (keeping leading tabs for `<<-`): most likely the
+    /// intended end. The other fix adds the terminator line at the end of the file,
+    /// the only place where it keeps everything the parser reads today inside the
+    /// heredoc. Both are unsafe: where the body should end is the author's call (the
+    /// build fails today, so any fix changes what it does).
     ///
     /// ## References
     /// - BuildKit `frontend/dockerfile/parser/parser.go` (parser error "unterminated
@@ -84,6 +87,28 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             ),
         };
         let d = acc.report(&RULE, e.range, message);
+        // The line with the delimiter and blanks around it: the author's terminator.
+        if let Some((n, line)) = near_miss {
+            let start = doc.body_range.start()
+                + ctx.text[doc.body_range.range()]
+                    .split_inclusive('\n')
+                    .take(n)
+                    .map(str::len)
+                    .sum::<usize>();
+            let written = line.trim_end_matches('\r');
+            let keep = if doc.chomp {
+                written.len() - written.trim_start_matches('\t').len()
+            } else {
+                0
+            };
+            let range = TextRange::new(start + keep, start + written.len());
+            let n_line = ctx.line_index.line_of(start) + 1;
+            d.with_fix(
+                format!("Make line {n_line} the terminator `{}` (remove the blanks around it)", doc.name),
+                Applicability::Unsafe,
+                vec![TextEdit::replace(range, doc.name.clone())],
+            );
+        }
         // Only the first one: it swallows the rest of the file, so any later heredoc
         // is reported only because of it.
         if !fixed_one {
@@ -118,7 +143,7 @@ fn find_heredoc<'a>(ctx: &RuleContext<'a>, at: usize) -> Option<&'a Heredoc> {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not};
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_fix_raw, check_rule_fixes, check_rule_not};
     use expect_test::expect;
 
     #[test]
@@ -173,6 +198,43 @@ echo hi"#,
                 RUN <<EOF
                 echo hi
                 EOF
+            "#]],
+        );
+    }
+
+    #[test]
+    fn fix_trims_the_near_miss_terminator() {
+        check_rule_fixes(
+            &RULE,
+            "FROM alpine\nRUN <<EOF\necho hi\n  EOF \nRUN <<-END\n\techo\n\tEND \n",
+            expect![[r#"
+                --- Make line 4 the terminator `EOF` (remove the blanks around it) (unsafe)
+                FROM alpine
+                RUN <<EOF
+                echo hi
+                EOF
+                RUN <<-END
+                	echo
+                	END 
+                --- Add the terminator `EOF` at the end of the file (unsafe)
+                FROM alpine
+                RUN <<EOF
+                echo hi
+                  EOF 
+                RUN <<-END
+                	echo
+                	END 
+                EOF
+            "#]],
+        );
+        check_rule_fix_raw(
+            &RULE,
+            "FROM alpine\r\nRUN <<EOF\r\necho hi\r\nEOF \r\n",
+            expect![[r#"
+                FROM alpine␍
+                RUN <<EOF␍
+                echo hi␍
+                EOF␍
             "#]],
         );
     }

@@ -134,7 +134,7 @@ fn report(inst: &Instruction, lower: bool, acc: &mut Diagnostics) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not};
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_fix_raw, check_rule_not};
     use expect_test::expect;
 
     #[test]
@@ -241,6 +241,22 @@ onbuild copy . /app
                 FROM alpine
                 RUN echo hi
                 ONBUILD COPY . /app
+            "#]],
+        );
+    }
+
+    #[test]
+    fn fix_in_crlf_escape_files_with_continuations() {
+        check_rule_fix_raw(
+            &RULE,
+            "# escape=`\r\nfrom alpine\r\nRUN echo `\r\n  hi\r\nrun x\r\nONBUILD RUN y\r\n",
+            expect![[r#"
+                # escape=`␍
+                FROM alpine␍
+                RUN echo `␍
+                  hi␍
+                RUN x␍
+                ONBUILD RUN y␍
             "#]],
         );
     }

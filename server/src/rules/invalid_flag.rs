@@ -188,7 +188,7 @@ fn unknown_flag(kind: Kind, f: &Flag, acc: &mut Diagnostics) {
                     Applicability::Unsafe
                 };
                 d.with_fix(
-                    format!("Replace with `--{s}`"),
+                    format!("Replace `--{}` with `--{s}`", f.name),
                     applicability,
                     vec![TextEdit::replace(f.name_range, s)],
                 );
@@ -233,7 +233,7 @@ fn check_mount_flag(f: &Flag, acc: &mut Diagnostics) {
             let lead = written.len() - written.trim_start().len();
             let key_range = TextRange::new(at.start() + lead, at.start() + lead + o.key.len());
             d.with_fix(
-                format!("Replace with `{s}`"),
+                format!("Replace `{}` with `{s}`", o.key),
                 Applicability::Unsafe,
                 vec![TextEdit::replace(key_range, s)],
             );
@@ -249,7 +249,7 @@ fn ctx_slice(value: &str, value_start: usize, at: TextRange) -> &str {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not};
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_fixes, check_rule_not, diagnostics_of};
     use expect_test::expect;
 
     #[test]
@@ -419,5 +419,40 @@ RUN --mount=type=cache,tagret=/root/.cache true
                 RUN --mount=type=cache,target=/root/.cache true
             "#]],
         );
+    }
+
+    #[test]
+    fn fixes_onbuild_triggers_and_escape_files() {
+        check_rule_fixes(
+            &RULE,
+            r#"
+# escape=`
+FROM alpine AS build
+ONBUILD COPY --form=build /a /b
+COPY `
+  --chmod=755 --FROM=build /a /b
+"#,
+            expect![[r#"
+                --- Replace `--form` with `--from` (unsafe)
+                # escape=`
+                FROM alpine AS build
+                ONBUILD COPY --from=build /a /b
+                COPY `
+                  --chmod=755 --FROM=build /a /b
+                --- Replace `--FROM` with `--from` (safe)
+                # escape=`
+                FROM alpine AS build
+                ONBUILD COPY --form=build /a /b
+                COPY `
+                  --chmod=755 --from=build /a /b
+            "#]],
+        );
+    }
+
+    #[test]
+    fn no_fix_without_a_close_name() {
+        let diags = diagnostics_of(&RULE, "FROM alpine\nCOPY --frobnicate=1 a b\n");
+        assert_eq!(diags.len(), 1);
+        assert!(diags[0].fixes.is_empty());
     }
 }

@@ -1,8 +1,7 @@
 //! `stage-name-casing`: a stage name with upper-case letters.
 
-use crate::rules::copy_from_unknown_stage::from_refs;
+use crate::rules::copy_from_unknown_stage::stage_name_refs;
 use crate::rules::{Applicability, Diagnostics, Fix, RuleContext};
-use crate::semantic::Base;
 use crate::text::TextEdit;
 
 declare_rule! {
@@ -33,8 +32,8 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// The fix lower-cases the name and every reference to it written literally in the
-    /// file (`FROM <stage>`, `COPY --from=`, `RUN --mount=from=`). Safe: BuildKit
-    /// already treats them as the same name. `--target` arguments outside the file are
+    /// file (`FROM <stage>`, `COPY --from=`, `RUN --mount=from=`, and the same in
+    /// `ONBUILD` triggers). Safe: BuildKit already treats them as the same name. `--target` arguments outside the file are
     /// case-insensitive too.
     ///
     /// ## References
@@ -53,7 +52,6 @@ declare_rule! {
 
 fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     let model = ctx.model;
-    let mut refs = None;
     for stage in &model.stages {
         let (Some(name), Some(word)) = (&stage.name, &stage.name_word) else {
             continue;
@@ -61,49 +59,36 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
         if word.text == *name {
             continue;
         }
-        let mut edits = vec![TextEdit::replace(word.range, name.clone())];
-        for later in &model.stages[stage.index + 1..] {
-            if let (Base::Stage(p), Some(base)) = (&later.base, &later.base_word) {
-                if *p == stage.index
-                    && base.text.eq_ignore_ascii_case(name)
-                    && base.text != *name
-                    && base.range.len() == base.text.len()
-                {
-                    edits.push(TextEdit::replace(base.range, name.clone()));
-                }
-            }
-        }
-        for r in refs.get_or_insert_with(|| from_refs(ctx)).iter() {
-            if r.written.eq_ignore_ascii_case(name)
-                && r.written != *name
-                && r.range.len() == r.written.len()
-            {
-                edits.push(TextEdit::replace(r.range, name.clone()));
-            }
-        }
-        acc.report(
+        let edits: Vec<TextEdit> = stage_name_refs(ctx, stage.index, true)
+            .into_iter()
+            .filter(|r| ctx.text[r.range()] != *name)
+            .map(|r| TextEdit::replace(r, name.clone()))
+            .collect();
+        let d = acc.report(
             &RULE,
             word.range,
             format!(
                 "Stage name `{}` is not lower-case; BuildKit reads it as `{name}`, so write it that way",
                 word.text
             ),
-        )
-        .push_fix(
-            Fix::new(
-                format!("Rename to `{name}` everywhere"),
-                Applicability::Safe,
-                edits.clone(),
-            )
-            .also_editing(edits.iter().map(|e| e.range)),
         );
+        if edits.iter().any(|e| e.range == word.range) {
+            d.push_fix(
+                Fix::new(
+                    format!("Rename `{}` to `{name}` everywhere", word.text),
+                    Applicability::Safe,
+                    edits.clone(),
+                )
+                .also_editing(edits.iter().map(|e| e.range)),
+            );
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not};
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_fix_raw, check_rule_fixes, check_rule_not};
     use expect_test::expect;
 
     #[test]
@@ -160,7 +145,43 @@ ONBUILD COPY --from=Build /x /x
                 COPY --from=build /app/dist /usr/share/nginx/html
                 COPY --from=test /report /report
                 RUN --mount=type=bind,from=build,target=/b true
-                ONBUILD COPY --from=Build /x /x
+                ONBUILD COPY --from=build /x /x
+            "#]],
+        );
+    }
+
+    #[test]
+    fn fix_in_crlf_escape_files() {
+        check_rule_fix_raw(
+            &RULE,
+            "# escape=`\r\nFROM alpine AS Base\r\nFROM `\r\n  BASE\r\nCOPY `\r\n  --from=Base /a /a\r\n",
+            expect![[r#"
+                # escape=`␍
+                FROM alpine AS base␍
+                FROM `␍
+                  base␍
+                COPY `␍
+                  --from=base /a /a␍
+            "#]],
+        );
+    }
+
+    #[test]
+    fn references_through_variables_are_left_alone() {
+        check_rule_fixes(
+            &RULE,
+            r#"
+ARG S=Build
+FROM alpine AS Build
+FROM ${S}
+COPY --from="Build" /a /a
+"#,
+            expect![[r#"
+                --- Rename `Build` to `build` everywhere (safe)
+                ARG S=Build
+                FROM alpine AS build
+                FROM ${S}
+                COPY --from="Build" /a /a
             "#]],
         );
     }

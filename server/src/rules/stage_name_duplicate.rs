@@ -1,5 +1,6 @@
 //! `stage-name-duplicate`: two stages with the same (case-insensitive) name.
 
+use crate::rules::stage_name_reserved::rename_fix;
 use crate::rules::{Diagnostics, RuleContext};
 
 declare_rule! {
@@ -25,8 +26,12 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// No automatic fix: renaming a stage means updating every reference to it (use the
-    /// rename refactoring).
+    /// The fix renames the later stage to `<name>-2` together with the references
+    /// that come after it (`FROM <name>`, `COPY --from=<name>`, `RUN --mount=from=`),
+    /// which resolve to the newest stage of that name. It is unsafe: the new name is a
+    /// placeholder, and a reference after the later stage may have meant the first
+    /// one. `ONBUILD` triggers are left alone: their `--from` is resolved in the
+    /// downstream build.
     ///
     /// ## References
     /// - hadolint `DL3024` ("FROM aliases (stage names) must be unique")
@@ -37,7 +42,7 @@ declare_rule! {
         id: "stage-name-duplicate",
         summary: "Two stages share a name",
         level: Error,
-        fix: None,
+        fix: Sometimes,
         hadolint: ["DL3024"],
         buildkit: ["DuplicateStageName"],
         check: check,
@@ -57,7 +62,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             .name_word
             .as_ref()
             .map_or(0, |w| ctx.line_index.line_of(w.range.start()) + 1);
-        acc.report(
+        let d = acc.report(
             &RULE,
             word.range,
             format!(
@@ -65,13 +70,16 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                 word.text
             ),
         );
+        if let Some(fix) = rename_fix(ctx, stage.index) {
+            d.push_fix(fix);
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_not};
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_fixes, check_rule_not};
     use expect_test::expect;
 
     #[test]
@@ -104,6 +112,55 @@ FROM alpine:3.20 AS build-2
 FROM alpine:3.20
 FROM alpine:3.20
 "#,
+        );
+    }
+
+    #[test]
+    fn fix_renames_later_stage_and_its_references() {
+        check_rule_fixes(
+            &RULE,
+            r#"
+FROM golang:1.23 AS build
+RUN go build
+FROM build AS test
+FROM node:22 AS Build
+RUN npm run build
+FROM build AS build-2
+COPY --from=build /a /a
+RUN --mount=type=bind,from=build,target=/b true
+FROM build
+"#,
+            expect![[r#"
+                --- Rename the stage `Build` to `build-3` and its 4 references (unsafe)
+                FROM golang:1.23 AS build
+                RUN go build
+                FROM build AS test
+                FROM node:22 AS build-3
+                RUN npm run build
+                FROM build-3 AS build-2
+                COPY --from=build-3 /a /a
+                RUN --mount=type=bind,from=build-3,target=/b true
+                FROM build-3
+            "#]],
+        );
+    }
+
+    #[test]
+    fn fix_for_three_stages_converges() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM alpine AS base
+FROM alpine AS base
+FROM alpine AS base
+COPY --from=base /a /a
+"#,
+            expect![[r#"
+                FROM alpine AS base
+                FROM alpine AS base-2
+                FROM alpine AS base-3
+                COPY --from=base-3 /a /a
+            "#]],
         );
     }
 }

@@ -1,6 +1,8 @@
 //! `stage-name-reserved`: a stage named `scratch` or `context`.
 
-use crate::rules::{Diagnostics, RuleContext};
+use crate::rules::copy_from_unknown_stage::{stage_name_refs, unused_stage_name};
+use crate::rules::{Applicability, Diagnostics, Fix, RuleContext};
+use crate::text::TextEdit;
 
 declare_rule! {
     /// ## What it does
@@ -30,8 +32,12 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// No automatic fix: a new name is a choice, and every reference must follow it
-    /// (use the rename refactoring).
+    /// The fix renames the stage to `<name>-2` together with every reference to it
+    /// written in the file (`COPY --from=scratch`, `RUN --mount=from=…`; `FROM scratch`
+    /// is the empty image, not a reference). It is unsafe: the new name is a
+    /// placeholder to replace with a meaningful one, and `COPY --from=context` may have
+    /// meant the build context. `ONBUILD` triggers are left alone: their `--from` is
+    /// resolved in the downstream build.
     ///
     /// ## References
     /// - hadolint `DL3063`
@@ -41,7 +47,7 @@ declare_rule! {
         id: "stage-name-reserved",
         summary: "Stage name is reserved (scratch, context)",
         level: Warning,
-        fix: None,
+        fix: Sometimes,
         hadolint: ["DL3063"],
         buildkit: ["ReservedStageName"],
         check: check,
@@ -58,18 +64,42 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             "context" => "`context` names the build context in `--from` and `--build-context`",
             _ => continue,
         };
-        acc.report(
+        let d = acc.report(
             &RULE,
             word.range,
             format!("Stage name `{}` is reserved: {why}; choose another name", word.text),
         );
+        if let Some(fix) = rename_fix(ctx, stage.index) {
+            d.push_fix(fix);
+        }
     }
+}
+
+/// Renames stage `index` to `<name>-2` (the first free suffix) with every reference
+/// that resolves to it; unsafe, the new name is a placeholder. `None` when the name
+/// itself is not written literally.
+pub(crate) fn rename_fix(ctx: &RuleContext<'_>, index: usize) -> Option<Fix> {
+    let stage = &ctx.model.stages[index];
+    let (name, word) = (stage.name.as_ref()?, stage.name_word.as_ref()?);
+    let refs = stage_name_refs(ctx, index, false);
+    if !refs.contains(&word.range) {
+        return None;
+    }
+    let new = unused_stage_name(ctx, index, name);
+    let others = refs.len() - 1;
+    let title = match others {
+        0 => format!("Rename the stage `{}` to `{new}`", word.text),
+        1 => format!("Rename the stage `{}` to `{new}` and its reference", word.text),
+        n => format!("Rename the stage `{}` to `{new}` and its {n} references", word.text),
+    };
+    let edits = refs.iter().map(|&r| TextEdit::replace(r, new.clone())).collect();
+    Some(Fix::new(title, Applicability::Unsafe, edits).also_editing(refs))
 }
 
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_not};
+    use crate::rules::test_support::{check_rule, check_rule_fix_raw, check_rule_fixes, check_rule_not};
     use expect_test::expect;
 
     #[test]
@@ -85,6 +115,58 @@ FROM alpine:3.20 as Context
                   |                     ^^^^^^^ stage-name-reserved: Stage name `scratch` is reserved: `scratch` is the empty base image: `FROM scratch` will never refer to this stage; choose another name
                 2 | FROM alpine:3.20 as Context
                   |                     ^^^^^^^ stage-name-reserved: Stage name `Context` is reserved: `context` names the build context in `--from` and `--build-context`; choose another name
+            "#]],
+        );
+    }
+
+    #[test]
+    fn fix_renames_stage_and_references() {
+        check_rule_fixes(
+            &RULE,
+            r#"
+FROM alpine:3.20 AS scratch
+RUN make
+FROM scratch
+COPY --from=scratch /out /out
+RUN --mount=from=Scratch,target=/s ls /s
+ONBUILD COPY --from=scratch /x /x
+FROM alpine:3.20 AS context
+FROM context
+"#,
+            expect![[r#"
+                --- Rename the stage `scratch` to `scratch-2` and its 2 references (unsafe)
+                FROM alpine:3.20 AS scratch-2
+                RUN make
+                FROM scratch
+                COPY --from=scratch-2 /out /out
+                RUN --mount=from=scratch-2,target=/s ls /s
+                ONBUILD COPY --from=scratch /x /x
+                FROM alpine:3.20 AS context
+                FROM context
+                --- Rename the stage `context` to `context-2` and its reference (unsafe)
+                FROM alpine:3.20 AS scratch
+                RUN make
+                FROM scratch
+                COPY --from=scratch /out /out
+                RUN --mount=from=Scratch,target=/s ls /s
+                ONBUILD COPY --from=scratch /x /x
+                FROM alpine:3.20 AS context-2
+                FROM context-2
+            "#]],
+        );
+    }
+
+    #[test]
+    fn fix_in_crlf_and_escape_files() {
+        check_rule_fix_raw(
+            &RULE,
+            "# escape=`\r\nFROM alpine AS Context\r\nFROM busybox\r\nCOPY `\r\n  --from=context /a /a\r\n",
+            expect![[r#"
+                # escape=`␍
+                FROM alpine AS context-2␍
+                FROM busybox␍
+                COPY `␍
+                  --from=context-2 /a /a␍
             "#]],
         );
     }

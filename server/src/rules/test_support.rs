@@ -170,3 +170,33 @@ pub(crate) fn fixed_with(
     assert!(again.is_empty(), "the fix does not converge:\n{fixed}");
     fixed
 }
+
+/// [`check_rule_fix`] for texts with CRLF line breaks or a BOM: the snapshot shows a
+/// carriage return as `␍` and a BOM as `<BOM>` (a raw CR cannot be written in a
+/// Rust string literal, and a BOM is invisible).
+pub(crate) fn check_rule_fix_raw(
+    rule: &'static RuleMeta,
+    before: &str,
+    after: expect_test::Expect,
+) {
+    let diags = diagnostics_of(rule, before);
+    let mut edits = Vec::new();
+    for d in &diags {
+        if let Some(fix) = d.fix_for(true) {
+            check_fix_properties(before, d, fix);
+            edits.extend(fix.edits.iter().cloned());
+        }
+    }
+    assert!(!edits.is_empty(), "rule {} offered no fix", rule.id);
+    let fixed = apply_edits(before, &edits);
+    after.assert_eq(&fixed.replace('\r', "␍").replace('\u{feff}', "<BOM>"));
+    let again: Vec<_> = diagnostics_of(rule, &fixed)
+        .into_iter()
+        .filter(|d| !d.fixes.is_empty())
+        .collect();
+    assert!(
+        again.is_empty(),
+        "the fix does not converge:\n{}",
+        render(&fixed, &again)
+    );
+}

@@ -1,7 +1,10 @@
 //! `undefined-var`: a `$VAR` in a builder-expanded instruction that is not defined
 //! at that point, reported only when we can be sure.
 
-use crate::rules::{Diagnostics, RuleContext};
+use crate::rules::from_arg_undefined::suggest_name;
+use crate::rules::global_arg_not_redeclared::arg_after_from;
+use crate::rules::{Applicability, Diagnostics, RuleContext};
+use crate::text::TextEdit;
 use crate::semantic::{builder_var_refs, Base, Modifier, Stage, VarKind, AUTOMATIC_ARGS};
 use crate::syntax::Kind;
 
@@ -59,7 +62,12 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// No automatic fix yet; the message says which declaration is missing.
+    /// When a variable visible at that point is close to the name (at most two edits,
+    /// the only one that close), a fix replaces the name with it: safe when only the
+    /// letter case differs, unsafe otherwise (a guess). For a global or automatic ARG
+    /// the stage did not redeclare, a fix inserts `ARG NAME` right after the stage's
+    /// `FROM`; it is unsafe: the instruction then sees a value where it saw an empty
+    /// string, which is what was meant but changes the build.
     ///
     /// ## References
     /// - BuildKit check `UndefinedVar` (BuildKit knows the base image's environment and
@@ -70,7 +78,7 @@ declare_rule! {
         id: "undefined-var",
         summary: "Variable is not defined at this point",
         level: Warning,
-        fix: None,
+        fix: Sometimes,
         hadolint: [],
         buildkit: ["UndefinedVar"],
         check: check,
@@ -107,15 +115,36 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             {
                 continue;
             }
-            let message = match stage {
-                None => Some(format!(
-                    "`{}` is not declared by an earlier global ARG, so it expands to an empty string",
-                    r.name
+            let found = match stage {
+                None => Some((
+                    format!(
+                        "`{}` is not declared by an earlier global ARG, so it expands to an empty string",
+                        r.name
+                    ),
+                    false,
                 )),
                 Some(stage) => explain(ctx, stage, i, &r.name),
             };
-            if let Some(message) = message {
-                acc.report(&RULE, r.range, message);
+            let Some((message, redeclare)) = found else {
+                continue;
+            };
+            let d = acc.report(&RULE, r.range, message);
+            let visible = visible_names(ctx, i);
+            if let Some((s, certain)) = suggest_name(&r.name, visible.iter().copied()) {
+                if ctx.text.get(r.name_range.range()) == Some(r.name.as_str()) {
+                    d.with_fix(
+                        format!("Replace `{}` with `{s}`", r.name),
+                        if certain { Applicability::Safe } else { Applicability::Unsafe },
+                        vec![TextEdit::replace(r.name_range, s)],
+                    );
+                }
+            }
+            if let (true, Some(stage)) = (redeclare, stage) {
+                d.with_fix(
+                    format!("Add `ARG {}` after the stage's FROM", r.name),
+                    Applicability::Unsafe,
+                    vec![arg_after_from(ctx, stage, &r.name)],
+                );
             }
         }
     }
@@ -123,7 +152,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
 
 /// Why `name` is surely undefined at instruction `at` of `stage`, or `None` when the
 /// base image might define it.
-fn explain(ctx: &RuleContext<'_>, stage: &Stage, at: usize, name: &str) -> Option<String> {
+fn explain(ctx: &RuleContext<'_>, stage: &Stage, at: usize, name: &str) -> Option<(String, bool)> {
     let model = ctx.model;
     let line = |i: usize| {
         ctx.line_index
@@ -150,13 +179,19 @@ fn explain(ctx: &RuleContext<'_>, stage: &Stage, at: usize, name: &str) -> Optio
         if names_image {
             return None;
         }
-        return Some(format!(
-            "`{name}` is a global ARG, which stages do not see; add `ARG {name}` in this stage before using it"
+        return Some((
+            format!(
+                "`{name}` is a global ARG, which stages do not see; add `ARG {name}` in this stage before using it"
+            ),
+            true,
         ));
     }
     if AUTOMATIC_ARGS.contains(&name) {
-        return Some(format!(
-            "`{name}` is an automatic build argument that stages only see after `ARG {name}`; add it in this stage before using it"
+        return Some((
+            format!(
+                "`{name}` is an automatic build argument that stages only see after `ARG {name}`; add it in this stage before using it"
+            ),
+            true,
         ));
     }
     // A later ENV often restates what the base image already sets (`ENV GOPATH=/go`),
@@ -167,9 +202,12 @@ fn explain(ctx: &RuleContext<'_>, stage: &Stage, at: usize, name: &str) -> Optio
         .find(|d| d.name == name && d.instruction > at)
         .filter(|d| d.kind == VarKind::Arg || from_scratch)
     {
-        return Some(format!(
-            "`{name}` is used before its declaration on line {}, so it expands to an empty string here; move the declaration up",
-            line(later.instruction)
+        return Some((
+            format!(
+                "`{name}` is used before its declaration on line {}, so it expands to an empty string here; move the declaration up",
+                line(later.instruction)
+            ),
+            false,
         ));
     }
     if !from_scratch {
@@ -181,20 +219,47 @@ fn explain(ctx: &RuleContext<'_>, stage: &Stage, at: usize, name: &str) -> Optio
         .filter(|s| !ancestors.contains(&s.index))
         .find_map(|s| s.decls.iter().find(|d| d.name == name))
     {
-        return Some(format!(
-            "`{name}` is only declared in another stage (line {}), which this stage is not built on; declare it in this stage",
-            line(other.instruction)
+        return Some((
+            format!(
+                "`{name}` is only declared in another stage (line {}), which this stage is not built on; declare it in this stage",
+                line(other.instruction)
+            ),
+            false,
         ));
     }
-    Some(format!(
-        "`{name}` is not defined: no ARG or ENV declares it and the stage is built from scratch"
+    Some((
+        format!(
+            "`{name}` is not defined: no ARG or ENV declares it and the stage is built from scratch"
+        ),
+        false,
     ))
+}
+
+/// The variable names instruction `at` sees: declarations before it in its stage and
+/// the stages it is built on (global ARGs before the first FROM).
+fn visible_names<'m>(ctx: &RuleContext<'m>, at: usize) -> Vec<&'m str> {
+    let model = ctx.model;
+    let Some(stage) = model.stage_of(at) else {
+        return model
+            .global_args
+            .iter()
+            .filter(|d| d.instruction < at)
+            .map(|d| d.name.as_str())
+            .collect();
+    };
+    model
+        .stage_chain(stage.index)
+        .flat_map(|s| s.decls.iter())
+        .filter(|d| d.instruction < at)
+        .map(|d| d.name.as_str())
+        .filter(|n| model.lookup(at, n).is_some())
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_not};
+    use crate::rules::test_support::{check_rule, check_rule_fix_raw, check_rule_fixes, check_rule_not, diagnostics_of};
     use expect_test::expect;
 
     #[test]
@@ -272,5 +337,74 @@ FROM alpine:3.20
 COPY $GOPATH /x
 "#,
         );
+    }
+
+    #[test]
+    fn fixes_redeclare_or_rename() {
+        check_rule_fixes(
+            &RULE,
+            r#"
+ARG VERSION=1.2.3
+FROM eclipse-temurin:21-jre AS app
+ARG APP_NAME=app
+COPY target/${APP_NAME}-${VERSION}.jar /$app_name.jar
+COPY --from=x bin-$TARGETARCH /bin/tool
+FROM scratch
+ENV DIR=/srv
+WORKDIR $DIRS
+"#,
+            expect![[r#"
+                --- Add `ARG VERSION` after the stage's FROM (unsafe)
+                ARG VERSION=1.2.3
+                FROM eclipse-temurin:21-jre AS app
+                ARG VERSION
+                ARG APP_NAME=app
+                COPY target/${APP_NAME}-${VERSION}.jar /$app_name.jar
+                COPY --from=x bin-$TARGETARCH /bin/tool
+                FROM scratch
+                ENV DIR=/srv
+                WORKDIR $DIRS
+                --- Add `ARG TARGETARCH` after the stage's FROM (unsafe)
+                ARG VERSION=1.2.3
+                FROM eclipse-temurin:21-jre AS app
+                ARG TARGETARCH
+                ARG APP_NAME=app
+                COPY target/${APP_NAME}-${VERSION}.jar /$app_name.jar
+                COPY --from=x bin-$TARGETARCH /bin/tool
+                FROM scratch
+                ENV DIR=/srv
+                WORKDIR $DIRS
+                --- Replace `DIRS` with `DIR` (unsafe)
+                ARG VERSION=1.2.3
+                FROM eclipse-temurin:21-jre AS app
+                ARG APP_NAME=app
+                COPY target/${APP_NAME}-${VERSION}.jar /$app_name.jar
+                COPY --from=x bin-$TARGETARCH /bin/tool
+                FROM scratch
+                ENV DIR=/srv
+                WORKDIR $DIR
+            "#]],
+        );
+    }
+
+    #[test]
+    fn fix_in_crlf_file() {
+        check_rule_fix_raw(
+            &RULE,
+            "ARG V=1\r\nFROM alpine:3.20\r\nCOPY a-$V /a\r\n",
+            expect![[r#"
+                ARG V=1␍
+                FROM alpine:3.20␍
+                ARG V␍
+                COPY a-$V /a␍
+            "#]],
+        );
+    }
+
+    #[test]
+    fn no_fix_for_use_before_declaration() {
+        let diags = diagnostics_of(&RULE, "FROM alpine\nWORKDIR /srv/$APP_DIR\nARG APP_DIR=app\n");
+        assert_eq!(diags.len(), 1);
+        assert!(diags[0].fixes.is_empty());
     }
 }

@@ -1,5 +1,6 @@
 //! `unknown-instruction`: a keyword that is not one of the 18 Dockerfile instructions.
 
+use crate::rules::instruction_casing::majority_lower;
 use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::syntax::{Instruction, Kind};
 use crate::text::TextEdit;
@@ -48,15 +49,16 @@ declare_rule! {
 }
 
 fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
+    let lower = majority_lower(&ctx.syntax.instructions);
     for inst in &ctx.syntax.instructions {
-        report(inst, acc);
+        report(inst, lower, acc);
         if let Some(trigger) = &inst.trigger {
-            report(trigger, acc);
+            report(trigger, lower, acc);
         }
     }
 }
 
-fn report(inst: &Instruction, acc: &mut Diagnostics) {
+fn report(inst: &Instruction, lower_majority: bool, acc: &mut Diagnostics) {
     if inst.kind != Kind::Unknown {
         return;
     }
@@ -82,14 +84,17 @@ fn report(inst: &Instruction, acc: &mut Diagnostics) {
     };
     let d = acc.report(&RULE, inst.keyword_range, message);
     if close {
-        // Keep the author's case style: all lower case stays lower case.
-        let replacement = if inst.keyword.chars().all(|c| !c.is_ascii_uppercase()) {
+        // Keep the author's case style: all lower case stays lower case, and a mixed
+        // case keyword follows the file's majority.
+        let lower_keyword = inst.keyword.chars().all(|c| !c.is_ascii_uppercase());
+        let mixed = !lower_keyword && inst.keyword.chars().any(|c| c.is_ascii_lowercase());
+        let replacement = if lower_keyword || (mixed && lower_majority) {
             suggestion.to_ascii_lowercase()
         } else {
             suggestion.to_string()
         };
         d.with_fix(
-            format!("Replace with `{replacement}`"),
+            format!("Replace `{}` with `{replacement}`", inst.keyword),
             Applicability::Unsafe,
             vec![TextEdit::replace(inst.keyword_range, replacement)],
         );
@@ -99,7 +104,7 @@ fn report(inst: &Instruction, acc: &mut Diagnostics) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not};
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_fixes, check_rule_not, diagnostics_of};
     use expect_test::expect;
 
     #[test]
@@ -156,5 +161,30 @@ copyy a b
                 copy a b
             "#]],
         );
+    }
+
+    #[test]
+    fn fixes_onbuild_triggers() {
+        check_rule_fixes(
+            &RULE,
+            r#"
+FROM alpine:3.20
+ONBUILD RUm make
+Entrypoynt ["x"]
+"#,
+            expect![[r#"
+                --- Replace `RUm` with `RUN` (unsafe)
+                FROM alpine:3.20
+                ONBUILD RUN make
+                Entrypoynt ["x"]
+                --- Replace `Entrypoynt` with `ENTRYPOINT` (unsafe)
+                FROM alpine:3.20
+                ONBUILD RUm make
+                ENTRYPOINT ["x"]
+            "#]],
+        );
+        let diags = diagnostics_of(&RULE, "FROM alpine\nFROBNICATE x\n");
+        assert_eq!(diags.len(), 1);
+        assert!(diags[0].fixes.is_empty());
     }
 }
