@@ -106,6 +106,49 @@ fn rule_docs_have_the_required_headings() {
     );
 }
 
+/// A rule that offers fixes declares it (`fix: Sometimes | Always`) and has a before/after
+/// snapshot of them; a rule that declares fixes offers some.
+#[test]
+fn every_fix_has_a_before_after_snapshot() {
+    let mut bad = Vec::new();
+    let snapshot_helpers = [
+        "check_rule_fix(",
+        "check_rule_fixes(",
+        "check_rule_fix_raw(",
+        "fixed_with(",
+    ];
+    for rule in dockerfile_lsp::rules::all_rules() {
+        let file = rule.location.split(':').next().unwrap_or_default();
+        let path = root().join(file);
+        // ShellCheck's fixes are its own, mapped and tested in `server/src/shellcheck/`.
+        let Ok(source) = std::fs::read_to_string(&path) else {
+            bad.push(format!("{}: cannot read {}", rule.id, path.display()));
+            continue;
+        };
+        if rule.id == "shellcheck" {
+            continue;
+        }
+        let offers = source.contains(".with_fix(") || source.contains(".push_fix(");
+        let declared = rule.fix != dockerfile_lsp::rules::FixAvailability::None;
+        if offers && !declared {
+            bad.push(format!(
+                "{}: offers fixes but declares `fix: None`",
+                rule.id
+            ));
+        }
+        if declared && !offers && !source.contains("Fix::new(") && !source.contains("fixes") {
+            bad.push(format!("{}: declares fixes but offers none", rule.id));
+        }
+        if declared && !snapshot_helpers.iter().any(|h| source.contains(h)) {
+            bad.push(format!(
+                "{}: no before/after snapshot of its fixes",
+                rule.id
+            ));
+        }
+    }
+    assert!(bad.is_empty(), "fix checks:\n{}", bad.join("\n"));
+}
+
 const BEGIN: &str = "<!-- rules-table:begin -->";
 const END: &str = "<!-- rules-table:end -->";
 

@@ -1,3 +1,6 @@
+//! Tests of the exec-form conversion: the word splitter and JSON writer, cross-checks
+//! against a real `/bin/sh`, snapshots of every alternative, and corpus properties.
+
 use super::*;
 use expect_test::{expect, Expect};
 
