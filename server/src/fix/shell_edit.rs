@@ -1,0 +1,162 @@
+//! Edits of shell text in RUN instructions, for rules' fixes: removing one command of
+//! an `&&` / `;` / newline list without breaking the list, and locating the script a
+//! command belongs to.
+//!
+//! Shell views only exist for files whose escape character is `\`, so continuation
+//! lines here are always `\` + line break.
+
+use crate::semantic::shell::ShellCommand;
+use crate::syntax::Instruction;
+use crate::text::TextRange;
+
+/// What separates a command from its neighbour in a list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Sep {
+    /// The start or the end of the script.
+    Edge,
+    AndAnd,
+    Semi,
+    /// A plain line break (heredoc bodies).
+    Newline,
+}
+
+/// The range of the script (RUN arguments or a heredoc body) that holds `range`.
+pub fn script_bounds(run: &Instruction, range: TextRange) -> Option<TextRange> {
+    if run.args.range.start() <= range.start() && range.end() <= run.args.range.end() {
+        return Some(run.args.range);
+    }
+    run.heredocs
+        .iter()
+        .map(|h| h.body_range)
+        .find(|b| b.start() <= range.start() && range.end() <= b.end())
+}
+
+/// Skips blanks and `\`-newline continuations backwards from `at`; returns the new
+/// position (just after the previous non-blank text).
+fn skip_back(text: &str, bounds: TextRange, mut at: usize) -> usize {
+    let b = text.as_bytes();
+    loop {
+        while at > bounds.start() && matches!(b[at - 1], b' ' | b'\t') {
+            at -= 1;
+        }
+        // `\` + `\n` or `\r\n`.
+        let mut k = at;
+        if k > bounds.start() && b[k - 1] == b'\n' {
+            k -= 1;
+            if k > bounds.start() && b[k - 1] == b'\r' {
+                k -= 1;
+            }
+            if k > bounds.start() && b[k - 1] == b'\\' {
+                at = k - 1;
+                continue;
+            }
+        }
+        return at;
+    }
+}
+
+/// Skips blanks and continuations forwards from `at`.
+fn skip_fwd(text: &str, bounds: TextRange, mut at: usize) -> usize {
+    let b = text.as_bytes();
+    loop {
+        while at < bounds.end() && matches!(b[at], b' ' | b'\t') {
+            at += 1;
+        }
+        if at < bounds.end() && b[at] == b'\\' {
+            let rest = &text[at + 1..bounds.end()];
+            if rest.starts_with('\n') {
+                at += 2;
+                continue;
+            }
+            if rest.starts_with("\r\n") {
+                at += 3;
+                continue;
+            }
+        }
+        return at;
+    }
+}
+
+/// The separator ending just before `at` (after skipping blanks): which, and where it
+/// starts.
+fn sep_before(text: &str, bounds: TextRange, at: usize) -> Option<(Sep, usize)> {
+    let at = skip_back(text, bounds, at);
+    if at == bounds.start() {
+        return Some((Sep::Edge, at));
+    }
+    let before = &text[bounds.start()..at];
+    if let Some(rest) = before.strip_suffix("&&") {
+        return (!rest.ends_with(['&', '|', '>', '<'])).then_some((Sep::AndAnd, at - 2));
+    }
+    if let Some(rest) = before.strip_suffix(';') {
+        return (!rest.ends_with([';', '&', '\\'])).then_some((Sep::Semi, at - 1));
+    }
+    if before.ends_with('\n') {
+        return Some((Sep::Newline, at));
+    }
+    None
+}
+
+/// The separator starting at `at` (after skipping blanks), and where it ends.
+fn sep_after(text: &str, bounds: TextRange, at: usize) -> Option<(Sep, usize)> {
+    let at = skip_fwd(text, bounds, at);
+    if at >= bounds.end() {
+        return Some((Sep::Edge, at));
+    }
+    let after = &text[at..bounds.end()];
+    if after.starts_with("&&") {
+        return Some((Sep::AndAnd, at + 2));
+    }
+    if after.starts_with(';') {
+        return (!after.starts_with(";;")).then_some((Sep::Semi, at + 1));
+    }
+    if after.starts_with("\r\n") {
+        return Some((Sep::Newline, at + 2));
+    }
+    if after.starts_with('\n') {
+        return Some((Sep::Newline, at + 1));
+    }
+    None
+}
+
+/// The range to delete to remove `cmd` (a whole simple command, prefixes included)
+/// from the list it stands in, together with one of the `&&` / `;` / line breaks
+/// around it, so that the rest still runs in the same way: `a && b && c` → `a && c`,
+/// `a; b && c` → `a; c`, a heredoc line goes with its line break. Keeps the user's
+/// continuation layout (leading or trailing `&&`).
+///
+/// `None` when the command is joined by anything else (`||`, `|`, `&`, `then`, a
+/// comment…), or when it is the whole script (the RUN would be empty).
+pub fn remove_command(text: &str, bounds: TextRange, cmd: &ShellCommand) -> Option<TextRange> {
+    let (start, end) = (cmd.range.start(), cmd.range.end());
+    let (before, before_at) = sep_before(text, bounds, start)?;
+    let (after, after_end) = sep_after(text, bounds, end)?;
+    match (before, after) {
+        (Sep::Edge, Sep::Edge) => None,
+        // A whole line of a heredoc body: from its line start to the next line start.
+        (Sep::Edge | Sep::Newline, Sep::Newline) => {
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let line_start = line_start.max(bounds.start());
+            text[line_start..start]
+                .trim()
+                .is_empty()
+                .then(|| TextRange::new(line_start, after_end))
+        }
+        (Sep::Newline, Sep::Edge) => {
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            (text[line_start..start].trim().is_empty() && line_start > bounds.start())
+                .then(|| TextRange::new(line_start, end))
+        }
+        // The first command of a list, or `a; b && c` → `a; c` (keep the `;`: `c` did
+        // not depend on `a`): delete it, the separator after it and the blanks up to
+        // the next command.
+        (Sep::Edge | Sep::Newline, _) | (Sep::Semi, Sep::AndAnd) => {
+            Some(TextRange::new(start, skip_fwd(text, bounds, after_end)))
+        }
+        // Same operator on both sides, or the last command: delete the separator
+        // before it, from the end of the previous command.
+        (Sep::AndAnd | Sep::Semi, _) => {
+            Some(TextRange::new(skip_back(text, bounds, before_at), end))
+        }
+    }
+}
