@@ -160,3 +160,29 @@ pub fn remove_command(text: &str, bounds: TextRange, cmd: &ShellCommand) -> Opti
         }
     }
 }
+
+/// The range to delete to remove one word (an option) of a command with the blanks
+/// that separate it: the blanks before it, or after it when it starts its line, or its
+/// whole line when it stands alone on a continuation line (`    --update \`).
+pub fn delete_word(text: &str, word: TextRange) -> TextRange {
+    let b = text.as_bytes();
+    let (start, end) = (word.start(), word.end());
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
+    let rest = text[end..line_end].trim();
+    if text[line_start..start].trim().is_empty() && rest == "\\" && line_start > 0 {
+        return TextRange::new(line_start, line_end);
+    }
+    let mut before = start;
+    while before > line_start && matches!(b[before - 1], b' ' | b'\t') {
+        before -= 1;
+    }
+    if before > line_start {
+        return TextRange::new(before, end);
+    }
+    let mut after = end;
+    while after < text.len() && matches!(b[after], b' ' | b'\t') {
+        after += 1;
+    }
+    TextRange::new(start, after)
+}
