@@ -7,7 +7,7 @@
 
 use crate::semantic::shell::ShellCommand;
 use crate::syntax::Instruction;
-use crate::text::TextRange;
+use crate::text::{TextEdit, TextRange};
 
 /// What separates a command from its neighbour in a list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -185,4 +185,87 @@ pub fn delete_word(text: &str, word: TextRange) -> TextRange {
         after += 1;
     }
     TextRange::new(start, after)
+}
+
+/// An insertion that appends `command` to the end of a RUN's shell-form arguments
+/// with `&&`, in the layout of the RUN: on the same line for a one-line RUN, else on a
+/// new continuation line indented like the last one, with `&&` leading or trailing as
+/// the RUN writes it. `None` when the RUN cannot take a simple append (see
+/// [`crate::semantic::pkg::appendable`]).
+pub fn append_command(text: &str, run: &Instruction, command: &str) -> Option<TextEdit> {
+    if !crate::semantic::pkg::appendable(run) {
+        return None;
+    }
+    let args = run.args.range;
+    let end = args.start() + text[args.range()].trim_end().len();
+    let body = &text[args.start()..end];
+    let Some(last_break) = body.rfind('\n') else {
+        return Some(TextEdit::insert(end, format!(" && {command}")));
+    };
+    let nl = if body[..last_break].ends_with('\r') {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    body[..last_break]
+        .trim_end_matches('\r')
+        .strip_suffix('\\')?;
+    let indent_of =
+        |l: &str| -> String { l.chars().take_while(|c| *c == ' ' || *c == '\t').collect() };
+    let lines: Vec<&str> = body.lines().collect();
+    let (leading, indent) = if let Some(l) = lines
+        .iter()
+        .skip(1)
+        .rev()
+        .find(|l| l.trim_start().starts_with("&&"))
+    {
+        (true, indent_of(l))
+    } else if let Some(k) = lines
+        .iter()
+        .rposition(|l| {
+            l.trim_end()
+                .strip_suffix('\\')
+                .is_some_and(|l| l.trim_end().ends_with("&&"))
+        })
+        .filter(|k| k + 1 < lines.len())
+    {
+        (false, indent_of(lines[k + 1]))
+    } else {
+        (false, indent_of(lines[lines.len() - 1]))
+    };
+    let insert = if leading {
+        format!(" \\{nl}{indent}&& {command}")
+    } else {
+        format!(" && \\{nl}{indent}{command}")
+    };
+    Some(TextEdit::insert(end, insert))
+}
+
+/// An insertion that adds `line` as the last line of a heredoc body (before its
+/// terminator), or `None` when the body does not end with a line break.
+pub fn append_heredoc_line(
+    text: &str,
+    heredoc: &crate::syntax::Heredoc,
+    line: &str,
+) -> Option<TextEdit> {
+    heredoc.terminator_range?;
+    let body = &text[heredoc.body_range.range()];
+    let nl = if body.ends_with("\r\n") {
+        "\r\n"
+    } else if body.ends_with('\n') {
+        "\n"
+    } else {
+        return None;
+    };
+    // Indented like the body's last non-empty line.
+    let indent: String = body
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .map(|l| l.chars().take_while(|c| *c == ' ' || *c == '\t').collect())
+        .unwrap_or_default();
+    Some(TextEdit::insert(
+        heredoc.body_range.end(),
+        format!("{indent}{line}{nl}"),
+    ))
 }
