@@ -269,3 +269,9 @@ pub fn append_heredoc_line(
         format!("{indent}{line}{nl}"),
     ))
 }
+
+/// The first offset at or after `at` that is neither a blank nor part of a `\`
+/// line continuation.
+pub fn next_word_start(text: &str, at: usize) -> usize {
+    skip_fwd(text, TextRange::new(0, text.len()), at)
+}
