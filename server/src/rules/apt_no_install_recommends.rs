@@ -264,15 +264,12 @@ EOF
             &RULE,
             "# escape=`\nFROM debian:12\nRUN apt-get update `\n    && apt-get install -y curl\n",
         );
-        check_rule_fix(
-            &RULE,
-            "FROM debian:12\r\nRUN apt-get update \\\r\n && apt-get install -y curl\r\n",
-            expect![[r#"
-                FROM debian:12
-                RUN apt-get update \
-                 && apt-get install --no-install-recommends -y curl
-            "#]],
-        );
+        {
+            let before = "FROM debian:12\r\nRUN apt-get update \\\r\n && apt-get install -y curl\r\n";
+            let d = crate::rules::test_support::diagnostics_of(&RULE, before);
+            let fixed = crate::text::apply_edits(before, &d[0].fixes[0].edits);
+            assert_eq!(fixed, "FROM debian:12\r\nRUN apt-get update \\\r\n && apt-get install --no-install-recommends -y curl\r\n");
+        }
     }
 
     #[test]

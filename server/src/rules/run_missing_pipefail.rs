@@ -111,12 +111,17 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                 if !indent.trim().is_empty() {
                     continue;
                 }
+                let nl = if ctx.text[start..].contains("\r\n") || ctx.text[..start].ends_with("\r\n") {
+                    "\r\n"
+                } else {
+                    "\n"
+                };
                 d.with_fix(
-                    "Insert `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]`",
+                    "Insert `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` before the RUN",
                     Applicability::Unsafe,
                     vec![TextEdit::insert(
                         start,
-                        format!("SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\n{indent}"),
+                        format!("SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]{nl}{indent}"),
                     )],
                 );
             }
@@ -197,7 +202,7 @@ fn cannot_fail(cmd: &ShellCommand) -> bool {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not};
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_fixes, check_rule_not};
     use expect_test::expect;
 
     #[test]
@@ -287,5 +292,45 @@ RUN a | b
                 RUN a | b
             "#]],
         );
+    }
+
+    #[test]
+    fn fixes_keep_indentation_and_line_endings() {
+        {
+            let before = "FROM debian:12\r\n  RUN curl -fsSL https://x | tar -xz\r\nRUN wget -O- https://y | sh\r\n";
+            let d = crate::rules::test_support::diagnostics_of(&RULE, before);
+            let fixed = crate::text::apply_edits(before, &d[0].fixes[0].edits);
+            assert_eq!(fixed, "FROM debian:12\r\n  SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\r\n  RUN curl -fsSL https://x | tar -xz\r\nRUN wget -O- https://y | sh\r\n");
+        }
+        check_rule_fixes(
+            &RULE,
+            r#"
+FROM alpine:3.20
+RUN --mount=type=cache,target=/root/.cache \
+    curl -fsSL https://x | tar -xz
+ONBUILD RUN curl https://x | sh
+RUN <<EOF
+curl https://x | sh
+EOF
+"#,
+            expect![[r#"
+                --- Prefix the RUN with `set -o pipefail &&` (unsafe)
+                FROM alpine:3.20
+                RUN --mount=type=cache,target=/root/.cache \
+                    set -o pipefail && curl -fsSL https://x | tar -xz
+                ONBUILD RUN curl https://x | sh
+                RUN <<EOF
+                curl https://x | sh
+                EOF
+            "#]],
+        );
+    }
+
+    #[test]
+    fn no_fix_where_sh_may_be_dash() {
+        let text = "FROM example.com/base:1\nRUN curl -fsSL https://x | tar -xz\n";
+        let d = crate::rules::test_support::diagnostics_of(&RULE, text);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].fixes.is_empty());
     }
 }

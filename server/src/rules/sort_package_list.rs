@@ -174,13 +174,16 @@ fn report_block(text: &str, block: &[Slot<'_>], acc: &mut Diagnostics) {
         let new_text = if slot.continued {
             let old_pad = slot.segment.len() - slot.word.range.len();
             let pad = if aligned {
-                (slot.segment.end() - slot.word.range.start())
-                    .saturating_sub(new_word.len())
-                    .max(1)
+                " ".repeat(
+                    (slot.segment.end() - slot.word.range.start())
+                        .saturating_sub(new_word.len())
+                        .max(1),
+                )
             } else {
-                old_pad
+                // Each line keeps its own spacing, tabs included.
+                return_pad(text, slot, old_pad)
             };
-            format!("{new_word}{}", " ".repeat(pad))
+            format!("{new_word}{pad}")
         } else {
             new_word.to_string()
         };
@@ -198,6 +201,12 @@ fn report_block(text: &str, block: &[Slot<'_>], acc: &mut Diagnostics) {
         ),
     )
     .with_fix("Sort the package lines", Applicability::Safe, edits);
+}
+
+/// The blanks between a slot's word and its ` \\` as written.
+fn return_pad(text: &str, slot: &Slot<'_>, len: usize) -> String {
+    text.get(slot.word.range.end()..slot.segment.end())
+        .map_or_else(|| " ".repeat(len), str::to_string)
 }
 
 #[cfg(test)]
@@ -294,5 +303,31 @@ RUN apk add \
                     zlib
             "#]],
         );
+    }
+
+    #[test]
+    fn fix_in_heredocs_onbuild_tabs_and_crlf() {
+        check_rule_fix(
+            &RULE,
+            "FROM debian:12\nRUN <<EOF\napt-get install -y \\\n    zlib1g \\\n    curl \\\n    bash\nEOF\nONBUILD RUN sudo apk add \\\n\tgit\t\\\n\tbash\n",
+            expect![[r#"
+                FROM debian:12
+                RUN <<EOF
+                apt-get install -y \
+                    bash \
+                    curl \
+                    zlib1g
+                EOF
+                ONBUILD RUN sudo apk add \
+                	bash	\
+                	git
+            "#]],
+        );
+        {
+            let before = "FROM debian:12\r\nRUN apt-get install -y \\\r\n    zlib1g \\\r\n    curl\r\n";
+            let d = crate::rules::test_support::diagnostics_of(&RULE, before);
+            let fixed = crate::text::apply_edits(before, &d[0].fixes[0].edits);
+            assert_eq!(fixed, "FROM debian:12\r\nRUN apt-get install -y \\\r\n    curl \\\r\n    zlib1g\r\n");
+        }
     }
 }
