@@ -3,7 +3,7 @@
 use crate::rules::{Applicability, Diagnostics, Fix, RuleContext};
 use crate::semantic::copy::{has_glob, unquote, CopyArgs};
 use crate::syntax::{Instruction, Kind};
-use crate::text::{TextEdit, TextRange};
+use crate::text::TextEdit;
 
 declare_rule! {
     /// ## What it does
@@ -204,21 +204,12 @@ fn fix(
         }
         mounts.push_str(&format!(",source={source},target={target}"));
     }
-    // Delete the COPY's whole lines, up to the RUN.
-    let line_start = ctx.text[..copy.range.start()]
-        .rfind('\n')
-        .map_or(0, |p| p + 1);
-    let delete = TextRange::new(line_start, run_line_start(ctx, run));
+    // Delete the COPY's whole lines (comments between it and the RUN stay).
+    let delete = crate::fix::full_lines(ctx.text, copy.range);
     Some(vec![
         TextEdit::delete(delete),
         TextEdit::insert(run.keyword_range.end(), mounts),
     ])
-}
-
-fn run_line_start(ctx: &RuleContext<'_>, run: &Instruction) -> usize {
-    ctx.text[..run.range.start()]
-        .rfind('\n')
-        .map_or(0, |p| p + 1)
 }
 
 #[cfg(test)]
@@ -320,6 +311,26 @@ COPY . .
                 RUN --mount=type=bind,source=requirements.txt,target=requirements.txt pip install --no-cache-dir -r requirements.txt
                 RUN --mount=type=bind,from=deps,source=/out/lock.json,target=/tmp/lock.json ["install-deps", "/tmp/lock.json"]
                 COPY . .
+            "#]],
+        );
+    }
+
+    #[test]
+    fn fix_with_prefixes_continuations_onbuild_and_heredocs() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM python:3.12-slim
+WORKDIR /app
+COPY requirements.txt .
+# dependencies first, for the cache
+RUN pip install --no-cache-dir -r requirements.txt
+"#,
+            expect![[r#"
+                FROM python:3.12-slim
+                WORKDIR /app
+                # dependencies first, for the cache
+                RUN --mount=type=bind,source=requirements.txt,target=requirements.txt pip install --no-cache-dir -r requirements.txt
             "#]],
         );
     }
