@@ -154,9 +154,18 @@ pub fn remove_command(text: &str, bounds: TextRange, cmd: &ShellCommand) -> Opti
             Some(TextRange::new(start, skip_fwd(text, bounds, after_end)))
         }
         // Same operator on both sides, or the last command: delete the separator
-        // before it, from the end of the previous command.
+        // before it, from the end of the previous command; or, when that would join
+        // two lines and deleting up to the next command would not, the separator
+        // after it (`a && \ ⏎ clean && b && \` keeps `b` at the start of its line).
         (Sep::AndAnd | Sep::Semi, _) => {
-            Some(TextRange::new(skip_back(text, bounds, before_at), end))
+            let back = TextRange::new(skip_back(text, bounds, before_at), end);
+            let fwd = TextRange::new(start, skip_fwd(text, bounds, after_end));
+            let breaks = |r: TextRange| text[r.range()].contains('\n');
+            if after == before && breaks(back) && !breaks(fwd) {
+                Some(fwd)
+            } else {
+                Some(back)
+            }
         }
     }
 }

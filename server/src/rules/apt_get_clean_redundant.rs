@@ -196,6 +196,11 @@ apt-get update
   apt-get clean
 apt-get install -y x
 EOF
+RUN apt-get install -y \
+        tini \
+        wget && \
+    apt-get clean && rm -rf /var/lib/apt/lists/* && \
+    echo done
 "#,
             expect![[r#"
                 FROM debian:12
@@ -213,6 +218,11 @@ EOF
                 apt-get update
                 apt-get install -y x
                 EOF
+                RUN apt-get install -y \
+                        tini \
+                        wget && \
+                    rm -rf /var/lib/apt/lists/* && \
+                    echo done
             "#]],
         );
     }

@@ -50,8 +50,9 @@ declare_rule! {
     /// `RUN`s with comments or ending in `;`, `&` or `|`.
     ///
     /// It is safe when no later `RUN` of the file (`ONBUILD` triggers included) runs
-    /// an apt command without its own `apt-get update`: such a `RUN` would then find
-    /// no package lists and fail, so there the fix is unsafe.
+    /// an apt command, or a script (`./install.sh`, `/usr/local/bin/setup`,
+    /// `bash x`), without its own `apt-get update` first: such a `RUN` could find no
+    /// package lists and fail, so there the fix is unsafe.
     ///
     /// ## References
     /// - hadolint DL3009
@@ -138,11 +139,25 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
 
 const RM: &str = "rm -rf /var/lib/apt/lists/*";
 
-/// A RUN after instruction `at` runs apt (other than `update` or a cleanup) without
-/// running `apt-get update` first.
+/// A RUN after instruction `at` runs apt (other than `update` or a cleanup), or a
+/// script that might, without running `apt-get update` first.
 fn later_apt_without_update(ctx: &RuleContext<'_>, at: usize) -> bool {
     ctx.model.run_shells().filter(|(j, _)| *j > at).any(|(_, shell)| {
         for c in shell.commands() {
+            // A script of the build context may run apt: we cannot tell.
+            let script = c.name.ends_with(".sh")
+                || {
+                    let raw = &ctx.text[c.name_range.range()];
+                    raw.contains('/')
+                        && !["/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/"]
+                            .iter()
+                            .any(|d| raw.starts_with(d))
+                }
+                || (matches!(c.name.as_str(), "sh" | "bash")
+                    && c.args.iter().any(|a| !a.text.starts_with('-')));
+            if script {
+                return true;
+            }
             let Some(p) = PkgCommand::of(c) else { continue };
             if !matches!(p.manager, Manager::AptGet | Manager::Apt) {
                 continue;
@@ -263,16 +278,26 @@ RUN apt-get install -y curl
 RUN apt-get update && apt-get install -y git
 "#,
             expect![[r#"
-                --- Remove the package lists at the end of the RUN (`rm -rf /var/lib/apt/lists/*`) (unsafe)
+                --- Append `rm -rf /var/lib/apt/lists/*` to the RUN (unsafe)
                 FROM debian:12
                 RUN apt-get update && rm -rf /var/lib/apt/lists/*
                 RUN apt-get install -y curl
                 RUN apt-get update && apt-get install -y git
-                --- Remove the package lists at the end of the RUN (`rm -rf /var/lib/apt/lists/*`) (safe)
+                --- Append `rm -rf /var/lib/apt/lists/*` to the RUN (safe)
                 FROM debian:12
                 RUN apt-get update
                 RUN apt-get install -y curl
                 RUN apt-get update && apt-get install -y git && rm -rf /var/lib/apt/lists/*
+            "#]],
+        );
+        check_rule_fixes(
+            &RULE,
+            "FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN ./install-more.sh\n",
+            expect![[r#"
+                --- Append `rm -rf /var/lib/apt/lists/*` to the RUN (unsafe)
+                FROM debian:12
+                RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*
+                RUN ./install-more.sh
             "#]],
         );
     }
