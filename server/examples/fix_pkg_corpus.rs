@@ -32,8 +32,12 @@ const RULES: &[&str] = &[
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let dir = args.next().expect("usage: fix_pkg_corpus DIR OUT [--unsafe]");
-    let out = args.next().expect("usage: fix_pkg_corpus DIR OUT [--unsafe]");
+    let dir = args
+        .next()
+        .expect("usage: fix_pkg_corpus DIR OUT [--unsafe]");
+    let out = args
+        .next()
+        .expect("usage: fix_pkg_corpus DIR OUT [--unsafe]");
     let unsafe_fixes = args.next().as_deref() == Some("--unsafe");
     let mut config = Config::default();
     for rule in all_rules() {
