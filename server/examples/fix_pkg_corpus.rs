@@ -1,7 +1,7 @@
 //! Runs fix-all restricted to the package-manager and shell-command rules over a
 //! directory of Dockerfiles and writes one unified diff per changed file, plus a
 //! summary (fixes per rule, rejected fixes, files that did not converge).
-//! `cargo run --release -p dockerfile-lsp --example fix_pkg_corpus -- DIR OUT [--unsafe]`
+//! `[ONLY=rule,…] cargo run --release -p dockerfile-lsp --example fix_pkg_corpus -- DIR OUT [--unsafe]`
 
 use dockerfile_lsp::config::Config;
 use dockerfile_lsp::rules::{all_rules, Level, Severity};
@@ -39,9 +39,12 @@ fn main() {
         .next()
         .expect("usage: fix_pkg_corpus DIR OUT [--unsafe]");
     let unsafe_fixes = args.next().as_deref() == Some("--unsafe");
+    // `ONLY=rule,rule` restricts the run further.
+    let only = std::env::var("ONLY").unwrap_or_default();
+    let only: Vec<&str> = only.split(',').filter(|s| !s.is_empty()).collect();
     let mut config = Config::default();
     for rule in all_rules() {
-        let level = if RULES.contains(&rule.id) {
+        let level = if RULES.contains(&rule.id) && (only.is_empty() || only.contains(&rule.id)) {
             Level::On(Severity::Hint)
         } else {
             Level::Off

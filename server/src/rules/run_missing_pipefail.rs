@@ -111,6 +111,8 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                 if !indent.trim().is_empty() {
                     continue;
                 }
+                // Above the comment lines right before the RUN, which describe it.
+                let start = comments_above(ctx.text, line_start) + indent.len();
                 let nl = if ctx.text[start..].contains("\r\n") || ctx.text[..start].ends_with("\r\n") {
                     "\r\n"
                 } else {
@@ -138,6 +140,20 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             _ => {}
         }
     }
+}
+
+/// The start of the block of comment lines that ends right before `line_start`.
+fn comments_above(text: &str, mut line_start: usize) -> usize {
+    while line_start > 0 {
+        let prev_end = line_start - 1;
+        let prev_start = text[..prev_end].rfind('\n').map_or(0, |p| p + 1);
+        let line = text[prev_start..prev_end].trim();
+        if !line.starts_with('#') || prev_start == 0 {
+            break;
+        }
+        line_start = prev_start;
+    }
+    line_start
 }
 
 /// The SHELL in force at `at` turns pipefail on.
@@ -332,5 +348,27 @@ EOF
         let d = crate::rules::test_support::diagnostics_of(&RULE, text);
         assert_eq!(d.len(), 1);
         assert!(d[0].fixes.is_empty());
+    }
+
+    #[test]
+    fn shell_goes_above_the_comments_of_the_run() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM debian:12
+ENV A=1
+# fetch the tool
+# (pinned)
+RUN curl -fsSL https://x | tar -xz
+"#,
+            expect![[r#"
+                FROM debian:12
+                ENV A=1
+                SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+                # fetch the tool
+                # (pinned)
+                RUN curl -fsSL https://x | tar -xz
+            "#]],
+        );
     }
 }

@@ -32,7 +32,7 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// The fix removes the `sudo` word when it has no options of its own (`sudo -u app
-    /// cmd` keeps it). It is safe when the `USER` in force is explicitly `root` (or
+    /// cmd` keeps it) and the `RUN` does not check who runs it (`id -u`, `$EUID`). It is safe when the `USER` in force is explicitly `root` (or
     /// `0`): the command then runs as it did. Otherwise it is unsafe: the command runs
     /// as the current `USER`, which may not be root (switch with `USER root` first).
     ///
@@ -84,7 +84,14 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             );
             // Only `sudo` followed by the command (or `VAR=value` prefixes) is removed.
             let after = &ctx.text[sudo.end()..cmd.name_range.start()];
-            if after.split_whitespace().all(|w| !w.starts_with('-')) {
+            // A script that checks who runs it (`if [ "$(id -u)" -ne 0 ]; then sudo …`)
+            // uses sudo on purpose.
+            let checks_user = shell
+                .commands()
+                .any(|c| c.name == "id" || c.name == "whoami")
+                || ctx.text[ctx.syntax.instructions[i].range.range()].contains("$(id -u)")
+                || ctx.text[ctx.syntax.instructions[i].range.range()].contains("EUID");
+            if !checks_user && after.split_whitespace().all(|w| !w.starts_with('-')) {
                 let next = crate::fix::shell_edit::next_word_start(ctx.text, sudo.end());
                 let applicability = if root_in_force(ctx, i) {
                     Applicability::Safe
@@ -260,5 +267,13 @@ EOF
                 EOF
             "#]],
         );
+    }
+
+    #[test]
+    fn no_fix_when_the_script_checks_the_user() {
+        let text = "FROM debian:12\nRUN if [ \"$(id -u)\" -ne 0 ]; then sudo make install; else make install; fi\n";
+        let d = crate::rules::test_support::diagnostics_of(&RULE, text);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].fixes.is_empty());
     }
 }
