@@ -62,7 +62,7 @@ declare_rule! {
         id: "tls-verification-disabled",
         summary: "TLS certificate verification disabled",
         level: Warning,
-        fix: None,
+        fix: Sometimes,
         hadolint: [],
         buildkit: [],
         check: check,
