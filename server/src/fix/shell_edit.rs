@@ -284,3 +284,106 @@ pub fn append_heredoc_line(
 pub fn next_word_start(text: &str, at: usize) -> usize {
     skip_fwd(text, TextRange::new(0, text.len()), at)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::semantic::shell::parse_script;
+    use crate::text::apply_edits;
+
+    /// Removes the command named `name` from `script` (the whole text is the script).
+    fn remove(script: &str, name: &str) -> Option<String> {
+        let parsed = parse_script(script, 0);
+        let cmd = parsed.commands.iter().find(|c| c.name == name)?;
+        let r = remove_command(script, TextRange::new(0, script.len()), cmd)?;
+        Some(apply_edits(script, &[TextEdit::delete(r)]))
+    }
+
+    #[test]
+    fn removes_a_command_from_and_and_semicolon_lists() {
+        assert_eq!(
+            remove("a && clean && b", "clean").as_deref(),
+            Some("a && b")
+        );
+        assert_eq!(remove("clean && b", "clean").as_deref(), Some("b"));
+        assert_eq!(remove("a && clean", "clean").as_deref(), Some("a"));
+        assert_eq!(remove("a; clean && b", "clean").as_deref(), Some("a; b"));
+        assert_eq!(remove("a && clean; b", "clean").as_deref(), Some("a; b"));
+        assert_eq!(remove("a; clean; b", "clean").as_deref(), Some("a; b"));
+        assert_eq!(
+            remove("a \\\n    && clean \\\n    && b", "clean").as_deref(),
+            Some("a \\\n    && b")
+        );
+        assert_eq!(
+            remove("a && \\\n    clean && \\\n    b", "clean").as_deref(),
+            Some("a && \\\n    b")
+        );
+        assert_eq!(
+            remove("a && \\\n    clean && b && \\\n    c", "clean").as_deref(),
+            Some("a && \\\n    b && \\\n    c")
+        );
+        assert_eq!(
+            remove("a \\\r\n && clean \\\r\n && b", "clean").as_deref(),
+            Some("a \\\r\n && b")
+        );
+        assert_eq!(
+            remove("a\n  clean\nb\n", "clean").as_deref(),
+            Some("a\nb\n")
+        );
+        assert_eq!(remove("clean\nb\n", "clean").as_deref(), Some("b\n"));
+    }
+
+    #[test]
+    fn refuses_what_would_change_the_logic_or_empty_the_script() {
+        for script in [
+            "clean",
+            "a || clean",
+            "clean || b",
+            "a | clean",
+            "clean | b",
+            "a && clean &",
+            "(clean) && b",
+            "if a; then clean; fi",
+            "a && clean # why",
+        ] {
+            assert_eq!(remove(script, "clean"), None, "{script}");
+        }
+    }
+
+    #[test]
+    fn deletes_words_with_their_blanks() {
+        let del = |text: &str, word: &str| {
+            let at = text.find(word).unwrap();
+            let r = delete_word(text, TextRange::new(at, at + word.len()));
+            apply_edits(text, &[TextEdit::delete(r)])
+        };
+        assert_eq!(del("apk add --update curl", "--update"), "apk add curl");
+        assert_eq!(
+            del("apk add \\\n    --update \\\n    curl", "--update"),
+            "apk add \\\n    curl"
+        );
+        assert_eq!(
+            del("apk add \\\n    --update curl", "--update"),
+            "apk add \\\n    curl"
+        );
+    }
+
+    #[test]
+    fn appends_in_the_layout_of_the_run() {
+        let append = |text: &str| {
+            let syntax = crate::syntax::parse(text);
+            let run = &syntax.instructions[1];
+            let e = append_command(text, run, "x").expect("appendable");
+            apply_edits(text, &[e])
+        };
+        assert_eq!(append("FROM a\nRUN a && b\n"), "FROM a\nRUN a && b && x\n");
+        assert_eq!(
+            append("FROM a\nRUN a \\\n  && b \\\n      c\n"),
+            "FROM a\nRUN a \\\n  && b \\\n      c \\\n  && x\n"
+        );
+        assert_eq!(
+            append("FROM a\nRUN a && \\\n\tb \\\n\t  c\n"),
+            "FROM a\nRUN a && \\\n\tb \\\n\t  c && \\\n\tx\n"
+        );
+    }
+}
