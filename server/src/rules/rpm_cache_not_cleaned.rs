@@ -58,6 +58,8 @@ declare_rule! {
     /// `zypper clean`) to the `RUN`. Safe: the next install downloads the metadata
     /// again. No fix is offered for `RUN`s with heredocs, comments or a trailing
     /// `;`/`&`.
+    /// It follows the `RUN`'s layout: on the same line for a one-line `RUN`, else on a
+    /// new continuation line with `&&` leading or trailing as the other lines have it.
     ///
     /// ## References
     /// - hadolint DL3032 (yum), DL3040 (dnf, microdnf), DL3036 (zypper)

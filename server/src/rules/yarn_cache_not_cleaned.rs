@@ -41,6 +41,8 @@ declare_rule! {
     /// ## Fix safety
     /// The fix appends ` && yarn cache clean`. Safe: only the cache is removed. No fix
     /// is offered for `RUN`s with heredocs, comments or a trailing `;`/`&`.
+    /// It follows the `RUN`'s layout: on the same line for a one-line `RUN`, else on a
+    /// new continuation line with `&&` leading or trailing as the other lines have it.
     ///
     /// ## References
     /// - hadolint DL3060
