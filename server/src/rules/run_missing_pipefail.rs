@@ -55,12 +55,15 @@ declare_rule! {
     /// and `yes | …`-style pipes may start failing.
     /// - When the stage is built on an official Debian/Ubuntu/Fedora-family image
     ///   (which has bash), the fix inserts `SHELL ["/bin/bash", "-o", "pipefail", "-c"]`
-    ///   before the `RUN`. This also switches later `RUN`s of the stage from `sh`
-    ///   (dash) to bash. It is offered on the first such `RUN` of the stage only.
+    ///   before the `RUN` (above the comment lines right before it). This also
+    ///   switches later `RUN`s of the stage from `sh` (dash) to bash. It is offered on
+    ///   the first such `RUN` of the stage only.
     /// - When it is built on `alpine`, whose BusyBox `sh` supports pipefail, the fix
     ///   prefixes the `RUN` with `set -o pipefail && `.
     /// - Otherwise no fix is offered: `/bin/sh` may be dash, and dash before 0.5.13
     ///   (Debian 12 ships 0.5.12) rejects `set -o pipefail`.
+    /// - `ONBUILD RUN` triggers get no fix (they run in an image whose shell is
+    ///   unknown), nor do pipes inside heredoc bodies on Alpine.
     ///
     /// ## References
     /// - hadolint DL4006
