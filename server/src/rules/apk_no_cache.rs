@@ -1,9 +1,10 @@
 //! `apk-no-cache`: `apk add` that leaves the package index cache in the image.
 
+use crate::fix::shell_edit;
 use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::semantic::mount::mount_covers;
 use crate::semantic::pkg::{shipped_runs, Manager, PkgCommand};
-use crate::text::TextEdit;
+use crate::text::{TextEdit, TextRange};
 
 declare_rule! {
     /// ## What it does
@@ -40,8 +41,12 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// The fix inserts `--no-cache` after `add`; safe: `--no-cache` also fetches a fresh
-    /// index, as `--update` does.
+    /// One fix per `RUN`: it inserts `--no-cache` after every `add` that lacks it,
+    /// drops `--update` / `-U` / `--update-cache` from those commands (`--no-cache`
+    /// fetches a fresh index anyway), and removes a separate `apk update` of the same
+    /// `RUN` when the only other apk commands there are `add`s (its index would be
+    /// left in the layer and no longer used). Safe: the same packages are installed
+    /// from an index at least as fresh.
     ///
     /// ## References
     /// - hadolint DL3019
@@ -74,29 +79,65 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
         if cleaned {
             continue;
         }
+        let mut found: Vec<TextRange> = Vec::new();
+        let mut edits: Vec<TextEdit> = Vec::new();
+        let mut updates = Vec::new();
+        let mut only_adds = true;
         for cmd in shell.commands() {
             let Some(pkg) = PkgCommand::of(cmd) else {
                 continue;
             };
-            if pkg.manager != Manager::Apk
-                || !pkg.is(&["add"])
-                || pkg.has(&[], &["--no-cache", "--no-network"])
-            {
+            if pkg.manager != Manager::Apk {
+                continue;
+            }
+            if pkg.is(&["update"]) && cmd.args.len() == 1 {
+                updates.push(cmd);
+                continue;
+            }
+            if !pkg.is(&["add"]) {
+                only_adds = false;
+                continue;
+            }
+            if pkg.has(&[], &["--no-cache", "--no-network"]) {
                 continue;
             }
             let Some(sub) = pkg.sub_word() else {
                 continue;
             };
+            found.push(sub.range);
+            edits.push(TextEdit::insert(sub.range.end(), " --no-cache"));
+            for a in &cmd.args {
+                if !a.dynamic && matches!(a.text.as_str(), "--update" | "-U" | "--update-cache") {
+                    edits.push(TextEdit::delete(shell_edit::delete_word(ctx.text, a.range)));
+                }
+            }
+        }
+        if found.is_empty() {
+            continue;
+        }
+        let mut title = "Add `--no-cache`".to_string();
+        if only_adds {
+            let removals: Option<Vec<TextEdit>> = updates
+                .iter()
+                .map(|u| {
+                    let bounds = shell_edit::script_bounds(eff, u.range)?;
+                    let r = shell_edit::remove_command(ctx.text, bounds, u)?;
+                    // The add it precedes must stay on its own.
+                    (!found.iter().any(|f| r.intersects(*f))).then(|| TextEdit::delete(r))
+                })
+                .collect();
+            if let Some(removals) = removals.filter(|r| !r.is_empty()) {
+                edits.extend(removals);
+                title = "Add `--no-cache` and remove `apk update`".to_string();
+            }
+        }
+        for r in &found {
             acc.report(
                 &RULE,
-                sub.range,
+                *r,
                 "Use `apk add --no-cache` so that the package index is not kept in the image.",
             )
-            .with_fix(
-                "Insert `--no-cache`",
-                Applicability::Safe,
-                vec![TextEdit::insert(sub.range.end(), " --no-cache")],
-            );
+            .with_fix(title.clone(), Applicability::Safe, edits.clone());
         }
     }
 }
@@ -157,11 +198,44 @@ RUN apk add --no-network --virtual .rundeps $runDeps
             r#"
 FROM alpine:3.20
 RUN apk add --virtual .deps curl
+RUN apk update && apk add curl && sudo apk --update add -t .deps git
+RUN apk update \
+    && apk add --update \
+        bash \
+        curl \
+    && apk add -U jq
+RUN apk update && apk upgrade && apk add curl
+ONBUILD RUN apk add bash
+RUN <<EOF
+apk update
+apk add jq
+EOF
 "#,
             expect![[r#"
                 FROM alpine:3.20
                 RUN apk add --no-cache --virtual .deps curl
+                RUN apk add --no-cache curl && sudo apk add --no-cache -t .deps git
+                RUN apk add --no-cache \
+                        bash \
+                        curl \
+                    && apk add --no-cache jq
+                RUN apk update && apk upgrade && apk add --no-cache curl
+                ONBUILD RUN apk add --no-cache bash
+                RUN <<EOF
+                apk add --no-cache jq
+                EOF
             "#]],
+        );
+    }
+
+    #[test]
+    fn fix_keeps_crlf_and_continuations() {
+        let before = "FROM alpine:3.20\r\nRUN apk update && \\\r\n    apk add \\\r\n    --update \\\r\n    curl\r\n";
+        let d = crate::rules::test_support::diagnostics_of(&RULE, before);
+        let fixed = crate::text::apply_edits(before, &d[0].fixes[0].edits);
+        assert_eq!(
+            fixed,
+            "FROM alpine:3.20\r\nRUN apk add --no-cache \\\r\n    curl\r\n"
         );
     }
 }

@@ -1,6 +1,7 @@
 //! `apt-get-clean-redundant`: `apt-get clean` on official Debian/Ubuntu images, which
 //! clean the package cache by themselves.
 
+use crate::fix::shell_edit;
 use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::semantic::pkg::{Manager, PkgCommand};
 use crate::semantic::{Base, Model, ShellCommand};
@@ -38,9 +39,12 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// The fix removes the command with its `&&`, when it stands on its own
-    /// `&& apt-get clean \` line or is followed by `&&` on its line; otherwise no fix.
-    /// Safe on these bases: the cache is empty anyway.
+    /// The fix removes the command together with one `&&` or `;` next to it, keeping
+    /// the rest of the list and its continuation layout (`a && apt-get clean && b`
+    /// becomes `a && b`; a heredoc line goes with its line break). A `RUN` that only
+    /// runs `apt-get clean` is deleted. No fix when the command is joined by `||`, a
+    /// pipe, `&` or sits inside `if`/a subshell. Safe on these bases: the cache is
+    /// empty anyway.
     ///
     /// ## References
     /// - No hadolint, BuildKit, Trivy or Checkov check.
@@ -83,7 +87,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                     cmd.name
                 ),
             );
-            if let Some(range) = removal(ctx.text, cmd) {
+            if let Some(range) = removal(ctx, i, cmd) {
                 d.with_fix(
                     format!("Remove `{} clean`", cmd.name),
                     Applicability::Safe,
@@ -108,24 +112,18 @@ fn official_base(model: &Model, stage: usize) -> Option<&'static str> {
 
 /// What to delete to remove the command: its whole `&& cmd \` line, or the command
 /// and the `&&` after it on the same line.
-fn removal(text: &str, cmd: &ShellCommand) -> Option<TextRange> {
-    let (start, end) = (cmd.range.start(), cmd.range.end());
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[end..].find('\n').map(|i| end + i)?;
-    let before = text[line_start..start].trim();
-    let after = text[end..line_end].trim();
-    if before == "&&" && after == "\\" {
-        return Some(TextRange::new(line_start, line_end + 1));
+fn removal(ctx: &RuleContext<'_>, i: usize, cmd: &ShellCommand) -> Option<TextRange> {
+    let inst = ctx.syntax.instructions.get(i)?;
+    let run = inst.effective();
+    let bounds = shell_edit::script_bounds(run, cmd.range)?;
+    if let Some(range) = shell_edit::remove_command(ctx.text, bounds, cmd) {
+        return Some(range);
     }
-    let rest = text[end..line_end].trim_start();
-    let tail = rest.strip_prefix("&&")?;
-    let cut = line_end - tail.trim_start().len();
-    let left = format!("{}{}", &text[line_start..start], &text[cut..line_end]);
-    let left = left.trim();
-    if left.is_empty() || left == "\\" {
-        return None;
-    }
-    Some(TextRange::new(start, cut))
+    // The command is the whole RUN: delete the instruction (its whole lines).
+    let whole = run.heredocs.is_empty()
+        && bounds == run.args.range
+        && ctx.text[bounds.range()].trim() == ctx.text[cmd.range.range()].trim();
+    whole.then(|| crate::fix::full_lines(ctx.text, inst.range))
 }
 
 #[cfg(test)]
@@ -182,16 +180,76 @@ FROM debian:12
 RUN apt-get update && apt-get install -y curl \
     && apt-get clean \
     && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && \
+    apt-get clean && \
+    rm -rf /var/lib/apt/lists/*
 RUN apt-get update && apt-get clean && rm -rf /var/lib/apt/lists/*
 RUN apt-get update && apt-get clean
+RUN apt-get clean; rm -rf /var/lib/apt/lists/*
+RUN apt-get update; apt-get clean && rm -rf /var/lib/apt/lists/*
+RUN sudo DEBIAN_FRONTEND=noninteractive apt-get clean \
+    && echo done
+ONBUILD RUN apt-get install -y x && apt-get clean
+RUN apt-get clean
+RUN <<EOF
+apt-get update
+  apt-get clean
+apt-get install -y x
+EOF
+RUN apt-get install -y \
+        tini \
+        wget && \
+    apt-get clean && rm -rf /var/lib/apt/lists/* && \
+    echo done
 "#,
             expect![[r#"
                 FROM debian:12
                 RUN apt-get update && apt-get install -y curl \
                     && rm -rf /var/lib/apt/lists/*
+                RUN apt-get update && \
+                    rm -rf /var/lib/apt/lists/*
                 RUN apt-get update && rm -rf /var/lib/apt/lists/*
-                RUN apt-get update && apt-get clean
+                RUN apt-get update
+                RUN rm -rf /var/lib/apt/lists/*
+                RUN apt-get update; rm -rf /var/lib/apt/lists/*
+                RUN echo done
+                ONBUILD RUN apt-get install -y x
+                RUN <<EOF
+                apt-get update
+                apt-get install -y x
+                EOF
+                RUN apt-get install -y \
+                        tini \
+                        wget && \
+                    rm -rf /var/lib/apt/lists/* && \
+                    echo done
             "#]],
         );
+    }
+
+    #[test]
+    fn fix_keeps_crlf() {
+        let before = "FROM debian:12\r\nRUN apt-get update \\\r\n && apt-get clean \\\r\n && rm -rf /var/lib/apt/lists/*\r\n";
+        let d = crate::rules::test_support::diagnostics_of(&RULE, before);
+        let fixed = crate::text::apply_edits(before, &d[0].fixes[0].edits);
+        assert_eq!(
+            fixed,
+            "FROM debian:12\r\nRUN apt-get update \\\r\n && rm -rf /var/lib/apt/lists/*\r\n"
+        );
+    }
+
+    #[test]
+    fn no_fix_where_removing_changes_the_logic() {
+        for text in [
+            "FROM debian:12\nRUN apt-get update || apt-get clean\n",
+            "FROM debian:12\nRUN apt-get clean | cat && echo x\n",
+            "FROM debian:12\nRUN if true; then apt-get clean; fi\n",
+            "FROM debian:12\nRUN (apt-get clean) && echo x\n",
+            "FROM debian:12\nRUN apt-get update && apt-get clean # tidy\n",
+        ] {
+            let d = crate::rules::test_support::diagnostics_of(&RULE, text);
+            assert_eq!(d.len(), 1, "{text}");
+            assert!(d[0].fixes.is_empty(), "{text}: {:?}", d[0].fixes);
+        }
     }
 }

@@ -150,4 +150,29 @@ RUN apt update && apt install -y curl && apt show curl
             "#]],
         );
     }
+
+    #[test]
+    fn fix_with_prefixes_continuations_onbuild_and_heredocs() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM debian:12
+RUN sudo apt reinstall -y curl \
+    && DEBIAN_FRONTEND=noninteractive apt -y install git
+ONBUILD RUN apt search vim
+RUN <<EOF
+apt update
+EOF
+"#,
+            expect![[r#"
+                FROM debian:12
+                RUN sudo apt-get install --reinstall -y curl \
+                    && DEBIAN_FRONTEND=noninteractive apt-get -y install git
+                ONBUILD RUN apt-cache search vim
+                RUN <<EOF
+                apt-get update
+                EOF
+            "#]],
+        );
+    }
 }

@@ -1,8 +1,8 @@
 //! `apt-no-install-recommends`: `apt-get install` without `--no-install-recommends`.
 
-use crate::rules::{Applicability, Diagnostics, RuleContext};
+use crate::rules::{Applicability, Diagnostics, Fix, RuleContext};
 use crate::semantic::pkg::{Manager, PkgCommand};
-use crate::text::TextEdit;
+use crate::text::{TextEdit, TextRange};
 
 declare_rule! {
     /// ## What it does
@@ -35,9 +35,13 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// The fix inserts `--no-install-recommends` right after `install`. It is marked
-    /// safe; if the build relied on a recommended package, add that package to the
-    /// list explicitly.
+    /// One fix per `RUN`: it inserts `--no-install-recommends` right after every
+    /// `install` of the `RUN` that lacks it (heredoc bodies, `sudo`/`env` prefixes and
+    /// `ONBUILD` triggers included), so applying it from any finding gives the same
+    /// text. It is marked unsafe: the image no longer gets the recommended packages,
+    /// and builds or programs sometimes rely on one without naming it (`curl` or `wget`
+    /// over HTTPS need `ca-certificates`, which they only recommend). Review the
+    /// package list, then apply it.
     ///
     /// ## References
     /// - hadolint DL3015
@@ -57,6 +61,10 @@ declare_rule! {
 fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     let mut configured = false;
     for (_, shell) in ctx.model.run_shells() {
+        // Every `install` word of this RUN that lacks the flag: one finding each, and
+        // every finding carries the same fix for the whole RUN, so that a single quick
+        // fix and fix-all write the same text.
+        let mut installs: Vec<TextRange> = Vec::new();
         for cmd in shell.commands() {
             // `echo 'APT::Install-Recommends "0";' > /etc/apt/apt.conf.d/…` turns
             // recommends off for the rest of the build.
@@ -74,7 +82,8 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             if pkg.manager != Manager::AptGet || !pkg.is(&["install"]) || configured {
                 continue;
             }
-            // A simulated install (`-s`) installs nothing.
+            // Already there (before or after `install`), or a simulated install (`-s`),
+            // which installs nothing.
             if pkg.has(
                 &['s'],
                 &[
@@ -101,18 +110,36 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             if off {
                 continue;
             }
-            let Some(sub) = pkg.sub_word() else {
-                continue;
-            };
+            if let Some(sub) = pkg.sub_word() {
+                installs.push(sub.range);
+            }
+        }
+        if installs.is_empty() {
+            continue;
+        }
+        let edits: Vec<TextEdit> = installs
+            .iter()
+            .map(|r| TextEdit::insert(r.end(), " --no-install-recommends"))
+            .collect();
+        let title = if installs.len() == 1 {
+            "Add `--no-install-recommends` (recommended packages are no longer installed)"
+                .to_string()
+        } else {
+            format!(
+                "Add `--no-install-recommends` to the {} `apt-get install` commands of this RUN (recommended packages are no longer installed)",
+                installs.len()
+            )
+        };
+        let covered = installs[0].cover(installs[installs.len() - 1]);
+        for r in &installs {
             acc.report(
                 &RULE,
-                sub.range,
+                *r,
                 "Add `--no-install-recommends` to avoid installing packages that are only recommended.",
             )
-            .with_fix(
-                "Insert `--no-install-recommends`",
-                Applicability::Safe,
-                vec![TextEdit::insert(sub.range.end(), " --no-install-recommends")],
+            .push_fix(
+                Fix::new(title.clone(), Applicability::Unsafe, edits.clone())
+                    .also_editing([covered]),
             );
         }
     }
@@ -121,7 +148,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not};
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_fixes, check_rule_not};
     use expect_test::expect;
 
     #[test]
@@ -161,6 +188,100 @@ RUN ["apt-get", "install", "-y", "curl"]
 RUN echo 'APT::Install-Recommends "0";' > /etc/apt/apt.conf.d/99norec
 RUN apt-get install -y wget
 "#,
+        );
+    }
+
+    #[test]
+    fn fix_covers_every_install_of_the_run() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM debian:12
+RUN apt-get update && apt-get install -y curl \
+    && sudo apt-get -q install git \
+    && env FOO=1 apt-get install -y vim \
+    && DEBIAN_FRONTEND=noninteractive apt-get -y install less \
+    && apt-get install --no-install-recommends make \
+    && apt-get --no-install-recommends install gcc \
+    && apt-get -o APT::Install-Recommends=false install jq
+ONBUILD RUN apt-get install -y git
+"#,
+            expect![[r#"
+                FROM debian:12
+                RUN apt-get update && apt-get install --no-install-recommends -y curl \
+                    && sudo apt-get -q install --no-install-recommends git \
+                    && env FOO=1 apt-get install --no-install-recommends -y vim \
+                    && DEBIAN_FRONTEND=noninteractive apt-get -y install --no-install-recommends less \
+                    && apt-get install --no-install-recommends make \
+                    && apt-get --no-install-recommends install gcc \
+                    && apt-get -o APT::Install-Recommends=false install jq
+                ONBUILD RUN apt-get install --no-install-recommends -y git
+            "#]],
+        );
+    }
+
+    #[test]
+    fn every_finding_of_a_run_has_the_same_fix() {
+        let text = "FROM debian:12\nRUN apt-get install -y a && apt-get install -y b\n";
+        let diags = crate::rules::test_support::diagnostics_of(&RULE, text);
+        assert_eq!(diags.len(), 2);
+        assert_eq!(diags[0].fixes, diags[1].fixes);
+        assert_eq!(diags[0].fixes[0].edits.len(), 2);
+    }
+
+    #[test]
+    fn fix_in_heredoc_escape_and_crlf() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM debian:12
+RUN <<EOF
+set -e
+apt-get update
+apt-get install -y \
+    curl
+EOF
+RUN python3 <<EOF
+print("apt-get install -y x")
+EOF
+"#,
+            expect![[r#"
+                FROM debian:12
+                RUN <<EOF
+                set -e
+                apt-get update
+                apt-get install --no-install-recommends -y \
+                    curl
+                EOF
+                RUN python3 <<EOF
+                print("apt-get install -y x")
+                EOF
+            "#]],
+        );
+        // With a backtick escape the shell is not known to be POSIX: no shell view, no
+        // finding, no fix.
+        check_rule_not(
+            &RULE,
+            "# escape=`\nFROM debian:12\nRUN apt-get update `\n    && apt-get install -y curl\n",
+        );
+        {
+            let before = "FROM debian:12\r\nRUN apt-get update \\\r\n && apt-get install -y curl\r\n";
+            let d = crate::rules::test_support::diagnostics_of(&RULE, before);
+            let fixed = crate::text::apply_edits(before, &d[0].fixes[0].edits);
+            assert_eq!(fixed, "FROM debian:12\r\nRUN apt-get update \\\r\n && apt-get install --no-install-recommends -y curl\r\n");
+        }
+    }
+
+    #[test]
+    fn the_fix_is_unsafe_and_offered_once() {
+        check_rule_fixes(
+            &RULE,
+            "FROM debian:12\nRUN apt-get install -y curl\n",
+            expect![[r#"
+                --- Add `--no-install-recommends` (recommended packages are no longer installed) (unsafe)
+                FROM debian:12
+                RUN apt-get install --no-install-recommends -y curl
+            "#]],
         );
     }
 

@@ -175,4 +175,31 @@ ADD ["http://example.com/a.tgz", "/a"]
             "#]],
         );
     }
+
+    #[test]
+    fn fix_with_prefixes_continuations_onbuild_and_heredocs() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM debian:12
+RUN sudo curl -fsSL \
+        http://example.com/tool -o /tool \
+    && wget "http://example.com/b"
+ONBUILD RUN curl -o /c http://example.com/c
+RUN <<EOF
+wget http://example.com/d
+EOF
+"#,
+            expect![[r#"
+                FROM debian:12
+                RUN sudo curl -fsSL \
+                        https://example.com/tool -o /tool \
+                    && wget "https://example.com/b"
+                ONBUILD RUN curl -o /c https://example.com/c
+                RUN <<EOF
+                wget https://example.com/d
+                EOF
+            "#]],
+        );
+    }
 }

@@ -1,10 +1,10 @@
 //! `npm-cache-not-cleaned`: `npm install` / `npm ci` whose cache stays in the image.
 
+use crate::fix::shell_edit;
 use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::semantic::mount::mounts;
-use crate::semantic::pkg::{appendable, shipped_runs, Manager, PkgCommand};
+use crate::semantic::pkg::{shipped_runs, Manager, PkgCommand};
 use crate::semantic::ShellCommand;
-use crate::text::TextEdit;
 
 declare_rule! {
     /// ## What it does
@@ -37,6 +37,8 @@ declare_rule! {
     /// ## Fix safety
     /// The fix appends ` && npm cache clean --force`. Safe: only the cache is removed.
     /// No fix is offered for `RUN`s with heredocs, comments or a trailing `;`/`&`.
+    /// It follows the `RUN`'s layout: on the same line for a one-line `RUN`, else on a
+    /// new continuation line with `&&` leading or trailing as the other lines have it.
     ///
     /// ## References
     /// - No hadolint or BuildKit check.
@@ -83,15 +85,8 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             install.range,
             "Run `npm cache clean --force` in the same RUN so that the npm cache is not kept in the image.",
         );
-        if appendable(eff) {
-            d.with_fix(
-                "Append `&& npm cache clean --force`",
-                Applicability::Safe,
-                vec![TextEdit::insert(
-                    eff.args.range.end(),
-                    " && npm cache clean --force",
-                )],
-            );
+        if let Some(edit) = shell_edit::append_command(ctx.text, eff, "npm cache clean --force") {
+            d.with_fix("Append `&& npm cache clean --force`", Applicability::Safe, vec![edit]);
         }
     }
 }
@@ -189,5 +184,42 @@ RUN npm ci --omit=dev
                 RUN npm ci --omit=dev && npm cache clean --force
             "#]],
         );
+    }
+
+    #[test]
+    fn fix_follows_the_continuation_layout() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM node:20
+RUN apt-get update \
+    && npm ci
+RUN echo start && \
+    npm install -g pnpm
+ONBUILD RUN npm install
+"#,
+            expect![[r#"
+                FROM node:20
+                RUN apt-get update \
+                    && npm ci \
+                    && npm cache clean --force
+                RUN echo start && \
+                    npm install -g pnpm && \
+                    npm cache clean --force
+                ONBUILD RUN npm install && npm cache clean --force
+            "#]],
+        );
+    }
+
+    #[test]
+    fn no_fix_for_heredocs_or_trailing_operators() {
+        for text in [
+            "FROM node:20\nRUN <<EOF\nnpm ci\nEOF\n",
+            "FROM node:20\nRUN npm ci;\n",
+        ] {
+            let d = crate::rules::test_support::diagnostics_of(&RULE, text);
+            assert_eq!(d.len(), 1, "{text}");
+            assert!(d[0].fixes.is_empty(), "{text}");
+        }
     }
 }

@@ -202,4 +202,29 @@ RUN npm install
         assert!(glob_match("*", "npm-shrinkwrap.json"));
         assert!(!glob_match("package.json", "package-lock.json"));
     }
+
+    #[test]
+    fn fix_with_prefixes_continuations_onbuild_and_heredocs() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM node:20
+COPY package.json package-lock.json ./
+RUN npm install \
+    && sudo npm i --omit=dev
+RUN <<EOF
+npm install
+EOF
+"#,
+            expect![[r#"
+                FROM node:20
+                COPY package.json package-lock.json ./
+                RUN npm ci \
+                    && sudo npm ci --omit=dev
+                RUN <<EOF
+                npm ci
+                EOF
+            "#]],
+        );
+    }
 }

@@ -1,7 +1,8 @@
 //! `package-signature-bypass`: package-manager options that skip signature checks.
 
+use crate::fix::shell_edit;
 use crate::rules::{Applicability, Diagnostics, RuleContext};
-use crate::text::{TextEdit, TextRange};
+use crate::text::TextEdit;
 
 declare_rule! {
     /// ## What it does
@@ -39,9 +40,11 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// The fix removes the option. It is unsafe: the install fails until the signing
-    /// key is installed (and `--force-yes` may have been there to answer prompts: use
-    /// `-y`).
+    /// The fix removes the option (`--force-yes` becomes `-y` when the command has no
+    /// `-y` of its own, since it also answered the prompt). Options given through a
+    /// setting (`-o APT::Get::AllowUnauthenticated=true`, `--setopt=gpgcheck=0`) get no
+    /// fix. It is unsafe: the install fails until the repository's signing key is
+    /// installed.
     ///
     /// ## References
     /// - Checkov CKV2_DOCKER_7, 8, 9, 10, 11
@@ -106,22 +109,19 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                     a.range,
                     format!("`{t}` installs packages without checking their signatures; install the repository's signing key instead."),
                 );
-                if named && !a.dynamic {
-                    let ws = ctx.text[a.range.end()..]
-                        .bytes()
-                        .take_while(|b| *b == b' ' || *b == b'\t')
-                        .count();
-                    // Remove the option and the blanks after it (or before it at the end).
-                    let range = if ws > 0 {
-                        TextRange::new(a.range.start(), a.range.end() + ws)
-                    } else {
-                        let before = ctx.text[..a.range.start()]
-                            .bytes()
-                            .rev()
-                            .take_while(|b| *b == b' ' || *b == b'\t')
-                            .count();
-                        TextRange::new(a.range.start() - before, a.range.end())
-                    };
+                let plain = ctx.text.get(a.range.range()) == Some(t);
+                if named && !a.dynamic && plain {
+                    // `--force-yes` also answered the prompt: keep that with `-y`.
+                    let yes = cmd.has_option('y', &["--yes", "--assume-yes"]);
+                    if t == "--force-yes" && !yes {
+                        d.with_fix(
+                            "Replace `--force-yes` with `-y`",
+                            Applicability::Unsafe,
+                            vec![TextEdit::replace(a.range, "-y")],
+                        );
+                        continue;
+                    }
+                    let range = shell_edit::delete_word(ctx.text, a.range);
                     d.with_fix(
                         format!("Remove `{t}`"),
                         Applicability::Unsafe,
@@ -225,6 +225,34 @@ RUN apt-get install -y --allow-unauthenticated x && apk add x --allow-untrusted
             expect![[r#"
                 FROM debian:12
                 RUN apt-get install -y x && apk add x
+            "#]],
+        );
+    }
+
+    #[test]
+    fn fix_handles_continuations_force_yes_and_heredocs() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM debian:12
+RUN apt-get install -y \
+    --allow-unauthenticated \
+    curl
+RUN apt-get install --force-yes curl && apt-get -y --force-yes install git
+ONBUILD RUN apk add --allow-untrusted curl
+RUN <<EOF
+dnf install -y --nogpgcheck x
+EOF
+"#,
+            expect![[r#"
+                FROM debian:12
+                RUN apt-get install -y \
+                    curl
+                RUN apt-get install -y curl && apt-get -y install git
+                ONBUILD RUN apk add curl
+                RUN <<EOF
+                dnf install -y x
+                EOF
             "#]],
         );
     }

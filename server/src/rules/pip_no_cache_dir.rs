@@ -204,4 +204,31 @@ RUN python -m pip install -r req.txt && uv pip install x
             "#]],
         );
     }
+
+    #[test]
+    fn fix_with_prefixes_continuations_onbuild_and_heredocs() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM python:3.12
+RUN sudo pip3 install \
+        flask \
+    && env PIP_INDEX_URL=https://x /usr/local/bin/pip install -U pip
+ONBUILD RUN pip install -r requirements.txt
+RUN <<EOF
+python3 -m pip install x
+EOF
+"#,
+            expect![[r#"
+                FROM python:3.12
+                RUN sudo pip3 install --no-cache-dir \
+                        flask \
+                    && env PIP_INDEX_URL=https://x /usr/local/bin/pip install --no-cache-dir -U pip
+                ONBUILD RUN pip install --no-cache-dir -r requirements.txt
+                RUN <<EOF
+                python3 -m pip install --no-cache-dir x
+                EOF
+            "#]],
+        );
+    }
 }

@@ -43,8 +43,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// The fix inserts `-y` right after the subcommand (`zypper install -y` is zypper's
-    /// own spelling of `--no-confirm`). Safe: it only answers the prompt.
+    /// The fix inserts `-y` right after the subcommand (`apt-get install -y`,
+    /// `dnf install -y`); for zypper it inserts the global `--non-interactive` right
+    /// after `zypper`, which every subcommand honours. Safe: it only answers the
+    /// prompt the build cannot answer anyway.
     ///
     /// ## References
     /// - hadolint DL3014 (apt-get), DL3030 (yum), DL3038 (dnf), DL3034 (zypper)
@@ -116,6 +118,14 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             let Some(sub) = pkg.sub_word() else {
                 continue;
             };
+            let (title, edit) = if pkg.manager == Manager::Zypper {
+                (
+                    "Add `--non-interactive`",
+                    TextEdit::insert(cmd.name_range.end(), " --non-interactive"),
+                )
+            } else {
+                ("Add `-y`", TextEdit::insert(sub.range.end(), " -y"))
+            };
             acc.report(
                 &RULE,
                 sub.range,
@@ -124,11 +134,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                     cmd.name, sub.text
                 ),
             )
-            .with_fix(
-                "Insert `-y`",
-                Applicability::Safe,
-                vec![TextEdit::insert(sub.range.end(), " -y")],
-            );
+            .with_fix(title, Applicability::Safe, vec![edit]);
         }
     }
 }
@@ -228,7 +234,36 @@ RUN dnf install git && zypper in vim
 "#,
             expect![[r#"
                 FROM fedora:40
-                RUN dnf install -y git && zypper in -y vim
+                RUN dnf install -y git && zypper --non-interactive in vim
+            "#]],
+        );
+    }
+
+    #[test]
+    fn fix_covers_prefixes_heredocs_and_onbuild() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM fedora:40
+RUN sudo DEBIAN_FRONTEND=noninteractive apt-get install curl \
+    && env A=1 yum -q install \
+        git
+ONBUILD RUN yum install jq
+RUN <<EOF
+zypper patch
+dnf groupinstall "Development Tools"
+EOF
+"#,
+            expect![[r#"
+                FROM fedora:40
+                RUN sudo DEBIAN_FRONTEND=noninteractive apt-get install -y curl \
+                    && env A=1 yum -q install -y \
+                        git
+                ONBUILD RUN yum install -y jq
+                RUN <<EOF
+                zypper --non-interactive patch
+                dnf groupinstall -y "Development Tools"
+                EOF
             "#]],
         );
     }

@@ -3,7 +3,7 @@
 use crate::rules::{Applicability, Diagnostics, Fix, RuleContext};
 use crate::semantic::copy::{has_glob, unquote, CopyArgs};
 use crate::syntax::{Instruction, Kind};
-use crate::text::{TextEdit, TextRange};
+use crate::text::TextEdit;
 
 declare_rule! {
     /// ## What it does
@@ -49,7 +49,9 @@ declare_rule! {
     /// (`from=<stage>` when the `COPY` had `--from`; a relative target is resolved
     /// against `WORKDIR`, as the `COPY` destination was). It is unsafe: the file is no
     /// longer in the image, the mount is read-only, and `--chown`/`--chmod` of the
-    /// `COPY` no longer apply. No fix when the destination uses a variable.
+    /// `COPY` no longer apply. No fix when the destination uses a variable, or names
+    /// neither a directory (`dir/`, `.`) nor the file itself (`COPY req.txt /app` may
+    /// copy into the directory `/app`).
     ///
     /// ## References
     /// - Docker docs: "Optimize cache usage in builds", section "Use bind mounts"
@@ -179,6 +181,12 @@ fn fix(
         return None;
     }
     let into_dir = dest.ends_with('/') || dest == "." || files.len() > 1;
+    // `COPY req.txt /app` copies into `/app` when that is a directory (a WORKDIR, say)
+    // and writes the file `/app` otherwise: only the unambiguous `COPY x /dir/x` is
+    // rewritten.
+    if !into_dir && files.iter().any(|(_, name)| dest.rsplit('/').next() != Some(*name)) {
+        return None;
+    }
     let from = copy
         .flag("from")
         .and_then(|f| f.value.clone())
@@ -204,21 +212,12 @@ fn fix(
         }
         mounts.push_str(&format!(",source={source},target={target}"));
     }
-    // Delete the COPY's whole lines, up to the RUN.
-    let line_start = ctx.text[..copy.range.start()]
-        .rfind('\n')
-        .map_or(0, |p| p + 1);
-    let delete = TextRange::new(line_start, run_line_start(ctx, run));
+    // Delete the COPY's whole lines (comments between it and the RUN stay).
+    let delete = crate::fix::full_lines(ctx.text, copy.range);
     Some(vec![
         TextEdit::delete(delete),
         TextEdit::insert(run.keyword_range.end(), mounts),
     ])
-}
-
-fn run_line_start(ctx: &RuleContext<'_>, run: &Instruction) -> usize {
-    ctx.text[..run.range.start()]
-        .rfind('\n')
-        .map_or(0, |p| p + 1)
 }
 
 #[cfg(test)]
@@ -322,5 +321,33 @@ COPY . .
                 COPY . .
             "#]],
         );
+    }
+
+    #[test]
+    fn fix_with_prefixes_continuations_onbuild_and_heredocs() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM python:3.12-slim
+WORKDIR /app
+COPY requirements.txt .
+# dependencies first, for the cache
+RUN pip install --no-cache-dir -r requirements.txt
+"#,
+            expect![[r#"
+                FROM python:3.12-slim
+                WORKDIR /app
+                # dependencies first, for the cache
+                RUN --mount=type=bind,source=requirements.txt,target=requirements.txt pip install --no-cache-dir -r requirements.txt
+            "#]],
+        );
+    }
+
+    #[test]
+    fn no_fix_when_the_destination_may_be_a_directory() {
+        let text = "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt /app\nRUN pip install -r requirements.txt\n";
+        let d = crate::rules::test_support::diagnostics_of(&RULE, text);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].fixes.is_empty());
     }
 }

@@ -239,4 +239,29 @@ RUN --network=none pip install x
             "#]],
         );
     }
+
+    #[test]
+    fn fix_with_prefixes_continuations_onbuild_and_heredocs() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM debian:12
+RUN --network=host \
+    apt-get update && sudo apt-get install -y curl
+ONBUILD RUN apk add curl
+RUN <<EOF
+pip install x
+EOF
+"#,
+            expect![[r#"
+                FROM debian:12
+                RUN --mount=type=cache,target=/var/cache/apt,sharing=locked --mount=type=cache,target=/var/lib/apt,sharing=locked --network=host \
+                    apt-get update && sudo apt-get install -y curl
+                ONBUILD RUN --mount=type=cache,target=/var/cache/apk apk add curl
+                RUN --mount=type=cache,target=/root/.cache/pip <<EOF
+                pip install x
+                EOF
+            "#]],
+        );
+    }
 }

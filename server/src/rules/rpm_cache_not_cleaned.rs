@@ -1,11 +1,11 @@
 //! `rpm-cache-not-cleaned`: yum / dnf / microdnf / zypper installs whose cache stays in
 //! the image.
 
+use crate::fix::shell_edit;
 use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::semantic::mount::mounts;
-use crate::semantic::pkg::{appendable, shipped_runs, Manager, PkgCommand};
+use crate::semantic::pkg::{shipped_runs, Manager, PkgCommand};
 use crate::semantic::ShellCommand;
-use crate::text::TextEdit;
 
 declare_rule! {
     /// ## What it does
@@ -58,6 +58,8 @@ declare_rule! {
     /// `zypper clean`) to the `RUN`. Safe: the next install downloads the metadata
     /// again. No fix is offered for `RUN`s with heredocs, comments or a trailing
     /// `;`/`&`.
+    /// It follows the `RUN`'s layout: on the same line for a one-line `RUN`, else on a
+    /// new continuation line with `&&` leading or trailing as the other lines have it.
     ///
     /// ## References
     /// - hadolint DL3032 (yum), DL3040 (dnf, microdnf), DL3036 (zypper)
@@ -152,12 +154,8 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                     "Run `{clean}` at the end of this RUN so that the package cache is not kept in the image."
                 ),
             );
-            if appendable(eff) {
-                d.with_fix(
-                    format!("Append `&& {clean}`"),
-                    Applicability::Safe,
-                    vec![TextEdit::insert(eff.args.range.end(), format!(" && {clean}"))],
-                );
+            if let Some(edit) = shell_edit::append_command(ctx.text, eff, &clean) {
+                d.with_fix(format!("Append `&& {clean}`"), Applicability::Safe, vec![edit]);
             }
         }
     }
@@ -279,7 +277,8 @@ RUN zypper in -y vim
             expect![[r#"
                 FROM fedora:40
                 RUN dnf install -y httpd \
-                    && dnf install -y git && dnf clean all
+                    && dnf install -y git \
+                    && dnf clean all
                 RUN zypper in -y vim && zypper clean
             "#]],
         );

@@ -55,12 +55,15 @@ declare_rule! {
     /// and `yes | …`-style pipes may start failing.
     /// - When the stage is built on an official Debian/Ubuntu/Fedora-family image
     ///   (which has bash), the fix inserts `SHELL ["/bin/bash", "-o", "pipefail", "-c"]`
-    ///   before the `RUN`. This also switches later `RUN`s of the stage from `sh`
-    ///   (dash) to bash. It is offered on the first such `RUN` of the stage only.
+    ///   before the `RUN` (above the comment lines right before it). This also
+    ///   switches later `RUN`s of the stage from `sh` (dash) to bash. It is offered on
+    ///   the first such `RUN` of the stage only.
     /// - When it is built on `alpine`, whose BusyBox `sh` supports pipefail, the fix
     ///   prefixes the `RUN` with `set -o pipefail && `.
     /// - Otherwise no fix is offered: `/bin/sh` may be dash, and dash before 0.5.13
     ///   (Debian 12 ships 0.5.12) rejects `set -o pipefail`.
+    /// - `ONBUILD RUN` triggers get no fix (they run in an image whose shell is
+    ///   unknown), nor do pipes inside heredoc bodies on Alpine.
     ///
     /// ## References
     /// - hadolint DL4006
@@ -111,12 +114,19 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                 if !indent.trim().is_empty() {
                     continue;
                 }
+                // Above the comment lines right before the RUN, which describe it.
+                let start = comments_above(ctx.text, line_start) + indent.len();
+                let nl = if ctx.text[start..].contains("\r\n") || ctx.text[..start].ends_with("\r\n") {
+                    "\r\n"
+                } else {
+                    "\n"
+                };
                 d.with_fix(
-                    "Insert `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]`",
+                    "Insert `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` before the RUN",
                     Applicability::Unsafe,
                     vec![TextEdit::insert(
                         start,
-                        format!("SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\n{indent}"),
+                        format!("SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]{nl}{indent}"),
                     )],
                 );
             }
@@ -133,6 +143,20 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             _ => {}
         }
     }
+}
+
+/// The start of the block of comment lines that ends right before `line_start`.
+fn comments_above(text: &str, mut line_start: usize) -> usize {
+    while line_start > 0 {
+        let prev_end = line_start - 1;
+        let prev_start = text[..prev_end].rfind('\n').map_or(0, |p| p + 1);
+        let line = text[prev_start..prev_end].trim();
+        if !line.starts_with('#') || prev_start == 0 {
+            break;
+        }
+        line_start = prev_start;
+    }
+    line_start
 }
 
 /// The SHELL in force at `at` turns pipefail on.
@@ -197,7 +221,7 @@ fn cannot_fail(cmd: &ShellCommand) -> bool {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not};
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_fixes, check_rule_not};
     use expect_test::expect;
 
     #[test]
@@ -285,6 +309,68 @@ RUN a | b
                   RUN set -o pipefail && wget -qO- https://x/b | tar xz
                 FROM example.com/base:1
                 RUN a | b
+            "#]],
+        );
+    }
+
+    #[test]
+    fn fixes_keep_indentation_and_line_endings() {
+        {
+            let before = "FROM debian:12\r\n  RUN curl -fsSL https://x | tar -xz\r\nRUN wget -O- https://y | sh\r\n";
+            let d = crate::rules::test_support::diagnostics_of(&RULE, before);
+            let fixed = crate::text::apply_edits(before, &d[0].fixes[0].edits);
+            assert_eq!(fixed, "FROM debian:12\r\n  SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\r\n  RUN curl -fsSL https://x | tar -xz\r\nRUN wget -O- https://y | sh\r\n");
+        }
+        check_rule_fixes(
+            &RULE,
+            r#"
+FROM alpine:3.20
+RUN --mount=type=cache,target=/root/.cache \
+    curl -fsSL https://x | tar -xz
+ONBUILD RUN curl https://x | sh
+RUN <<EOF
+curl https://x | sh
+EOF
+"#,
+            expect![[r#"
+                --- Prefix the RUN with `set -o pipefail &&` (unsafe)
+                FROM alpine:3.20
+                RUN --mount=type=cache,target=/root/.cache \
+                    set -o pipefail && curl -fsSL https://x | tar -xz
+                ONBUILD RUN curl https://x | sh
+                RUN <<EOF
+                curl https://x | sh
+                EOF
+            "#]],
+        );
+    }
+
+    #[test]
+    fn no_fix_where_sh_may_be_dash() {
+        let text = "FROM example.com/base:1\nRUN curl -fsSL https://x | tar -xz\n";
+        let d = crate::rules::test_support::diagnostics_of(&RULE, text);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].fixes.is_empty());
+    }
+
+    #[test]
+    fn shell_goes_above_the_comments_of_the_run() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM debian:12
+ENV A=1
+# fetch the tool
+# (pinned)
+RUN curl -fsSL https://x | tar -xz
+"#,
+            expect![[r#"
+                FROM debian:12
+                ENV A=1
+                SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+                # fetch the tool
+                # (pinned)
+                RUN curl -fsSL https://x | tar -xz
             "#]],
         );
     }

@@ -1,5 +1,6 @@
 //! `run-sudo`: `sudo` inside a RUN.
 
+use crate::syntax::Kind;
 use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::text::{TextEdit, TextRange};
 
@@ -30,8 +31,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// The fix removes the `sudo` word when it has no options of its own. It is unsafe:
-    /// the command then runs as the current `USER`, which may not be root.
+    /// The fix removes the `sudo` word when it has no options of its own (`sudo -u app
+    /// cmd` keeps it) and the `RUN` does not check who runs it (`id -u`, `$EUID`). It is safe when the `USER` in force is explicitly `root` (or
+    /// `0`): the command then runs as it did. Otherwise it is unsafe: the command runs
+    /// as the current `USER`, which may not be root (switch with `USER root` first).
     ///
     /// ## References
     /// - hadolint DL3004
@@ -49,7 +52,7 @@ declare_rule! {
 }
 
 fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
-    for (_, shell) in ctx.model.run_shells() {
+    for (i, shell) in ctx.model.run_shells() {
         for cmd in shell.commands() {
             if cmd.name == "sudo" {
                 // `/usr/bin/sudo cmd`: the model strips only a bare `sudo`.
@@ -81,17 +84,26 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             );
             // Only `sudo` followed by the command (or `VAR=value` prefixes) is removed.
             let after = &ctx.text[sudo.end()..cmd.name_range.start()];
-            if after.split_whitespace().all(|w| !w.starts_with('-')) {
-                let ws = ctx.text[sudo.end()..]
-                    .bytes()
-                    .take_while(|b| *b == b' ' || *b == b'\t')
-                    .count();
+            // A script that checks who runs it (`if [ "$(id -u)" -ne 0 ]; then sudo …`)
+            // uses sudo on purpose.
+            let checks_user = shell
+                .commands()
+                .any(|c| c.name == "id" || c.name == "whoami")
+                || ctx.text[ctx.syntax.instructions[i].range.range()].contains("$(id -u)")
+                || ctx.text[ctx.syntax.instructions[i].range.range()].contains("EUID");
+            if !checks_user && after.split_whitespace().all(|w| !w.starts_with('-')) {
+                let next = crate::fix::shell_edit::next_word_start(ctx.text, sudo.end());
+                let applicability = if root_in_force(ctx, i) {
+                    Applicability::Safe
+                } else {
+                    Applicability::Unsafe
+                };
                 d.with_fix(
                     "Remove `sudo`",
-                    Applicability::Unsafe,
+                    applicability,
                     vec![TextEdit::delete(TextRange::new(
                         sudo.start(),
-                        sudo.end() + ws,
+                        next,
                     ))],
                 );
             }
@@ -113,10 +125,30 @@ fn sudo_word(text: &str, start: usize, end: usize) -> Option<TextRange> {
     None
 }
 
+/// The last `USER` before instruction `at` (in its stage chain) is `root` / `0`.
+fn root_in_force(ctx: &RuleContext<'_>, at: usize) -> bool {
+    if ctx.syntax.instructions[at].kind == Kind::Onbuild {
+        return false;
+    }
+    let user = ctx
+        .model
+        .instructions_before(at)
+        .find(|&j| ctx.syntax.instructions[j].kind == Kind::User);
+    let Some(j) = user else {
+        return false;
+    };
+    let Some(word) = ctx.syntax.instructions[j].args.words.first() else {
+        return false;
+    };
+    ctx.model
+        .expand_at(j, &word.text)
+        .is_some_and(|v| matches!(v.split(':').next(), Some("root" | "0")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not};
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_fixes, check_rule_not};
     use expect_test::expect;
 
     #[test]
@@ -171,5 +203,77 @@ RUN sudo apt-get update && sudo -u app make
                 RUN apt-get update && sudo -u app make
             "#]],
         );
+    }
+
+    #[test]
+    fn fix_is_safe_only_under_user_root() {
+        check_rule_fixes(
+            &RULE,
+            r#"
+FROM debian:12
+USER app
+RUN sudo apt-get update
+USER root
+RUN sudo \
+    apt-get install -y x && echo ok
+ONBUILD RUN sudo make install
+RUN <<EOF
+sudo chown app /app
+EOF
+"#,
+            expect![[r#"
+                --- Remove `sudo` (unsafe)
+                FROM debian:12
+                USER app
+                RUN apt-get update
+                USER root
+                RUN sudo \
+                    apt-get install -y x && echo ok
+                ONBUILD RUN sudo make install
+                RUN <<EOF
+                sudo chown app /app
+                EOF
+                --- Remove `sudo` (safe)
+                FROM debian:12
+                USER app
+                RUN sudo apt-get update
+                USER root
+                RUN apt-get install -y x && echo ok
+                ONBUILD RUN sudo make install
+                RUN <<EOF
+                sudo chown app /app
+                EOF
+                --- Remove `sudo` (unsafe)
+                FROM debian:12
+                USER app
+                RUN sudo apt-get update
+                USER root
+                RUN sudo \
+                    apt-get install -y x && echo ok
+                ONBUILD RUN make install
+                RUN <<EOF
+                sudo chown app /app
+                EOF
+                --- Remove `sudo` (safe)
+                FROM debian:12
+                USER app
+                RUN sudo apt-get update
+                USER root
+                RUN sudo \
+                    apt-get install -y x && echo ok
+                ONBUILD RUN sudo make install
+                RUN <<EOF
+                chown app /app
+                EOF
+            "#]],
+        );
+    }
+
+    #[test]
+    fn no_fix_when_the_script_checks_the_user() {
+        let text = "FROM debian:12\nRUN if [ \"$(id -u)\" -ne 0 ]; then sudo make install; else make install; fi\n";
+        let d = crate::rules::test_support::diagnostics_of(&RULE, text);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].fixes.is_empty());
     }
 }

@@ -88,8 +88,9 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                 continue;
             }
             let mut block: Vec<Slot<'_>> = Vec::new();
+            let last = operands.last().map(|w| w.range);
             for w in operands {
-                let slot = slot(ctx.text, w, escape);
+                let slot = slot(ctx.text, w, escape, Some(w.range) == last && cmd.range.end() == w.range.end());
                 let consecutive = match (&slot, block.last()) {
                     (Some(s), Some(prev)) => s.line_start == prev.line_end + 1,
                     _ => false,
@@ -107,8 +108,9 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     }
 }
 
-/// The slot of `w` when it is alone on its line.
-fn slot<'a>(text: &str, w: &'a ShellWord, escape: char) -> Option<Slot<'a>> {
+/// The slot of `w` when it is alone on its line; the command's last word may be
+/// followed by what comes after the command (`zlib1g && \\`, `zlib1g; \\`).
+fn slot<'a>(text: &str, w: &'a ShellWord, escape: char, ends_command: bool) -> Option<Slot<'a>> {
     let start = w.range.start();
     let end = w.range.end();
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
@@ -122,6 +124,8 @@ fn slot<'a>(text: &str, w: &'a ShellWord, escape: char) -> Option<Slot<'a>> {
         (false, end)
     } else if trimmed.trim_start() == escape.to_string() {
         (true, end + rest.find(escape)?)
+    } else if ends_command && rest.starts_with([' ', '\t', ';']) {
+        (false, end)
     } else {
         return None;
     };
@@ -174,13 +178,16 @@ fn report_block(text: &str, block: &[Slot<'_>], acc: &mut Diagnostics) {
         let new_text = if slot.continued {
             let old_pad = slot.segment.len() - slot.word.range.len();
             let pad = if aligned {
-                (slot.segment.end() - slot.word.range.start())
-                    .saturating_sub(new_word.len())
-                    .max(1)
+                " ".repeat(
+                    (slot.segment.end() - slot.word.range.start())
+                        .saturating_sub(new_word.len())
+                        .max(1),
+                )
             } else {
-                old_pad
+                // Each line keeps its own spacing, tabs included.
+                return_pad(text, slot, old_pad)
             };
-            format!("{new_word}{}", " ".repeat(pad))
+            format!("{new_word}{pad}")
         } else {
             new_word.to_string()
         };
@@ -198,6 +205,12 @@ fn report_block(text: &str, block: &[Slot<'_>], acc: &mut Diagnostics) {
         ),
     )
     .with_fix("Sort the package lines", Applicability::Safe, edits);
+}
+
+/// The blanks between a slot's word and its ` \\` as written.
+fn return_pad(text: &str, slot: &Slot<'_>, len: usize) -> String {
+    text.get(slot.word.range.end()..slot.segment.end())
+        .map_or_else(|| " ".repeat(len), str::to_string)
 }
 
 #[cfg(test)]
@@ -292,6 +305,65 @@ RUN apk add \
                 RUN apk add \
                     bash \
                     zlib
+            "#]],
+        );
+    }
+
+    #[test]
+    fn fix_in_heredocs_onbuild_tabs_and_crlf() {
+        check_rule_fix(
+            &RULE,
+            "FROM debian:12\nRUN <<EOF\napt-get install -y \\\n    zlib1g \\\n    curl \\\n    bash\nEOF\nONBUILD RUN sudo apk add \\\n\tgit\t\\\n\tbash\n",
+            expect![[r#"
+                FROM debian:12
+                RUN <<EOF
+                apt-get install -y \
+                    bash \
+                    curl \
+                    zlib1g
+                EOF
+                ONBUILD RUN sudo apk add \
+                	bash	\
+                	git
+            "#]],
+        );
+        {
+            let before = "FROM debian:12\r\nRUN apt-get install -y \\\r\n    zlib1g \\\r\n    curl\r\n";
+            let d = crate::rules::test_support::diagnostics_of(&RULE, before);
+            let fixed = crate::text::apply_edits(before, &d[0].fixes[0].edits);
+            assert_eq!(fixed, "FROM debian:12\r\nRUN apt-get install -y \\\r\n    curl \\\r\n    zlib1g\r\n");
+        }
+    }
+
+    #[test]
+    fn the_last_package_may_share_its_line_with_the_next_command() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM opensuse/leap:15
+RUN zypper install -y \
+    ca-certificates \
+    wget \
+    git \
+    systemd-rpm-macros && \
+    rm -rf /var/cache/zypp/*
+RUN apt-get install -y \
+    zlib1g \
+    curl; \
+    echo done
+"#,
+            expect![[r#"
+                FROM opensuse/leap:15
+                RUN zypper install -y \
+                    ca-certificates \
+                    git \
+                    systemd-rpm-macros \
+                    wget && \
+                    rm -rf /var/cache/zypp/*
+                RUN apt-get install -y \
+                    curl \
+                    zlib1g; \
+                    echo done
             "#]],
         );
     }

@@ -1,10 +1,12 @@
 //! `tls-verification-disabled`: options and variables that turn off TLS certificate checks.
 
-use crate::rules::{Diagnostics, RuleContext};
+use crate::fix::shell_edit;
+use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::semantic::download::{Download, Tool};
+use crate::semantic::shell::ShellWord;
 use crate::semantic::ShellCommand;
 use crate::syntax::Kind;
-use crate::text::TextRange;
+use crate::text::{TextEdit, TextRange};
 
 declare_rule! {
     /// ## What it does
@@ -46,8 +48,12 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// No automatic fix: removing the option makes the build fail until the trust
-    /// store has the right certificate.
+    /// The fix removes what turns the checks off: the option (`-k` also from a cluster
+    /// such as `-fsSLk`; `--trusted-host` with its value; `-c`/`-o`/`--setopt` with
+    /// their setting), the `VAR=x` prefix, or the variable from `ENV` (the whole `ENV`
+    /// when it sets nothing else). `git config … false` / `npm config set strict-ssl
+    /// false` commands and dynamic or quoted words get no fix. It is unsafe: the
+    /// download fails until the trust store has the right certificate.
     ///
     /// ## References
     /// - Checkov CKV2_DOCKER_2, 3, 4, 5, 6, 12, 13, 14, 15, 16
@@ -56,7 +62,7 @@ declare_rule! {
         id: "tls-verification-disabled",
         summary: "TLS certificate verification disabled",
         level: Warning,
-        fix: None,
+        fix: Sometimes,
         hadolint: [],
         buildkit: [],
         check: check,
@@ -70,7 +76,18 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             for p in &eff.args.pairs {
                 let value = p.value.as_ref().map_or("", |v| v.text.as_str());
                 if let Some(why) = bad_env(&p.key.text, value) {
-                    acc.report(&RULE, p.key.range, why);
+                    let d = acc.report(&RULE, p.key.range, why);
+                    let pair = p.value.as_ref().map_or(p.key.range, |v| p.key.range.cover(v.range));
+                    let range = if eff.args.pairs.len() == 1 {
+                        crate::fix::full_lines(ctx.text, inst.range)
+                    } else {
+                        shell_edit::delete_word(ctx.text, pair)
+                    };
+                    d.with_fix(
+                        format!("Remove `{}` from ENV", p.key.text),
+                        Applicability::Unsafe,
+                        vec![TextEdit::delete(range)],
+                    );
                 }
             }
         }
@@ -79,7 +96,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
         };
         for cmd in shell.commands() {
             check_env_prefixes(ctx, cmd, acc);
-            check_command(cmd, acc);
+            check_command(ctx.text, cmd, acc);
         }
     }
 }
@@ -115,29 +132,56 @@ fn check_env_prefixes(ctx: &RuleContext<'_>, cmd: &ShellCommand, acc: &mut Diagn
     for (k, v) in &cmd.env {
         let Some(msg) = bad_env(k, v) else { continue };
         let prefix = &ctx.text[cmd.range.start()..cmd.name_range.start().max(cmd.range.start())];
-        let at = prefix
-            .find(&format!("{k}="))
-            .map(|p| cmd.range.start() + p)
-            .map_or(cmd.name_range, |s| TextRange::new(s, s + k.len()));
-        acc.report(&RULE, at, msg);
+        let found = prefix.find(&format!("{k}=")).map(|p| cmd.range.start() + p);
+        let at = found.map_or(cmd.name_range, |s| TextRange::new(s, s + k.len()));
+        let d = acc.report(&RULE, at, msg);
+        // Only a plain `K=v` word is removed.
+        if let Some(s) = found {
+            let word = TextRange::new(s, s + k.len() + 1 + v.len());
+            let plain = ctx.text.get(word.range()) == Some(format!("{k}={v}").as_str())
+                && ctx.text[word.end()..].starts_with([' ', '\t']);
+            if plain {
+                d.with_fix(
+                    format!("Remove `{k}={v}`"),
+                    Applicability::Unsafe,
+                    vec![TextEdit::delete(shell_edit::delete_word(ctx.text, word))],
+                );
+            }
+        }
     }
 }
 
-fn check_command(cmd: &ShellCommand, acc: &mut Diagnostics) {
-    let mut report = |range: TextRange, what: &str| {
-        acc.report(
-            &RULE,
-            range,
-            format!("{what} turns off TLS certificate checks: anyone on the network path can substitute what is downloaded; fix the trust store instead."),
-        );
-    };
+fn check_command(text: &str, cmd: &ShellCommand, acc: &mut Diagnostics) {
     if let Some(d) = Download::of(cmd) {
         let bad: &[&str] = match d.tool {
             Tool::Curl => &["-k", "--insecure", "--proxy-insecure", "--doh-insecure"],
             Tool::Wget => &["--no-check-certificate"],
         };
         for o in d.options.iter().filter(|o| bad.contains(&o.name.as_str())) {
-            report(o.word.range, &format!("`{}`", o.name));
+            let raw = &text[o.word.range.range()];
+            let cluster = o.name.len() == 2
+                && raw != o.name
+                && !raw.starts_with("--")
+                && raw.len() > 2
+                && raw[1..].bytes().all(|b| b.is_ascii_alphanumeric())
+                && raw.matches(&o.name[1..]).count() == 1;
+            if cluster {
+                // `-fsSLk` → `-fsSL`.
+                let at = o.word.range.start() + raw[1..].find(&o.name[1..]).unwrap_or(0) + 1;
+                acc.report(
+                    &RULE,
+                    o.word.range,
+                    format!("`{}` turns off TLS certificate checks: anyone on the network path can substitute what is downloaded; fix the trust store instead.", o.name),
+                )
+                .with_fix(
+                    format!("Remove `{}` from `{raw}`", &o.name[1..]),
+                    Applicability::Unsafe,
+                    vec![TextEdit::delete(TextRange::new(at, at + 1))],
+                );
+            } else {
+                let words: &[&ShellWord] = if raw == o.name { &[o.word] } else { &[] };
+                report_removing(acc, text, o.word.range, &format!("`{}`", o.name), words);
+            }
         }
         return;
     }
@@ -146,7 +190,7 @@ fn check_command(cmd: &ShellCommand, acc: &mut Diagnostics) {
     match cmd.name.as_str() {
         "apk" => {
             for a in args.iter().filter(|a| a.text == "--no-check-certificate") {
-                report(a.range, "`--no-check-certificate`");
+                report_removing(acc, text, a.range, "`--no-check-certificate`", &[a]);
             }
         }
         "git" => {
@@ -155,13 +199,13 @@ fn check_command(cmd: &ShellCommand, acc: &mut Diagnostics) {
                 // `git -c http.sslVerify=false …`
                 if let Some((k, v)) = t.split_once('=') {
                     if is_git_sslverify(k) && is_false(v) && n > 0 && args[n - 1].text == "-c" {
-                        report(a.range, "`http.sslVerify=false`");
+                        report_removing(acc, text, a.range, "`http.sslVerify=false`", &[&args[n - 1], a]);
                     }
                 } else if is_git_sslverify(&t)
                     && args.get(n + 1).is_some_and(|v| is_false(&lower(&v.text)))
                     && args.iter().any(|a| a.text == "config")
                 {
-                    report(a.range, "`http.sslVerify false`");
+                    report_removing(acc, text, a.range, "`http.sslVerify false`", &[]);
                 }
             }
         }
@@ -175,33 +219,51 @@ fn check_command(cmd: &ShellCommand, acc: &mut Diagnostics) {
                     || (t == "--strict-ssl"
                         && args.get(n + 1).is_some_and(|v| v.text == "false"));
                 if bad {
-                    report(a.range, "`strict-ssl false`");
+                    let words: Vec<&ShellWord> = if t == "--strict-ssl=false" {
+                        vec![a]
+                    } else if t == "--strict-ssl" {
+                        vec![a, &args[n + 1]]
+                    } else {
+                        vec![]
+                    };
+                    report_removing(acc, text, a.range, "`strict-ssl false`", &words);
                 }
             }
         }
         "yum" | "dnf" | "dnf5" | "microdnf" | "tdnf" => {
             for (n, a) in args.iter().enumerate() {
-                let value = if let Some(v) = a.text.strip_prefix("--setopt=") {
-                    v
+                let (value, words) = if let Some(v) = a.text.strip_prefix("--setopt=") {
+                    (v, vec![a])
                 } else if a.text == "--setopt" {
-                    args.get(n + 1).map_or("", |v| v.text.as_str())
+                    match args.get(n + 1) {
+                        Some(v) => (v.text.as_str(), vec![a, v]),
+                        None => continue,
+                    }
                 } else {
                     continue;
                 };
                 let Some((k, v)) = value.split_once('=') else { continue };
                 let k = lower(k);
                 if (k == "sslverify" || k.ends_with(".sslverify")) && is_false(&lower(v)) {
-                    report(a.range, "`sslverify=0`");
+                    report_removing(acc, text, a.range, "`sslverify=0`", &words);
                 }
             }
         }
         "apt-get" | "apt" => {
-            for a in args {
+            for (n, a) in args.iter().enumerate() {
                 let t = lower(&a.text);
                 if (t.contains("verify-peer") || t.contains("verify-host"))
                     && t.rsplit('=').next().is_some_and(is_false)
                 {
-                    report(a.range, "`Verify-Peer=false`");
+                    let words: Vec<&ShellWord> = if t.starts_with("-o") || t.starts_with("--option=")
+                    {
+                        vec![a]
+                    } else if n > 0 && matches!(args[n - 1].text.as_str(), "-o" | "--option") {
+                        vec![&args[n - 1], a]
+                    } else {
+                        vec![]
+                    };
+                    report_removing(acc, text, a.range, "`Verify-Peer=false`", &words);
                 }
             }
         }
@@ -209,12 +271,16 @@ fn check_command(cmd: &ShellCommand, acc: &mut Diagnostics) {
             for (n, a) in args.iter().enumerate() {
                 let t = a.text.as_str();
                 if t == "--trusted-host" || t.starts_with("--trusted-host=") {
-                    report(a.range, "`--trusted-host`");
+                    let words: Vec<&ShellWord> = match args.get(n + 1) {
+                        Some(v) if t == "--trusted-host" => vec![a, v],
+                        _ => vec![a],
+                    };
+                    report_removing(acc, text, a.range, "`--trusted-host`", &words);
                 } else if t.ends_with(".trusted-host")
                     && n > 0
                     && args[n - 1].text == "set"
                 {
-                    report(a.range, "`trusted-host`");
+                    report_removing(acc, text, a.range, "`trusted-host`", &[]);
                 }
             }
         }
@@ -230,10 +296,54 @@ fn is_false(v: &str) -> bool {
     matches!(v, "0" | "false" | "no" | "off")
 }
 
+/// Reports `range`; `remove` lists the words to delete (the option and its value),
+/// empty when there is no fix.
+fn report_removing(
+    acc: &mut Diagnostics,
+    text: &str,
+    range: TextRange,
+    what: &str,
+    remove: &[&ShellWord],
+) {
+    let d = acc.report(
+        &RULE,
+        range,
+        format!("{what} turns off TLS certificate checks: anyone on the network path can substitute what is downloaded; fix the trust store instead."),
+    );
+    if let Some(edit) = removal(text, remove) {
+        d.with_fix(
+            format!("Remove `{}`", text[edit.range.range()].trim()),
+            Applicability::Unsafe,
+            vec![edit],
+        );
+    }
+}
+
+/// The deletion of `words` (adjacent words of one command, in order): none when a
+/// word is dynamic or quoted, or the words are not separated by blanks only.
+fn removal(text: &str, words: &[&ShellWord]) -> Option<TextEdit> {
+    let (first, last) = (words.first()?, words.last()?);
+    for w in words {
+        if w.dynamic || text.get(w.range.range()) != Some(w.text.as_str()) {
+            return None;
+        }
+    }
+    for pair in words.windows(2) {
+        if !text[pair[0].range.end()..pair[1].range.start()]
+            .bytes()
+            .all(|b| b == b' ' || b == b'\t')
+        {
+            return None;
+        }
+    }
+    let range = first.range.cover(last.range);
+    Some(TextEdit::delete(shell_edit::delete_word(text, range)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_not};
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not};
     use expect_test::expect;
 
     #[test]
@@ -306,5 +416,57 @@ RUN echo --insecure && pip install --index-url https://x/ flask && dnf --setopt=
 RUN ["curl", "-k", "https://x/d"]
 "#,
         );
+    }
+
+    #[test]
+    fn fix_removes_the_option_or_variable() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM debian:12
+ENV PYTHONHTTPSVERIFY=0 LANG=C.UTF-8
+ENV NODE_TLS_REJECT_UNAUTHORIZED=0
+RUN curl -fsSLk https://x/a -o a && wget --no-check-certificate https://x/b
+RUN pip install --trusted-host pypi.org flask && pip install --trusted-host=x y
+RUN git -c http.sslverify=false clone https://x/r
+RUN dnf --setopt=sslverify=0 install -y x && yum --setopt sslverify=0 install -y z
+RUN NPM_CONFIG_STRICT_SSL=false npm ci && apt-get -o Acquire::https::Verify-Peer=false update
+RUN curl \
+    --insecure \
+    -o /x https://x/c
+ONBUILD RUN apk add --no-check-certificate x
+RUN <<EOF
+curl -k https://x/c
+EOF
+"#,
+            expect![[r#"
+                FROM debian:12
+                ENV LANG=C.UTF-8
+                RUN curl -fsSL https://x/a -o a && wget https://x/b
+                RUN pip install flask && pip install y
+                RUN git clone https://x/r
+                RUN dnf install -y x && yum install -y z
+                RUN npm ci && apt-get update
+                RUN curl \
+                    -o /x https://x/c
+                ONBUILD RUN apk add x
+                RUN <<EOF
+                curl https://x/c
+                EOF
+            "#]],
+        );
+    }
+
+    #[test]
+    fn no_fix_for_config_commands_and_quoted_words() {
+        for text in [
+            "FROM debian:12\nRUN git config --global http.sslVerify false\n",
+            "FROM debian:12\nRUN npm config set strict-ssl false\n",
+            "FROM debian:12\nRUN curl \"-k\" https://x/a\n",
+        ] {
+            let d = crate::rules::test_support::diagnostics_of(&RULE, text);
+            assert_eq!(d.len(), 1, "{text}");
+            assert!(d[0].fixes.is_empty(), "{text}: {:?}", d[0].fixes);
+        }
     }
 }

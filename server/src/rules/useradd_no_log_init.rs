@@ -152,4 +152,31 @@ RUN useradd -u 1000000 app
             "#]],
         );
     }
+
+    #[test]
+    fn fix_with_prefixes_continuations_onbuild_and_heredocs() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM debian:12
+RUN groupadd -g 1000000 app \
+    && sudo useradd -g app \
+        -u 1000000 app
+ONBUILD RUN useradd --uid=2000000 other
+RUN <<EOF
+/usr/sbin/useradd -u1000001 third
+EOF
+"#,
+            expect![[r#"
+                FROM debian:12
+                RUN groupadd -g 1000000 app \
+                    && sudo useradd --no-log-init -g app \
+                        -u 1000000 app
+                ONBUILD RUN useradd --no-log-init --uid=2000000 other
+                RUN <<EOF
+                /usr/sbin/useradd --no-log-init -u1000001 third
+                EOF
+            "#]],
+        );
+    }
 }

@@ -241,4 +241,29 @@ RUN wget https://example.com/a.tgz
             "#]],
         );
     }
+
+    #[test]
+    fn fix_with_prefixes_continuations_onbuild_and_heredocs() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM debian:12
+RUN sudo wget https://example.com/a.tgz \
+    && env A=1 wget -O /b https://example.com/b
+ONBUILD RUN wget https://example.com/c
+RUN <<EOF
+wget https://example.com/d
+EOF
+"#,
+            expect![[r#"
+                FROM debian:12
+                RUN sudo wget --progress=dot:giga https://example.com/a.tgz \
+                    && env A=1 wget --progress=dot:giga -O /b https://example.com/b
+                ONBUILD RUN wget --progress=dot:giga https://example.com/c
+                RUN <<EOF
+                wget --progress=dot:giga https://example.com/d
+                EOF
+            "#]],
+        );
+    }
 }

@@ -1,10 +1,10 @@
 //! `yarn-cache-not-cleaned`: `yarn install` whose package cache stays in the image.
 
+use crate::fix::shell_edit;
 use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::semantic::mount::mounts;
-use crate::semantic::pkg::{appendable, shipped_runs, Manager, PkgCommand};
+use crate::semantic::pkg::{shipped_runs, Manager, PkgCommand};
 use crate::semantic::ShellCommand;
-use crate::text::TextEdit;
 
 declare_rule! {
     /// ## What it does
@@ -41,6 +41,8 @@ declare_rule! {
     /// ## Fix safety
     /// The fix appends ` && yarn cache clean`. Safe: only the cache is removed. No fix
     /// is offered for `RUN`s with heredocs, comments or a trailing `;`/`&`.
+    /// It follows the `RUN`'s layout: on the same line for a one-line `RUN`, else on a
+    /// new continuation line with `&&` leading or trailing as the other lines have it.
     ///
     /// ## References
     /// - hadolint DL3060
@@ -94,15 +96,8 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             range,
             "Run `yarn cache clean` in the same RUN so that the package cache is not kept in the image.",
         );
-        if appendable(eff) {
-            d.with_fix(
-                "Append `&& yarn cache clean`",
-                Applicability::Safe,
-                vec![TextEdit::insert(
-                    eff.args.range.end(),
-                    " && yarn cache clean",
-                )],
-            );
+        if let Some(edit) = shell_edit::append_command(ctx.text, eff, "yarn cache clean") {
+            d.with_fix("Append `&& yarn cache clean`", Applicability::Safe, vec![edit]);
         }
     }
 }
@@ -192,5 +187,42 @@ RUN yarn install --frozen-lockfile
                 RUN yarn install --frozen-lockfile && yarn cache clean
             "#]],
         );
+    }
+
+    #[test]
+    fn fix_follows_the_continuation_layout() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM node:20
+RUN apt-get update \
+    && yarn install
+RUN echo start && \
+    yarn global add pm2
+ONBUILD RUN yarn
+"#,
+            expect![[r#"
+                FROM node:20
+                RUN apt-get update \
+                    && yarn install \
+                    && yarn cache clean
+                RUN echo start && \
+                    yarn global add pm2 && \
+                    yarn cache clean
+                ONBUILD RUN yarn && yarn cache clean
+            "#]],
+        );
+    }
+
+    #[test]
+    fn no_fix_for_heredocs_or_trailing_operators() {
+        for text in [
+            "FROM node:20\nRUN <<EOF\nyarn install\nEOF\n",
+            "FROM node:20\nRUN yarn install;\n",
+        ] {
+            let d = crate::rules::test_support::diagnostics_of(&RULE, text);
+            assert_eq!(d.len(), 1, "{text}");
+            assert!(d[0].fixes.is_empty(), "{text}");
+        }
     }
 }
