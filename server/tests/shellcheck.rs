@@ -82,7 +82,7 @@ fn check_reports_shellcheck_findings_at_exact_positions() {
         .as_str()
         .unwrap()
         .ends_with("See https://www.shellcheck.net/wiki/SC2086"));
-    assert_eq!(sc[0]["fix"]["applicability"], "unsafe");
+    assert_eq!(sc[0]["fixes"][0]["applicability"], "unsafe");
 
     // A level for the rule applies to every finding; `ignored` in .hadolint.yaml and the
     // TOML ignore list drop codes.
