@@ -2,7 +2,7 @@
 -- for each step, it puts the cursor on the diagnostic with the step's code, calls
 -- `vim.lsp.buf.code_action()` (which asks the server with the line's diagnostics, data
 -- included) and answers Neovim's `vim.ui.select` prompt with the server's preferred fix
--- for that code, exactly as a user picking it from the menu would. Neovim then resolves
+-- for that code (or its first fix), exactly as a user picking it from the menu would. Neovim then resolves
 -- and applies the workspace edit itself. After each step the buffer text is recorded.
 --
 -- Inputs (environment): DLSP_BIN, DLSP_FILE, DLSP_OUT, DLSP_TIMEOUT_MS as in client.lua,
@@ -83,16 +83,28 @@ local function run()
       for _, item in ipairs(items) do
         table.insert(step.offered, item[2].title)
       end
+      -- The preferred fix for the code; else (an unsafe fix is never preferred) the
+      -- first fix for it, as a user reading the menu would pick.
+      local first
       for i, item in ipairs(items) do
         local action = item[2]
         local diags = action.diagnostics or {}
-        if action.isPreferred and diags[1] and diags[1].code == code then
-          step.title = action.title
-          picked = true
-          return on_choice(item, i)
+        local fixes_code = diags[1] and diags[1].code == code and not action.title:find('^Ignore ')
+        if fixes_code and action.isPreferred then
+          first = { item, i }
+          break
+        end
+        if fixes_code and not first then
+          first = { item, i }
         end
       end
-      fail(code .. ': no preferred fix among ' .. vim.fn.json_encode(step.offered))
+      if first then
+        step.title = first[1][2].title
+        step.preferred = first[1][2].isPreferred or false
+        picked = true
+        return on_choice(first[1], first[2])
+      end
+      fail(code .. ': no fix among ' .. vim.fn.json_encode(step.offered))
       on_choice(nil)
     end
     local tick = vim.api.nvim_buf_get_changedtick(buf)
