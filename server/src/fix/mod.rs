@@ -14,6 +14,8 @@ use crate::ide::Analysis;
 use crate::rules::{Diagnostic, Fix};
 use crate::text::{apply_edits, TextEdit, TextRange};
 
+pub mod merge_run;
+
 /// Rounds of fix-all before giving up; real files converge in two or three.
 pub const MAX_ROUNDS: usize = 16;
 

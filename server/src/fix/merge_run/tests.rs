@@ -1,0 +1,331 @@
+use super::*;
+use crate::text::apply_edits;
+use expect_test::{expect, Expect};
+
+/// Merges instructions `first..=last` of `text` and renders the fix title and the
+/// result, or the refusal. Checks that the result parses without new errors, has
+/// exactly `last - first` instructions fewer, that the merged RUN's shell text is the
+/// RUNs' texts joined by `&&` (modulo whitespace and `{ …; }`), and that merging the
+/// result again is refused (the RUNs are now one).
+fn check(text: &str, first: usize, last: usize, expect: Expect) {
+    let text = text.strip_prefix('\n').unwrap_or(text);
+    let syntax = crate::syntax::parse(text);
+    let out = match merge_runs(text, &syntax, first, last) {
+        Err(reason) => format!("Err: {reason}\n"),
+        Ok(fix) => {
+            let fixed = crate::fix::apply(text, &fix.edits).expect("edits apply");
+            let after = crate::syntax::parse(&fixed);
+            assert!(
+                after.errors.len() <= syntax.errors.len(),
+                "new syntax error:\n{fixed}"
+            );
+            assert_eq!(
+                after.instructions.len(),
+                syntax.instructions.len() - (last - first),
+                "{fixed}"
+            );
+            let squash = |s: &str| {
+                s.replace(['{', '}', ';'], " ")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            let want = syntax.instructions[first..=last]
+                .iter()
+                .map(|i| i.effective().args.text.clone())
+                .collect::<Vec<_>>()
+                .join(" && ");
+            assert_eq!(
+                squash(&after.instructions[first].effective().args.text),
+                squash(&want)
+            );
+            if after.instructions.len() > first + 1 {
+                assert!(merge_runs(&fixed, &after, first, first + 1).is_err() || {
+                    // The next instruction may be another RUN: that merge is fine.
+                    after.instructions[first + 1].effective().kind == Kind::Run
+                });
+            }
+            let safety = if fix.is_safe() { "safe" } else { "unsafe" };
+            format!("--- {} ({safety})\n{fixed}", fix.title)
+        }
+    };
+    expect.assert_eq(&out);
+}
+
+#[test]
+fn merges_two_runs_keeping_comments_and_dropping_blank_lines() {
+    check(
+        r#"
+FROM alpine
+RUN mkdir -p /app
+
+# make it ours
+RUN chown app /app
+CMD ["sh"]
+"#,
+        1,
+        2,
+        expect![[r#"
+            --- Merge the RUNs on lines 2 and 5 (safe)
+            FROM alpine
+            RUN mkdir -p /app && \
+                # make it ours
+                chown app /app
+            CMD ["sh"]
+        "#]],
+    );
+}
+
+#[test]
+fn merges_three_runs_keeping_inner_continuations() {
+    check(
+        r#"
+FROM debian:12
+RUN apt-get update
+RUN apt-get install -y --no-install-recommends \
+        curl \
+        git
+RUN useradd app
+"#,
+        1,
+        3,
+        expect![[r#"
+            --- Merge the 3 RUNs on lines 2–6 (safe)
+            FROM debian:12
+            RUN apt-get update && \
+                apt-get install -y --no-install-recommends \
+                    curl \
+                    git && \
+                useradd app
+        "#]],
+    );
+}
+
+#[test]
+fn reuses_the_files_indentation_and_leading_operators() {
+    check(
+        "FROM alpine\nRUN a \\\n\t&& b\nRUN c \\\n\t&& d\nRUN e\nRUN f\n",
+        3,
+        4,
+        expect![[r#"
+            --- Merge the RUNs on lines 6 and 7 (safe)
+            FROM alpine
+            RUN a \
+            	&& b
+            RUN c \
+            	&& d
+            RUN e \
+            	&& f
+        "#]],
+    );
+    check(
+        r#"
+FROM alpine
+RUN a && \
+  b
+  RUN c
+  # note
+  RUN d
+"#,
+        2,
+        3,
+        expect![[r#"
+            --- Merge the RUNs on lines 4 and 6 (safe)
+            FROM alpine
+            RUN a && \
+              b
+              RUN c && \
+                # note
+                d
+        "#]],
+    );
+}
+
+#[test]
+fn wraps_later_runs_that_are_more_than_an_and_chain() {
+    check(
+        r#"
+FROM alpine
+RUN make
+RUN make check || true
+RUN set -eux; \
+    cd /out; \
+    ls;
+RUN echo done
+"#,
+        1,
+        4,
+        expect![[r#"
+            --- Merge the 4 RUNs on lines 2–7 (unsafe: `set -eux` on line 4 would then also apply to the commands after it) (unsafe)
+            FROM alpine
+            RUN make && \
+                { make check || true; } && \
+                { set -eux; \
+                cd /out; \
+                ls; } && \
+                echo done
+        "#]],
+    );
+}
+
+#[test]
+fn earlier_state_makes_the_merge_unsafe() {
+    let cases = [
+        "FROM alpine\nRUN cd /src\nRUN make\n",
+        "FROM alpine\nRUN export CC=clang\nRUN make\n",
+        "FROM alpine\nRUN set -e; false; true\nRUN make\n",
+        "FROM alpine\nRUN for f in a b; do touch $f; done\nRUN echo $f\n",
+        "FROM alpine\nRUN (cd /src && make)\nRUN V=1; echo $V\nRUN make install\n",
+    ];
+    let out: Vec<String> = cases
+        .iter()
+        .map(|t| {
+            let s = crate::syntax::parse(t);
+            let n = s.instructions.len() - 1;
+            match merge_runs(t, &s, 1, n) {
+                Ok(f) => format!("{:?}: {}", f.applicability, f.title),
+                Err(e) => format!("Err: {e}"),
+            }
+        })
+        .collect();
+    expect![[r#"
+        [
+            "Unsafe: Merge the RUNs on lines 2 and 3 (unsafe: `cd /src` on line 2 would then also apply to the commands after it)",
+            "Unsafe: Merge the RUNs on lines 2 and 3 (unsafe: `export CC=clang` on line 2 would then also apply to the commands after it)",
+            "Unsafe: Merge the RUNs on lines 2 and 3 (unsafe: `set -e` on line 2 would then also apply to the commands after it)",
+            "Unsafe: Merge the RUNs on lines 2 and 3 (unsafe: `$f` set on line 2 would then be visible to the commands after it)",
+            "Safe: Merge the 3 RUNs on lines 2–4",
+        ]
+    "#]]
+    .assert_debug_eq(&out);
+}
+
+#[test]
+fn refuses_with_a_reason() {
+    let cases = [
+        ("FROM alpine\nRUN a\nRUN --network=none b\n", 1, 2),
+        ("FROM alpine\nRUN --mount=type=cache,target=/c a\nRUN --mount=type=cache,target=/d b\n", 1, 2),
+        ("FROM alpine\nRUN a\nRUN [\"b\"]\n", 1, 2),
+        ("FROM alpine\nRUN a\nRUN <<EOF\nb\nEOF\n", 1, 2),
+        ("FROM alpine\nRUN a\nENV X=1\nRUN b\n", 1, 3),
+        ("FROM alpine\nRUN a\nONBUILD RUN b\n", 1, 2),
+        ("FROM alpine\nRUN test -f x || exit 0\nRUN b\n", 1, 2),
+        ("FROM alpine\nRUN exec nginx\nRUN b\n", 1, 2),
+        ("FROM alpine\nRUN server & sleep 1\nRUN b\n", 1, 2),
+        ("FROM alpine\nRUN make # the build\nRUN b\n", 1, 2),
+        ("FROM alpine\nRUN make;\nRUN b\n", 1, 2),
+        ("FROM alpine\nRUN a\nRUN b || c # note\n", 1, 2),
+        ("FROM alpine\nRUN a\nRUN if then\n", 1, 2),
+        ("FROM alpine\nSHELL [\"pwsh\", \"-c\"]\nRUN a\nRUN b\n", 2, 3),
+        ("FROM alpine\nRUN a\n", 1, 1),
+        ("FROM alpine\nRUN a\n", 1, 5),
+    ];
+    let out: Vec<String> = cases
+        .iter()
+        .map(|(t, a, b)| match merge_runs(t, &crate::syntax::parse(t), *a, *b) {
+            Ok(f) => format!("Ok: {}", f.title),
+            Err(e) => e,
+        })
+        .collect();
+    expect![[r#"
+        [
+            "The RUN on line 3 has `--network=none` and the RUN on line 2 has no flags; RUNs with different flags cannot be merged.",
+            "The RUN on line 3 has `--mount=type=cache,target=/d` and the RUN on line 2 has `--mount=type=cache,target=/c`; RUNs with different flags cannot be merged.",
+            "The RUN on line 3 is in exec form (a JSON array); only shell-form RUNs can be joined with `&&`.",
+            "The RUN on line 3 has a heredoc; it cannot be joined with `&&`.",
+            "Line 3 holds `ENV`, not a RUN; only adjacent RUNs can be merged.",
+            "The RUN on line 2 is not an ONBUILD trigger and the one on line 3 is one; they run at different times.",
+            "The RUN on line 2 can end its script early (`exit 0`), which would skip the commands merged after it.",
+            "The RUN on line 2 can end its script early (`exec nginx`), which would skip the commands merged after it.",
+            "The RUN on line 2 starts a background job (`server &`), which would keep running during the commands merged with it.",
+            "The RUN on line 2 has a shell comment (`# the build`) that would comment out the commands merged after it.",
+            "The RUN on line 2 ends with `;`; remove it before merging.",
+            "The RUN on line 3 ends with a shell comment; it cannot be wrapped in `{ …; }` to keep its meaning.",
+            "The shell text of the RUN on line 3 does not parse; fix it first.",
+            "These RUNs run in PowerShell; merging is offered for POSIX shells only.",
+            "Select at least two adjacent RUN instructions to merge.",
+            "Select at least two adjacent RUN instructions to merge.",
+        ]
+    "#]]
+    .assert_debug_eq(&out);
+}
+
+#[test]
+fn accepts_flags_in_another_order_and_exits_with_failure() {
+    check(
+        r#"
+FROM alpine
+RUN --network=none --mount=type=cache,target=/c test -f /c/x || exit 1
+RUN --mount=target=/c,type=cache --network=none make
+"#,
+        1,
+        2,
+        expect![[r#"
+            --- Merge the RUNs on lines 2 and 3 (safe)
+            FROM alpine
+            RUN --network=none --mount=type=cache,target=/c test -f /c/x || exit 1 && \
+                make
+        "#]],
+    );
+}
+
+#[test]
+fn merges_onbuild_triggers() {
+    check(
+        r#"
+FROM alpine
+ONBUILD RUN npm ci
+ONBUILD RUN npm run build
+"#,
+        1,
+        2,
+        expect![[r#"
+            --- Merge the RUNs on lines 2 and 3 (safe)
+            FROM alpine
+            ONBUILD RUN npm ci && \
+                npm run build
+        "#]],
+    );
+}
+
+#[test]
+fn respects_a_backtick_escape() {
+    check(
+        "# escape=`\nFROM alpine\nRUN a `\n    b\nRUN c\n",
+        1,
+        2,
+        expect![[r#"
+            --- Merge the RUNs on lines 3 and 5 (safe)
+            # escape=`
+            FROM alpine
+            RUN a `
+                b && `
+                c
+        "#]],
+    );
+}
+
+#[test]
+fn keeps_crlf_line_breaks() {
+    let text = "FROM alpine\r\nRUN a\r\n# why\r\nRUN b\r\n";
+    let syntax = crate::syntax::parse(text);
+    let fix = merge_runs(text, &syntax, 1, 2).unwrap();
+    let fixed = apply_edits(text, &fix.edits);
+    assert_eq!(fixed, "FROM alpine\r\nRUN a && \\\r\n    # why\r\n    b\r\n");
+}
+
+#[test]
+fn edits_are_minimal() {
+    let text = "FROM alpine\nRUN a\nRUN b\n";
+    let syntax = crate::syntax::parse(text);
+    let fix = merge_runs(text, &syntax, 1, 2).unwrap();
+    expect![[r#"
+        [
+            TextEdit {
+                range: 17..21,
+                new_text: " && \\\n   ",
+            },
+        ]
+    "#]]
+    .assert_debug_eq(&fix.edits);
+}
