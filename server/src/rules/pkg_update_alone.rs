@@ -227,8 +227,89 @@ fn may_install(cmd: &ShellCommand) -> bool {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_not};
+    use crate::rules::test_support::{
+        check_rule, check_rule_fix, check_rule_fixes, check_rule_not, diagnostics_of,
+    };
     use expect_test::expect;
+
+    #[test]
+    fn fix_merges_the_update_into_the_next_install_run() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM debian:12
+RUN apt-get update
+# the tools
+RUN apt-get install -y --no-install-recommends \
+        curl \
+        git \
+    && rm -rf /var/lib/apt/lists/*
+FROM alpine
+RUN apk update
+RUN apk add --no-cache curl || true
+FROM fedora
+ONBUILD RUN dnf makecache
+ONBUILD RUN dnf install -y make
+"#,
+            expect![[r#"
+                FROM debian:12
+                RUN apt-get update \
+                    # the tools
+                    && apt-get install -y --no-install-recommends \
+                        curl \
+                        git \
+                    && rm -rf /var/lib/apt/lists/*
+                FROM alpine
+                RUN apk update \
+                    && { apk add --no-cache curl || true; }
+                FROM fedora
+                ONBUILD RUN dnf makecache \
+                    && dnf install -y make
+            "#]],
+        );
+    }
+
+    #[test]
+    fn fix_titles() {
+        check_rule_fixes(
+            &RULE,
+            "FROM debian:12\nRUN sudo apt update && echo ok\nRUN apt-get -q install -y curl\nRUN cd /x && apt-get update\nRUN apt-get install -y y\n",
+            expect![[r#"
+                --- Merge with the `apt-get install` RUN on line 3 (safe)
+                FROM debian:12
+                RUN sudo apt update && echo ok && \
+                    apt-get -q install -y curl
+                RUN cd /x && apt-get update
+                RUN apt-get install -y y
+                --- Merge with the `apt-get install` RUN on line 5 (unsafe: `cd /x` on line 4 would then also apply to the commands after it) (unsafe)
+                FROM debian:12
+                RUN sudo apt update && echo ok
+                RUN apt-get -q install -y curl
+                RUN cd /x && apt-get update && \
+                    apt-get install -y y
+            "#]],
+        );
+    }
+
+    #[test]
+    fn no_fix_without_an_install_right_after() {
+        for text in [
+            // Something between the update and the install.
+            "FROM debian:12\nRUN apt-get update\nRUN echo hi\nRUN apt-get install -y curl\n",
+            // Another package manager.
+            "FROM debian:12\nRUN apt-get update\nRUN pip install x\n",
+            // Different flags, heredoc, exec form.
+            "FROM debian:12\nRUN apt-get update\nRUN --network=host apt-get install -y curl\n",
+            "FROM debian:12\nRUN apt-get update\nRUN <<EOF\napt-get install -y curl\nEOF\n",
+            "FROM debian:12\nRUN apt-get update\nRUN [\"apt-get\", \"install\", \"curl\"]\n",
+            // The last instruction.
+            "FROM debian:12\nRUN apt-get update\n",
+        ] {
+            let diags = diagnostics_of(&RULE, text);
+            assert_eq!(diags.len(), 1, "{text}");
+            assert!(diags[0].fixes.is_empty(), "{text}: {:?}", diags[0].fixes);
+        }
+    }
 
     #[test]
     fn catches_lone_updates() {

@@ -157,28 +157,21 @@ fn workdir_fix(ctx: &RuleContext<'_>, i: usize, cd: &ShellCommand, dir: &str) ->
     if after_and.starts_with('&') {
         return None;
     }
-    let and_end = base + view.len() - after_and.len();
     let tail = after_and.trim_start_matches(blank);
     if tail.trim().is_empty() {
         return None;
     }
     let rest_start = base + view.len() - tail.len();
     let span = TextRange::new(cd.range.start(), rest_start);
+    // Deleting through a comment or blank line inside the continuation would drop it.
     let crosses_kept_lines = inst
         .inner_comments
         .iter()
         .chain(inst.empty_continuation_lines.iter())
         .any(|r| span.intersects(*r));
-    let delete_end = if crosses_kept_lines {
-        // Keep the lines after `&&`: drop `cd DIR && ` on its own line only.
-        and_end
-            + text[and_end..]
-                .bytes()
-                .take_while(|b| matches!(b, b' ' | b'\t'))
-                .count()
-    } else {
-        rest_start
-    };
+    if crosses_kept_lines {
+        return None;
+    }
     let line_start = text[..inst.range.start()]
         .rfind(['\n', '\r'])
         .map_or(0, |p| p + 1);
@@ -202,7 +195,7 @@ fn workdir_fix(ctx: &RuleContext<'_>, i: usize, cd: &ShellCommand, dir: &str) ->
     };
     let edits = vec![
         TextEdit::insert(line_start, format!("{indent}{onbuild}{workdir} {dir}{eol}")),
-        TextEdit::delete(TextRange::new(cd.range.start(), delete_end)),
+        TextEdit::delete(span),
     ];
     let title = format!("Replace `cd {dir}` with `WORKDIR {dir}`");
     let risk = if inst.kind == Kind::Onbuild {
@@ -236,8 +229,13 @@ fn later_dependent(ctx: &RuleContext<'_>, i: usize, dir: &str) -> Option<String>
             _ => false,
         };
         if depends {
+            let how = if inst.kind == Kind::Run {
+                "run"
+            } else {
+                "be relative to"
+            };
             return Some(format!(
-                "the {} on line {} would then also start in `{dir}`",
+                "the {} on line {} would then also {how} `{dir}`",
                 inst.keyword.to_ascii_uppercase(),
                 line(j)
             ));
@@ -259,8 +257,132 @@ fn last_word(inst: &Instruction) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_not};
+    use crate::rules::test_support::{
+        check_rule, check_rule_fix, check_rule_fixes, check_rule_not, diagnostics_of,
+    };
     use expect_test::expect;
+
+    #[test]
+    fn fix_moves_the_cd_to_a_workdir() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM alpine
+RUN cd /app && make
+WORKDIR /
+run cd /opt/x && \
+    ./configure && \
+    make
+COPY --from=build /out /usr/bin/
+CMD ["x"]
+WORKDIR /srv
+RUN \
+    cd /opt/y \
+    && ./build.sh
+  ONBUILD RUN cd /src && make install
+"#,
+            expect![[r#"
+                FROM alpine
+                WORKDIR /app
+                RUN make
+                WORKDIR /
+                workdir /opt/x
+                run ./configure && \
+                    make
+                COPY --from=build /out /usr/bin/
+                CMD ["x"]
+                WORKDIR /srv
+                WORKDIR /opt/y
+                RUN \
+                    ./build.sh
+                  ONBUILD WORKDIR /src
+                  ONBUILD RUN make install
+            "#]],
+        );
+    }
+
+    #[test]
+    fn fix_safety_depends_on_what_follows() {
+        check_rule_fixes(
+            &RULE,
+            r#"
+FROM alpine AS build
+RUN cd /app && make
+COPY app.conf .
+WORKDIR /
+FROM alpine
+RUN --mount=type=cache,target=/root/.cache cd /app && make
+ENV A=1
+WORKDIR /srv
+RUN cd /srv/x && make
+"#,
+            expect![[r#"
+                --- Replace `cd /app` with `WORKDIR /app` (unsafe: the COPY on line 3 would then also be relative to `/app`) (unsafe)
+                FROM alpine AS build
+                WORKDIR /app
+                RUN make
+                COPY app.conf .
+                WORKDIR /
+                FROM alpine
+                RUN --mount=type=cache,target=/root/.cache cd /app && make
+                ENV A=1
+                WORKDIR /srv
+                RUN cd /srv/x && make
+                --- Replace `cd /app` with `WORKDIR /app` (safe)
+                FROM alpine AS build
+                RUN cd /app && make
+                COPY app.conf .
+                WORKDIR /
+                FROM alpine
+                WORKDIR /app
+                RUN --mount=type=cache,target=/root/.cache make
+                ENV A=1
+                WORKDIR /srv
+                RUN cd /srv/x && make
+                --- Replace `cd /srv/x` with `WORKDIR /srv/x` (unsafe: `/srv/x` would stay the working directory for the rest of the stage and the image) (unsafe)
+                FROM alpine AS build
+                RUN cd /app && make
+                COPY app.conf .
+                WORKDIR /
+                FROM alpine
+                RUN --mount=type=cache,target=/root/.cache cd /app && make
+                ENV A=1
+                WORKDIR /srv
+                WORKDIR /srv/x
+                RUN make
+            "#]],
+        );
+    }
+
+    #[test]
+    fn fix_keeps_crlf() {
+        check_rule_fix(
+            &RULE,
+            "FROM alpine\r\nRUN cd /app && make\r\nWORKDIR /\r\n",
+            expect![[r#"
+                FROM alpine
+                WORKDIR /app
+                RUN make
+                WORKDIR /
+            "#]],
+        );
+    }
+
+    #[test]
+    fn no_fix_when_the_rewrite_is_not_clean() {
+        for text in [
+            "FROM alpine\nRUN cd /app\n",
+            "FROM alpine\nRUN cd /src; make install\n",
+            "FROM alpine\nRUN cd /src > /dev/null && make\n",
+            "FROM alpine\nRUN cd /my\\ dir && make\n",
+            "FROM alpine\nRUN cd /app \\\n# then\n && make\n",
+            "FROM alpine\nRUN --mount=type=cache,target=node_modules cd /app && npm ci\n",
+        ] {
+            let diags = diagnostics_of(&RULE, text);
+            assert_eq!(diags.len(), 1, "{text}");
+            assert!(diags[0].fixes.is_empty(), "{text}: {:?}", diags[0].fixes);
+        }
+    }
 
     #[test]
     fn catches_leading_cd() {
