@@ -253,10 +253,12 @@ pub(crate) fn merge_runs_with(
             lines[lines.len() - 1]
         )
     };
-    Ok(finish(title, unsafe_reasons, edits).also_editing([TextRange::new(
-        insts[first].range.start(),
-        insts[last].range.end(),
-    )]))
+    Ok(
+        finish(title, unsafe_reasons, edits).also_editing([TextRange::new(
+            insts[first].range.start(),
+            insts[last].range.end(),
+        )]),
+    )
 }
 
 /// What closes a `{ ` group around a RUN's text.
@@ -382,10 +384,7 @@ impl Layout {
                 if t.is_empty() || t.starts_with('#') {
                     continue;
                 }
-                let prev_t = prev
-                    .trim_end()
-                    .trim_end_matches(syntax.escape)
-                    .trim_end();
+                let prev_t = prev.trim_end().trim_end_matches(syntax.escape).trim_end();
                 if t.starts_with("&&") {
                     leading += 1;
                 } else if prev_t.ends_with("&&") {
@@ -502,9 +501,34 @@ fn parse(script: &str) -> Option<Tree> {
 
 /// Commands that change the state of the shell that runs them.
 const STATEFUL: &[&str] = &[
-    "cd", "pushd", "popd", "set", "shopt", "setopt", "umask", "ulimit", "alias", "unalias",
-    "source", ".", "eval", "trap", "shift", "read", "mapfile", "readarray", "getopts", "let",
-    "export", "unset", "declare", "typeset", "readonly", "local", "enable", "hash",
+    "cd",
+    "pushd",
+    "popd",
+    "set",
+    "shopt",
+    "setopt",
+    "umask",
+    "ulimit",
+    "alias",
+    "unalias",
+    "source",
+    ".",
+    "eval",
+    "trap",
+    "shift",
+    "read",
+    "mapfile",
+    "readarray",
+    "getopts",
+    "let",
+    "export",
+    "unset",
+    "declare",
+    "typeset",
+    "readonly",
+    "local",
+    "enable",
+    "hash",
 ];
 
 fn analyse(view: &str, base: usize) -> Facts {

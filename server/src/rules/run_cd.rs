@@ -230,7 +230,7 @@ fn later_dependent(ctx: &RuleContext<'_>, i: usize, dir: &str) -> Option<String>
         };
         if depends {
             let how = if inst.kind == Kind::Run {
-                "run"
+                "run in"
             } else {
                 "be relative to"
             };
@@ -242,7 +242,7 @@ fn later_dependent(ctx: &RuleContext<'_>, i: usize, dir: &str) -> Option<String>
         }
     }
     Some(format!(
-        "`{dir}` would stay the working directory for the rest of the stage and the image"
+        "`{dir}` would stay the working directory for the rest of the stage and what is built from it"
     ))
 }
 

@@ -40,10 +40,12 @@ fn check(text: &str, first: usize, last: usize, expect: Expect) {
                 squash(&want)
             );
             if after.instructions.len() > first + 1 {
-                assert!(merge_runs(&fixed, &after, first, first + 1).is_err() || {
-                    // The next instruction may be another RUN: that merge is fine.
-                    after.instructions[first + 1].effective().kind == Kind::Run
-                });
+                assert!(
+                    merge_runs(&fixed, &after, first, first + 1).is_err() || {
+                        // The next instruction may be another RUN: that merge is fine.
+                        after.instructions[first + 1].effective().kind == Kind::Run
+                    }
+                );
             }
             let safety = if fix.is_safe() { "safe" } else { "unsafe" };
             format!("--- {} ({safety})\n{fixed}", fix.title)
@@ -204,7 +206,11 @@ fn earlier_state_makes_the_merge_unsafe() {
 fn refuses_with_a_reason() {
     let cases = [
         ("FROM alpine\nRUN a\nRUN --network=none b\n", 1, 2),
-        ("FROM alpine\nRUN --mount=type=cache,target=/c a\nRUN --mount=type=cache,target=/d b\n", 1, 2),
+        (
+            "FROM alpine\nRUN --mount=type=cache,target=/c a\nRUN --mount=type=cache,target=/d b\n",
+            1,
+            2,
+        ),
         ("FROM alpine\nRUN a\nRUN [\"b\"]\n", 1, 2),
         ("FROM alpine\nRUN a\nRUN <<EOF\nb\nEOF\n", 1, 2),
         ("FROM alpine\nRUN a\nENV X=1\nRUN b\n", 1, 3),
@@ -216,16 +222,22 @@ fn refuses_with_a_reason() {
         ("FROM alpine\nRUN make;\nRUN b\n", 1, 2),
         ("FROM alpine\nRUN a\nRUN b || c # note\n", 1, 2),
         ("FROM alpine\nRUN a\nRUN if then\n", 1, 2),
-        ("FROM alpine\nSHELL [\"pwsh\", \"-c\"]\nRUN a\nRUN b\n", 2, 3),
+        (
+            "FROM alpine\nSHELL [\"pwsh\", \"-c\"]\nRUN a\nRUN b\n",
+            2,
+            3,
+        ),
         ("FROM alpine\nRUN a\n", 1, 1),
         ("FROM alpine\nRUN a\n", 1, 5),
     ];
     let out: Vec<String> = cases
         .iter()
-        .map(|(t, a, b)| match merge_runs(t, &crate::syntax::parse(t), *a, *b) {
-            Ok(f) => format!("Ok: {}", f.title),
-            Err(e) => e,
-        })
+        .map(
+            |(t, a, b)| match merge_runs(t, &crate::syntax::parse(t), *a, *b) {
+                Ok(f) => format!("Ok: {}", f.title),
+                Err(e) => e,
+            },
+        )
         .collect();
     expect![[r#"
         [
@@ -311,7 +323,10 @@ fn keeps_crlf_line_breaks() {
     let syntax = crate::syntax::parse(text);
     let fix = merge_runs(text, &syntax, 1, 2).unwrap();
     let fixed = apply_edits(text, &fix.edits);
-    assert_eq!(fixed, "FROM alpine\r\nRUN a && \\\r\n    # why\r\n    b\r\n");
+    assert_eq!(
+        fixed,
+        "FROM alpine\r\nRUN a && \\\r\n    # why\r\n    b\r\n"
+    );
 }
 
 #[test]
@@ -328,4 +343,75 @@ fn edits_are_minimal() {
         ]
     "#]]
     .assert_debug_eq(&fix.edits);
+}
+
+/// Runs fix-all (safe, then unsafe) on every corpus file where `run-consecutive`,
+/// `pkg-update-alone` or `run-cd` fires, and checks that each of their fixes changed
+/// the instruction count as promised (a merge of N RUNs: N - 1 fewer; `run-cd`: one
+/// more), that the result has no new syntax error and that a second pass changes
+/// nothing: `cargo test -p dockerfile-lsp --lib corpus_fix_all -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn corpus_fix_all() {
+    use crate::config::Config;
+    const RULES: [&str; 3] = ["run-consecutive", "pkg-update-alone", "run-cd"];
+    let root = std::path::Path::new("/work/shared/corpus/real");
+    let mut paths: Vec<_> = std::fs::read_dir(root)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .flat_map(|d| std::fs::read_dir(d.path()).into_iter().flatten().flatten())
+        .map(|e| e.path())
+        .collect();
+    paths.sort();
+    let mut applied = std::collections::BTreeMap::new();
+    let mut files = 0;
+    for path in paths {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let analysis = crate::ide::Analysis::new(text.as_str());
+        let fires = analysis
+            .diagnostics(&Config::default())
+            .iter()
+            .any(|d| RULES.contains(&d.rule.id) && !d.fixes.is_empty());
+        if !fires {
+            continue;
+        }
+        files += 1;
+        for unsafe_fixes in [false, true] {
+            let out = crate::fix::fix_all_traced(&text, &Config::default(), unsafe_fixes);
+            let name = path.display();
+            assert!(out.converged, "{name}: not converged");
+            let errors = |t: &str| crate::syntax::parse(t).errors.len();
+            assert!(
+                errors(&out.text) <= errors(&text),
+                "{name}: new syntax error"
+            );
+            for a in out.log.iter().filter(|a| RULES.contains(&a.rule)) {
+                let want = if a.rule == "run-cd" {
+                    1
+                } else if let Some(n) = a.title.strip_prefix("Merge the ") {
+                    1 - n.split(' ').next().unwrap().parse::<isize>().unwrap()
+                } else {
+                    -1
+                };
+                assert_eq!(a.instruction_delta, want, "{name}: {}", a.title);
+                let safety = if unsafe_fixes { "unsafe" } else { "safe" };
+                *applied.entry((a.rule, safety)).or_insert(0) += 1;
+            }
+            // For the BuildKit parser check (scripts outside the repo): the text before
+            // and after, and the instruction count change the log promises.
+            if let Ok(dir) = std::env::var("FIX_OUT") {
+                let stem = format!("{dir}/{files:03}-{}", u8::from(unsafe_fixes));
+                let delta: isize = out.log.iter().map(|a| a.instruction_delta).sum();
+                std::fs::write(format!("{stem}.before"), &text).unwrap();
+                std::fs::write(format!("{stem}.after"), &out.text).unwrap();
+                std::fs::write(format!("{stem}.delta"), format!("{delta} {name}")).unwrap();
+            }
+            let again = crate::fix::fix_all(&out.text, &Config::default(), unsafe_fixes);
+            assert_eq!(again.text, out.text, "{name}: second pass changed the text");
+        }
+    }
+    println!("{files} files; fixes applied by (rule, mode): {applied:#?}");
 }
