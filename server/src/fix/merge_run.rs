@@ -586,16 +586,12 @@ fn walk(node: Node<'_>, src: &str, base: usize, sub: bool, f: &mut Facts) {
         }
     };
     match node.kind() {
-        "comment" => {
-            if f.comment.is_none() {
-                f.comment = Some(short(raw(node)));
-            }
+        "comment" if f.comment.is_none() => {
+            f.comment = Some(short(raw(node)));
         }
-        "&" if !node.is_named() => {
-            if f.background.is_none() {
-                let prev = node.prev_sibling().map(raw).unwrap_or_default();
-                f.background = Some(short(format!("{prev} &")));
-            }
+        "&" if !node.is_named() && f.background.is_none() => {
+            let prev = node.prev_sibling().map(raw).unwrap_or_default();
+            f.background = Some(short(format!("{prev} &")));
         }
         "variable_name"
             if !node

@@ -339,7 +339,7 @@ RUN cd /srv/x && make
                 ENV A=1
                 WORKDIR /srv
                 RUN cd /srv/x && make
-                --- Replace `cd /srv/x` with `WORKDIR /srv/x` (unsafe: `/srv/x` would stay the working directory for the rest of the stage and the image) (unsafe)
+                --- Replace `cd /srv/x` with `WORKDIR /srv/x` (unsafe: `/srv/x` would stay the working directory for the rest of the stage and what is built from it) (unsafe)
                 FROM alpine AS build
                 RUN cd /app && make
                 COPY app.conf .
@@ -356,15 +356,13 @@ RUN cd /srv/x && make
 
     #[test]
     fn fix_keeps_crlf() {
-        check_rule_fix(
-            &RULE,
-            "FROM alpine\r\nRUN cd /app && make\r\nWORKDIR /\r\n",
-            expect![[r#"
-                FROM alpine
-                WORKDIR /app
-                RUN make
-                WORKDIR /
-            "#]],
+        let text = "FROM alpine\r\nRUN cd /app && make\r\nWORKDIR /\r\n";
+        let d = &diagnostics_of(&RULE, text)[0];
+        let fixed = crate::text::apply_edits(text, &d.fixes[0].edits);
+        assert!(d.fixes[0].is_safe());
+        assert_eq!(
+            fixed,
+            "FROM alpine\r\nWORKDIR /app\r\nRUN make\r\nWORKDIR /\r\n"
         );
     }
 

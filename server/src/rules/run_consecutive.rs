@@ -41,8 +41,8 @@ declare_rule! {
     ///
     /// Use instead:
     /// ```dockerfile
-    /// RUN mkdir -p /app \
-    ///     && chown app /app
+    /// RUN mkdir -p /app && \
+    ///     chown app /app
     /// ```
     ///
     /// ## Fix safety
@@ -250,18 +250,15 @@ RUN c
     }
 
     #[test]
-    fn fix_in_crlf_and_indented_files() {
-        check_rule_fix(
-            &RULE,
-            "FROM alpine\r\nRUN apk add git \\\r\n  && git --version\r\nRUN a\r\n# b next\r\nRUN b\r\n",
-            expect![[r#"
-                FROM alpine
-                RUN apk add git \
-                  && git --version
-                RUN a \
-                  # b next
-                  && b
-            "#]],
+    fn fix_in_crlf_files_with_leading_operators() {
+        let text =
+            "FROM alpine\r\nRUN apk add git \\\r\n  && git --version\r\nRUN a\r\n# b next\r\nRUN b\r\n";
+        let d = &diagnostics_of(&RULE, text)[0];
+        let fixed = crate::text::apply_edits(text, &d.fixes[0].edits);
+        assert!(d.fixes[0].is_safe());
+        assert_eq!(
+            fixed,
+            "FROM alpine\r\nRUN apk add git \\\r\n  && git --version\r\nRUN a \\\r\n  # b next\r\n  && b\r\n"
         );
     }
 
