@@ -39,7 +39,7 @@ pub fn merge_runs(
     last: usize,
 ) -> Result<Fix, String> {
     let model = Model::build(text, syntax);
-    merge_runs_with(text, syntax, &model, first, last)
+    merge_runs_with(text, syntax, &model, &LineIndex::new(text), first, last)
 }
 
 /// [`merge_runs`] with the semantic model already built (for rules).
@@ -47,6 +47,7 @@ pub(crate) fn merge_runs_with(
     text: &str,
     syntax: &Dockerfile,
     model: &Model,
+    index: &LineIndex,
     first: usize,
     last: usize,
 ) -> Result<Fix, String> {
@@ -54,7 +55,6 @@ pub(crate) fn merge_runs_with(
     if first >= last || last >= insts.len() {
         return Err("Select at least two adjacent RUN instructions to merge.".into());
     }
-    let index = LineIndex::new(text);
     let line = |offset: usize| index.line_of(offset) + 1;
     let onbuild = insts[first].kind == Kind::Onbuild;
     let mut views = Vec::new();
@@ -195,12 +195,18 @@ pub(crate) fn merge_runs_with(
             merged.push_str(view);
         }
     }
-    if parse(&merged).is_none_or(|t| t.root_node().has_error()) {
+    if !parses_clean(&merged) {
         return Err("The merged commands would not parse as one shell script.".into());
     }
 
     // Layout.
-    let layout = Layout::of(text, syntax, &insts[first]);
+    // The style of the RUNs' stage, else of the file.
+    let stage = model
+        .stage_of(first)
+        .map_or(0..insts.len(), |s| s.instructions.clone());
+    let layout = Layout::of(text, syntax, first, stage.clone())
+        .or_else(|| Layout::of(text, syntax, first, 0..insts.len()))
+        .unwrap_or_else(|| Layout::plain(text, &insts[first]));
     let mut edits = Vec::new();
     for k in first..last {
         let (a, b) = (insts[k].effective(), insts[k + 1].effective());
@@ -355,18 +361,34 @@ struct Layout {
 }
 
 impl Layout {
-    fn of(text: &str, syntax: &Dockerfile, first: &Instruction) -> Layout {
+    /// No sample to follow: 4 spaces, trailing `&&`.
+    fn plain(text: &str, first: &Instruction) -> Layout {
+        Layout {
+            base: base_indent(text, first),
+            unit: "    ".into(),
+            leading: false,
+        }
+    }
+
+    /// The style of the RUNs among `among` that continue a command on a new line;
+    /// `None` when there is none.
+    fn of(
+        text: &str,
+        syntax: &Dockerfile,
+        first: usize,
+        among: std::ops::Range<usize>,
+    ) -> Option<Layout> {
         let line_start = |at: usize| text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-        let base_start = line_start(first.range.start());
-        let base = text[base_start..first.range.start()].to_string();
-        let base = if base.trim().is_empty() {
-            base
-        } else {
-            String::new()
-        };
+        let base = base_indent(text, &syntax.instructions[first]);
         let mut units: HashMap<String, (usize, usize)> = HashMap::new();
         let (mut leading, mut trailing) = (0usize, 0usize);
-        for (n, inst) in syntax.instructions.iter().enumerate() {
+        for (n, inst) in syntax
+            .instructions
+            .iter()
+            .enumerate()
+            .take(among.end)
+            .skip(among.start)
+        {
             let eff = inst.effective();
             if eff.kind != Kind::Run || eff.is_exec_form() {
                 continue;
@@ -376,7 +398,9 @@ impl Layout {
                 .heredocs
                 .first()
                 .map_or(inst.range.end(), |h| h.body_range.start());
-            let mut lines = text[inst.range.start()..body_end].lines();
+            // The first few continuation lines tell the style; long package lists
+            // would only cost time.
+            let mut lines = text[inst.range.start()..body_end].lines().take(4);
             let mut prev = lines.next().unwrap_or_default();
             let mut first_cont = true;
             for l in lines {
@@ -408,17 +432,33 @@ impl Layout {
                 prev = l;
             }
         }
+        if units.is_empty() && leading + trailing == 0 {
+            return None;
+        }
         let unit = units
             .into_iter()
             .max_by_key(|(u, (count, first_seen))| {
                 (*count, u == "    ", std::cmp::Reverse(*first_seen))
             })
             .map_or_else(|| "    ".to_string(), |(u, _)| u);
-        Layout {
+        Some(Layout {
             base,
             unit,
             leading: leading > trailing,
-        }
+        })
+    }
+}
+
+/// The whitespace before `inst` on its line.
+fn base_indent(text: &str, inst: &Instruction) -> String {
+    let start = text[..inst.range.start()]
+        .rfind(['\n', '\r'])
+        .map_or(0, |i| i + 1);
+    let ws = &text[start..inst.range.start()];
+    if ws.trim().is_empty() {
+        ws.to_string()
+    } else {
+        String::new()
     }
 }
 
@@ -460,7 +500,7 @@ fn minimal(text: &str, range: TextRange, new: &str) -> TextEdit {
 }
 
 /// What merging needs to know about one RUN's shell text.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 struct Facts {
     error: bool,
     /// A shell comment (`# …` on the joined line).
@@ -531,7 +571,52 @@ const STATEFUL: &[&str] = &[
     "hash",
 ];
 
+thread_local! {
+    /// Facts by shell text (offsets relative to it), and whether a merged text parses:
+    /// the same RUNs come back on every keystroke.
+    static FACTS: RefCell<HashMap<String, Facts>> = RefCell::new(HashMap::new());
+    static PARSES: RefCell<HashMap<String, bool>> = RefCell::new(HashMap::new());
+}
+
+/// [`analyse_uncached`], memoised by text.
 fn analyse(view: &str, base: usize) -> Facts {
+    let mut facts = FACTS.with(|c| c.borrow().get(view).cloned());
+    if facts.is_none() {
+        let f = analyse_uncached(view, 0);
+        FACTS.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.len() > 10_000 {
+                c.clear();
+            }
+            c.insert(view.to_string(), f.clone());
+        });
+        facts = Some(f);
+    }
+    let mut f = facts.unwrap_or_default();
+    f.state_at += base;
+    for (_, at) in &mut f.assigned {
+        *at += base;
+    }
+    f
+}
+
+/// True when `script` parses as shell without error (memoised).
+fn parses_clean(script: &str) -> bool {
+    if let Some(ok) = PARSES.with(|c| c.borrow().get(script).copied()) {
+        return ok;
+    }
+    let ok = parse(script).is_some_and(|t| !t.root_node().has_error());
+    PARSES.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() > 10_000 {
+            c.clear();
+        }
+        c.insert(script.to_string(), ok);
+    });
+    ok
+}
+
+fn analyse_uncached(view: &str, base: usize) -> Facts {
     let mut facts = Facts::default();
     let Some(tree) = parse(view) else {
         facts.error = true;

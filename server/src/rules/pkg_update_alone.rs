@@ -182,7 +182,7 @@ fn merge_with_install(
         (family(p.manager) == family(manager) && may_install(c))
             .then(|| format!("{} {}", c.name, p.subcommand().unwrap_or_default()))
     })?;
-    let fix = merge_runs_with(ctx.text, ctx.syntax, ctx.model, i, i + 1).ok()?;
+    let fix = merge_runs_with(ctx.text, ctx.syntax, ctx.model, ctx.line_index, i, i + 1).ok()?;
     Some((install, fix))
 }
 

@@ -117,7 +117,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
         while last + 1 < insts.len() && reported[last + 1] {
             last += 1;
         }
-        let fix = merge_runs_with(ctx.text, ctx.syntax, ctx.model, first, last).ok();
+        let fix = merge_runs_with(ctx.text, ctx.syntax, ctx.model, ctx.line_index, first, last).ok();
         for k in first + 1..=last {
             let d = acc.report(
                 &RULE,
