@@ -17,13 +17,16 @@
 //! The RUNs are joined with ` && \` (or a leading `&&` when the file writes its
 //! continuations that way), the continuation lines indented like the file's RUNs,
 //! comment lines between the RUNs kept as comment lines inside the continuation
-//! (BuildKit drops them there), blank lines between them dropped.
+//! (BuildKit drops them there), blank lines between them dropped. Suppression comments
+//! (`# hadolint ignore=…`, `# dockerfile-lsp ignore=…`, `# check=skip=…`) between them
+//! move above the merged RUN instead, so that they keep applying (now to all of it).
 
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 
 use tree_sitter::{Node, Parser, Tree};
 
+use crate::rules::suppression::is_suppression;
 use crate::rules::{Applicability, Fix};
 use crate::semantic::{shell::blanked_args, Model, ShellKind};
 use crate::syntax::{Dockerfile, Instruction, Kind};
@@ -126,6 +129,8 @@ pub(crate) fn merge_runs_with(
         .collect();
     let mut unsafe_reasons: Vec<String> = Vec::new();
     let mut groups = vec![false; facts.len()];
+    // Where a RUN's text ends when a trailing `;` is dropped.
+    let mut cuts: Vec<Option<usize>> = vec![None; facts.len()];
     for (j, f) in facts.iter().enumerate() {
         let k = first + j;
         let at = line(insts[k].range.start());
@@ -153,9 +158,19 @@ pub(crate) fn merge_runs_with(
                 ));
             }
             if f.trailing_semicolon && !groups[j] {
-                return Err(format!(
-                    "The RUN on line {at} ends with `;`; remove it before merging."
-                ));
+                // `a;` then `&& b`: the `;` goes (`a` and `a;` end with the same status).
+                let from = views[j].0 + f.semicolon_from;
+                let to = insts[k].effective().args.range.end();
+                if insts[k]
+                    .inner_comments
+                    .iter()
+                    .any(|r| r.start() >= from && r.start() < to)
+                {
+                    return Err(format!(
+                        "The RUN on line {at} ends with `;` after a comment line; remove it before merging."
+                    ));
+                }
+                cuts[j] = Some(from);
             }
             if let Some(s) = &f.state {
                 unsafe_reasons.push(format!(
@@ -181,6 +196,29 @@ pub(crate) fn merge_runs_with(
             ));
         }
     }
+    // `set -e…` in an earlier RUN is harmless when every later RUN opens by setting at
+    // least the same options itself.
+    let mut options: BTreeSet<String> = BTreeSet::new();
+    let mut options_from: Option<(usize, &str)> = None;
+    for (j, f) in facts.iter().enumerate() {
+        if j > 0 && !options.is_empty() {
+            let covered = f
+                .leading_set
+                .as_ref()
+                .is_some_and(|l| l.is_superset(&options));
+            if let (false, Some((at, text))) = (covered, options_from) {
+                unsafe_reasons.push(format!(
+                    "`{text}` on line {} would then also apply to the commands after it",
+                    line(at)
+                ));
+                break;
+            }
+        }
+        if first + j < last && !f.set_options.is_empty() {
+            options.extend(f.set_options.iter().cloned());
+            options_from.get_or_insert((f.set_at, f.set_text.as_str()));
+        }
+    }
     // Insurance: the joined shell text must still parse.
     let mut merged = String::new();
     for (j, (_, view)) in views.iter().enumerate() {
@@ -191,6 +229,8 @@ pub(crate) fn merge_runs_with(
             merged.push_str("{ ");
             merged.push_str(view.trim_end());
             merged.push_str(close(&facts[j]));
+        } else if let Some(cut) = cuts[j] {
+            merged.push_str(&view[..cut - views[j].0]);
         } else {
             merged.push_str(view);
         }
@@ -208,9 +248,13 @@ pub(crate) fn merge_runs_with(
         .or_else(|| Layout::of(text, syntax, first, 0..insts.len()))
         .unwrap_or_else(|| Layout::plain(text, &insts[first]));
     let mut edits = Vec::new();
+    let mut pragmas = String::new();
     for k in first..last {
         let (a, b) = (insts[k].effective(), insts[k + 1].effective());
-        let span = TextRange::new(a.args.range.end(), b.args.range.start());
+        let span = TextRange::new(
+            cuts[k - first].unwrap_or(a.args.range.end()),
+            b.args.range.start(),
+        );
         let mut new = String::new();
         // Close the `{ ` opened before this RUN (at its end, where this edit starts).
         if groups[k - first] {
@@ -230,7 +274,13 @@ pub(crate) fn merge_runs_with(
             .filter(|c| span.start() <= c.range.start() && c.range.end() <= span.end())
         {
             let comment = text[c.range.range()].trim_end_matches(['\r', '\n']);
-            new.push_str(&format!("{cont}{comment}{eol}"));
+            if is_suppression(&c.text) {
+                // Inside the continuation it would no longer apply: it moves above the
+                // merged RUN, where it applies to all of it.
+                pragmas.push_str(&format!("{}{comment}{eol}", layout.base));
+            } else {
+                new.push_str(&format!("{cont}{comment}{eol}"));
+            }
         }
         new.push_str(&cont);
         if layout.leading {
@@ -241,6 +291,10 @@ pub(crate) fn merge_runs_with(
             new.push_str("{ ");
         }
         edits.push(minimal(text, span, &new));
+    }
+    if !pragmas.is_empty() {
+        let start = insts[first].range.start() - layout.base.len();
+        edits.insert(0, TextEdit::insert(start, pragmas));
     }
     if groups[last - first] {
         let end = insts[last].effective().args.range.end();
@@ -508,11 +562,20 @@ struct Facts {
     /// A `&` job.
     background: Option<String>,
     trailing_semicolon: bool,
+    /// Where the trailing `;` (and the blanks before it) starts.
+    semicolon_from: usize,
     /// `exit` (not with a literal failure status), `exec cmd`, `return`.
     early_exit: Option<String>,
     /// The first command that changes the shell's state for what follows.
     state: Option<String>,
     state_at: usize,
+    /// Options turned on by plain `set -eux` / `set -o pipefail` commands (kept apart
+    /// from `state`: harmless when every later RUN starts by setting them itself).
+    set_options: BTreeSet<String>,
+    set_at: usize,
+    set_text: String,
+    /// The options of a `set -…` that opens the script.
+    leading_set: Option<BTreeSet<String>>,
     /// Shell variables assigned at the top level (not exported), with their offsets.
     assigned: Vec<(String, usize)>,
     /// Variables the script reads.
@@ -594,6 +657,7 @@ fn analyse(view: &str, base: usize) -> Facts {
     }
     let mut f = facts.unwrap_or_default();
     f.state_at += base;
+    f.set_at += base;
     for (_, at) in &mut f.assigned {
         *at += base;
     }
@@ -632,13 +696,58 @@ fn analyse_uncached(view: &str, base: usize) -> Facts {
         .filter(|n| n.kind() != "comment")
         .collect();
     let statements = children.iter().filter(|n| n.is_named()).count();
+    facts.leading_set = children
+        .iter()
+        .find(|n| n.is_named())
+        .filter(|n| n.kind() == "command")
+        .and_then(|n| {
+            let mut cursor = n.walk();
+            let words: Vec<String> = n
+                .children(&mut cursor)
+                .enumerate()
+                .filter(|(i, c)| {
+                    c.kind() == "command_name"
+                        || n.field_name_for_child(*i as u32) == Some("argument")
+                })
+                .map(|(_, c)| view[c.byte_range()].to_string())
+                .collect();
+            (words.first().map(String::as_str) == Some("set"))
+                .then(|| set_options(&words[1..]))
+                .flatten()
+        });
     facts.trailing_semicolon = children.last().is_some_and(|n| n.kind() == ";");
+    facts.semicolon_from = children
+        .iter()
+        .rev()
+        .find(|n| n.is_named())
+        .map_or(0, |n| n.end_byte());
     facts.needs_group = statements != 1
         || children
             .iter()
             .find(|n| n.is_named())
             .is_some_and(|n| !and_only(*n));
     facts
+}
+
+/// The options `set` turns on (`e`, `u`, `o pipefail`…) when its arguments are only
+/// `-letters` and `-o name`; `None` for anything else (`set +e`, `set -- a b`).
+fn set_options(args: &[String]) -> Option<BTreeSet<String>> {
+    let mut out = BTreeSet::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let letters = a.strip_prefix('-')?;
+        if letters.is_empty() || !letters.chars().all(|c| c.is_ascii_alphabetic()) {
+            return None;
+        }
+        for c in letters.chars() {
+            if c == 'o' {
+                out.insert(format!("o {}", it.next()?));
+            } else {
+                out.insert(c.to_string());
+            }
+        }
+    }
+    Some(out)
 }
 
 /// True when `node` is pipelines (or simpler) joined by `&&` only.
@@ -735,6 +844,16 @@ fn walk(node: Node<'_>, src: &str, base: usize, sub: bool, f: &mut Facts) {
                             state(node, f);
                         }
                     }
+                    "set" => match set_options(&words[1..]) {
+                        Some(opts) if !opts.is_empty() => {
+                            if f.set_options.is_empty() {
+                                f.set_at = base + node.start_byte();
+                                f.set_text = short(raw(node));
+                            }
+                            f.set_options.extend(opts);
+                        }
+                        _ => state(node, f),
+                    },
                     "printf" if words.iter().any(|w| w == "-v") => state(node, f),
                     n if STATEFUL.contains(&n) => state(node, f),
                     _ => {}

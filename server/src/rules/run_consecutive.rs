@@ -50,7 +50,8 @@ declare_rule! {
     /// RUN joined with ` && \` (a leading `&&` when the file writes its continuations
     /// that way), continuation lines indented like the file's other RUNs, comment lines
     /// between the RUNs kept as comment lines inside the continuation (BuildKit drops
-    /// them there) and blank lines between them dropped.
+    /// them there) and blank lines between them dropped. Suppression comments between
+    /// them (`# hadolint ignore=…`) move above the merged RUN, where they still apply.
     ///
     /// `RUN a` then `RUN b` stops the build when `a` fails and otherwise runs `b`; so
     /// does `RUN a && b`, because the status of a RUN is the status of its last command
@@ -268,7 +269,6 @@ RUN c
             "FROM alpine\nRUN make # build it\nRUN make install\n",
             "FROM alpine\nRUN nginx &\nRUN make install\n",
             "FROM alpine\nRUN exit 0\nRUN make install\n",
-            "FROM alpine\nRUN make;\nRUN make install\n",
         ] {
             let diags = diagnostics_of(&RULE, text);
             assert_eq!(diags.len(), 1, "{text}");

@@ -79,6 +79,50 @@ CMD ["sh"]
 }
 
 #[test]
+fn moves_suppression_comments_above_the_merged_run() {
+    check(
+        r#"
+FROM alpine
+  RUN a
+  # why b
+  # hadolint ignore=DL3018
+  RUN apk add b
+"#,
+        1,
+        2,
+        expect![[r#"
+            --- Merge the RUNs on lines 2 and 5 (safe)
+            FROM alpine
+              # hadolint ignore=DL3018
+              RUN a && \
+                  # why b
+                  apk add b
+        "#]],
+    );
+}
+
+#[test]
+fn drops_a_trailing_semicolon_before_the_join() {
+    check(
+        r#"
+FROM alpine
+RUN mkdir -p /a; \
+    touch /a/b ;
+RUN echo done
+"#,
+        1,
+        2,
+        expect![[r#"
+            --- Merge the RUNs on lines 2 and 4 (safe)
+            FROM alpine
+            RUN mkdir -p /a; \
+                touch /a/b && \
+                echo done
+        "#]],
+    );
+}
+
+#[test]
 fn merges_three_runs_keeping_inner_continuations() {
     check(
         r#"
@@ -158,7 +202,7 @@ RUN echo done
         1,
         4,
         expect![[r#"
-            --- Merge the 4 RUNs on lines 2–7 (unsafe: `set -eux` on line 4 would then also apply to the commands after it) (unsafe)
+            --- Merge the 4 RUNs on lines 2–7 (unsafe: `cd /out` on line 5 would then also apply to the commands after it) (unsafe)
             FROM alpine
             RUN make && \
                 { make check || true; } && \
@@ -176,6 +220,9 @@ fn earlier_state_makes_the_merge_unsafe() {
         "FROM alpine\nRUN cd /src\nRUN make\n",
         "FROM alpine\nRUN export CC=clang\nRUN make\n",
         "FROM alpine\nRUN set -e; false; true\nRUN make\n",
+        "FROM alpine\nRUN set -eux; a\nRUN set -o pipefail -eux; b | c\nRUN set -ex; d\n",
+        "FROM alpine\nRUN set -eux; a\nRUN set -eux; b\nRUN set -eux -o pipefail; c\n",
+        "FROM alpine\nRUN set +e; a\nRUN set -e; b\n",
         "FROM alpine\nRUN for f in a b; do touch $f; done\nRUN echo $f\n",
         "FROM alpine\nRUN (cd /src && make)\nRUN V=1; echo $V\nRUN make install\n",
     ];
@@ -195,6 +242,9 @@ fn earlier_state_makes_the_merge_unsafe() {
             "Unsafe: Merge the RUNs on lines 2 and 3 (unsafe: `cd /src` on line 2 would then also apply to the commands after it)",
             "Unsafe: Merge the RUNs on lines 2 and 3 (unsafe: `export CC=clang` on line 2 would then also apply to the commands after it)",
             "Unsafe: Merge the RUNs on lines 2 and 3 (unsafe: `set -e` on line 2 would then also apply to the commands after it)",
+            "Unsafe: Merge the 3 RUNs on lines 2–4 (unsafe: `set -eux` on line 2 would then also apply to the commands after it)",
+            "Safe: Merge the 3 RUNs on lines 2–4",
+            "Unsafe: Merge the RUNs on lines 2 and 3 (unsafe: `set +e` on line 2 would then also apply to the commands after it)",
             "Unsafe: Merge the RUNs on lines 2 and 3 (unsafe: `$f` set on line 2 would then be visible to the commands after it)",
             "Safe: Merge the 3 RUNs on lines 2–4",
         ]
@@ -219,7 +269,7 @@ fn refuses_with_a_reason() {
         ("FROM alpine\nRUN exec nginx\nRUN b\n", 1, 2),
         ("FROM alpine\nRUN server & sleep 1\nRUN b\n", 1, 2),
         ("FROM alpine\nRUN make # the build\nRUN b\n", 1, 2),
-        ("FROM alpine\nRUN make;\nRUN b\n", 1, 2),
+        ("FROM alpine\nRUN make ;\nRUN b\n", 1, 2),
         ("FROM alpine\nRUN a\nRUN b || c # note\n", 1, 2),
         ("FROM alpine\nRUN a\nRUN if then\n", 1, 2),
         (
@@ -251,7 +301,7 @@ fn refuses_with_a_reason() {
             "The RUN on line 2 can end its script early (`exec nginx`), which would skip the commands merged after it.",
             "The RUN on line 2 starts a background job (`server &`), which would keep running during the commands merged with it.",
             "The RUN on line 2 has a shell comment (`# the build`) that would comment out the commands merged after it.",
-            "The RUN on line 2 ends with `;`; remove it before merging.",
+            "Ok: Merge the RUNs on lines 2 and 3",
             "The RUN on line 3 ends with a shell comment; it cannot be wrapped in `{ …; }` to keep its meaning.",
             "The shell text of the RUN on line 3 does not parse; fix it first.",
             "These RUNs run in PowerShell; merging is offered for POSIX shells only.",
@@ -414,4 +464,89 @@ fn corpus_fix_all() {
         }
     }
     println!("{files} files; fixes applied by (rule, mode): {applied:#?}");
+}
+
+/// Merges every pair of adjacent RUNs of the corpus (what the `refactor.rewrite` action
+/// offers) and checks each result like [`check`]; prints how many merges are safe,
+/// unsafe or refused (by reason) and the first `N` (default 10) wrapped in `{ …; }`:
+/// `cargo test -p dockerfile-lsp --lib corpus_every_pair -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn corpus_every_pair() {
+    let show: usize = std::env::var("N")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10);
+    let root = std::path::Path::new("/work/shared/corpus/real");
+    let mut paths: Vec<_> = std::fs::read_dir(root)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .flat_map(|d| std::fs::read_dir(d.path()).into_iter().flatten().flatten())
+        .map(|e| e.path())
+        .collect();
+    paths.sort();
+    let (mut safe, mut unsafe_, mut shown) = (0, 0, 0);
+    let mut refused = std::collections::BTreeMap::new();
+    for path in paths {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let syntax = crate::syntax::parse(&text);
+        for i in 1..syntax.instructions.len() {
+            let (a, b) = (&syntax.instructions[i - 1], &syntax.instructions[i]);
+            if a.effective().kind != Kind::Run || b.effective().kind != Kind::Run {
+                continue;
+            }
+            let fix = match merge_runs(&text, &syntax, i - 1, i) {
+                Ok(f) => f,
+                Err(e) => {
+                    let key: String = e
+                        .split(['`', '('])
+                        .next()
+                        .unwrap_or("")
+                        .chars()
+                        .filter(|c| !c.is_ascii_digit())
+                        .collect();
+                    *refused.entry(key).or_insert(0) += 1;
+                    continue;
+                }
+            };
+            if fix.is_safe() {
+                safe += 1;
+            } else {
+                unsafe_ += 1;
+            }
+            let fixed = apply_edits(&text, &fix.edits);
+            let after = crate::syntax::parse(&fixed);
+            let name = path.display();
+            assert!(after.errors.len() <= syntax.errors.len(), "{name}");
+            assert_eq!(
+                after.instructions.len() + 1,
+                syntax.instructions.len(),
+                "{name}"
+            );
+            let squash = |s: &str| {
+                s.replace(['{', '}', ';'], " ")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            assert_eq!(
+                squash(&after.instructions[i - 1].effective().args.text),
+                squash(&format!(
+                    "{} && {}",
+                    a.effective().args.text,
+                    b.effective().args.text
+                )),
+                "{name}"
+            );
+            if fix.edits.iter().any(|e| e.new_text.ends_with(" }")) && shown < show {
+                shown += 1;
+                println!("### {name} — {}", fix.title);
+                println!("{}", crate::fix::unified_diff(&text, &fixed, "Dockerfile"));
+            }
+        }
+    }
+    println!("adjacent RUN pairs: {safe} safe merges, {unsafe_} unsafe, refused: {refused:#?}");
 }
