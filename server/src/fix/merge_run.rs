@@ -274,7 +274,7 @@ pub(crate) fn merge_runs_with(
             .filter(|c| span.start() <= c.range.start() && c.range.end() <= span.end())
         {
             let comment = text[c.range.range()].trim_end_matches(['\r', '\n']);
-            if is_suppression(&c.text) {
+            if is_suppression(&c.text) && !c.in_continuation {
                 // Inside the continuation it would no longer apply: it moves above the
                 // merged RUN, where it applies to all of it.
                 pragmas.push_str(&format!("{}{comment}{eol}", layout.base));

@@ -541,6 +541,9 @@ fn corpus_every_pair() {
                 )),
                 "{name}"
             );
+            if std::env::var("SHOW_UNSAFE").is_ok() && !fix.is_safe() {
+                println!("UNSAFE {name}: {}", fix.title);
+            }
             if fix.edits.iter().any(|e| e.new_text.ends_with(" }")) && shown < show {
                 shown += 1;
                 println!("### {name} — {}", fix.title);
