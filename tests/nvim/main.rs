@@ -305,7 +305,11 @@ fn neovim_receives_diagnostics_from_the_server() {
 /// menu (the preferred fix picked as a user would) and workspace-edit machinery.
 #[test]
 fn neovim_applies_quick_fixes_through_its_code_action_menu() {
-    let steps = ["apk-no-cache", "apt-no-install-recommends"];
+    let steps = [
+        "json-args-recommended",
+        "run-consecutive",
+        "apt-no-install-recommends",
+    ];
     let Some((result, context)) = run_nvim(
         "code_actions.lua",
         CODE_ACTION_FIXTURE,
@@ -321,10 +325,33 @@ fn neovim_applies_quick_fixes_through_its_code_action_menu() {
         .collect();
     expect_test::expect![[r#"
         [
-            "FROM debian:12.5\nRUN apk add --no-cache curl=8.5.0-r0\nRUN apt-get update && apt-get install -y curl=7.88.1-10 && rm -rf /var/lib/apt/lists/*\n",
-            "FROM debian:12.5\nRUN apk add --no-cache curl=8.5.0-r0\nRUN apt-get update && apt-get install --no-install-recommends -y curl=7.88.1-10 && rm -rf /var/lib/apt/lists/*\n",
+            "FROM debian:12.5\nRUN useradd --no-log-init -r app\nRUN apt-get install -y \\\n    curl=7.88.1-10\nCMD [\"node\", \"server.js\"]\n",
+            "FROM debian:12.5\nRUN useradd --no-log-init -r app && \\\n    apt-get install -y \\\n    curl=7.88.1-10\nCMD [\"node\", \"server.js\"]\n",
+            "FROM debian:12.5\nRUN useradd --no-log-init -r app && \\\n    apt-get install --no-install-recommends -y \\\n    curl=7.88.1-10\nCMD [\"node\", \"server.js\"]\n",
         ]
     "#]].assert_debug_eq(&texts);
+    // The safe fixes were the preferred entries; the unsafe one was picked by hand.
+    let picked: Vec<(&str, bool)> = done
+        .iter()
+        .map(|s| {
+            (
+                s["title"].as_str().unwrap_or_default(),
+                s["preferred"] == true,
+            )
+        })
+        .collect();
+    assert_eq!(
+        picked,
+        [
+            ("Convert to exec form", true),
+            ("Merge with the RUN on line 2", true),
+            (
+                "Add `--no-install-recommends` (recommended packages are no longer installed)",
+                false
+            ),
+        ],
+        "{result}"
+    );
     let final_codes: Vec<&str> = result["final_codes"]
         .as_array()
         .into_iter()
@@ -340,4 +367,9 @@ fn neovim_applies_quick_fixes_through_its_code_action_menu() {
     assert_eq!(result["exit_code"], 0, "server exit code\n{context}");
 }
 
-const CODE_ACTION_FIXTURE: &str = "FROM debian:12.5\nRUN apk add curl=8.5.0-r0\nRUN apt-get update && apt-get install -y curl=7.88.1-10 && rm -rf /var/lib/apt/lists/*\n";
+/// Exec form for the CMD, a merge of the two single-command RUNs (the second with a
+/// continuation line), and `--no-install-recommends` for the install in the merged RUN.
+const CODE_ACTION_FIXTURE: &str = "FROM debian:12.5\n\
+RUN useradd --no-log-init -r app\n\
+RUN apt-get install -y \\\n    curl=7.88.1-10\n\
+CMD node server.js\n";

@@ -15,6 +15,7 @@ use crate::rules::{Diagnostic, Fix};
 use crate::text::{apply_edits, TextEdit, TextRange};
 
 pub mod exec_form;
+pub mod merge_run;
 pub mod shell_edit;
 
 /// Rounds of fix-all before giving up; real files converge in two or three.

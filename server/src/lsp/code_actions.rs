@@ -426,30 +426,31 @@ fn refactors(req: &Request<'_>, range: TextRange) -> Vec<CodeAction> {
             .iter()
             .all(|&n| instructions[n].effective().kind == Kind::Run)
         {
-            out.push(merge_action(req, first, last));
+            out.extend(merge_action(req, first, last));
         }
     }
     out
 }
 
-fn merge_action(req: &Request<'_>, first: usize, last: usize) -> CodeAction {
-    let count = last - first + 1;
-    let title = format!("Merge these {count} RUN instructions into one");
+fn merge_action(req: &Request<'_>, first: usize, last: usize) -> Option<CodeAction> {
     let analysis = &*req.snapshot.analysis;
-    match merge(analysis, first, last) {
-        Ok(fix) => rewrite(req, title, &fix),
-        Err(reason) => CodeAction {
-            title,
+    match fix::merge_run::merge_runs_with(
+        analysis.text(),
+        analysis.syntax(),
+        analysis.model(),
+        analysis.line_index(),
+        first,
+        last,
+    ) {
+        Ok(fix) => Some(rewrite(req, fix.title.clone(), &fix)),
+        // Shown greyed out with the reason, where the client can.
+        Err(reason) => req.support.disabled.then(|| CodeAction {
+            title: format!("Merge these {} RUN instructions into one", last - first + 1),
             kind: Some(CodeActionKind::REFACTOR_REWRITE),
             disabled: Some(CodeActionDisabled { reason }),
             ..CodeAction::default()
-        },
+        }),
     }
-}
-
-fn merge(analysis: &Analysis, first: usize, last: usize) -> Result<Fix, String> {
-    let _ = (analysis, first, last);
-    Err("merging RUN instructions is not available yet".to_owned())
 }
 
 fn rewrite(req: &Request<'_>, title: String, fix: &Fix) -> CodeAction {

@@ -1,5 +1,6 @@
 //! `pkg-update-alone`: a package index update with no install in the same RUN.
 
+use crate::fix::merge_run::{merge_runs_with, retitle};
 use crate::rules::{Diagnostics, RuleContext};
 use crate::semantic::mount::mount_covers;
 use crate::semantic::pkg::{Manager, PkgCommand};
@@ -43,7 +44,16 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// No automatic fix: merging the two `RUN`s is left to the author.
+    /// When the next instruction is a `RUN` that installs with the same package manager,
+    /// the fix merges the two `RUN`s into one (`apt-get update && \` then the install),
+    /// as `run-consecutive` merges RUNs: comment lines between them are kept inside the
+    /// continuation, a later RUN that is more than `&&`-joined commands is wrapped in
+    /// `{ …; }`. It is **safe**: the same commands run in the same order and the build
+    /// stops at the same failures; only the layer split and its caching change, which is
+    /// the point. It is unsafe (the title says why) when the update RUN also runs a
+    /// command whose effect would carry over to the install (`cd`, `export`, `set`…).
+    /// No fix is offered when the install is not in the very next instruction, the two
+    /// RUNs have different flags, or either is exec form or has a heredoc.
     ///
     /// ## References
     /// - Trivy DS-0017, Checkov CKV_DOCKER_5
@@ -52,7 +62,7 @@ declare_rule! {
         id: "pkg-update-alone",
         summary: "Package index update without an install in the same RUN",
         level: Warning,
-        fix: None,
+        fix: Sometimes,
         hadolint: [],
         buildkit: [],
         check: check,
@@ -127,7 +137,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             let Some(sub) = pkg.sub_word() else {
                 continue;
             };
-            acc.report(
+            let d = acc.report(
                 &RULE,
                 sub.range,
                 format!(
@@ -135,8 +145,45 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                     cmd.name, sub.text
                 ),
             );
+            if let Some((install, fix)) = merge_with_install(ctx, i, pkg.manager) {
+                let line = ctx
+                    .line_index
+                    .line_of(ctx.syntax.instructions[i + 1].range.start())
+                    + 1;
+                d.push_fix(retitle(
+                    fix,
+                    &format!("Merge with the `{install}` RUN on line {line}"),
+                ));
+            }
         }
     }
+}
+
+/// The merge of RUN `i` with the next instruction, when that is a RUN installing with
+/// the same family of package manager as `manager`; with the install command's name.
+fn merge_with_install(
+    ctx: &RuleContext<'_>,
+    i: usize,
+    manager: Manager,
+) -> Option<(String, crate::rules::Fix)> {
+    let next = ctx.syntax.instructions.get(i + 1)?;
+    if next.effective().kind != Kind::Run {
+        return None;
+    }
+    let family = |m: Manager| match m {
+        Manager::AptGet | Manager::Apt => 0,
+        Manager::Apk => 1,
+        Manager::Yum | Manager::Dnf | Manager::Microdnf => 2,
+        Manager::Zypper => 3,
+        _ => 4,
+    };
+    let install = ctx.model.run_shell(i + 1)?.commands().find_map(|c| {
+        let p = PkgCommand::of(c)?;
+        (family(p.manager) == family(manager) && may_install(c))
+            .then(|| format!("{} {}", c.name, p.subcommand().unwrap_or_default()))
+    })?;
+    let fix = merge_runs_with(ctx.text, ctx.syntax, ctx.model, ctx.line_index, i, i + 1).ok()?;
+    Some((install, fix))
 }
 
 /// True when the RUN deletes the apt lists again (`rm -rf /var/lib/apt/lists/*`,
@@ -180,8 +227,89 @@ fn may_install(cmd: &ShellCommand) -> bool {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_not};
+    use crate::rules::test_support::{
+        check_rule, check_rule_fix, check_rule_fixes, check_rule_not, diagnostics_of,
+    };
     use expect_test::expect;
+
+    #[test]
+    fn fix_merges_the_update_into_the_next_install_run() {
+        check_rule_fix(
+            &RULE,
+            r#"
+FROM debian:12
+RUN apt-get update
+# the tools
+RUN apt-get install -y --no-install-recommends \
+        curl \
+        git \
+    && rm -rf /var/lib/apt/lists/*
+FROM alpine
+RUN apk update
+RUN apk add --no-cache curl || true
+FROM fedora
+ONBUILD RUN dnf makecache
+ONBUILD RUN dnf install -y make
+"#,
+            expect![[r#"
+                FROM debian:12
+                RUN apt-get update \
+                    # the tools
+                    && apt-get install -y --no-install-recommends \
+                        curl \
+                        git \
+                    && rm -rf /var/lib/apt/lists/*
+                FROM alpine
+                RUN apk update \
+                    && { apk add --no-cache curl || true; }
+                FROM fedora
+                ONBUILD RUN dnf makecache \
+                    && dnf install -y make
+            "#]],
+        );
+    }
+
+    #[test]
+    fn fix_titles() {
+        check_rule_fixes(
+            &RULE,
+            "FROM debian:12\nRUN sudo apt update && echo ok\nRUN apt-get -q install -y curl\nRUN cd /x && apt-get update\nRUN apt-get install -y y\n",
+            expect![[r#"
+                --- Merge with the `apt-get install` RUN on line 3 (safe)
+                FROM debian:12
+                RUN sudo apt update && echo ok && \
+                    apt-get -q install -y curl
+                RUN cd /x && apt-get update
+                RUN apt-get install -y y
+                --- Merge with the `apt-get install` RUN on line 5 (unsafe: `cd /x` on line 4 would then also apply to the commands after it) (unsafe)
+                FROM debian:12
+                RUN sudo apt update && echo ok
+                RUN apt-get -q install -y curl
+                RUN cd /x && apt-get update && \
+                    apt-get install -y y
+            "#]],
+        );
+    }
+
+    #[test]
+    fn no_fix_without_an_install_right_after() {
+        for text in [
+            // Something between the update and the install.
+            "FROM debian:12\nRUN apt-get update\nRUN echo hi\nRUN apt-get install -y curl\n",
+            // Another package manager.
+            "FROM debian:12\nRUN apt-get update\nRUN pip install x\n",
+            // Different flags, heredoc, exec form.
+            "FROM debian:12\nRUN apt-get update\nRUN --network=host apt-get install -y curl\n",
+            "FROM debian:12\nRUN apt-get update\nRUN <<EOF\napt-get install -y curl\nEOF\n",
+            "FROM debian:12\nRUN apt-get update\nRUN [\"apt-get\", \"install\", \"curl\"]\n",
+            // The last instruction.
+            "FROM debian:12\nRUN apt-get update\n",
+        ] {
+            let diags = diagnostics_of(&RULE, text);
+            assert_eq!(diags.len(), 1, "{text}");
+            assert!(diags[0].fixes.is_empty(), "{text}: {:?}", diags[0].fixes);
+        }
+    }
 
     #[test]
     fn catches_lone_updates() {

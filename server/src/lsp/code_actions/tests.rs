@@ -452,3 +452,74 @@ fn exec_form_is_a_refactor_on_any_shell_form_instruction() {
         got.iter().map(|a| &a.title).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn a_selection_of_adjacent_runs_can_be_merged() {
+    let text =
+        "FROM alpine:3.19\nRUN echo one\n# two\nRUN echo two\nRUN echo three\nCMD [\"sh\"]\n";
+    let snap = snapshot(text, 1);
+    let selection = lsp::Range::new(lsp::Position::new(1, 4), lsp::Position::new(4, 2));
+    let got = actions(
+        &snap,
+        selection,
+        Some(vec![CodeActionKind::REFACTOR_REWRITE]),
+        ClientSupport::default(),
+    );
+    let merge = got
+        .iter()
+        .find(|a| a.title.starts_with("Merge"))
+        .unwrap_or_else(|| panic!("{:?}", got.iter().map(|a| &a.title).collect::<Vec<_>>()));
+    assert_eq!(merge.kind, Some(CodeActionKind::REFACTOR_REWRITE));
+    let merged = applied(&snap, merge);
+    assert_eq!(
+        merged,
+        "FROM alpine:3.19\nRUN echo one && \\\n    # two\n    echo two && \\\n    echo three\nCMD [\"sh\"]\n"
+    );
+    assert_eq!(snapshot(&merged, 2).analysis.syntax().instructions.len(), 3);
+    // A selection that includes something else than RUNs: no merge.
+    let wider = lsp::Range::new(lsp::Position::new(0, 0), lsp::Position::new(3, 2));
+    let got = actions(
+        &snap,
+        wider,
+        Some(vec![CodeActionKind::REFACTOR_REWRITE]),
+        ClientSupport::default(),
+    );
+    assert!(!got.iter().any(|a| a.title.starts_with("Merge")));
+    // Refused merges are shown disabled with the reason, where the client can show them.
+    let refused = snapshot(
+        "FROM alpine:3.19\nRUN --network=none echo a\nRUN echo b\n",
+        1,
+    );
+    let two = lsp::Range::new(lsp::Position::new(1, 0), lsp::Position::new(2, 3));
+    let support = ClientSupport {
+        disabled: true,
+        ..ClientSupport::default()
+    };
+    let got = actions(
+        &refused,
+        two,
+        Some(vec![CodeActionKind::REFACTOR_REWRITE]),
+        support,
+    );
+    let disabled = got
+        .iter()
+        .find(|a| a.title.starts_with("Merge"))
+        .expect("shown disabled");
+    assert!(disabled.edit.is_none());
+    assert!(
+        disabled
+            .disabled
+            .as_ref()
+            .unwrap()
+            .reason
+            .contains("--network=none"),
+        "{disabled:?}"
+    );
+    let got = actions(
+        &refused,
+        two,
+        Some(vec![CodeActionKind::REFACTOR_REWRITE]),
+        ClientSupport::default(),
+    );
+    assert!(!got.iter().any(|a| a.title.starts_with("Merge")));
+}
