@@ -149,7 +149,8 @@ async fn fix_all_is_resolved_late_and_applies_every_safe_fix() {
     let fixed = apply(text, &resolved["edit"], 1);
     assert_eq!(
         fixed,
-        "FROM alpine:3.20\nRUN apk add --no-cache curl=8.5.0-r0\nRUN apk add --no-cache git=2.43.0-r0\n"
+        // Every safe fix, the merge of the two short RUNs (run-consecutive) included.
+        "FROM alpine:3.20\nRUN apk add --no-cache curl=8.5.0-r0 && \\\n    apk add --no-cache git=2.43.0-r0\n"
     );
     client.shutdown_and_exit().await;
 }
