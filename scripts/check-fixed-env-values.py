@@ -8,7 +8,10 @@ word lexer has removed quotes and escapes ($ expansions are compared as markers,
 
 Usage: target/oracle-venv/bin/python scripts/check-fixed-env-values.py DIR
 where DIR holds <n> (fixed text) and <n>.src (path of the original), as written by
-`cargo run -p dockerfile-lsp --example syntax_fix_corpus -- <corpus> --out DIR`.
+`cargo run --release -p dockerfile-lsp --example fix_corpus -- <corpus> --out DIR`.
+Meant for fixes that must keep every instruction's meaning as BuildKit reads it (casing,
+legacy `ENV a b`, directives): run the example with `--only` those rules. Fixes that add
+commands or rewrite instructions on purpose show up as differences.
 """
 import os
 import re
