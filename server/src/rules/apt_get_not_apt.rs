@@ -32,7 +32,9 @@ declare_rule! {
     /// `search`, `show`, `policy`, `depends` and `rdepends` become `apt-cache`.
     /// `apt upgrade` may install new packages where `apt-get upgrade` does not, and
     /// `apt full-upgrade` becomes `apt-get dist-upgrade`: both fixes are unsafe. Other
-    /// subcommands (`list`) have no direct equivalent and get no fix.
+    /// subcommands (`list`) have no direct equivalent and get no fix. A command with an
+    /// option that not every `apt-get` knows (apt 3's `apt install --update`) gets the
+    /// fix as unsafe, its title naming the option to check.
     ///
     /// ## References
     /// - hadolint DL3027
@@ -64,7 +66,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                 "Use `apt-get` (or `apt-cache`) in scripts; `apt` has no stable command-line interface.",
             );
             let sub = pkg.subcommand().unwrap_or("");
-            let (tool, new_sub, applicability) = match sub {
+            let (tool, new_sub, mut applicability) = match sub {
                 "install" | "remove" | "purge" | "update" | "autoremove" | "clean"
                 | "autoclean" | "build-dep" | "source" | "download" | "dist-upgrade" => {
                     ("apt-get", None, Applicability::Safe)
@@ -85,15 +87,65 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             if let (Some(n), Some(w)) = (new_sub, pkg.sub_word()) {
                 edits.push(TextEdit::replace(w.range, n));
             }
-            d.with_fix(format!("Replace `apt` with `{tool}`"), applicability, edits);
+            // An option `apt-get` may not know (`apt install --update` is apt 3's): the
+            // rewritten command could fail, so it is for a person to check.
+            let unknown = pkg
+                .options()
+                .find(|o| !o.dynamic && !is_apt_get_option(&o.text));
+            let title = match unknown {
+                Some(o) => {
+                    applicability = Applicability::Unsafe;
+                    format!(
+                        "Replace `apt` with `{tool}` (check that `{tool}` accepts `{}`)",
+                        o.text.split('=').next().unwrap_or_default()
+                    )
+                }
+                None => format!("Replace `apt` with `{tool}`"),
+            };
+            d.with_fix(title, applicability, edits);
         }
+    }
+}
+
+/// Options every `apt-get` (or `apt-cache`) of Debian 10+ and Ubuntu 18.04+ accepts;
+/// `-o key=value` and clustered short flags of these letters included.
+fn is_apt_get_option(option: &str) -> bool {
+    const LONG: &[&str] = &[
+        "--yes", "--assume-yes", "--assume-no", "--quiet", "--no-install-recommends",
+        "--install-recommends", "--no-install-suggests", "--install-suggests", "--option",
+        "--fix-broken", "--fix-missing", "--ignore-missing", "--reinstall", "--purge",
+        "--allow-downgrades", "--allow-remove-essential", "--allow-change-held-packages",
+        "--allow-unauthenticated", "--force-yes", "--target-release", "--default-release",
+        "--download-only", "--only-upgrade", "--no-upgrade", "--simulate", "--dry-run",
+        "--just-print", "--no-act", "--recon", "--verbose-versions", "--auto-remove",
+        "--autoremove", "--no-download", "--config-file", "--show-upgraded",
+        "--host-architecture", "--build-profiles", "--print-uris", "--mark-auto",
+        "--with-new-pkgs", "--no-remove", "--arch-only", "--indep-only", "--trivial-only",
+        "--compile", "--build", "--diff-only", "--dsc-only", "--tar-only", "--list-cleanup",
+        "--no-list-cleanup", "--show-progress", "--allow-releaseinfo-change", "--no-show-upgraded",
+        "--full", "--names-only", "--installed", "--recurse", "--no-all-versions",
+        "--all-versions", "--no-pre-depends", "--no-depends", "--no-recommends",
+        "--no-suggests", "--no-conflicts", "--no-breaks", "--no-replaces", "--no-enhances",
+        "--important",
+    ];
+    const SHORT: &str = "yqfmsdVuhbtcoaPS";
+    if let Some(long) = option.strip_prefix("--") {
+        let name = long.split('=').next().unwrap_or_default();
+        return LONG.contains(&format!("--{name}").as_str());
+    }
+    match option.strip_prefix('-') {
+        Some(short) if !short.is_empty() => short
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .chars()
+            .all(|c| SHORT.contains(c) || c.is_ascii_digit() || c == '='),
+        _ => true,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_not};
+    use crate::rules::test_support::{check_rule, check_rule_fix, check_rule_fixes, check_rule_not};
     use expect_test::expect;
 
     #[test]
@@ -133,6 +185,24 @@ RUN python3 <<EOF
 apt = 1
 EOF
 "#,
+        );
+    }
+
+    #[test]
+    fn an_option_apt_get_may_not_know_makes_the_fix_unsafe() {
+        check_rule_fixes(
+            &RULE,
+            "FROM ubuntu:24.04\nRUN apt install -y --update ca-certificates\nRUN apt install -qy -o Dpkg::Use-Pty=0 --no-install-recommends curl\n",
+            expect![[r#"
+                --- Replace `apt` with `apt-get` (check that `apt-get` accepts `--update`) (unsafe)
+                FROM ubuntu:24.04
+                RUN apt-get install -y --update ca-certificates
+                RUN apt install -qy -o Dpkg::Use-Pty=0 --no-install-recommends curl
+                --- Replace `apt` with `apt-get` (safe)
+                FROM ubuntu:24.04
+                RUN apt install -y --update ca-certificates
+                RUN apt-get install -qy -o Dpkg::Use-Pty=0 --no-install-recommends curl
+            "#]],
         );
     }
 
