@@ -1,3 +1,6 @@
+//! Tests of merging RUN instructions: every refusal reason, safe and unsafe merges,
+//! layout (indentation, escape character, CRLF, comments), and corpus properties.
+
 use super::*;
 use crate::text::apply_edits;
 use expect_test::{expect, Expect};
