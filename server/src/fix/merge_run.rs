@@ -23,6 +23,7 @@
 
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
+use std::sync::{LazyLock, Mutex};
 
 use tree_sitter::{Node, Parser, Tree};
 
@@ -634,28 +635,36 @@ const STATEFUL: &[&str] = &[
     "hash",
 ];
 
-thread_local! {
-    /// Facts by shell text (offsets relative to it), and whether a merged text parses:
-    /// the same RUNs come back on every keystroke.
-    static FACTS: RefCell<HashMap<String, Facts>> = RefCell::new(HashMap::new());
-    static PARSES: RefCell<HashMap<String, bool>> = RefCell::new(HashMap::new());
+/// Facts by shell text (offsets relative to it), and whether a merged text parses: the
+/// same RUNs come back on every keystroke. Process-wide, not per thread: the rules run on
+/// short-lived scoped threads for large files and on the LSP's blocking pool.
+static FACTS: LazyLock<Mutex<HashMap<String, Facts>>> = LazyLock::new(Default::default);
+static PARSES: LazyLock<Mutex<HashMap<String, bool>>> = LazyLock::new(Default::default);
+
+/// Inserts into a memo table, emptying it first when it has grown past `limit`.
+fn remember<V>(table: &Mutex<HashMap<String, V>>, key: &str, value: V, limit: usize) {
+    let mut t = table.lock().unwrap_or_else(|p| p.into_inner());
+    if t.len() > limit {
+        t.clear();
+    }
+    t.insert(key.to_string(), value);
 }
 
 /// [`analyse_uncached`], memoised by text.
 fn analyse(view: &str, base: usize) -> Facts {
-    let mut facts = FACTS.with(|c| c.borrow().get(view).cloned());
-    if facts.is_none() {
-        let f = analyse_uncached(view, 0);
-        FACTS.with(|c| {
-            let mut c = c.borrow_mut();
-            if c.len() > 10_000 {
-                c.clear();
-            }
-            c.insert(view.to_string(), f.clone());
-        });
-        facts = Some(f);
-    }
-    let mut f = facts.unwrap_or_default();
+    let cached = FACTS
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(view)
+        .cloned();
+    let mut f = match cached {
+        Some(f) => f,
+        None => {
+            let f = analyse_uncached(view, 0);
+            remember(&FACTS, view, f.clone(), 10_000);
+            f
+        }
+    };
     f.state_at += base;
     f.set_at += base;
     for (_, at) in &mut f.assigned {
@@ -666,17 +675,16 @@ fn analyse(view: &str, base: usize) -> Facts {
 
 /// True when `script` parses as shell without error (memoised).
 fn parses_clean(script: &str) -> bool {
-    if let Some(ok) = PARSES.with(|c| c.borrow().get(script).copied()) {
+    let cached = PARSES
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(script)
+        .copied();
+    if let Some(ok) = cached {
         return ok;
     }
     let ok = parse(script).is_some_and(|t| !t.root_node().has_error());
-    PARSES.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.len() > 10_000 {
-            c.clear();
-        }
-        c.insert(script.to_string(), ok);
-    });
+    remember(&PARSES, script, ok, 10_000);
     ok
 }
 

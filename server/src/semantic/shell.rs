@@ -4,7 +4,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use tree_sitter::{Node, Parser};
 
@@ -109,24 +109,30 @@ pub fn blanked_args(text: &str, joined: &Joined, inst: &Instruction) -> (usize, 
 
 thread_local! {
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
-    static CACHE: RefCell<HashMap<String, Arc<Script>>> = RefCell::new(HashMap::new());
 }
+
+/// Parsed scripts by text, process-wide: the rules run on short-lived scoped threads for
+/// large files and the LSP analyses on its blocking pool, so a per-thread memo would be
+/// lost or duplicated.
+static CACHE: LazyLock<Mutex<HashMap<String, Arc<Script>>>> = LazyLock::new(Default::default);
 
 /// Parses `script` (whose first byte is at `base` in the Dockerfile) into commands.
 /// Results are memoised by text, so unchanged RUNs are not re-parsed on every keystroke.
 pub fn parse_script(script: &str, base: usize) -> Script {
-    let relative = CACHE.with(|c| c.borrow().get(script).cloned());
-    let relative = match relative {
+    let cached = CACHE
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(script)
+        .cloned();
+    let relative = match cached {
         Some(s) => s,
         None => {
             let parsed = Arc::new(parse_uncached(script));
-            CACHE.with(|c| {
-                let mut c = c.borrow_mut();
-                if c.len() > 20_000 {
-                    c.clear();
-                }
-                c.insert(script.to_string(), parsed.clone());
-            });
+            let mut c = CACHE.lock().unwrap_or_else(|p| p.into_inner());
+            if c.len() > 20_000 {
+                c.clear();
+            }
+            c.insert(script.to_string(), parsed.clone());
             parsed
         }
     };
