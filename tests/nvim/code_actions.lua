@@ -6,7 +6,7 @@
 -- and applies the workspace edit itself. After each step the buffer text is recorded.
 --
 -- Inputs (environment): DLSP_BIN, DLSP_FILE, DLSP_OUT, DLSP_TIMEOUT_MS as in client.lua,
--- and DLSP_STEPS: a JSON list of rule codes, applied in order.
+-- and DLSP_STEPS: a JSON list of rule codes, applied in order; `source.fixAll` runs fix-all.
 
 local bin = os.getenv('DLSP_BIN')
 local file = os.getenv('DLSP_FILE')
@@ -68,6 +68,32 @@ local function run()
   for _, code in ipairs(steps) do
     local step = { code = code, offered = {} }
     table.insert(result.steps, step)
+    if code == 'source.fixAll' then
+      -- Fix-all as an on-save hook would run it: a source action asked for by kind,
+      -- resolved by Neovim (codeAction/resolve) when it comes without an edit.
+      vim.wait(timeout, function() return last_version == vim.lsp.util.buf_versions[buf] end, 20)
+      vim.ui.select = function(items, _, on_choice)
+        for i, item in ipairs(items) do
+          table.insert(step.offered, item[2].title)
+          if item[2].kind == 'source.fixAll.dockerfile-lsp' then
+            step.title = item[2].title
+            -- Offered without an edit: Neovim must resolve it.
+            step.resolved_late = item[2].edit == nil
+            return on_choice(item, i)
+          end
+        end
+        fail('fix-all not offered among ' .. vim.fn.json_encode(step.offered))
+        on_choice(nil)
+      end
+      local tick = vim.api.nvim_buf_get_changedtick(buf)
+      vim.lsp.buf.code_action({ only = { 'source.fixAll' } })
+      if not vim.wait(timeout, function() return vim.api.nvim_buf_get_changedtick(buf) ~= tick end, 20) then
+        fail('fix-all did not change the buffer')
+        return
+      end
+      step.text = text(buf)
+      goto continue
+    end
     -- Diagnostics of the buffer as it is now (the push for its current version).
     local current = function()
       return last_version == vim.lsp.util.buf_versions[buf] and find(buf, code) ~= nil
@@ -114,6 +140,7 @@ local function run()
       return
     end
     step.text = text(buf)
+    ::continue::
   end
   -- The final text's diagnostics, once the server has caught up.
   vim.wait(timeout, function() return last_version == vim.lsp.util.buf_versions[buf] end, 20)

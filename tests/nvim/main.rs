@@ -309,6 +309,7 @@ fn neovim_applies_quick_fixes_through_its_code_action_menu() {
         "json-args-recommended",
         "run-consecutive",
         "apt-no-install-recommends",
+        "source.fixAll",
     ];
     let Some((result, context)) = run_nvim(
         "code_actions.lua",
@@ -325,9 +326,10 @@ fn neovim_applies_quick_fixes_through_its_code_action_menu() {
         .collect();
     expect_test::expect![[r#"
         [
-            "FROM debian:12.5\nRUN useradd --no-log-init -r app\nRUN apt-get install -y \\\n    curl=7.88.1-10\nCMD [\"node\", \"server.js\"]\n",
-            "FROM debian:12.5\nRUN useradd --no-log-init -r app && \\\n    apt-get install -y \\\n    curl=7.88.1-10\nCMD [\"node\", \"server.js\"]\n",
-            "FROM debian:12.5\nRUN useradd --no-log-init -r app && \\\n    apt-get install --no-install-recommends -y \\\n    curl=7.88.1-10\nCMD [\"node\", \"server.js\"]\n",
+            "FROM debian:12.5\nRUN useradd --no-log-init -r app\nRUN apt-get install -y \\\n    curl=7.88.1-10\nCMD [\"node\", \"server.js\"]\nEXPOSE 8080/TCP\nMAINTAINER jane@example.com\n",
+            "FROM debian:12.5\nRUN useradd --no-log-init -r app && \\\n    apt-get install -y \\\n    curl=7.88.1-10\nCMD [\"node\", \"server.js\"]\nEXPOSE 8080/TCP\nMAINTAINER jane@example.com\n",
+            "FROM debian:12.5\nRUN useradd --no-log-init -r app && \\\n    apt-get install --no-install-recommends -y \\\n    curl=7.88.1-10\nCMD [\"node\", \"server.js\"]\nEXPOSE 8080/TCP\nMAINTAINER jane@example.com\n",
+            "FROM debian:12.5\nRUN useradd --no-log-init -r app && \\\n    apt-get install --no-install-recommends -y \\\n    curl=7.88.1-10\nCMD [\"node\", \"server.js\"]\nEXPOSE 8080/tcp\nLABEL org.opencontainers.image.authors=\"jane@example.com\"\n",
         ]
     "#]].assert_debug_eq(&texts);
     // The safe fixes were the preferred entries; the unsafe one was picked by hand.
@@ -349,6 +351,8 @@ fn neovim_applies_quick_fixes_through_its_code_action_menu() {
                 "Add `--no-install-recommends` (recommended packages are no longer installed)",
                 false
             ),
+            // Fix-all is a source action: never "preferred".
+            ("Fix all auto-fixable problems", false),
         ],
         "{result}"
     );
@@ -358,6 +362,13 @@ fn neovim_applies_quick_fixes_through_its_code_action_menu() {
         .flatten()
         .filter_map(Value::as_str)
         .collect();
+    // Neovim declares `resolveSupport` for `edit`, so fix-all came without an edit and
+    // Neovim fetched it with `codeAction/resolve`; the result is exactly the core's.
+    assert_eq!(done[3]["resolved_late"], true, "{result}");
+    let before_fix_all = texts[texts.len() - 2];
+    let expected = dockerfile_lsp::fix::fix_all(before_fix_all, &Config::default(), false);
+    assert!(expected.changed());
+    assert_eq!(texts[texts.len() - 1], expected.text, "{context}");
     for code in steps {
         assert!(
             !final_codes.contains(&code),
@@ -372,4 +383,6 @@ fn neovim_applies_quick_fixes_through_its_code_action_menu() {
 const CODE_ACTION_FIXTURE: &str = "FROM debian:12.5\n\
 RUN useradd --no-log-init -r app\n\
 RUN apt-get install -y \\\n    curl=7.88.1-10\n\
-CMD node server.js\n";
+CMD node server.js\n\
+EXPOSE 8080/TCP\n\
+MAINTAINER jane@example.com\n";
