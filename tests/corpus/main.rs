@@ -3,6 +3,7 @@
 //! diagnostics inside the text, and without a parse error (`syntax-error`,
 //! `invalid-arguments`, …) on any file of `real/`.
 
+mod code_actions;
 mod common;
 
 use std::cell::RefCell;
