@@ -71,7 +71,7 @@ fn code_actions_on_every_corpus_file_apply_cleanly() {
             continue;
         }
         files += 1;
-        let text = String::from_utf8_lossy(&std::fs::read(&file.path).unwrap()).into_owned();
+        let text = common::read_lossy(&file.path);
         let analysis = Analysis::new(text.as_str());
         let diagnostics = analysis.diagnostics(&config);
         let published = to_proto::diagnostics(&analysis, &diagnostics, PositionEncoding::Utf16, 1);

@@ -1,5 +1,6 @@
 //! Locating the shared corpus of real Dockerfiles and deciding whether a missing
-//! prerequisite skips a test or fails it; shared by the corpus and oracle tests.
+//! prerequisite skips a test or fails it; shared by the corpus, oracle, fix-all and
+//! hadolint tests.
 
 use std::path::{Path, PathBuf};
 

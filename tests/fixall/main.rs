@@ -23,8 +23,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::panic::{self, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -34,6 +34,7 @@ use dockerfile_lsp::fix::{self, FixAll};
 use dockerfile_lsp::ide::Analysis;
 use dockerfile_lsp::rules::{self, FixAvailability, Level, Severity};
 use dockerfile_lsp::syntax;
+use dockerfile_lsp_tests::python;
 use serde_json::Value;
 
 const REQUIRE_CORPUS: &str = "DOCKERFILE_LSP_REQUIRE_CORPUS";
@@ -94,44 +95,11 @@ enum Verdict {
     },
 }
 
-/// The venv's Python, located as the oracle test does.
-fn venv_python() -> PathBuf {
-    let venv = match std::env::var_os("DOCKERFILE_LSP_ORACLE_VENV") {
-        Some(dir) => PathBuf::from(dir),
-        None => common::workspace_root().join("target/oracle-venv"),
-    };
-    venv.join("bin/python")
-}
-
 /// Parses every text with BuildKit in one Python process; verdicts in input order.
 fn buildkit_verdicts(python: &Path, texts: &[String]) -> Vec<Verdict> {
-    static RUNS: AtomicUsize = AtomicUsize::new(0);
-    let run = RUNS.fetch_add(1, Ordering::Relaxed);
-    let tmp = std::env::temp_dir().join(format!(
-        "dockerfile-lsp-fixall-{}-{run}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&tmp).unwrap();
-    let input = tmp.join("texts.json");
-    let out = tmp.join("verdicts.json");
-    std::fs::write(&input, serde_json::to_vec(texts).unwrap()).unwrap();
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixall/buildkit_shape.py");
-    let output = Command::new(python)
-        .arg(&script)
-        .arg("--in")
-        .arg(&input)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap_or_else(|e| panic!("running {}: {e}", python.display()));
-    assert!(
-        output.status.success(),
-        "buildkit_shape.py failed ({}):\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let json: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
-    let _ = std::fs::remove_dir_all(&tmp);
+    let input = serde_json::to_vec(texts).unwrap();
+    let json = python::run_python_json(python, &script, "--in", &input);
     let verdicts: Vec<Verdict> = json
         .as_array()
         .expect("a JSON array of verdicts")
@@ -490,7 +458,7 @@ fn proof() -> Option<&'static Proof> {
             let started = Instant::now();
             let files = par_map(&files, |f| analyse_file(f, &all_on));
             let fixing = started.elapsed();
-            let python = venv_python();
+            let python = python::oracle_python();
             let buildkit = python.exists().then(|| {
                 let mut texts = Texts::default();
                 for f in &files {
@@ -544,7 +512,7 @@ fn skip_buildkit(what: &str) {
         REQUIRE_ORACLE,
         &format!(
             "oracle venv missing at {} (run scripts/oracle-venv.sh); {what}",
-            venv_python().display()
+            python::oracle_python().display()
         ),
     );
 }
@@ -980,7 +948,7 @@ impl Summary {
 /// The Python side reports stages as BuildKit keeps them and rejects what BuildKit rejects.
 #[test]
 fn buildkit_shape_reports_stages_keywords_and_errors() {
-    let python = venv_python();
+    let python = python::oracle_python();
     if !python.exists() {
         skip_buildkit("the Python side is not checked");
         return;

@@ -9,10 +9,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use dockerfile_lsp::syntax::{self, Dockerfile, Instruction, Kind};
+use dockerfile_lsp_tests::python;
 use serde_json::Value;
 
 const REQUIRE: &str = "DOCKERFILE_LSP_REQUIRE_ORACLE";
@@ -43,48 +42,14 @@ enum Theirs {
     Parsed(Vec<View>),
 }
 
-fn venv_python() -> PathBuf {
-    let venv = match std::env::var_os("DOCKERFILE_LSP_ORACLE_VENV") {
-        Some(dir) => PathBuf::from(dir),
-        None => common::workspace_root().join("target/oracle-venv"),
-    };
-    venv.join("bin/python")
-}
-
 /// Runs `buildkit_dump.py` once over all files and returns its JSON, keyed by path.
 fn run_oracle(python: &Path, files: &[common::CorpusFile]) -> serde_json::Map<String, Value> {
-    // Tests run in parallel threads of one process: each run gets its own directory.
-    static RUNS: AtomicUsize = AtomicUsize::new(0);
-    let run = RUNS.fetch_add(1, Ordering::Relaxed);
-    let tmp = std::env::temp_dir().join(format!(
-        "dockerfile-lsp-oracle-{}-{run}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&tmp).unwrap();
-    let list = tmp.join("files.txt");
-    let out = tmp.join("buildkit.json");
     let mut paths = String::new();
     for f in files {
         writeln!(paths, "{}", f.path.display()).unwrap();
     }
-    std::fs::write(&list, paths).unwrap();
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("oracle/buildkit_dump.py");
-    let output = Command::new(python)
-        .arg(&script)
-        .arg("--list")
-        .arg(&list)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap_or_else(|e| panic!("running {}: {e}", python.display()));
-    assert!(
-        output.status.success(),
-        "buildkit_dump.py failed ({}):\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let json: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
-    let _ = std::fs::remove_dir_all(&tmp);
+    let json = python::run_python_json(python, &script, "--list", paths.as_bytes());
     match json {
         Value::Object(map) => map,
         other => panic!("unexpected oracle output: {other}"),
@@ -401,7 +366,7 @@ fn compare_with_oracle(python: &Path, files: &[common::CorpusFile]) -> Outcome {
 
 /// The venv's Python, or `None` after reporting the skip (or failing when required).
 fn python_or_skip() -> Option<PathBuf> {
-    let python = venv_python();
+    let python = python::oracle_python();
     if python.exists() {
         return Some(python);
     }
