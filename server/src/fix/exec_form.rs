@@ -658,6 +658,35 @@ fn entrypoint_line(text: &str, syntax: &Dockerfile, model: &Model, index: usize)
         .map(|j| line_of(text, syntax.instructions[j].range.start()))
 }
 
+/// The instruction `outer` with the source at `range` replaced by `new`, parsed on its
+/// own (under the file's escape character); `None` unless it is still one instruction.
+fn reparse(
+    src: &str,
+    escape: char,
+    outer: &Instruction,
+    range: TextRange,
+    new: &str,
+) -> Option<Instruction> {
+    let mut t = String::new();
+    if escape != '\\' {
+        t.push_str(&format!("# escape={escape}\n"));
+    }
+    t.push_str(&src[outer.range.start()..range.start()]);
+    t.push_str(new);
+    t.push_str(&src[range.end()..outer.range.end()]);
+    t.push('\n');
+    let mut parsed = crate::syntax::parse(&t);
+    (parsed.instructions.len() == 1).then(|| parsed.instructions.remove(0))
+}
+
+/// True when `words` are exactly the exec-form arguments of `inst`.
+fn has_exec_words(inst: &Instruction, words: &[String]) -> bool {
+    inst.args
+        .json
+        .as_ref()
+        .is_some_and(|j| j.len() == words.len() && j.iter().zip(words).all(|(a, b)| a.text == *b))
+}
+
 /// Checks that the instruction with its text replaced by `new` parses to exactly the
 /// exec-form words `expect`.
 fn verify(
@@ -667,23 +696,10 @@ fn verify(
     new: &str,
     expect: &[String],
 ) -> bool {
-    let mut t = String::new();
-    if syntax.escape != '\\' {
-        t.push_str(&format!("# escape={}\n", syntax.escape));
-    }
-    t.push_str(&src[target.outer.range.start()..target.range.start()]);
-    t.push_str(new);
-    t.push_str(&src[target.range.end()..target.outer.range.end()]);
-    t.push('\n');
-    let parsed = crate::syntax::parse(&t);
-    let [inst] = parsed.instructions.as_slice() else {
-        return false;
-    };
-    let eff = inst.effective();
-    eff.kind == target.kind
-        && eff.args.json.as_ref().is_some_and(|j| {
-            j.len() == expect.len() && j.iter().zip(expect).all(|(a, b)| a.text == *b)
-        })
+    reparse(src, syntax.escape, target.outer, target.range, new).is_some_and(|inst| {
+        let eff = inst.effective();
+        eff.kind == target.kind && has_exec_words(eff, expect)
+    })
 }
 
 /// The words as a JSON array laid out on the user's lines: each continuation line keeps
@@ -1057,27 +1073,14 @@ pub(crate) fn shell_expansion_fixes(
     let script = quoted.join(" ");
     let range = eff.args.range;
     let check = |new: &str, want: Result<Vec<String>, String>| -> bool {
-        let mut t = String::new();
-        if syntax.escape != '\\' {
-            t.push_str(&format!("# escape={}\n", syntax.escape));
-        }
-        t.push_str(&text[outer.range.start()..range.start()]);
-        t.push_str(new);
-        t.push_str(&text[range.end()..outer.range.end()]);
-        t.push('\n');
-        let parsed = crate::syntax::parse(&t);
-        let [inst] = parsed.instructions.as_slice() else {
-            return false;
-        };
-        let e = inst.effective();
-        e.kind == eff.kind
-            && match (&want, &e.args.json) {
-                (Ok(argv), Some(j)) => {
-                    j.len() == argv.len() && j.iter().zip(argv).all(|(a, b)| a.text == *b)
+        reparse(text, syntax.escape, outer, range, new).is_some_and(|inst| {
+            let e = inst.effective();
+            e.kind == eff.kind
+                && match &want {
+                    Ok(argv) => has_exec_words(e, argv),
+                    Err(shell_text) => e.args.json.is_none() && e.args.text == *shell_text,
                 }
-                (Err(shell_text), None) => e.args.text == *shell_text,
-                _ => false,
-            }
+        })
     };
     let mut out = Vec::new();
     let wrapper = |body: String, extra: Option<String>, title: String| {
