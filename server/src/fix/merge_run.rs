@@ -262,7 +262,7 @@ pub(crate) fn merge_runs_with(
             new.push_str(close(&facts[k - first]));
         }
         let esc = syntax.escape;
-        let eol = line_break_after(text, insts[k].range.end());
+        let eol = crate::text::line_break_at(text, insts[k].range.end());
         let cont = format!("{}{}", layout.base, layout.unit);
         if layout.leading {
             new.push_str(&format!(" {esc}{eol}"));
@@ -514,14 +514,6 @@ fn base_indent(text: &str, inst: &Instruction) -> String {
         ws.to_string()
     } else {
         String::new()
-    }
-}
-
-/// The line break that ends the line at `at`: `\r\n` or `\n`.
-fn line_break_after(text: &str, at: usize) -> &'static str {
-    match text[at.min(text.len())..].find('\n') {
-        Some(i) if i > 0 && text.as_bytes()[at + i - 1] == b'\r' => "\r\n",
-        _ => "\n",
     }
 }
 

@@ -18,9 +18,9 @@ use super::to_proto;
 use crate::config::Config;
 use crate::fix;
 use crate::ide::Analysis;
-use crate::rules::edits::line_break;
 use crate::rules::Fix;
 use crate::syntax::Kind;
+use crate::text::line_break;
 use crate::text::{LineCol, TextEdit, TextRange};
 
 /// The kind of our fix-all action; editors run it on save when asked to

@@ -1,7 +1,7 @@
 //! `check-error-unpinned-syntax`: `# check=error=true` while the frontend version floats.
 
 use crate::rules::check_directive_invalid::{check_parts, go_parse_bool};
-use crate::rules::global_arg_not_redeclared::eol_at;
+use crate::text::line_break_at;
 use crate::rules::{Applicability, Diagnostics, Fix, RuleContext};
 use crate::text::TextEdit;
 use crate::syntax::DirectiveKind;
@@ -110,7 +110,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     match syntax {
         None => {
             let bom = if ctx.text.starts_with('\u{feff}') { 3 } else { 0 };
-            let eol = eol_at(ctx.text, dir.range.end());
+            let eol = line_break_at(ctx.text, dir.range.end());
             d.with_fix(
                 format!("Insert `# syntax=docker/dockerfile:{version}` (the newest release this linter knows)"),
                 Applicability::Unsafe,

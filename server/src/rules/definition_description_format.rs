@@ -2,7 +2,7 @@
 //! that does not start with the name (opt-in).
 
 use crate::rules::suppression::is_suppression;
-use crate::rules::global_arg_not_redeclared::eol_at;
+use crate::text::line_break_at;
 use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::syntax::{Comment, Instruction, Kind};
 use crate::text::TextEdit;
@@ -159,7 +159,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
             Applicability::Safe,
             vec![TextEdit::insert(
                 index.line_start(line),
-                format!("#{}", eol_at(ctx.text, c.range.end())),
+                format!("#{}", line_break_at(ctx.text, c.range.end())),
             )],
         );
     }

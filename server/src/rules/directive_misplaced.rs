@@ -2,7 +2,7 @@
 //! directive block, which BuildKit reads as a plain comment.
 
 use crate::fix::full_lines;
-use crate::rules::global_arg_not_redeclared::eol_at;
+use crate::text::line_break_at;
 use crate::rules::{Applicability, Diagnostics, Fix, RuleContext};
 use crate::syntax::{match_directive_key, Comment, DirectiveKind};
 use crate::text::{TextEdit, TextRange};
@@ -112,7 +112,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
         if at >= line.start() {
             continue;
         }
-        let eol = eol_at(ctx.text, c.range.end());
+        let eol = line_break_at(ctx.text, c.range.end());
         let what = match kind {
             DirectiveKind::Syntax => "the build then uses this frontend",
             DirectiveKind::Escape => "the escape character then changes for the whole file",

@@ -4,20 +4,12 @@
 
 use crate::rules::RuleContext;
 use crate::syntax::Kind;
-use crate::text::{TextEdit, TextRange};
+use crate::text::{line_break, TextEdit, TextRange};
 
 /// Deletes the whole lines of `range` (an instruction), final line break included;
 /// lines around it (comments, blank lines) stay.
 pub(crate) fn delete_lines(text: &str, range: TextRange) -> TextEdit {
     TextEdit::delete(crate::fix::full_lines(text, range))
-}
-
-/// The line break the file uses: that of its first line, `\n` when it has none.
-pub(crate) fn line_break(text: &str) -> &'static str {
-    match text.find('\n') {
-        Some(i) if text[..i].ends_with('\r') => "\r\n",
-        _ => "\n",
-    }
 }
 
 /// Inserts `line` as a new line just before the line where `at` starts, indented like

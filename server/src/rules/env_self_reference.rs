@@ -1,6 +1,6 @@
 //! `env-self-reference`: `ENV a=1 b=$a`, where `b` sees the old `a`.
 
-use crate::rules::global_arg_not_redeclared::eol_at;
+use crate::text::line_break_at;
 use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::semantic::expand::scan;
 use crate::syntax::Kind;
@@ -120,7 +120,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                 let line_end = ctx.text[prev_end..]
                     .find(['\r', '\n'])
                     .map_or(ctx.text.len(), |i| prev_end + i);
-                let eol = eol_at(ctx.text, line_end);
+                let eol = line_break_at(ctx.text, line_end);
                 d.with_fix(
                     format!(
                         "Set `{}` in its own ENV (it then sees the new `{}`)",

@@ -1,6 +1,6 @@
 //! `from-arg-undefined`: a variable in FROM that no global ARG declares.
 
-use crate::rules::global_arg_not_redeclared::eol_at;
+use crate::text::line_break_at;
 use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::text::TextEdit;
 use crate::semantic::{builder_var_refs, Modifier, AUTOMATIC_ARGS};
@@ -103,7 +103,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                 let line_end = ctx.text[at..]
                     .find(['\r', '\n'])
                     .map_or(ctx.text.len(), |i| at + i);
-                let eol = eol_at(ctx.text, line_end);
+                let eol = line_break_at(ctx.text, line_end);
                 d.with_fix(
                     format!("Declare `ARG {}` before the first FROM", r.name),
                     Applicability::Unsafe,

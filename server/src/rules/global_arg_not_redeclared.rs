@@ -198,23 +198,12 @@ fn may_report(ctx: &RuleContext<'_>, stage: &Stage, name: &str) -> bool {
     }
 }
 
-/// The line break used at `offset` (the end of a line): `\r\n` when that line ends
-/// with one, or at the end of the text when the file uses them.
-pub(crate) fn eol_at(text: &str, offset: usize) -> &'static str {
-    let rest = &text[offset..];
-    if rest.starts_with("\r\n") || (rest.is_empty() && text.contains("\r\n")) {
-        "\r\n"
-    } else {
-        "\n"
-    }
-}
-
 /// Inserts the line `ARG <name>` right after the `FROM` of `stage`, with the file's
 /// line break.
 pub(crate) fn arg_after_from(ctx: &RuleContext<'_>, stage: &Stage, name: &str) -> TextEdit {
     let from = &ctx.syntax.instructions[stage.from];
     let at = from.range.end();
-    TextEdit::insert(at, format!("{}ARG {name}", eol_at(ctx.text, at)))
+    TextEdit::insert(at, format!("{}ARG {name}", crate::text::line_break_at(ctx.text, at)))
 }
 
 #[cfg(test)]

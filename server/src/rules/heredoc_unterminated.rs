@@ -113,7 +113,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
         // is reported only because of it.
         if !fixed_one {
             fixed_one = true;
-            let eol = if ctx.text.contains("\r\n") { "\r\n" } else { "\n" };
+            let eol = crate::text::line_break(ctx.text);
             let lead = if ctx.text.is_empty() || ctx.text.ends_with('\n') {
                 ""
             } else {

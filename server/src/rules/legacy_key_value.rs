@@ -1,6 +1,6 @@
 //! `legacy-key-value`: `ENV key value` / `LABEL key value` instead of `key=value`.
 
-use crate::rules::global_arg_not_redeclared::eol_at;
+use crate::text::line_break_at;
 use crate::rules::{Applicability, Diagnostics, RuleContext};
 use crate::syntax::{Joined, Kind, Word};
 use crate::text::{TextEdit, TextRange};
@@ -193,11 +193,11 @@ fn rewrite(
     let mut opening = format!("={quote}");
     if let Some(first) = kept.first() {
         opening.push(escape);
-        opening.push_str(eol_at(text, first.end()));
+        opening.push_str(line_break_at(text, first.end()));
         for c in &kept {
             let line_start = text[..c.start()].rfind('\n').map_or(0, |i| i + 1);
             opening.push_str(&text[line_start..c.end()]);
-            opening.push_str(eol_at(text, c.end()));
+            opening.push_str(line_break_at(text, c.end()));
         }
     }
     if !blank {

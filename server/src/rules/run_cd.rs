@@ -177,15 +177,7 @@ fn workdir_fix(ctx: &RuleContext<'_>, i: usize, cd: &ShellCommand, dir: &str) ->
         .map_or(0, |p| p + 1);
     let indent = &text[line_start..inst.range.start()];
     let indent = if indent.trim().is_empty() { indent } else { "" };
-    let eol = if text[inst.range.start()..]
-        .split('\n')
-        .next()
-        .is_some_and(|l| l.ends_with('\r'))
-    {
-        "\r\n"
-    } else {
-        "\n"
-    };
+    let eol = crate::text::line_break_at(text, inst.range.start());
     let lower = eff.keyword.chars().all(|c| c.is_ascii_lowercase());
     let workdir = if lower { "workdir" } else { "WORKDIR" };
     let onbuild = if inst.kind == Kind::Onbuild {

@@ -116,11 +116,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
                 }
                 // Above the comment lines right before the RUN, which describe it.
                 let start = comments_above(ctx.text, line_start) + indent.len();
-                let nl = if ctx.text[start..].contains("\r\n") || ctx.text[..start].ends_with("\r\n") {
-                    "\r\n"
-                } else {
-                    "\n"
-                };
+                let nl = crate::text::line_break_at(ctx.text, start);
                 d.with_fix(
                     "Insert `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` before the RUN",
                     Applicability::Unsafe,

@@ -112,7 +112,7 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     } else {
         bom
     };
-    let eol = if ctx.text.contains("\r\n") { "\r\n" } else { "\n" };
+    let eol = crate::text::line_break(ctx.text);
     let lead = if at == ctx.text.len() && !ctx.text.ends_with('\n') && at > 0 {
         eol
     } else {

@@ -114,6 +114,25 @@ pub fn apply_edits(text: &str, edits: &[TextEdit]) -> String {
     out
 }
 
+/// The line break a file uses: that of its first line, `\n` when it has none.
+pub fn line_break(text: &str) -> &'static str {
+    match text.find('\n') {
+        Some(i) if text[..i].ends_with('\r') => "\r\n",
+        _ => "\n",
+    }
+}
+
+/// The line break that ends the line holding byte `at` (`at` may be that line's end); on
+/// a last line without one, the file's ([`line_break`]).
+pub fn line_break_at(text: &str, at: usize) -> &'static str {
+    let at = at.min(text.len());
+    match text[at..].find('\n') {
+        Some(i) if text[..at + i].ends_with('\r') => "\r\n",
+        Some(_) => "\n",
+        None => line_break(text),
+    }
+}
+
 /// Which unit a column counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ColumnUnit {
@@ -257,6 +276,21 @@ impl LineIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_breaks_of_a_file_and_of_a_line() {
+        assert_eq!(line_break("a\r\nb\n"), "\r\n");
+        assert_eq!(line_break("a\nb\r\n"), "\n");
+        assert_eq!(line_break("no break"), "\n");
+        let mixed = "a\nb\r\nc";
+        assert_eq!(line_break_at(mixed, 0), "\n");
+        assert_eq!(line_break_at(mixed, 1), "\n");
+        assert_eq!(line_break_at(mixed, 2), "\r\n");
+        assert_eq!(line_break_at(mixed, 3), "\r\n");
+        // The last line has none: the file's.
+        assert_eq!(line_break_at(mixed, 6), "\n");
+        assert_eq!(line_break_at("a\r\nb", 99), "\r\n");
+    }
 
     #[test]
     fn line_index_handles_every_line_break() {
