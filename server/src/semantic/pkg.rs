@@ -516,6 +516,94 @@ pub fn shipped_runs<'a>(
         .map(|(i, inst)| (i, inst.effective()))
 }
 
+/// Options every `apt-get` (or `apt-cache`) of Debian 10+ and Ubuntu 18.04+ accepts;
+/// `-o key=value` and clustered short flags of these letters included.
+pub fn apt_get_accepts(option: &str) -> bool {
+    const LONG: &[&str] = &[
+        "--yes",
+        "--assume-yes",
+        "--assume-no",
+        "--quiet",
+        "--no-install-recommends",
+        "--install-recommends",
+        "--no-install-suggests",
+        "--install-suggests",
+        "--option",
+        "--fix-broken",
+        "--fix-missing",
+        "--ignore-missing",
+        "--reinstall",
+        "--purge",
+        "--allow-downgrades",
+        "--allow-remove-essential",
+        "--allow-change-held-packages",
+        "--allow-unauthenticated",
+        "--force-yes",
+        "--target-release",
+        "--default-release",
+        "--download-only",
+        "--only-upgrade",
+        "--no-upgrade",
+        "--simulate",
+        "--dry-run",
+        "--just-print",
+        "--no-act",
+        "--recon",
+        "--verbose-versions",
+        "--auto-remove",
+        "--autoremove",
+        "--no-download",
+        "--config-file",
+        "--show-upgraded",
+        "--host-architecture",
+        "--build-profiles",
+        "--print-uris",
+        "--mark-auto",
+        "--with-new-pkgs",
+        "--no-remove",
+        "--arch-only",
+        "--indep-only",
+        "--trivial-only",
+        "--compile",
+        "--build",
+        "--diff-only",
+        "--dsc-only",
+        "--tar-only",
+        "--list-cleanup",
+        "--no-list-cleanup",
+        "--show-progress",
+        "--allow-releaseinfo-change",
+        "--no-show-upgraded",
+        "--full",
+        "--names-only",
+        "--installed",
+        "--recurse",
+        "--no-all-versions",
+        "--all-versions",
+        "--no-pre-depends",
+        "--no-depends",
+        "--no-recommends",
+        "--no-suggests",
+        "--no-conflicts",
+        "--no-breaks",
+        "--no-replaces",
+        "--no-enhances",
+        "--important",
+    ];
+    const SHORT: &str = "yqfmsdVuhbtcoaPS";
+    if let Some(long) = option.strip_prefix("--") {
+        let name = long.split('=').next().unwrap_or_default();
+        return LONG.contains(&format!("--{name}").as_str());
+    }
+    match option.strip_prefix('-') {
+        Some(short) if !short.is_empty() => short
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .chars()
+            .all(|c| SHORT.contains(c) || c.is_ascii_digit() || c == '='),
+        _ => true,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -588,5 +676,15 @@ mod tests {
             p.option_values(Some("-o"), &["--option"]),
             ["APT::Install-Recommends=0"]
         );
+    }
+
+    #[test]
+    fn apt_get_options_known_to_every_release() {
+        for known in ["-y", "-qq", "-qy", "--no-install-recommends", "--option=A::B=1", "-t"] {
+            assert!(super::apt_get_accepts(known), "{known}");
+        }
+        for unknown in ["--update", "--solver", "-Z"] {
+            assert!(!super::apt_get_accepts(unknown), "{unknown}");
+        }
     }
 }
