@@ -680,7 +680,14 @@ mod tests {
 
     #[test]
     fn apt_get_options_known_to_every_release() {
-        for known in ["-y", "-qq", "-qy", "--no-install-recommends", "--option=A::B=1", "-t"] {
+        for known in [
+            "-y",
+            "-qq",
+            "-qy",
+            "--no-install-recommends",
+            "--option=A::B=1",
+            "-t",
+        ] {
             assert!(super::apt_get_accepts(known), "{known}");
         }
         for unknown in ["--update", "--solver", "-Z"] {
