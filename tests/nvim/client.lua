@@ -2,17 +2,19 @@
 -- It opens a Dockerfile, waits for the pushed diagnostics, edits the buffer so that the
 -- server must apply an incremental change, waits for the new diagnostics, stops the
 -- server and writes everything it saw as JSON. Neovim 0.7 has no `vim.lsp.start`, so
--- the client is started with `vim.lsp.start_client` and attached by hand.
+-- the client is started with `vim.lsp.start_client` and attached by hand (start.lua).
 --
 -- Inputs (environment): DLSP_BIN (the server binary), DLSP_FILE (the Dockerfile to open),
 -- DLSP_OUT (where to write the JSON), DLSP_EDIT (JSON {line, col, text}: an insertion in
--- 0-based line and byte column), DLSP_TIMEOUT_MS (how long to wait for each step).
+-- 0-based line and byte column), DLSP_TIMEOUT_MS (how long to wait for each step),
+-- DLSP_DIR (the folder of these scripts).
 
 local bin = os.getenv('DLSP_BIN')
 local file = os.getenv('DLSP_FILE')
 local out = os.getenv('DLSP_OUT')
 local edit = vim.fn.json_decode(os.getenv('DLSP_EDIT'))
 local timeout = tonumber(os.getenv('DLSP_TIMEOUT_MS') or '20000')
+local start = dofile(os.getenv('DLSP_DIR') .. '/start.lua')
 
 local result = { errors = {}, published = {} }
 
@@ -56,47 +58,22 @@ local function has_code(buf, code)
 end
 
 local function run()
-  -- Debug level puts the whole JSON-RPC traffic into lsp.log, which the test prints on failure.
-  vim.lsp.set_log_level('debug')
-  local exited = false
-  local client_id = vim.lsp.start_client({
-    name = 'dockerfile-lsp',
-    cmd = { bin, 'serve' },
-    root_dir = vim.fn.fnamemodify(file, ':h'),
-    init_options = { diagnostics = { delayMs = 0 } },
-    handlers = {
-      -- Records every push as the server sent it, then lets Neovim display it.
-      ['textDocument/publishDiagnostics'] = function(err, params, ctx, config)
-        table.insert(result.published, params)
-        return vim.lsp.diagnostic.on_publish_diagnostics(err, params, ctx, config)
-      end,
-    },
-    on_exit = function(code, signal)
-      exited = true
-      result.exit_code = code
-      result.exit_signal = signal
-    end,
-  })
-  if not client_id then
-    fail('vim.lsp.start_client returned nil')
+  local session = start.start(bin, file, function(params)
+    -- Records every push as the server sent it.
+    table.insert(result.published, params)
+  end, fail)
+  if not session then
     return
   end
-
-  vim.cmd('edit ' .. vim.fn.fnameescape(file))
-  local buf = vim.api.nvim_get_current_buf()
-  vim.bo[buf].filetype = 'dockerfile'
-  if not vim.lsp.buf_attach_client(buf, client_id) then
-    fail('vim.lsp.buf_attach_client failed')
-    return
-  end
+  local buf, client_id = session.buf, session.client_id
 
   -- Step 1: the diagnostics of the file as opened.
-  vim.wait(timeout, function() return exited or has_code(buf, 'invalid-arguments') end, 20)
+  vim.wait(timeout, function() return session.exited or has_code(buf, 'invalid-arguments') end, 20)
   if not has_code(buf, 'invalid-arguments') then
     fail('no invalid-arguments diagnostic within ' .. timeout .. ' ms of opening the file')
   end
-  if exited then
-    fail('the server exited early with code ' .. tostring(result.exit_code))
+  if session.exited then
+    fail('the server exited early with code ' .. tostring(session.exit_code))
     return
   end
   result.initial = shown(buf)
@@ -113,9 +90,11 @@ local function run()
 
   -- Step 3: a clean shutdown (`shutdown` request, then `exit`).
   vim.lsp.stop_client(client_id)
-  if not vim.wait(timeout, function() return exited end, 20) then
+  if not vim.wait(timeout, function() return session.exited end, 20) then
     fail('the server did not exit within ' .. timeout .. ' ms of shutdown')
   end
+  result.exit_code = session.exit_code
+  result.exit_signal = session.exit_signal
 end
 
 local ok, err = pcall(run)

@@ -5,7 +5,7 @@
 -- for that code (or its first fix), exactly as a user picking it from the menu would. Neovim then resolves
 -- and applies the workspace edit itself. After each step the buffer text is recorded.
 --
--- Inputs (environment): DLSP_BIN, DLSP_FILE, DLSP_OUT, DLSP_TIMEOUT_MS as in client.lua,
+-- Inputs (environment): DLSP_BIN, DLSP_FILE, DLSP_OUT, DLSP_TIMEOUT_MS, DLSP_DIR as in client.lua,
 -- and DLSP_STEPS: a JSON list of rule codes, applied in order; `source.fixAll` runs fix-all.
 
 local bin = os.getenv('DLSP_BIN')
@@ -13,6 +13,7 @@ local file = os.getenv('DLSP_FILE')
 local out = os.getenv('DLSP_OUT')
 local steps = vim.fn.json_decode(os.getenv('DLSP_STEPS'))
 local timeout = tonumber(os.getenv('DLSP_TIMEOUT_MS') or '20000')
+local start = dofile(os.getenv('DLSP_DIR') .. '/start.lua')
 
 local result = { errors = {}, steps = {} }
 
@@ -34,36 +35,14 @@ local function text(buf)
 end
 
 local function run()
-  vim.lsp.set_log_level('debug')
-  local exited = false
   local last_version = -1
-  local client_id = vim.lsp.start_client({
-    name = 'dockerfile-lsp',
-    cmd = { bin, 'serve' },
-    root_dir = vim.fn.fnamemodify(file, ':h'),
-    init_options = { diagnostics = { delayMs = 0 } },
-    handlers = {
-      ['textDocument/publishDiagnostics'] = function(err, params, ctx, config)
-        last_version = params.version or last_version
-        return vim.lsp.diagnostic.on_publish_diagnostics(err, params, ctx, config)
-      end,
-    },
-    on_exit = function(code)
-      exited = true
-      result.exit_code = code
-    end,
-  })
-  if not client_id then
-    fail('vim.lsp.start_client returned nil')
+  local session = start.start(bin, file, function(params)
+    last_version = params.version or last_version
+  end, fail)
+  if not session then
     return
   end
-  vim.cmd('edit ' .. vim.fn.fnameescape(file))
-  local buf = vim.api.nvim_get_current_buf()
-  vim.bo[buf].filetype = 'dockerfile'
-  if not vim.lsp.buf_attach_client(buf, client_id) then
-    fail('vim.lsp.buf_attach_client failed')
-    return
-  end
+  local buf, client_id = session.buf, session.client_id
 
   for _, code in ipairs(steps) do
     local step = { code = code, offered = {} }
@@ -149,9 +128,11 @@ local function run()
     table.insert(result.final_codes, d.code)
   end
   vim.lsp.stop_client(client_id)
-  if not vim.wait(timeout, function() return exited end, 20) then
+  if not vim.wait(timeout, function() return session.exited end, 20) then
     fail('the server did not exit within ' .. timeout .. ' ms of shutdown')
   end
+  result.exit_code = session.exit_code
+  result.exit_signal = session.exit_signal
 end
 
 local ok, err = pcall(run)

@@ -198,6 +198,8 @@ fn run_nvim(script: &str, text: &str, env: &[(&str, String)]) -> Option<(Value, 
         .env("DLSP_FILE", &file)
         .env("DLSP_OUT", &out)
         .env("DLSP_TIMEOUT_MS", STEP_TIMEOUT_MS.to_string())
+        // Where `start.lua`, shared by the scripts, lives.
+        .env("DLSP_DIR", script.parent().expect("the scripts' folder"))
         // Keep Neovim's state, including the LSP log, inside the temporary directory.
         .env("XDG_CONFIG_HOME", xdg.join("config"))
         .env("XDG_DATA_HOME", xdg.join("data"))
