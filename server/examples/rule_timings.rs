@@ -29,6 +29,7 @@ fn main() {
         syntax: analysis.syntax(),
         model: analysis.model(),
         config: &config,
+        cache: analysis.cache_cell(),
         line_index: analysis.line_index(),
     };
     let mut times: Vec<(Duration, &str, usize)> = all_rules()

@@ -1,10 +1,17 @@
 //! The analysis façade: one [`Analysis`] per document version, computed from the text
 //! alone. Editor features and the command line read from it; it holds no I/O.
 
-use std::sync::Arc;
+pub mod cache_explain;
+pub mod code_lens;
+pub mod docs;
+pub mod hover;
+pub mod inlay_hints;
+
+use std::sync::{Arc, OnceLock};
 
 use crate::config::Config;
 use crate::rules::{self, Diagnostic, RuleContext};
+use crate::semantic::cache::CacheModel;
 use crate::semantic::Model;
 use crate::syntax::{self, Dockerfile};
 use crate::text::LineIndex;
@@ -16,6 +23,8 @@ pub struct Analysis {
     syntax: Dockerfile,
     model: Model,
     line_index: LineIndex,
+    /// Built on first use (rules that need it, hovers, code lenses).
+    cache: OnceLock<CacheModel>,
 }
 
 impl Analysis {
@@ -29,6 +38,7 @@ impl Analysis {
             syntax,
             model,
             line_index,
+            cache: OnceLock::new(),
         }
     }
 
@@ -44,6 +54,15 @@ impl Analysis {
     pub fn line_index(&self) -> &LineIndex {
         &self.line_index
     }
+    /// The build-cache model, built on first use.
+    pub fn cache(&self) -> &CacheModel {
+        self.cache
+            .get_or_init(|| CacheModel::build(&self.text, &self.syntax, &self.model))
+    }
+    /// The lazily built cache model's cell, for a [`RuleContext`] over this analysis.
+    pub fn cache_cell(&self) -> &OnceLock<CacheModel> {
+        &self.cache
+    }
 
     /// Runs every enabled rule. Never panics: a panicking rule is logged and skipped.
     pub fn diagnostics(&self, config: &Config) -> Vec<Diagnostic> {
@@ -53,6 +72,7 @@ impl Analysis {
             model: &self.model,
             config,
             line_index: &self.line_index,
+            cache: &self.cache,
         };
         rules::run(&ctx)
     }

@@ -253,6 +253,7 @@ mod tests {
             model: a.model(),
             config: &Config::default(),
             line_index: a.line_index(),
+            cache: a.cache_cell(),
         };
         let s = Suppressions::collect(&ctx);
         let rule = rule_by_id("image-untagged").unwrap();

@@ -2,6 +2,7 @@
 //! graph, ARG/ENV scopes, shells and shell views, built once per parse and read by
 //! every rule and editor feature. Pure: no I/O.
 
+pub mod cache;
 pub mod copy;
 pub mod distro;
 pub mod dockerignore;

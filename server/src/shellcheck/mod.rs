@@ -120,6 +120,7 @@ fn context<'a>(analysis: &'a Analysis, config: &'a Config) -> RuleContext<'a> {
         model: analysis.model(),
         config,
         line_index: analysis.line_index(),
+        cache: analysis.cache_cell(),
     }
 }
 
