@@ -69,6 +69,7 @@ that match those checks.
             r#"
 
 ```dockerfile
+# syntax=docker/dockerfile:1.10
 # check=skip=JSONArgsRecommended;error=true
 FROM alpine:3.20
 ```"#
@@ -93,5 +94,6 @@ RUN <<EOF
 set -e
 apt-get update
 apt-get install -y --no-install-recommends git
+rm -rf /var/lib/apt/lists/*
 EOF
 ```"#;

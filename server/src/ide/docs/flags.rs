@@ -88,7 +88,7 @@ The network the command runs in:
   (`--allow network.host` on the build and on the builder).
 
 ```dockerfile
-RUN --network=none pip install --no-index --find-links=/wheels app
+RUN --network=none pip install --no-cache-dir --no-index --find-links=/wheels -r requirements.txt
 ```"#,
     ),
     doc(
@@ -103,7 +103,7 @@ filesystems or run containers. It needs the `security.insecure` entitlement, gra
 the builder and with `--allow security.insecure` on the build.
 
 ```dockerfile
-RUN --security=insecure mount -t tmpfs none /mnt
+RUN --security=insecure ./scripts/integration-tests.sh
 ```"#,
     ),
     doc(

@@ -515,8 +515,8 @@ fn snapshot_from() {
 
         `FROM [--platform=<platform>] <image>[:<tag>|@<digest>] [AS <name>]`
 
-        Starts a new build stage whose filesystem and configuration come from `<image>`. The last
-        stage is the image that gets built, unless `docker build --target` names another.
+        The stage's filesystem and configuration start as those of `<image>`. The last stage is
+        the image that gets built, unless `docker build --target` names another.
 
         - Without a tag or digest the builder uses `latest`. A tag can move to new content over
           time; a digest (`@sha256:…`) always names the same image.
@@ -528,10 +528,11 @@ fn snapshot_from() {
 
         ```dockerfile
         FROM golang:1.22 AS build
-        COPY . /src
-        RUN cd /src && go build -o /out/server .
+        WORKDIR /src
+        COPY . .
+        RUN go build -o /out/server .
 
-        FROM gcr.io/distroless/static-debian12
+        FROM gcr.io/distroless/static-debian12:nonroot
         COPY --from=build /out/server /server
         ```
 
@@ -573,7 +574,8 @@ fn snapshot_cache_sharing() {
         Use `locked` for tools that cannot share their cache, such as apt.
 
         ```dockerfile
-        RUN --mount=type=cache,target=/var/cache/apt,sharing=locked apt-get install -y curl
+        RUN --mount=type=cache,target=/var/lib/apt/lists,sharing=locked \
+            apt-get update && apt-get install -y --no-install-recommends curl
         ```"#]]
     .assert_eq(mount_option("cache", "sharing").unwrap());
 }
