@@ -386,20 +386,26 @@ fn word_into(node: Node<'_>, src: &str, out: &mut String, dynamic: &mut bool) {
         "raw_string" => out.push_str(raw.trim_start_matches('\'').trim_end_matches('\'')),
         "ansi_c_string" => out.push_str(raw),
         "string" => {
+            // Error recovery can hand us a string without its closing quote (or even its
+            // opening one), so strip only the quotes that are there and never slice by
+            // guessed offsets: a multi-byte character may sit where the quote would be.
             let mut cursor = node.walk();
-            let mut last = node.start_byte() + 1;
-            let end = node.end_byte().saturating_sub(1).max(last);
+            let open = usize::from(raw.starts_with('"'));
+            let close = usize::from(raw.len() > open && raw.ends_with('"'));
+            let mut last = node.start_byte() + open;
+            let end = (node.end_byte() - close).max(last);
+            let slice = |a: usize, b: usize| src.get(a..b).unwrap_or_default();
             for child in node.named_children(&mut cursor) {
                 if child.kind() == "string_content" {
                     continue;
                 }
-                out.push_str(&src[last.min(child.start_byte())..child.start_byte()]);
+                out.push_str(slice(last.min(child.start_byte()), child.start_byte()));
                 *dynamic = true;
-                out.push_str(&src[child.byte_range()]);
+                out.push_str(slice(child.start_byte(), child.end_byte()));
                 last = child.end_byte();
             }
             if last < end {
-                out.push_str(&src[last..end]);
+                out.push_str(slice(last, end));
             }
         }
         "concatenation" => {
@@ -466,6 +472,25 @@ mod tests {
                 ("pip".into(), vec!["install".into(), "a==1".into()]),
             ]
         );
+    }
+
+    #[test]
+    fn unterminated_strings_ending_in_wide_characters_do_not_panic() {
+        // Found by the incremental-store property test: error recovery yields a `string`
+        // node whose last byte is inside a multi-byte character.
+        for script in [
+            "echo \"é\"]sca${A#x}😀",
+            "echo \"${A#x}😀",
+            "echo \"a😀",
+            "echo \"😀\"",
+        ] {
+            let s = parse_script(script, 0);
+            assert_eq!(s.commands[0].name, "echo", "{script}");
+        }
+        // An assignment alone is no command, but its value is read all the same.
+        assert!(parse_script("x=\"é${B}\u{e9}", 0).commands.is_empty());
+        let s = parse_script("echo \"a😀\"", 0);
+        assert_eq!(s.commands[0].args[0].text, "a😀");
     }
 
     #[test]
