@@ -4,6 +4,8 @@
 mod code_actions;
 mod diagnostics;
 mod document_store;
+mod editor_features;
+mod hover;
 mod initialize;
 mod positions;
 mod settings;

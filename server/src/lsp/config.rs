@@ -101,6 +101,47 @@ pub fn config_from_settings(settings: &Value) -> (Config, Vec<String>) {
     (config, warnings)
 }
 
+/// Editor features that are not part of the analysis: they live in the session, not in
+/// the core [`Config`]. Both are on unless a setting turns them off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Features {
+    /// `codeLens.enable`: the per-stage lenses.
+    pub code_lens: bool,
+    /// `inlayHints.enable`: resolved variable values in FROM lines.
+    pub inlay_hints: bool,
+}
+
+impl Default for Features {
+    fn default() -> Features {
+        Features {
+            code_lens: true,
+            inlay_hints: true,
+        }
+    }
+}
+
+/// Reads `codeLens.enable` and `inlayHints.enable` from a settings object (the section
+/// itself or an object that wraps it under `dockerfileLsp`). Missing keys keep the
+/// default; a value that is not a boolean keeps it too and yields a warning.
+///
+/// ```json
+/// { "codeLens": { "enable": false }, "inlayHints": { "enable": true } }
+/// ```
+pub fn features_from_settings(settings: &Value) -> (Features, Vec<String>) {
+    let mut features = Features::default();
+    let mut warnings = Vec::new();
+    let settings = settings.get(SECTION).unwrap_or(settings);
+    let mut read =
+        |key: &str, slot: &mut bool| match settings.get(key).and_then(|v| v.get("enable")) {
+            None | Some(Value::Null) => {}
+            Some(Value::Bool(b)) => *slot = *b,
+            Some(v) => warnings.push(format!("`{key}.enable` must be true or false, got `{v}`")),
+        };
+    read("codeLens", &mut features.code_lens);
+    read("inlayHints", &mut features.inlay_hints);
+    (features, warnings)
+}
+
 /// The configuration found on disk for a document (file configs by walking up).
 pub fn file_config(path: Option<&Path>) -> Config {
     match path {
@@ -167,6 +208,33 @@ mod tests {
         assert!(warnings.is_empty());
         let (_, warnings) = config_from_settings(&json!(3));
         assert_eq!(warnings.len(), 1);
+    }
+
+    #[test]
+    fn editor_features_default_on_and_can_be_turned_off() {
+        let (features, warnings) = features_from_settings(&Value::Null);
+        assert_eq!(features, Features::default());
+        assert!(features.code_lens && features.inlay_hints);
+        assert!(warnings.is_empty());
+        let (features, warnings) = features_from_settings(&json!({
+            "dockerfileLsp": { "codeLens": { "enable": false }, "inlayHints": { "enable": true } }
+        }));
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(
+            features,
+            Features {
+                code_lens: false,
+                inlay_hints: true
+            }
+        );
+        let (features, warnings) =
+            features_from_settings(&json!({ "inlayHints": { "enable": "no" }, "codeLens": 3 }));
+        assert_eq!(features, Features::default());
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        // The analysis settings ignore these keys without complaint.
+        let (config, warnings) = config_from_settings(&json!({ "codeLens": { "enable": false } }));
+        assert_eq!(config, Config::default());
+        assert!(warnings.is_empty(), "{warnings:?}");
     }
 
     #[test]

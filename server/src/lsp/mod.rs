@@ -7,7 +7,11 @@
 //! - [`to_proto`]: core diagnostics to LSP diagnostics.
 //! - [`code_actions`]: quick fixes from diagnostic `data`, suppressions, refactors and
 //!   fix-all, as pure functions of a snapshot.
-//! - [`server`]: the [`Backend`] that implements the protocol.
+//! - [`hover`]: the hover (diagnostic lines, then the core hover), [`markdown`]: plain
+//!   text for clients without Markdown.
+//! - [`server`]: the [`Backend`] that implements the protocol; code lenses and inlay
+//!   hints are converted there from [`crate::ide::code_lens`] and
+//!   [`crate::ide::inlay_hints`].
 //!
 //! Diagnostics: pushed (`textDocument/publishDiagnostics`), debounced per document and
 //! tagged with the document version, unless the client declares pull support
@@ -17,6 +21,8 @@
 pub mod code_actions;
 pub mod config;
 pub mod document_store;
+pub mod hover;
+pub mod markdown;
 pub mod position;
 pub mod server;
 pub mod to_proto;

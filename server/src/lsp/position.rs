@@ -101,6 +101,22 @@ pub fn position_of(
     Position::new(line, col)
 }
 
+/// The byte offset of an LSP position in an analysed text (the same clamping and
+/// rounding as [`offset_of`], computed with the text's line index instead of a rope, so a
+/// request answered from an analysis snapshot reads positions in exactly its text).
+pub fn offset_in(
+    index: &LineIndex,
+    text: &str,
+    pos: Position,
+    encoding: PositionEncoding,
+) -> usize {
+    let at = LineCol {
+        line: pos.line,
+        col: pos.character,
+    };
+    index.offset(text, at, encoding.column_unit())
+}
+
 /// The tree-sitter point of a byte offset: the row counts `\n` before it, the column
 /// counts bytes since the last `\n` (tree-sitter's convention, not LSP's).
 pub fn point_at(rope: &Rope, offset: usize) -> tree_sitter::Point {

@@ -15,14 +15,17 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use super::code_actions;
-use super::config::{self as settings, SECTION};
+use super::config::{self as settings, Features, SECTION};
 use super::document_store::{AnalysisSnapshot, DocumentStore};
+use super::hover as lsp_hover;
+use super::markdown;
 use super::position::{self, PositionEncoding};
 use super::to_proto;
 use crate::config::Config;
-use crate::ide::Analysis;
+use crate::ide::{code_lens, inlay_hints, Analysis};
 use crate::rules::Diagnostic;
 use crate::shellcheck;
+use crate::text::TextRange;
 
 /// What was agreed on at `initialize`, and the current editor settings.
 #[derive(Clone, Debug, Default)]
@@ -36,6 +39,14 @@ struct Session {
     diagnostic_refresh: bool,
     /// What the client's code-action machinery takes.
     code_actions: code_actions::ClientSupport,
+    /// Hovers (and inlay hint tooltips) in Markdown; plain text otherwise.
+    markdown: bool,
+    /// The client accepts `workspace/codeLens/refresh`.
+    code_lens_refresh: bool,
+    /// The client accepts `workspace/inlayHint/refresh`.
+    inlay_hint_refresh: bool,
+    /// Code lenses and inlay hints on or off (editor settings).
+    features: Features,
     settings: Arc<Config>,
 }
 
@@ -117,8 +128,11 @@ impl Backend {
         lock(&self.inner.store)
     }
 
-    fn apply_settings(&self, value: &serde_json::Value) {
-        let (config, warnings) = settings::config_from_settings(value);
+    /// Takes new settings; returns the editor features before and after.
+    fn apply_settings(&self, value: &serde_json::Value) -> (Features, Features) {
+        let (config, mut warnings) = settings::config_from_settings(value);
+        let (features, feature_warnings) = settings::features_from_settings(value);
+        warnings.extend(feature_warnings);
         for warning in warnings {
             tracing::warn!("settings: {warning}");
         }
@@ -128,6 +142,25 @@ impl Backend {
             .write()
             .unwrap_or_else(|p| p.into_inner());
         session.settings = Arc::new(config);
+        let before = session.features;
+        session.features = features;
+        (before, features)
+    }
+
+    /// Asks the client to re-request code lenses / inlay hints when their setting
+    /// changed and it supports the refresh request.
+    async fn refresh_features(&self, (before, after): (Features, Features)) {
+        let session = self.session();
+        if before.code_lens != after.code_lens && session.code_lens_refresh {
+            if let Err(err) = self.inner.client.code_lens_refresh().await {
+                tracing::warn!(error = %err, "workspace/codeLens/refresh failed");
+            }
+        }
+        if before.inlay_hints != after.inlay_hints && session.inlay_hint_refresh {
+            if let Err(err) = self.inner.client.inlay_hint_refresh().await {
+                tracing::warn!(error = %err, "workspace/inlayHint/refresh failed");
+            }
+        }
     }
 
     /// Asks the client for the `dockerfileLsp` section.
@@ -386,6 +419,10 @@ fn server_capabilities(encoding: PositionEncoding) -> ServerCapabilities {
             work_done_progress_options: Default::default(),
         })),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
+        code_lens_provider: Some(CodeLensOptions {
+            resolve_provider: Some(false),
+        }),
+        inlay_hint_provider: Some(OneOf::Left(true)),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
             code_action_kinds: Some(code_actions::kinds()),
             resolve_provider: Some(true),
@@ -422,9 +459,20 @@ impl LanguageServer for Backend {
                 .and_then(|d| d.refresh_support)
                 .unwrap_or(false);
             session.code_actions = code_actions::ClientSupport::from_capabilities(caps);
+            session.markdown = lsp_hover::client_takes_markdown(caps);
+            let workspace = caps.workspace.as_ref();
+            session.code_lens_refresh = workspace
+                .and_then(|w| w.code_lens.as_ref())
+                .and_then(|c| c.refresh_support)
+                .unwrap_or(false);
+            session.inlay_hint_refresh = workspace
+                .and_then(|w| w.inlay_hint.as_ref())
+                .and_then(|c| c.refresh_support)
+                .unwrap_or(false);
         }
         if let Some(options) = &params.initialization_options {
-            self.apply_settings(options);
+            // Nothing has been requested yet: no refresh needed.
+            let _ = self.apply_settings(options);
         }
         tracing::info!(?encoding, "initialized");
         Ok(InitializeResult {
@@ -439,12 +487,16 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         if self.session().configuration {
+            let mut changed = None;
             if let Some(value) = self.fetch_settings().await {
                 if !value.is_null() {
-                    self.apply_settings(&value);
+                    changed = Some(self.apply_settings(&value));
                 }
             }
             self.configuration_changed().await;
+            if let Some(changed) = changed {
+                self.refresh_features(changed).await;
+            }
         }
     }
 
@@ -514,15 +566,14 @@ impl LanguageServer for Backend {
         } else {
             None
         };
-        match fetched {
-            Some(value) if !value.is_null() => self.apply_settings(&value),
-            _ => {
-                if !params.settings.is_null() {
-                    self.apply_settings(&params.settings);
-                }
-            }
-        }
+        let changed = match fetched {
+            Some(value) if !value.is_null() => Some(self.apply_settings(&value)),
+            _ => (!params.settings.is_null()).then(|| self.apply_settings(&params.settings)),
+        };
         self.configuration_changed().await;
+        if let Some(changed) = changed {
+            self.refresh_features(changed).await;
+        }
     }
 
     async fn diagnostic(
@@ -620,62 +671,113 @@ impl LanguageServer for Backend {
         Ok(resolved.unwrap_or(fallback))
     }
 
-    /// Hovering a diagnostic shows the documentation of its rule.
+    /// The hover of the token under the cursor, preceded by one line per diagnostic
+    /// there. Answered from the current version's analysis; `None` for unknown documents.
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let at = params.text_document_position_params;
-        let encoding = self.session().encoding;
-        let (offset, version) = {
-            let store = self.store();
-            let Some(doc) = store.get(&at.text_document.uri) else {
-                return Ok(None);
-            };
-            (
-                position::offset_of(doc.rope(), at.position, encoding),
-                doc.version(),
+        let uri = at.text_document.uri;
+        let Some((snapshot, config)) = self.current(&uri).await else {
+            return Ok(None);
+        };
+        let session = self.session();
+        let diagnostics = self.with_shellcheck(&uri, &snapshot);
+        let hover = contained(&uri, "hover", move || {
+            let analysis = &snapshot.analysis;
+            let offset = position::offset_in(
+                analysis.line_index(),
+                analysis.text(),
+                at.position,
+                session.encoding,
+            );
+            lsp_hover::hover(
+                analysis,
+                &diagnostics,
+                &config,
+                offset,
+                session.encoding,
+                session.markdown,
             )
-        };
-        let Some(snapshot) = self.analysis_for(&at.text_document.uri).await else {
-            return Ok(None);
-        };
-        if snapshot.version != version {
-            return Ok(None);
+        })
+        .await
+        .flatten();
+        Ok(hover)
+    }
+
+    /// One lens per stage that something depends on; none when the setting is off.
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        let uri = params.text_document.uri;
+        let session = self.session();
+        if !session.features.code_lens {
+            return Ok(Some(Vec::new()));
         }
-        let mut hits = snapshot
-            .diagnostics
-            .iter()
-            .filter(|d| d.range.contains_inclusive(offset));
-        let Some(first) = hits.next() else {
+        let Some((snapshot, _)) = self.current(&uri).await else {
             return Ok(None);
         };
-        let mut rules = vec![first.rule];
-        for d in hits {
-            if !rules.contains(&d.rule) {
-                rules.push(d.rule);
-            }
+        let lenses = contained(&uri, "code lens", move || {
+            let analysis = &snapshot.analysis;
+            code_lens::code_lenses(analysis)
+                .into_iter()
+                .map(|lens| CodeLens {
+                    range: to_proto::range(analysis, lens.range, session.encoding),
+                    // A title only: the lens explains, there is nothing to run.
+                    command: Some(Command {
+                        title: lens.title,
+                        command: String::new(),
+                        arguments: None,
+                    }),
+                    data: None,
+                })
+                .collect::<Vec<_>>()
+        })
+        .await
+        .unwrap_or_default();
+        Ok(Some(lenses))
+    }
+
+    /// Resolved variable values in the FROM lines of the requested range; none when the
+    /// setting is off.
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let uri = params.text_document.uri;
+        let session = self.session();
+        if !session.features.inlay_hints {
+            return Ok(Some(Vec::new()));
         }
-        let value = rules
-            .iter()
-            .map(|rule| {
-                let link = to_proto::rule_docs_uri(rule.id)
-                    .map(|u| format!("\n[Documentation]({})\n", u.as_str()))
-                    .unwrap_or_default();
-                format!(
-                    "**{}**: {}\n\n{}{}",
-                    rule.id,
-                    rule.summary,
-                    rule.documentation(),
-                    link
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("\n---\n\n");
-        Ok(Some(Hover {
-            contents: HoverContents::Markup(MarkupContent {
-                kind: MarkupKind::Markdown,
-                value,
-            }),
-            range: Some(to_proto::range(&snapshot.analysis, first.range, encoding)),
-        }))
+        let Some((snapshot, _)) = self.current(&uri).await else {
+            return Ok(None);
+        };
+        let range = params.range;
+        let hints = contained(&uri, "inlay hints", move || {
+            let analysis = &snapshot.analysis;
+            let (index, text) = (analysis.line_index(), analysis.text());
+            let start = position::offset_in(index, text, range.start, session.encoding);
+            let end = position::offset_in(index, text, range.end, session.encoding);
+            let range = TextRange::new(start.min(end), start.max(end));
+            inlay_hints::inlay_hints(analysis, range)
+                .into_iter()
+                .map(|hint| InlayHint {
+                    position: position::position_of(index, text, hint.offset, session.encoding),
+                    label: InlayHintLabel::String(hint.label),
+                    kind: None,
+                    text_edits: None,
+                    tooltip: hint.tooltip.map(|tip| {
+                        if session.markdown {
+                            InlayHintTooltip::MarkupContent(MarkupContent {
+                                kind: MarkupKind::Markdown,
+                                value: tip,
+                            })
+                        } else {
+                            InlayHintTooltip::String(markdown::to_plaintext(&tip))
+                        }
+                    }),
+                    padding_left: Some(true),
+                    padding_right: None,
+                    data: None,
+                })
+                .collect::<Vec<_>>()
+        })
+        .await
+        .unwrap_or_default();
+        Ok(Some(hints))
     }
 }
 
@@ -697,5 +799,8 @@ mod tests {
         let caps = server_capabilities(PositionEncoding::Utf8);
         assert_eq!(caps.position_encoding, Some(PositionEncodingKind::UTF8));
         assert!(caps.diagnostic_provider.is_some());
+        assert!(caps.hover_provider.is_some());
+        assert!(caps.code_lens_provider.is_some());
+        assert_eq!(caps.inlay_hint_provider, Some(OneOf::Left(true)));
     }
 }
