@@ -3,7 +3,14 @@
 //! `check`-like pass over the whole of `corpus/real`; plus the tree-sitter reparse alone.
 //!
 //! Files: `large/big-multistage.Dockerfile` (about 7,700 lines) and, as the typical file,
-//! `real/docker__cli/dockerfiles__Dockerfile.dev` (92 lines, 6 stages). The corpus is found
+//! `real/docker__cli/dockerfiles__Dockerfile.dev` (92 lines, 6 stages).
+//!
+//! Hovers: `hover` is the request as the server answers it from a cached analysis (the
+//! diagnostic lines, the core hover of the keyword of the middle instruction, the LSP
+//! range); `hover-cold` is the first hover after an edit: the analysis (without the rules)
+//! and the build-cache model built from scratch, then the hover. Files: the large one and
+//! `real/moby__moby/vendor__github.com__docker__distribution__Dockerfile` (60 lines, 8
+//! stages). The corpus is found
 //! at `$DOCKERFILE_LSP_CORPUS` or `../shared/corpus` next to the workspace; without it the
 //! benchmarks print a message and measure nothing.
 
@@ -13,6 +20,8 @@ use std::path::{Path, PathBuf};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use dockerfile_lsp::config::Config;
 use dockerfile_lsp::ide::Analysis;
+use dockerfile_lsp::lsp::{self, position::PositionEncoding};
+use dockerfile_lsp::rules::Diagnostic;
 use dockerfile_lsp::syntax::tree;
 use tree_sitter::{InputEdit, Point};
 
@@ -23,6 +32,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const LARGE: &str = "large/big-multistage.Dockerfile";
 const TYPICAL: &str = "real/docker__cli/dockerfiles__Dockerfile.dev";
+const SMALL: &str = "real/moby__moby/vendor__github.com__docker__distribution__Dockerfile";
 
 fn corpus_dir() -> Option<PathBuf> {
     let dir = match std::env::var_os("DOCKERFILE_LSP_CORPUS") {
@@ -93,12 +103,65 @@ fn keystroke(text: &mut String, old: &mut tree_sitter::Tree, offset: usize, conf
     black_box(analyse(text, config));
 }
 
+/// The keyword of the middle instruction: where a hover is measured.
+fn middle_keyword(analysis: &Analysis) -> usize {
+    let instructions = &analysis.syntax().instructions;
+    instructions
+        .get(instructions.len() / 2)
+        .map_or(0, |i| i.keyword_range.start())
+}
+
+/// The hover as the server computes it from an analysis snapshot.
+fn hover(analysis: &Analysis, diagnostics: &[Diagnostic], config: &Config, offset: usize) -> bool {
+    lsp::hover::hover(
+        analysis,
+        diagnostics,
+        config,
+        offset,
+        PositionEncoding::Utf16,
+        true,
+    )
+    .is_some()
+}
+
+fn hover_benches(c: &mut Criterion, corpus: &Path, config: &Config) {
+    let files = [("large", corpus.join(LARGE)), ("small", corpus.join(SMALL))];
+    let mut group = c.benchmark_group("hover");
+    for (name, path) in &files {
+        let text = read(path);
+        let analysis = Analysis::new(text.as_str());
+        let diagnostics = analysis.diagnostics(config);
+        let offset = middle_keyword(&analysis);
+        // Warm: the cache model is built by the first hover of a version.
+        hover(&analysis, &diagnostics, config, offset);
+        group.bench_function(*name, |b| {
+            b.iter(|| hover(&analysis, &diagnostics, config, black_box(offset)))
+        });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("hover-cold");
+    for (name, path) in &files {
+        let text = read(path);
+        let offset = middle_keyword(&Analysis::new(text.as_str()));
+        group.bench_function(*name, |b| {
+            b.iter(|| {
+                let analysis = Analysis::new(black_box(text.as_str()));
+                black_box(analysis.cache());
+                hover(&analysis, &[], config, offset)
+            })
+        });
+    }
+    group.finish();
+}
+
 fn benches(c: &mut Criterion) {
     let Some(corpus) = corpus_dir() else {
         eprintln!("corpus not found (set DOCKERFILE_LSP_CORPUS); no benchmarks run");
         return;
     };
     let config = Config::default();
+    hover_benches(c, &corpus, &config);
     let files = [
         ("large", corpus.join(LARGE)),
         ("typical", corpus.join(TYPICAL)),
