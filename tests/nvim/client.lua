@@ -1,7 +1,7 @@
 -- Drives a real Neovim (0.7+) against the dockerfile-lsp binary for tests/nvim/main.rs.
 -- It opens a Dockerfile, waits for the pushed diagnostics, edits the buffer so that the
--- server must apply an incremental change, waits for the new diagnostics, stops the
--- server and writes everything it saw as JSON. Neovim 0.7 has no `vim.lsp.start`, so
+-- server must apply an incremental change, waits for the new diagnostics, asks for the
+-- hover of the first FROM keyword, stops the server and writes everything it saw as JSON. Neovim 0.7 has no `vim.lsp.start`, so
 -- the client is started with `vim.lsp.start_client` and attached by hand (start.lua).
 --
 -- Inputs (environment): DLSP_BIN (the server binary), DLSP_FILE (the Dockerfile to open),
@@ -88,7 +88,29 @@ local function run()
   result.edited_text = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, true), '\n')
   result.edited = shown(buf)
 
-  -- Step 3: a clean shutdown (`shutdown` request, then `exit`).
+  -- Step 3: the hover of the FROM keyword (line 0, column 1), as `K` would ask for it.
+  -- Recorded as { answered, error, kind, value }; main.rs checks it.
+  local responses, err = vim.lsp.buf_request_sync(buf, 'textDocument/hover', {
+    textDocument = { uri = vim.uri_from_bufnr(buf) },
+    position = { line = 0, character = 1 },
+  }, timeout)
+  local response = responses and responses[client_id]
+  result.hover = { answered = response ~= nil }
+  if not response then
+    fail('no hover response within ' .. timeout .. ' ms: ' .. tostring(err))
+  else
+    -- A JSON null may arrive as vim.NIL (userdata): only tables are looked into.
+    if type(response.error) == 'table' then
+      result.hover.error = vim.inspect(response.error)
+    end
+    local contents = type(response.result) == 'table' and response.result.contents or nil
+    if type(contents) == 'table' then
+      result.hover.kind = contents.kind
+      result.hover.value = contents.value
+    end
+  end
+
+  -- Step 4: a clean shutdown (`shutdown` request, then `exit`).
   vim.lsp.stop_client(client_id)
   if not vim.wait(timeout, function() return session.exited end, 20) then
     fail('the server did not exit within ' .. timeout .. ' ms of shutdown')
