@@ -179,8 +179,9 @@ async fn flag_variable_and_stage_name_hovers() {
     let col = MULTI.lines().nth(2).unwrap().find("VERSION").unwrap() as u32;
     let var = hover_at(&mut client, 2, col + 1).await;
     assert!(value(&var).contains("1.22"), "{var}");
-    // The mount on line 5.
-    let mount = hover_at(&mut client, 5, 12).await;
+    // The mount type `cache` on line 5.
+    let col = MULTI.lines().nth(5).unwrap().find("cache").unwrap() as u32;
+    let mount = hover_at(&mut client, 5, col + 1).await;
     assert!(value(&mount).contains("cache"), "{mount}");
     // The stage name in `COPY --from=build` on line 8.
     let col = MULTI.lines().nth(8).unwrap().find("build").unwrap() as u32;
