@@ -194,11 +194,16 @@ async fn flag_variable_and_stage_name_hovers() {
 #[tokio::test]
 #[ignore = "needs ide::hover"]
 async fn a_diagnostic_and_the_token_hover_are_separated_by_a_rule() {
-    let mut client = opened(capabilities(false, false, false), MULTI).await;
-    // The ENV keyword of `ENV X` has a core hover; X carries the diagnostic.
-    let hover = hover_at(&mut client, 9, 4).await;
+    // `ubuntu` is untagged (a diagnostic) and an image reference (a core hover).
+    let mut client = opened(capabilities(false, false, false), "FROM ubuntu\n").await;
+    let hover = hover_at(&mut client, 0, 6).await;
     let text = value(&hover);
-    assert!(text.starts_with("**invalid-arguments**"), "{text}");
-    assert!(text.contains("\n\n---\n\n"), "{text}");
+    assert!(text.starts_with("**image-untagged**"), "{text}");
+    let (rules, core) = text
+        .split_once("\n\n---\n\n")
+        .expect("a rule between the two");
+    assert_eq!(rules.lines().count(), 1, "{text}");
+    assert!(core.contains("ubuntu"), "{text}");
+    assert_eq!(range(&hover), ((0, 5), (0, 11)));
     client.shutdown_and_exit().await;
 }
