@@ -34,6 +34,9 @@ pub fn instruction_section(
     }
     let cache = analysis.cache();
     let role = cache.role(instruction)?;
+    if role == Role::Global && inst.kind != Kind::Arg {
+        return None;
+    }
     let inputs = cache.depends_on(instruction);
     let w = Words { analysis };
     let mut out = String::from("#### Build cache\n\n");

@@ -765,8 +765,11 @@ fn step_of(text: &str, model: &Model, escape: char, i: usize, inst: &Instruction
         }
         return step;
     }
-    for r in builder_var_refs(text, inst, escape) {
-        push_unique(&mut step.refs, &r.name);
+    let mentions_var = text.get(inst.range.range()).is_none_or(|t| t.contains('$'));
+    if mentions_var {
+        for r in builder_var_refs(text, inst, escape) {
+            push_unique(&mut step.refs, &r.name);
+        }
     }
     match kind {
         Kind::Arg | Kind::Env => {
@@ -783,12 +786,14 @@ fn step_of(text: &str, model: &Model, escape: char, i: usize, inst: &Instruction
                 .collect();
         }
         Kind::Run => {
-            let (refs, _) = expand::scan(&inst.args.text, escape);
-            for r in refs {
-                push_unique(&mut step.refs, &r.name);
+            if inst.args.text.contains('$') {
+                let (refs, _) = expand::scan(&inst.args.text, escape);
+                for r in refs {
+                    push_unique(&mut step.refs, &r.name);
+                }
             }
             for h in &inst.heredocs {
-                if h.quoted {
+                if h.quoted || !h.content.contains('$') {
                     continue;
                 }
                 let (refs, _) = expand::scan(&h.content, escape);
@@ -796,6 +801,9 @@ fn step_of(text: &str, model: &Model, escape: char, i: usize, inst: &Instruction
                     push_unique(&mut step.refs, &r.name);
                 }
             }
+            // Shell variables (`$f` of a loop, `$HOME`) are not build inputs: keep the
+            // names the builder knows at this line.
+            step.refs.retain(|name| model.lookup(i, name).is_some());
             step.mounts = mounts(inst)
                 .into_iter()
                 .map(|m| {

@@ -59,7 +59,7 @@ fn run_key_is_the_command_text_only() {
 #[test]
 fn arg_invalidates_from_its_first_use_not_its_declaration() {
     let text =
-        "FROM alpine\nWORKDIR /src\nARG VERSION=1\nCOPY app /app\nRUN echo $VERSION\nRUN make\n";
+        "FROM alpine\nWORKDIR /src\nARG VERSION=1\nCOPY app /app\nRUN echo $VERSION $HOME $f\nRUN make\n";
     // Changing the ARG (or passing another --build-arg): the COPY that does not name
     // it keeps its cache; the first RUN after it sees it in its environment.
     assert_eq!(rebuilt_lines(text, 3), vec![5, 6]);
