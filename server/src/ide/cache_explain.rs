@@ -85,51 +85,55 @@ pub fn stage_lens(analysis: &Analysis, stage: usize) -> Option<String> {
             .clone()
             .unwrap_or_else(|| format!("stage {s}"))
     };
-    let render = |short: bool| {
+    let needed = cache
+        .needed_by_target()
+        .get(stage)
+        .copied()
+        .unwrap_or(false);
+    // 0: every name; 1: names cut to 14 characters, counts for several; 2: counts;
+    // 3: counts, without saying the stage is skipped.
+    let render = |level: u8| {
         let mut parts: Vec<String> = Vec::new();
         if last {
             parts.push("final stage".into());
         }
         for (verb, users) in &groups {
-            let who = if short && users.len() > 1 {
-                format!("{} stages", users.len())
-            } else if short {
-                name(users[0]).chars().take(16).collect()
-            } else {
-                users
+            let who = match level {
+                0 => users
                     .iter()
                     .map(|&u| name(u))
                     .collect::<Vec<_>>()
-                    .join(", ")
+                    .join(", "),
+                1 if users.len() == 1 => {
+                    let n = name(users[0]);
+                    if n.chars().count() > 14 {
+                        n.chars().take(13).collect::<String>() + "…"
+                    } else {
+                        n
+                    }
+                }
+                _ => plural(users.len(), "stage"),
             };
             parts.push(match *verb {
+                "used by" if level >= 2 => format!("copied by {who}"),
                 "used by" => format!("used by {who} via COPY --from"),
                 "mounted by" => format!("mounted by {who}"),
                 _ => format!("base of {who}"),
             });
         }
-        if !last
-            && !cache
-                .needed_by_target()
-                .get(stage)
-                .copied()
-                .unwrap_or(false)
-        {
-            parts.push("not needed by the final stage".into());
+        if level < 3 && !last && !needed {
+            parts.push("skipped unless targeted".into());
         }
         parts.push(steps.clone());
         parts.join(" · ")
     };
-    let full = render(false);
-    if full.chars().count() <= 60 {
-        return Some(full);
+    for level in 0..4 {
+        let title = render(level);
+        if title.chars().count() <= 60 {
+            return Some(title);
+        }
     }
-    let short = render(true);
-    Some(if short.chars().count() <= 60 {
-        short
-    } else {
-        short.chars().take(59).collect::<String>() + "…"
-    })
+    Some(render(3).chars().take(59).collect::<String>() + "…")
 }
 
 struct Words<'a> {
@@ -252,9 +256,9 @@ fn key_paragraph(w: &Words<'_>, i: usize, kind: Kind, role: Role, inputs: &Input
             match kind {
                 Kind::Run => {
                     parts.push(if heredoc {
-                        "the command string and its heredoc text, not what it downloads (that is fetched again only when the key changes)"
+                        "the command string with its flags and heredoc text, not what it downloads (that is fetched again only when the key changes)"
                     } else {
-                        "the command string, not what it downloads (that is fetched again only when the key changes)"
+                        "the command string with its flags, not what it downloads (that is fetched again only when the key changes)"
                     }.into());
                     let mut envs = inputs.args_in_env.clone();
                     envs.extend(inputs.env_seen.iter().cloned());

@@ -60,7 +60,7 @@ EXPOSE 80
         expect![[r#"
             lens 0: base of build, test · 3 steps
             lens 1: used by stage 3 via COPY --from · 2 steps
-            lens 2: not needed by the final stage · 2 steps
+            lens 2: skipped unless targeted · 2 steps
             lens 3: final stage · 1 step
             === line 1
             #### Build cache
@@ -79,7 +79,7 @@ EXPOSE 80
             === line 4
             #### Build cache
 
-            **Key**: the command string, not what it downloads (that is fetched again only when the key changes); the result of line 3 `COPY`.
+            **Key**: the command string with its flags, not what it downloads (that is fetched again only when the key changes); the result of line 3 `COPY`.
 
             **Changing this line** rebuilds 5 later steps: line 6 `COPY`, line 7 `RUN`, line 9 `COPY`, line 10 `RUN` and line 12 `COPY`, in stages `build` (FROM), `test` (FROM) and 3 (COPY --from) that depend on it.
 
@@ -149,7 +149,7 @@ ENTRYPOINT ["/app"]
             === line 5
             #### Build cache
 
-            **Key**: the command string, not what it downloads (that is fetched again only when the key changes); the result of line 4 `COPY`.
+            **Key**: the command string with its flags, not what it downloads (that is fetched again only when the key changes); the result of line 4 `COPY`.
 
             **Changing this line** rebuilds 2 later steps: line 6 `RUN` and line 8 `COPY`, in stage `build` and in stage 1 (COPY --from) that depends on it.
 
@@ -159,7 +159,7 @@ ENTRYPOINT ["/app"]
             === line 6
             #### Build cache
 
-            **Key**: the command string, not what it downloads (that is fetched again only when the key changes); the result of line 5 `RUN`. Not in the key: the cache mount `/root/.cache/go-build`; what is mounted there never invalidates it.
+            **Key**: the command string with its flags, not what it downloads (that is fetched again only when the key changes); the result of line 5 `RUN`. Not in the key: the cache mount `/root/.cache/go-build`; what is mounted there never invalidates it.
 
             **Changing this line** rebuilds 1 later step: line 8 `COPY`, in stage 1 (COPY --from) that depends on it.
 
@@ -194,7 +194,7 @@ CMD ["python", "-m", "src"]
             === line 2
             #### Build cache
 
-            **Key**: the command string, not what it downloads (that is fetched again only when the key changes); the base image `docker.io/library/python:3.12-slim`.
+            **Key**: the command string with its flags, not what it downloads (that is fetched again only when the key changes); the base image `docker.io/library/python:3.12-slim`.
 
             **Changing this line** rebuilds 5 later steps: line 3 `RUN`, line 4 `WORKDIR`, line 5 `COPY`, line 6 `RUN` and line 7 `COPY`, in stage 0.
 
@@ -204,7 +204,7 @@ CMD ["python", "-m", "src"]
             === line 6
             #### Build cache
 
-            **Key**: the command string, not what it downloads (that is fetched again only when the key changes); the result of line 5 `COPY`.
+            **Key**: the command string with its flags, not what it downloads (that is fetched again only when the key changes); the result of line 5 `COPY`.
 
             **Changing this line** rebuilds 1 later step: line 7 `COPY`, in stage 0.
 
@@ -272,7 +272,7 @@ RUN git clone https://$GIT_TOKEN@github.com/org/private.git /src
             === line 7
             #### Build cache
 
-            **Key**: the command string, not what it downloads (that is fetched again only when the key changes); its environment: ARG `GIT_TOKEN`; the result of line 4 `COPY`.
+            **Key**: the command string with its flags, not what it downloads (that is fetched again only when the key changes); its environment: ARG `GIT_TOKEN`; the result of line 4 `COPY`.
 
             **Changing this line** runs this step again and no later one.
 
@@ -321,7 +321,7 @@ EOF
             === line 4
             #### Build cache
 
-            **Key**: the command string and its heredoc text, not what it downloads (that is fetched again only when the key changes); the result of line 3 `ADD`.
+            **Key**: the command string with its flags and heredoc text, not what it downloads (that is fetched again only when the key changes); the result of line 3 `ADD`.
 
             **Changing this line** rebuilds 1 later step: line 8 `COPY`, in stage 0.
 
@@ -378,13 +378,32 @@ RUN Write-Host `
             === line 5
             #### Build cache
 
-            **Key**: the command string, not what it downloads (that is fetched again only when the key changes); the result of line 4 `COPY`.
+            **Key**: the command string with its flags, not what it downloads (that is fetched again only when the key changes); the result of line 4 `COPY`.
 
             **Changing this line** runs this step again and no later one.
 
             **Edits that reach it**: `app\` (line 4 `COPY`).
         "#]],
     );
+}
+
+#[test]
+fn long_lens_titles_are_shortened() {
+    let text = "FROM alpine AS a-stage-with-a-rather-long-name\nRUN true\nFROM a-stage-with-a-rather-long-name AS second-stage-long-name\nFROM a-stage-with-a-rather-long-name AS third-stage-long-name\nFROM alpine AS user-of-the-first\nCOPY --from=a-stage-with-a-rather-long-name /x /x\nFROM alpine\n";
+    let analysis = Analysis::new(text);
+    let lenses: Vec<String> = (0..5)
+        .map(|s| stage_lens(&analysis, s).unwrap_or_default())
+        .collect();
+    expect![[r#"
+        [
+            "base of 2 stages · copied by 1 stage · 1 step",
+            "skipped unless targeted · 0 steps",
+            "skipped unless targeted · 0 steps",
+            "skipped unless targeted · 1 step",
+            "final stage · 0 steps",
+        ]
+    "#]]
+    .assert_debug_eq(&lenses);
 }
 
 #[test]
