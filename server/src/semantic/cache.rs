@@ -31,7 +31,7 @@ pub use pitfalls::{copies_context, dependency_install, may_install, Pitfall};
 use crate::semantic::copy::{is_remote, unquote, CopyArgs};
 use crate::semantic::dockerignore::{glob_match, normalize_path, DockerIgnore, IgnorePattern};
 use crate::semantic::mount::mounts;
-use crate::semantic::{builder_var_refs, expand, Base, Model, VarKind};
+use crate::semantic::{builder_var_refs, Base, Model, VarKind};
 use crate::syntax::{Dockerfile, Instruction, Kind};
 use crate::text::TextRange;
 
@@ -786,20 +786,9 @@ fn step_of(text: &str, model: &Model, escape: char, i: usize, inst: &Instruction
                 .collect();
         }
         Kind::Run => {
-            if inst.args.text.contains('$') {
-                let (refs, _) = expand::scan(&inst.args.text, escape);
-                for r in refs {
-                    push_unique(&mut step.refs, &r.name);
-                }
-            }
-            for h in &inst.heredocs {
-                if h.quoted || !h.content.contains('$') {
-                    continue;
-                }
-                let (refs, _) = expand::scan(&h.content, escape);
-                for r in refs {
-                    push_unique(&mut step.refs, &r.name);
-                }
+            dollar_names(&inst.args.text, &mut step.refs);
+            for h in inst.heredocs.iter().filter(|h| !h.quoted) {
+                dollar_names(&h.content, &mut step.refs);
             }
             // Shell variables (`$f` of a loop, `$HOME`) are not build inputs: keep the
             // names the builder knows at this line.
@@ -888,6 +877,35 @@ fn step_of(text: &str, model: &Model, escape: char, i: usize, inst: &Instruction
         _ => {}
     }
     step
+}
+
+/// The names after `$` and `${` in shell text (a superset of what the shell expands:
+/// quoting is not considered), added to `out` without duplicates.
+fn dollar_names(text: &str, out: &mut Vec<String>) {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(k) = text.get(at..).and_then(|t| t.find('$')) {
+        let mut start = at + k + 1;
+        if bytes.get(start) == Some(&b'{') {
+            start += 1;
+        }
+        let mut end = start;
+        while bytes
+            .get(end)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+        {
+            end += 1;
+        }
+        let starts_with_letter = bytes
+            .get(start)
+            .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_');
+        if end > start && starts_with_letter {
+            if let Some(name) = text.get(start..end) {
+                push_unique(out, name);
+            }
+        }
+        at = end.max(at + k + 1);
+    }
 }
 
 /// A Git source of ADD: `git@…`, `git://…`, `ssh://…` or an http(s) URL of a `.git`

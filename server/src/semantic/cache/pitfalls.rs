@@ -96,6 +96,11 @@ pub(super) fn updates_without_install(
     {
         return;
     }
+    // Cheap test first: every refresh subcommand contains one of these.
+    let mentions = |t: &str| t.contains("update") || t.contains("makecache") || t.contains("ref");
+    if !mentions(&eff.args.text) && !eff.heredocs.iter().any(|h| mentions(&h.content)) {
+        return;
+    }
     let Some(shell) = model.run_shell(i) else {
         return;
     };
@@ -228,6 +233,13 @@ pub(super) fn context_before_deps(
     pitfalls: &mut [Vec<Pitfall>],
 ) {
     for stage in &model.stages {
+        let copies = stage
+            .instructions
+            .clone()
+            .any(|i| syntax.instructions.get(i).is_some_and(copies_context));
+        if !copies {
+            continue;
+        }
         let mut installed: Vec<&'static str> = Vec::new();
         let mut pending: Option<usize> = None;
         for i in stage.instructions.clone() {

@@ -301,3 +301,10 @@ RUN gpg --recv-keys $GPG_KEY
     // A key fingerprint is public.
     assert!(cache.pitfalls(6).is_empty());
 }
+
+#[test]
+fn dollar_names_in_shell_text() {
+    let mut names = Vec::new();
+    dollar_names("echo ${A:-x} $B_1 $$ $1 ${C}d $A é$D $", &mut names);
+    assert_eq!(names, ["A", "B_1", "C", "D"]);
+}
