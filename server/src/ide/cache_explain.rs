@@ -41,6 +41,12 @@ pub fn instruction_section(
     let w = Words { analysis };
     let mut out = String::from("#### Build cache\n\n");
     out.push_str(&key_paragraph(&w, instruction, inst.kind, role, &inputs));
+    if matches!(role, Role::Step | Role::Base)
+        && inst.kind.builder_expands()
+        && !inputs.vars_used.is_empty()
+    {
+        out.push_str(&substituted(analysis, instruction));
+    }
     out.push_str("\n\n");
     out.push_str(&changing_paragraph(&w, instruction, role));
     if role == Role::Step {
@@ -134,6 +140,23 @@ pub fn stage_lens(analysis: &Analysis, stage: usize) -> Option<String> {
         }
     }
     Some(render(3).chars().take(59).collect::<String>() + "…")
+}
+
+/// " With the default values it reads `COPY conf/app.yml /etc/`.", or why it cannot be
+/// said.
+fn substituted(analysis: &Analysis, i: usize) -> String {
+    let Some(inst) = analysis.syntax().instructions.get(i) else {
+        return String::new();
+    };
+    match analysis.model().expand_at(i, &inst.args.text) {
+        Some(e) if e == inst.args.text || e.contains('`') => String::new(),
+        Some(e) if e.chars().count() <= 100 => format!(
+            " With the default values the line reads `{} {e}`.",
+            inst.kind.name()
+        ),
+        Some(_) => String::new(),
+        None => " A variable here has no default: the build supplies it (`--build-arg`), and each new value is a new key.".into(),
+    }
 }
 
 struct Words<'a> {

@@ -246,7 +246,7 @@ RUN git clone https://$GIT_TOKEN@github.com/org/private.git /src
             === line 2
             #### Build cache
 
-            **Key**: the base image `docker.io/library/alpine:3.20`, by tag. A tag can move to a new image: the builder keeps the one it has until it pulls again (`--pull`), then every step of the stage runs again. A digest (`@sha256:…`) pins it. The line names `ALPINE`: a new value is a new base.
+            **Key**: the base image `docker.io/library/alpine:3.20`, by tag. A tag can move to a new image: the builder keeps the one it has until it pulls again (`--pull`), then every step of the stage runs again. A digest (`@sha256:…`) pins it. The line names `ALPINE`: a new value is a new base. With the default values the line reads `FROM alpine:3.20`.
 
             **Changing this line** rebuilds 2 later steps: line 3 `RUN` and line 7 `RUN`, in stage 0.
             === line 4
@@ -383,6 +383,40 @@ RUN Write-Host `
             **Changing this line** runs this step again and no later one.
 
             **Edits that reach it**: `app\` (line 4 `COPY`).
+        "#]],
+    );
+}
+
+#[test]
+fn substituted_copy_and_unknown_arg() {
+    check(
+        r#"
+FROM alpine
+ARG CFG=conf
+ARG REV
+COPY ${CFG}/app.yml /etc/app/
+WORKDIR /srv/$REV
+"#,
+        None,
+        &[4, 5],
+        expect![[r#"
+            lens 0: final stage · 2 steps
+            === line 4
+            #### Build cache
+
+            **Key**: the content and metadata of `conf/app.yml` from the build context (timestamps aside); the values of `CFG`; the base image `docker.io/library/alpine`. With the default values the line reads `COPY conf/app.yml /etc/app/`.
+
+            **Changing this line** rebuilds 1 later step: line 5 `WORKDIR`, in stage 0.
+
+            **Edits that reach it**: `conf/app.yml` (here).
+            === line 5
+            #### Build cache
+
+            **Key**: the path after substitution (it creates the directory); the values of `REV`; the result of line 4 `COPY`. A variable here has no default: the build supplies it (`--build-arg`), and each new value is a new key.
+
+            **Changing this line** runs this step again and no later one.
+
+            **Edits that reach it**: `conf/app.yml` (line 4 `COPY`).
         "#]],
     );
 }
