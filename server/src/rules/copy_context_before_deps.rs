@@ -2,8 +2,7 @@
 //! are installed, so every source change reinstalls them.
 
 use crate::rules::{Diagnostics, RuleContext};
-use crate::semantic::ShellCommand;
-use crate::syntax::Kind;
+use crate::semantic::cache::Pitfall;
 
 declare_rule! {
     /// ## What it does
@@ -54,95 +53,23 @@ declare_rule! {
 }
 
 fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
-    for stage in &ctx.model.stages {
-        let mut installed: Vec<&'static str> = Vec::new();
-        let mut pending: Option<usize> = None;
-        for i in stage.instructions.clone() {
-            let inst = &ctx.syntax.instructions[i];
-            match inst.kind {
-                Kind::Copy | Kind::Add
-                    if pending.is_none() && inst.flag("from").is_none() && copies_context(inst) =>
-                {
-                    pending = Some(i);
-                }
-                Kind::Run => {
-                    let Some(shell) = ctx.model.run_shell(i) else {
-                        continue;
-                    };
-                    for cmd in shell.commands() {
-                        let Some(eco) = dependency_install(cmd) else {
-                            continue;
-                        };
-                        match pending {
-                            Some(c) if !installed.contains(&eco) => {
-                                let copy = &ctx.syntax.instructions[c];
-                                let line = ctx.line_index.line_of(cmd.range.start()) + 1;
-                                acc.report(
-                                    &RULE,
-                                    copy.range,
-                                    format!(
-                                        "The whole context is copied before the {eco} dependencies are installed (line {line}); copy the manifests and install first, then copy the rest."
-                                    ),
-                                );
-                                pending = None;
-                                installed.push(eco);
-                            }
-                            _ => installed.push(eco),
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-}
-
-/// A source of `.` or `./` (the context root).
-fn copies_context(inst: &crate::syntax::Instruction) -> bool {
-    let words: Vec<&str> = match &inst.args.json {
-        Some(j) => j.iter().map(|w| w.text.as_str()).collect(),
-        None => inst.args.words.iter().map(|w| w.text.as_str()).collect(),
-    };
-    let Some((_, sources)) = words.split_last() else {
-        return false;
-    };
-    sources.iter().any(|s| matches!(*s, "." | "./"))
-}
-
-/// The ecosystem of a manifest-driven dependency install.
-fn dependency_install(cmd: &ShellCommand) -> Option<&'static str> {
-    let args: Vec<&str> = cmd.args.iter().map(|a| a.text.as_str()).collect();
-    let positional: Vec<&str> = args
-        .iter()
-        .copied()
-        .filter(|a| !a.starts_with('-'))
-        .collect();
-    match cmd.name.as_str() {
-        "npm" => match positional.as_slice() {
-            ["install" | "i" | "ci"] => Some("npm"),
-            _ => None,
-        },
-        "yarn" => match positional.as_slice() {
-            [] | ["install"] => Some("yarn"),
-            _ => None,
-        },
-        "pnpm" => match positional.as_slice() {
-            ["install" | "i"] => Some("pnpm"),
-            _ => None,
-        },
-        "pip" | "pip3" => (positional.first() == Some(&"install")
-            && args
-                .iter()
-                .any(|a| *a == "-r" || a.starts_with("--requirement")))
-        .then_some("pip"),
-        "poetry" | "pipenv" if positional.first() == Some(&"install") => Some("Python"),
-        "uv" if positional.first() == Some(&"sync") => Some("Python"),
-        "bundle" if matches!(positional.as_slice(), [] | ["install"]) => Some("Ruby"),
-        "go" if positional.starts_with(&["mod", "download"]) => Some("Go"),
-        "composer" if positional.first() == Some(&"install") => Some("Composer"),
-        "mvn" if positional.iter().any(|p| p.starts_with("dependency:")) => Some("Maven"),
-        "cargo" if positional.first() == Some(&"fetch") => Some("Cargo"),
-        _ => None,
+    for (copy, pitfall) in ctx.cache().all_pitfalls() {
+        let Pitfall::ContextBeforeDeps {
+            command_range,
+            ecosystem,
+            ..
+        } = pitfall
+        else {
+            continue;
+        };
+        let line = ctx.line_index.line_of(command_range.start()) + 1;
+        acc.report(
+            &RULE,
+            ctx.syntax.instructions[copy].range,
+            format!(
+                "The whole context is copied before the {ecosystem} dependencies are installed (line {line}); copy the manifests and install first, then copy the rest."
+            ),
+        );
     }
 }
 

@@ -2,9 +2,8 @@
 
 use crate::fix::merge_run::{merge_runs_with, retitle};
 use crate::rules::{Diagnostics, RuleContext};
-use crate::semantic::mount::mount_covers;
+use crate::semantic::cache::{may_install, Pitfall};
 use crate::semantic::pkg::{Manager, PkgCommand};
-use crate::semantic::ShellCommand;
 use crate::syntax::Kind;
 
 declare_rule! {
@@ -69,92 +68,33 @@ declare_rule! {
     }
 }
 
-/// Commands that neither install packages nor run code we cannot see.
-const INERT: &[&str] = &[
-    "echo",
-    "printf",
-    "rm",
-    "mkdir",
-    "ln",
-    "chmod",
-    "chown",
-    "cp",
-    "mv",
-    "touch",
-    "true",
-    "false",
-    "set",
-    "test",
-    "[",
-    "cat",
-    "ls",
-    "sed",
-    "grep",
-    "apt-cache",
-    "apt-mark",
-    "dpkg",
-    "dpkg-query",
-    "export",
-    "unset",
-    "sleep",
-    "find",
-    "tee",
-];
-
 fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
-    for (i, inst) in ctx.syntax.instructions.iter().enumerate() {
-        let eff = inst.effective();
-        if eff.kind != Kind::Run
-            || mount_covers(eff, "/var/lib/apt/lists")
-            || mount_covers(eff, "/var/cache/apk")
-            || mount_covers(eff, "/var/cache/dnf")
-            || mount_covers(eff, "/var/cache/yum")
-            || mount_covers(eff, "/var/cache/tdnf")
-        {
-            continue;
-        }
-        let Some(shell) = ctx.model.run_shell(i) else {
+    for (i, pitfall) in ctx.cache().all_pitfalls() {
+        let Pitfall::UpdateWithoutInstall {
+            manager,
+            command,
+            sub,
+            range,
+        } = pitfall
+        else {
             continue;
         };
-        let commands: Vec<&ShellCommand> = shell.commands().collect();
-        for (k, cmd) in commands.iter().enumerate() {
-            let Some(pkg) = PkgCommand::of(cmd) else {
-                continue;
-            };
-            let refresh = match pkg.manager {
-                Manager::AptGet | Manager::Apt | Manager::Apk => pkg.is(&["update"]),
-                Manager::Yum | Manager::Dnf => pkg.is(&["makecache"]),
-                Manager::Zypper => pkg.is(&["refresh", "ref"]),
-                _ => false,
-            };
-            if !refresh {
-                continue;
-            }
-            let later_install = commands[k + 1..].iter().any(|c| may_install(c));
-            if later_install || removes_index(&commands) {
-                continue;
-            }
-            let Some(sub) = pkg.sub_word() else {
-                continue;
-            };
-            let d = acc.report(
-                &RULE,
-                sub.range,
-                format!(
-                    "`{} {}` installs nothing in this RUN; run it in the same RUN as the install so that a cached index is never reused.",
-                    cmd.name, sub.text
-                ),
-            );
-            if let Some((install, fix)) = merge_with_install(ctx, i, pkg.manager) {
-                let line = ctx
-                    .line_index
-                    .line_of(ctx.syntax.instructions[i + 1].range.start())
-                    + 1;
-                d.push_fix(retitle(
-                    fix,
-                    &format!("Merge with the `{install}` RUN on line {line}"),
-                ));
-            }
+        let d = acc.report(
+            &RULE,
+            *range,
+            format!(
+                "`{command} {sub}` installs nothing in this RUN; run it in the same RUN as the install so that a cached index is never reused."
+            ),
+        );
+        if let Some((install, fix)) = merge_with_install(ctx, i, *manager) {
+            let line = ctx
+                .line_index
+                .line_of(ctx.syntax.instructions[i + 1].range.start())
+                + 1;
+            d.push_fix(retitle(
+                fix,
+                &format!("Merge with the `{install}` RUN on line {line}"),
+            ));
         }
     }
 }
@@ -184,44 +124,6 @@ fn merge_with_install(
     })?;
     let fix = merge_runs_with(ctx.text, ctx.syntax, ctx.model, ctx.line_index, i, i + 1).ok()?;
     Some((install, fix))
-}
-
-/// True when the RUN deletes the apt lists again (`rm -rf /var/lib/apt/lists/*`,
-/// `apt-get dist-clean`): no stale index can be reused by a later RUN.
-fn removes_index(commands: &[&ShellCommand]) -> bool {
-    commands.iter().any(|c| {
-        PkgCommand::of(c).is_some_and(|p| p.is(&["dist-clean"]))
-            || (c.name == "rm"
-                && c.args
-                    .iter()
-                    .any(|a| a.text.starts_with("/var/lib/apt/lists")))
-    })
-}
-
-/// True when `cmd` installs packages, or may (unknown program, dynamic words).
-fn may_install(cmd: &ShellCommand) -> bool {
-    if let Some(pkg) = PkgCommand::of(cmd) {
-        let Some(sub) = pkg.subcommand() else {
-            return true;
-        };
-        return match pkg.manager {
-            Manager::AptGet | Manager::Apt => matches!(
-                sub,
-                "install" | "upgrade" | "dist-upgrade" | "full-upgrade" | "build-dep" | "reinstall"
-            ),
-            Manager::Apk => matches!(sub, "add" | "upgrade" | "fix"),
-            Manager::Yum | Manager::Dnf | Manager::Microdnf => matches!(
-                sub,
-                "install" | "update" | "upgrade" | "groupinstall" | "localinstall" | "reinstall"
-            ),
-            Manager::Zypper => matches!(
-                sub,
-                "install" | "in" | "update" | "up" | "patch" | "dist-upgrade" | "dup"
-            ),
-            _ => true,
-        };
-    }
-    !INERT.contains(&cmd.name.as_str()) || cmd.args.iter().any(|a| a.dynamic)
 }
 
 #[cfg(test)]

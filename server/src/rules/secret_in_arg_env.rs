@@ -1,6 +1,8 @@
 //! `secret-in-arg-env`: an ARG or ENV whose name says it holds a secret.
 
 use crate::rules::{Diagnostics, RuleContext};
+pub(crate) use crate::semantic::secrets::looks_secret;
+use crate::semantic::secrets::is_key_fingerprint;
 use crate::syntax::Kind;
 
 declare_rule! {
@@ -68,66 +70,6 @@ declare_rule! {
         buildkit: ["SecretsUsedInArgOrEnv"],
         check: check,
     }
-}
-
-const SECRET_TOKENS: &[&str] = &[
-    "apikey",
-    "auth",
-    "credential",
-    "credentials",
-    "key",
-    "password",
-    "pword",
-    "passwd",
-    "secret",
-    "token",
-];
-
-/// BuildKit's allow-list (`public`, `file`, `version`) plus ours.
-const ALLOW_TOKENS: &[&str] = &[
-    "public",
-    "file",
-    "version",
-    "gpg",
-    "pgp",
-    "gnupg",
-    "fingerprint",
-    "keyring",
-    "id",
-    "ids",
-    "path",
-    "dir",
-    "url",
-    "uri",
-    "name",
-    "type",
-    "length",
-    "size",
-    "server",
-    "host",
-    "header",
-    "enabled",
-    "required",
-    "method",
-    "mode",
-];
-
-/// True when `name` looks like it holds a secret.
-pub(crate) fn looks_secret(name: &str) -> bool {
-    let tokens: Vec<String> = name.split('_').map(|t| t.to_ascii_lowercase()).collect();
-    tokens.iter().any(|t| SECRET_TOKENS.contains(&t.as_str()))
-        && !tokens.iter().any(|t| ALLOW_TOKENS.contains(&t.as_str()))
-}
-
-/// OpenPGP fingerprints (40 hex digits) and long key ids (16), alone or as a
-/// space-separated list, optionally `0x`-prefixed: public key identifiers.
-fn is_key_fingerprint(value: &str) -> bool {
-    let v = value.trim().trim_matches(['"', '\'']).trim();
-    !v.is_empty()
-        && v.split_whitespace().all(|k| {
-            let k = k.strip_prefix("0x").unwrap_or(k);
-            matches!(k.len(), 16 | 40) && k.bytes().all(|c| c.is_ascii_hexdigit())
-        })
 }
 
 fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {

@@ -13,6 +13,7 @@ pub mod image_ref;
 pub mod images;
 pub mod mount;
 pub mod pkg;
+pub mod secrets;
 pub mod shell;
 
 use std::ops::Range;
