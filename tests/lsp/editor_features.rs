@@ -122,7 +122,6 @@ async fn code_lenses_sit_on_from_keywords() {
 }
 
 #[tokio::test]
-#[ignore = "needs cache_explain::stage_lens"]
 async fn the_build_stage_lens_names_its_dependents() {
     let (mut client, _) = TestClient::initialized(capabilities(false, false, false), None).await;
     client.did_open(URI, MULTI, 1).await;

@@ -93,7 +93,6 @@ ENTRYPOINT [\"/app\"]
     }
 
     #[test]
-    #[ignore = "needs cache_explain::stage_lens"]
     fn stages_others_depend_on_get_a_lens() {
         let analysis = Analysis::new(MULTI);
         let lenses = code_lenses(&analysis);
