@@ -109,7 +109,7 @@ pub(super) fn image_markdown(r: &ImageRef, written: &str) -> String {
     }
     match (&r.tag, &r.digest) {
         (_, Some(d)) => md.push_str(&format!(
-            "- Pinned by digest {}: the base cannot change under the build cache{}.\n",
+            "- Pinned by digest {}: the image cannot change under the build cache{}.\n",
             code(&super::shorten(d, 24)),
             if r.tag.is_some() {
                 "; the tag is only informative"

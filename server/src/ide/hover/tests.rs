@@ -797,6 +797,169 @@ fn why_a_builder_variable_is_empty() {
 }
 
 #[test]
+fn declarations_of_arg_and_env() {
+    let text =
+        "ARG VERSION=1.2\nARG TARGETARCH\nFROM alpine AS base\nARG VERSION\nARG TARGETARCH\n\
+        ARG MODE=dev\nENV MODE=prod PATH=/opt/bin:$PATH\nFROM base\nARG OTHER\n";
+    check_many(
+        text,
+        &[
+            "ARG VER|SION=1.2",
+            "ARG TARGET|ARCH\nFROM",
+            "base\nARG VER|SION",
+            "VERSION\nARG TARGET|ARCH",
+            "ARG MO|DE=dev",
+            "ENV MO|DE=prod",
+            "PA|TH=/opt",
+            "ARG OTH|ER",
+        ],
+        expect![[r#"
+            === ARG VER|SION=1.2
+            4..11 `VERSION`
+            **`VERSION`** · global build argument (ARG) declared here
+
+            Default `1.2`; `--build-arg VERSION=…` overrides it. `FROM` lines see it; inside a stage it is visible only after `ARG` redeclares it (redeclared by stage `base`).
+
+            === ARG TARGET|ARCH
+            FROM
+            20..30 `TARGETARCH`
+            **`TARGETARCH`** · global build argument (ARG) declared here
+
+            The builder supplies its value; declaring it globally is optional. `FROM` lines see it; inside a stage it is visible only after `ARG` redeclares it (redeclared by stage `base`).
+
+            ---
+
+            <auto TARGETARCH>
+
+            === base
+            ARG VER|SION
+            55..62 `VERSION`
+            **`VERSION`** · build argument (ARG) declared here
+
+            Redeclares the global ARG of line 1, so this stage sees it, with the default `1.2`.
+
+            === VERSION
+            ARG TARGET|ARCH
+            67..77 `TARGETARCH`
+            **`TARGETARCH`** · build argument (ARG) declared here
+
+            Redeclares the global ARG of line 2, so this stage sees it.
+
+            ---
+
+            <auto TARGETARCH>
+
+            === ARG MO|DE=dev
+            82..86 `MODE`
+            **`MODE`** · build argument (ARG) declared here
+
+            Default `dev`; `--build-arg MODE=…` overrides it.
+
+            === ENV MO|DE=prod
+            95..99 `MODE`
+            **`MODE`** · environment variable (ENV) declared here
+
+            Value: `prod`. Later instructions of this stage, stages built `FROM` it and the running container see it. It overrides the ARG of line 6.
+
+            === PA|TH=/opt
+            105..109 `PATH`
+            **`PATH`** · environment variable (ENV) declared here
+
+            Its value refers to variables with no value known here (from the base image or the build). Later instructions of this stage, stages built `FROM` it and the running container see it.
+
+            === ARG OTH|ER
+            139..144 `OTHER`
+            **`OTHER`** · build argument (ARG) declared here
+
+            No default: empty unless `--build-arg` sets it.
+
+        "#]],
+    );
+}
+
+#[test]
+fn stages_by_index_mount_from_scratch_and_bad_images() {
+    let text = "FROM golang:1.22 AS build\nRUN go build\nFROM scratch\n\
+        COPY --from=0 /out /out\nRUN --mount=type=bind,from=build,source=/out,target=/x cp /x /y\n\
+        FROM Alpine:3\nFROM $UNSET\nCOPY --from=ghcr.io/o/tool@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef /t /t\n";
+    check_many(
+        text,
+        &[
+            "FROM scr|atch",
+            "--from=|0",
+            "from=bu|ild,source",
+            "fr|om=build,source",
+            "source=/o|ut",
+            "FROM Alp|ine",
+            "FROM $UN|SET",
+            "FROM |$UNSET",
+            "ghcr.io/o/to|ol",
+        ],
+        expect![[r#"
+            === FROM scr|atch
+            44..51 `scratch`
+            **`scratch`** · the empty image
+
+            The stage starts with no files at all: no shell, no libraries, no certificates. Only `COPY`/`ADD` put files in it, and `RUN` works only once a program has been copied in.
+
+            === --from=|0
+            64..65 `0`
+            **Stage** `build` · stage 0 of 4 (counting from 0)
+
+            Defined on line 1, built on `docker.io/library/golang:1.22`.
+
+            Used by:
+            - line 4, unnamed stage 1: `COPY --from=0`
+            - line 5, unnamed stage 1: `RUN --mount=type=bind,from=build`
+
+            === from=bu|ild,source
+            103..108 `build`
+            **Stage** `build` · stage 0 of 4 (counting from 0)
+
+            Defined on line 1, built on `docker.io/library/golang:1.22`.
+
+            Used by:
+            - line 4, unnamed stage 1: `COPY --from=0`
+            - line 5, unnamed stage 1: `RUN --mount=type=bind,from=build`
+
+            === fr|om=build,source
+            98..108 `from=build`
+            <mount bind from>
+
+            === source=/o|ut
+            109..120 `source=/out`
+            <mount bind source>
+
+            === FROM Alp|ine
+            145..153 `Alpine:3`
+            **Image** `Alpine:3`
+
+            Not a valid image reference: invalid repository name component `Alpine` (lowercase letters, digits and separators only).
+
+            === FROM $UN|SET
+            159..165 `$UNSET`
+            **`$UNSET`** · variable
+
+            No ARG or ENV defines it here: it expands to an empty string.
+
+            === FROM |$UNSET
+            159..165 `$UNSET`
+            **`$UNSET`** · variable
+
+            No ARG or ENV defines it here: it expands to an empty string.
+
+            === ghcr.io/o/to|ol
+            178..264 `ghcr.io/o/tool@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef`
+            **Image** `ghcr.io/o/tool@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef`
+
+            - Registry: `ghcr.io`.
+            - Pinned by digest `sha256:0123456789abcdef…`: the image cannot change under the build cache.
+
+        "#]],
+    );
+}
+
+#[test]
 fn keyword_hover_is_the_doc_then_the_cache_section() {
     check(
         "FROM alpine:3.20\nR$0UN echo hi\n",

@@ -22,6 +22,20 @@ pub(super) fn hover(ctx: &Ctx<'_>, at: &At<'_>) -> Option<HoverResult> {
         };
         return at.result(r.range, md);
     }
+    // The name of an ARG or ENV declaration.
+    if matches!(eff.kind, Kind::Arg | Kind::Env) && at.inst.kind != Kind::Onbuild {
+        if let Some(p) = eff
+            .args
+            .pairs
+            .iter()
+            .find(|p| p.key.range.contains(at.offset))
+        {
+            return at.result(
+                p.key.range,
+                declaration(ctx, at.index, eff.kind, &p.key.text),
+            );
+        }
+    }
     // Heredoc bodies.
     for (body, expands) in super::heredoc::bodies(eff) {
         if !body.contains(at.offset) {
@@ -334,6 +348,110 @@ fn shell(ctx: &Ctx<'_>, at: usize, r: &VarRef, kind: Kind) -> String {
             md.push_str("In scope: an ARG the builder defines (set at build time).")
         }
         _ => md.push_str(&why_empty(ctx, at, &r.name, true)),
+    }
+    md
+}
+
+/// The name of `ARG NAME[=default]` or `ENV NAME=value` on instruction `at`.
+fn declaration(ctx: &Ctx<'_>, at: usize, kind: Kind, name: &str) -> String {
+    let model = ctx.analysis.model();
+    let stage = model.stage_of(at);
+    let decl = match stage {
+        Some(s) => s
+            .decls
+            .iter()
+            .find(|d| d.instruction == at && d.name == name),
+        None => model
+            .global_args
+            .iter()
+            .find(|d| d.instruction == at && d.name == name),
+    };
+    let mut md = format!(
+        "**{}** · {} declared here\n\n",
+        code(name),
+        if kind == Kind::Env {
+            "environment variable (ENV)"
+        } else if stage.is_none() {
+            "global build argument (ARG)"
+        } else {
+            "build argument (ARG)"
+        }
+    );
+    let value = decl.and_then(|d| d.value.as_deref());
+    if kind == Kind::Env {
+        match value.and_then(|v| model.expand_at(at, v)) {
+            Some(v) => md.push_str(&format!("Value: {}.", code(&shorten(&v, 120)))),
+            None => md.push_str(
+                "Its value refers to variables with no value known here (from the base image or \
+                 the build).",
+            ),
+        }
+        md.push_str(
+            " Later instructions of this stage, stages built `FROM` it and the running \
+             container see it.",
+        );
+        if let Some(d) = stage.and_then(|s| {
+            s.decls
+                .iter()
+                .find(|d| d.name == name && d.kind == VarKind::Arg && d.instruction < at)
+        }) {
+            md.push_str(&format!(
+                " It overrides the ARG of line {}.",
+                ctx.line_of_instruction(d.instruction)
+            ));
+        }
+        return md;
+    }
+    match (value, stage) {
+        (Some(v), _) => md.push_str(&format!(
+            "Default {}; `--build-arg {name}=…` overrides it.",
+            code(&shorten(v, 120))
+        )),
+        (None, Some(_)) => match model.global_args.iter().rev().find(|g| g.name == name) {
+            Some(g) => {
+                md.push_str(&format!(
+                    "Redeclares the global ARG of line {}, so this stage sees it",
+                    ctx.line_of_instruction(g.instruction)
+                ));
+                match model.value_at(at + 1, name).filter(|_| g.value.is_some()) {
+                    Some(v) => md.push_str(&format!(", with the default {}.", code(&v))),
+                    None => md.push('.'),
+                }
+            }
+            None if AUTOMATIC_ARGS.contains(&name) => md.push_str(
+                "Redeclares an automatic ARG: from here on this stage sees the value the \
+                     builder supplies.",
+            ),
+            None => md.push_str("No default: empty unless `--build-arg` sets it."),
+        },
+        (None, None) if AUTOMATIC_ARGS.contains(&name) => {
+            md.push_str("The builder supplies its value; declaring it globally is optional.")
+        }
+        (None, None) => md.push_str("No default: empty unless `--build-arg` sets it."),
+    }
+    if stage.is_none() {
+        md.push_str(
+            " `FROM` lines see it; inside a stage it is visible only after `ARG` redeclares it",
+        );
+        let users: Vec<String> = model
+            .stages
+            .iter()
+            .filter(|s| {
+                s.decls
+                    .iter()
+                    .any(|d| d.name == name && d.kind == VarKind::Arg && d.value.is_none())
+            })
+            .map(stage_label)
+            .collect();
+        if users.is_empty() {
+            md.push_str(" (no stage redeclares it).");
+        } else {
+            md.push_str(&format!(" (redeclared by {}).", users.join(", ")));
+        }
+    }
+    if let Some(doc) = automatic_doc(ctx, name) {
+        md.push_str("\n\n---\n\n");
+        md.push_str(&doc);
     }
     md
 }
