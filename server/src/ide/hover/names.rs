@@ -4,7 +4,7 @@
 //! images named by `COPY --from=` / `--mount=from=`.
 
 use super::{code, At, Ctx, HoverResult};
-use crate::semantic::{images, mount, Base, ImageRef, Stage};
+use crate::semantic::{expand, images, mount, Base, ImageRef, Stage};
 use crate::syntax::Kind;
 
 pub(super) fn hover(ctx: &Ctx<'_>, at: &At<'_>) -> Option<HoverResult> {
@@ -38,13 +38,46 @@ pub(super) fn hover(ctx: &Ctx<'_>, at: &At<'_>) -> Option<HoverResult> {
             code(&w.text),
             e.0
         ),
-        Base::Unresolved => format!(
-            "**Image** {}\n\nIt uses a build argument with no known value: the image is \
-             chosen when the build runs (`--build-arg`).",
-            code(&w.text)
-        ),
+        Base::Unresolved => unresolved(ctx, stage, &w.text),
     };
     at.result(w.range, md)
+}
+
+/// `FROM` a word whose variables have no known value: chosen when the build runs; the
+/// earlier stages whose names fit the pattern (`binaries-$TARGETOS`).
+fn unresolved(ctx: &Ctx<'_>, stage: &Stage, written: &str) -> String {
+    let mut md = format!(
+        "**Image** {}\n\nIt uses a build argument with no value known here: the image is \
+         chosen when the build runs (by `--build-arg`, or by the builder for platform ARGs).",
+        code(written)
+    );
+    let model = ctx.analysis.model();
+    let (refs, bad) = expand::scan(written, model.escape());
+    if !bad.is_empty() || refs.is_empty() {
+        return md;
+    }
+    let mut pattern = String::new();
+    let mut pos = 0;
+    for r in &refs {
+        pattern.push_str(written.get(pos..r.range.start()).unwrap_or(""));
+        pattern.push('*');
+        pos = r.range.end();
+    }
+    pattern.push_str(written.get(pos..).unwrap_or(""));
+    let pattern = pattern.to_ascii_lowercase();
+    let candidates: Vec<String> = model.stages[..stage.index.min(model.stages.len())]
+        .iter()
+        .filter_map(|s| s.name.as_deref())
+        .filter(|n| expand::glob_match(&pattern, n))
+        .map(code)
+        .collect();
+    if !candidates.is_empty() {
+        md.push_str(&format!(
+            "\n\nIt can name an earlier stage: {}.",
+            candidates.join(", ")
+        ));
+    }
+    md
 }
 
 fn scratch() -> String {

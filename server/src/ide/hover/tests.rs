@@ -960,6 +960,59 @@ fn stages_by_index_mount_from_scratch_and_bad_images() {
 }
 
 #[test]
+fn platform_stage_patterns_and_script_assignments() {
+    let text = "FROM alpine AS binaries-linux\nFROM alpine AS binaries-darwin\n\
+        FROM binaries-$TARGETOS AS binaries\nRUN <<EOT\n  PKG=example.com/x\n  echo ${PKG} $OTHER\nEOT\n";
+    check_many(
+        text,
+        &[
+            "FROM binaries-$TAR|GETOS",
+            "FROM binar|ies-$",
+            "echo ${P|KG}",
+            "$OTH|ER",
+        ],
+        expect![[r#"
+            === FROM binaries-$TAR|GETOS
+            75..84 `$TARGETOS`
+            **`$TARGETOS`** · automatic build argument
+
+            The builder supplies its value when the build runs.
+
+            No `ARG` line declares it: the builder defines it for every build.
+
+            ---
+
+            <auto TARGETOS>
+
+            === FROM binar|ies-$
+            66..84 `binaries-$TARGETOS`
+            **Image** `binaries-$TARGETOS`
+
+            It uses a build argument with no value known here: the image is chosen when the build runs (by `--build-arg`, or by the builder for platform ARGs).
+
+            It can name an earlier stage: `binaries-linux`, `binaries-darwin`.
+
+            === echo ${P|KG}
+            134..140 `${PKG}`
+            **`$PKG`** · shell variable
+
+            The builder leaves it alone: the shell expands it when this `RUN` runs, from the environment of the command (the ENV and ARG values in scope here) and whatever the script itself sets.
+
+            The command sets it itself (`PKG=` on line 5).
+
+            === $OTH|ER
+            141..147 `$OTHER`
+            **`$OTHER`** · shell variable
+
+            The builder leaves it alone: the shell expands it when this `RUN` runs, from the environment of the command (the ENV and ARG values in scope here) and whatever the script itself sets.
+
+            No ARG or ENV of this file sets it here: it is empty unless the base image or the command sets it.
+
+        "#]],
+    );
+}
+
+#[test]
 fn keyword_hover_is_the_doc_then_the_cache_section() {
     check(
         "FROM alpine:3.20\nR$0UN echo hi\n",

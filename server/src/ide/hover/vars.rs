@@ -347,7 +347,13 @@ fn shell(ctx: &Ctx<'_>, at: usize, r: &VarRef, kind: Kind) -> String {
         Some(VarSource::Predefined) if run => {
             md.push_str("In scope: an ARG the builder defines (set at build time).")
         }
-        _ => md.push_str(&why_empty(ctx, at, &r.name, true)),
+        _ => match assigned_before(ctx, at, r) {
+            Some(line) => md.push_str(&format!(
+                "The command sets it itself ({} on line {line}).",
+                code(&format!("{}=", r.name))
+            )),
+            None => md.push_str(&why_empty(ctx, at, &r.name, true)),
+        },
     }
     md
 }
@@ -454,4 +460,24 @@ fn declaration(ctx: &Ctx<'_>, at: usize, kind: Kind, name: &str) -> String {
         md.push_str(&doc);
     }
     md
+}
+
+/// The line of the last `NAME=` assignment in the shell text of instruction `at` before
+/// the reference (a rough look: word start, not inside a longer name).
+fn assigned_before(ctx: &Ctx<'_>, at: usize, r: &VarRef) -> Option<usize> {
+    let inst = ctx.analysis.syntax().instructions.get(at)?;
+    let start = inst.range.start();
+    let before = ctx.text.get(start..r.range.start())?;
+    let needle = format!("{}=", r.name);
+    let mut found = None;
+    let mut from = 0;
+    while let Some(i) = before.get(from..).and_then(|b| b.find(&needle)) {
+        let pos = from + i;
+        let prev = before[..pos].chars().next_back();
+        if prev.is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '$' || c == '{')) {
+            found = Some(start + pos);
+        }
+        from = pos + needle.len();
+    }
+    found.map(|o| ctx.line(o))
 }
