@@ -29,10 +29,25 @@ fn markdown(ctx: &Ctx<'_>, eff: &Instruction, h: &Heredoc) -> String {
         code(&h.name)
     );
     md.push('\n');
-    let expansion = if h.quoted {
-        "- Expansion **off**: the delimiter is quoted, so the builder takes the body literally."
-    } else {
-        "- Expansion **on**: build-time variables (`$NAME`, `${NAME}`) in the body are expanded."
+    let expansion = match (eff.kind, h.quoted) {
+        (Kind::Run, false) => {
+            "- Expansion: the builder passes the body on unchanged; the shell expands `$NAME` \
+             when the command runs (ENV and ARG values are in its environment)."
+        }
+        (Kind::Run, true) if runs_as_script(ctx, eff, h) => {
+            "- Quoted delimiter: the body is the script as written; the shell still expands \
+             its variables when it runs it."
+        }
+        (Kind::Run, true) => {
+            "- Expansion **off**: the delimiter is quoted, so the shell reads the body literally."
+        }
+        (_, true) => {
+            "- Expansion **off**: the delimiter is quoted, so the builder takes the body literally."
+        }
+        (_, false) => {
+            "- Expansion **on**: the builder expands build-time variables (`$NAME`, `${NAME}`) \
+             in the body."
+        }
     };
     md.push_str(expansion);
     md.push('\n');
@@ -67,6 +82,21 @@ fn markdown(ctx: &Ctx<'_>, eff: &Instruction, h: &Heredoc) -> String {
     md
 }
 
+/// True when the body of a `RUN` heredoc is the script itself (`RUN <<EOF`), not the
+/// input of a command (`RUN python3 <<EOF`).
+fn runs_as_script(ctx: &Ctx<'_>, eff: &Instruction, h: &Heredoc) -> bool {
+    h.fd == 0 && command_before(ctx, eff, h).is_none()
+}
+
+/// The first word of the `RUN` line before the marker that is not a marker itself.
+fn command_before<'a>(ctx: &Ctx<'a>, eff: &Instruction, h: &Heredoc) -> Option<&'a str> {
+    ctx.text
+        .get(eff.args.range.start()..h.marker_range.start())
+        .unwrap_or("")
+        .split_whitespace()
+        .find(|w| !w.starts_with("<<"))
+}
+
 /// Who reads the body.
 fn reader(ctx: &Ctx<'_>, eff: &Instruction, h: &Heredoc) -> String {
     let body = ctx.text.get(h.body_range.range()).unwrap_or("");
@@ -80,12 +110,7 @@ fn reader(ctx: &Ctx<'_>, eff: &Instruction, h: &Heredoc) -> String {
             if h.fd != 0 {
                 return format!("the command of this `RUN`, as file descriptor {}", h.fd);
             }
-            // The first word before the marker, if any, is the command that reads it.
-            let before = ctx
-                .text
-                .get(eff.args.range.start()..h.marker_range.start())
-                .unwrap_or("");
-            let command = before.split_whitespace().find(|w| !w.starts_with("<<"));
+            let command = command_before(ctx, eff, h);
             match (command, shebang) {
                 (None, Some(line)) => {
                     format!("the interpreter its first line names, {}", code(line))

@@ -482,7 +482,7 @@ fn heredocs() {
             41..46 `<<EOF`
             **Here-document** `<<EOF` · delimiter `EOF`
 
-            - Expansion **on**: build-time variables (`$NAME`, `${NAME}`) in the body are expanded.
+            - Expansion: the builder passes the body on unchanged; the shell expands `$NAME` when the command runs (ENV and ARG values are in its environment).
             - Read by: the shell of this `RUN` (`/bin/sh -c` unless `SHELL` changed it), as a script
             - Body: lines 4–5, ended by line 6.
 
@@ -496,7 +496,7 @@ fn heredocs() {
             67..70 `EOF`
             **Here-document** `<<EOF` · delimiter `EOF`
 
-            - Expansion **on**: build-time variables (`$NAME`, `${NAME}`) in the body are expanded.
+            - Expansion: the builder passes the body on unchanged; the shell expands `$NAME` when the command runs (ENV and ARG values are in its environment).
             - Read by: the shell of this `RUN` (`/bin/sh -c` unless `SHELL` changed it), as a script
             - Body: lines 4–5, ended by line 6.
 
@@ -508,7 +508,7 @@ fn heredocs() {
             83..89 `<<'PY'`
             **Here-document** `<<'PY'` · delimiter `PY`
 
-            - Expansion **off**: the delimiter is quoted, so the builder takes the body literally.
+            - Expansion **off**: the delimiter is quoted, so the shell reads the body literally.
             - Read by: the standard input of `python3`
             - Body: line 8, ended by line 9.
 
@@ -522,7 +522,7 @@ fn heredocs() {
             102..104 `PY`
             **Here-document** `<<'PY'` · delimiter `PY`
 
-            - Expansion **off**: the delimiter is quoted, so the builder takes the body literally.
+            - Expansion **off**: the delimiter is quoted, so the shell reads the body literally.
             - Read by: the standard input of `python3`
             - Body: line 8, ended by line 9.
 
@@ -534,7 +534,7 @@ fn heredocs() {
             110..116 `<<-EOT`
             **Here-document** `<<-EOT` · delimiter `EOT`
 
-            - Expansion **on**: build-time variables (`$NAME`, `${NAME}`) in the body are expanded.
+            - Expansion **on**: the builder expands build-time variables (`$NAME`, `${NAME}`) in the body.
             - `<<-`: leading tabs are stripped from the body lines and the terminator.
             - Read by: `COPY`: the body becomes a file named `EOT` that is copied to `/app/hello.txt`
             - Body: line 11, ended by line 12.
@@ -547,7 +547,7 @@ fn heredocs() {
             148..151 `EOT`
             **Here-document** `<<-EOT` · delimiter `EOT`
 
-            - Expansion **on**: build-time variables (`$NAME`, `${NAME}`) in the body are expanded.
+            - Expansion **on**: the builder expands build-time variables (`$NAME`, `${NAME}`) in the body.
             - `<<-`: leading tabs are stripped from the body lines and the terminator.
             - Read by: `COPY`: the body becomes a file named `EOT` that is copied to `/app/hello.txt`
             - Body: line 11, ended by line 12.
@@ -595,7 +595,7 @@ fn heredocs() {
             198..203 `<<EOF`
             **Here-document** `<<EOF` · delimiter `EOF`
 
-            - Expansion **on**: build-time variables (`$NAME`, `${NAME}`) in the body are expanded.
+            - Expansion: the builder passes the body on unchanged; the shell expands `$NAME` when the command runs (ENV and ARG values are in its environment).
             - Read by: the interpreter its first line names, `#!/usr/bin/env python3`
             - Body: lines 17–18, ended by line 19.
 
@@ -1145,37 +1145,37 @@ fn full_text_snapshots() {
     check_full(
         "FROM alpine\nRUN <<E$0OF\nx\nEOF\n",
         expect![[r#"
-        16..21 `<<EOF`
-        **Here-document** `<<EOF` · delimiter `EOF`
+            16..21 `<<EOF`
+            **Here-document** `<<EOF` · delimiter `EOF`
 
-        - Expansion **on**: build-time variables (`$NAME`, `${NAME}`) in the body are expanded.
-        - Read by: the shell of this `RUN` (`/bin/sh -c` unless `SHELL` changed it), as a script
-        - Body: line 3, ended by line 4.
+            - Expansion: the builder passes the body on unchanged; the shell expands `$NAME` when the command runs (ENV and ARG values are in its environment).
+            - Read by: the shell of this `RUN` (`/bin/sh -c` unless `SHELL` changed it), as a script
+            - Body: line 3, ended by line 4.
 
-        ---
+            ---
 
-        **Here-document** · Dockerfile 1.4+
+            **Here-document** · Dockerfile 1.4+
 
-        `<<EOF` feeds the lines that follow, up to a line that is exactly `EOF`, to the
-        instruction: to `RUN` as a script (or as the standard input of its command), to `COPY`
-        and `ADD` as the content of a file.
+            `<<EOF` feeds the lines that follow, up to a line that is exactly `EOF`, to the
+            instruction: to `RUN` as a script (or as the standard input of its command), to `COPY`
+            and `ADD` as the content of a file.
 
-        - `<<EOF`: build-time variables (`$VERSION`) in the body are expanded.
-        - `<<"EOF"` or `<<'EOF'` (any part quoted): the body is taken literally. A shell that
-          runs it still expands its own variables.
-        - `<<-EOF`: leading tabs are removed from the body lines and the terminator.
-        - In `RUN`, a `#!` first line chooses the interpreter (`#!/usr/bin/env python3`).
+            - `<<EOF`: build-time variables (`$VERSION`) in the body are expanded.
+            - `<<"EOF"` or `<<'EOF'` (any part quoted): the body is taken literally. A shell that
+              runs it still expands its own variables.
+            - `<<-EOF`: leading tabs are removed from the body lines and the terminator.
+            - In `RUN`, a `#!` first line chooses the interpreter (`#!/usr/bin/env python3`).
 
-        ```dockerfile
-        RUN <<EOF
-        set -e
-        apt-get update
-        apt-get install -y --no-install-recommends git
-        rm -rf /var/lib/apt/lists/*
-        EOF
-        ```
+            ```dockerfile
+            RUN <<EOF
+            set -e
+            apt-get update
+            apt-get install -y --no-install-recommends git
+            rm -rf /var/lib/apt/lists/*
+            EOF
+            ```
 
-        [Dockerfile reference](https://docs.docker.com/reference/dockerfile/#here-documents)"#]],
+            [Dockerfile reference](https://docs.docker.com/reference/dockerfile/#here-documents)"#]],
     );
     check_full(
         "# esc$0ape=`\nFROM alpine\n",
