@@ -76,7 +76,11 @@ fn check_many(text: &str, probes: &[&str], expect: Expect) {
             .find(&needle)
             .unwrap_or_else(|| panic!("{needle:?} not in the text"))
             + bar;
-        out.push_str(&format!("=== {probe}\n{}\n\n", render(text, at, &Stub)));
+        out.push_str(&format!(
+            "=== {}\n{}\n\n",
+            probe.escape_debug(),
+            render(text, at, &Stub)
+        ));
     }
     expect.assert_eq(&out);
 }
@@ -309,7 +313,7 @@ fn multi_stage_variables() {
 
             In scope: `ARG TARGETARCH` on line 7, value set at build time.
 
-            === echo "$CGO|_ENABLED
+            === echo \"$CGO|_ENABLED
             481..493 `$CGO_ENABLED`
             **`$CGO_ENABLED`** · shell variable
 
@@ -343,8 +347,7 @@ fn multi_stage_variables() {
 
             Empty here: automatic ARGs belong to the global scope, and stage `final` does not redeclare it; add `ARG TARGETOS` inside the stage.
 
-            === $LAT|ER
-            ENV
+            === $LAT|ER\nENV
             600..606 `$LATER`
             **`$LATER`** · shell variable
 
@@ -490,9 +493,7 @@ fn heredocs() {
 
             <heredoc>
 
-            === 
-            |EOF
-            RUN python3
+            === \n|EOF\nRUN python3
             67..70 `EOF`
             **Here-document** `<<EOF` · delimiter `EOF`
 
@@ -504,7 +505,7 @@ fn heredocs() {
 
             <heredoc>
 
-            === python3 <<'|PY'
+            === python3 <<\'|PY\'
             83..89 `<<'PY'`
             **Here-document** `<<'PY'` · delimiter `PY`
 
@@ -516,9 +517,7 @@ fn heredocs() {
 
             <heredoc>
 
-            === 
-            |PY
-            COPY
+            === \n|PY\nCOPY
             102..104 `PY`
             **Here-document** `<<'PY'` · delimiter `PY`
 
@@ -543,7 +542,7 @@ fn heredocs() {
 
             <heredoc>
 
-            === 	E|OT
+            === \tE|OT
             148..151 `EOT`
             **Here-document** `<<-EOT` · delimiter `EOT`
 
@@ -556,7 +555,7 @@ fn heredocs() {
 
             <heredoc>
 
-            === COPY <<"R|AW"
+            === COPY <<\"R|AW\"
             157..164 `<<"RAW"`
             **Here-document** `<<"RAW"` · delimiter `RAW`
 
@@ -568,7 +567,7 @@ fn heredocs() {
 
             <heredoc>
 
-            === echo "$NA|ME"
+            === echo \"$NA|ME\"
             60..65 `$NAME`
             **`$NAME`** · shell variable
 
@@ -590,8 +589,7 @@ fn heredocs() {
             === se|t -e
             (none)
 
-            === RUN <<E|OF
-            #!
+            === RUN <<E|OF\n#!
             198..203 `<<EOF`
             **Here-document** `<<EOF` · delimiter `EOF`
 
@@ -667,8 +665,7 @@ fn windows_file_with_backtick_escape() {
 
             Defined by `ENV APP_HOME=C:\app` on line 4, in this stage.
 
-            === FROM ba|se
-            CMD
+            === FROM ba|se\r\nCMD
             206..210 `base`
             Built on an earlier stage: it starts from the result of stage `base`.
 
@@ -689,8 +686,7 @@ fn windows_file_with_backtick_escape() {
 
             <cache 3>
 
-            === |
-            FROM
+            === |\r\nFROM
             (none)
 
         "#]],
@@ -820,8 +816,7 @@ fn declarations_of_arg_and_env() {
 
             Default `1.2`; `--build-arg VERSION=…` overrides it. `FROM` lines see it; inside a stage it is visible only after `ARG` redeclares it (redeclared by stage `base`).
 
-            === ARG TARGET|ARCH
-            FROM
+            === ARG TARGET|ARCH\nFROM
             20..30 `TARGETARCH`
             **`TARGETARCH`** · global build argument (ARG) declared here
 
@@ -831,15 +826,13 @@ fn declarations_of_arg_and_env() {
 
             <auto TARGETARCH>
 
-            === base
-            ARG VER|SION
+            === base\nARG VER|SION
             55..62 `VERSION`
             **`VERSION`** · build argument (ARG) declared here
 
             Redeclares the global ARG of line 1, so this stage sees it, with the default `1.2`.
 
-            === VERSION
-            ARG TARGET|ARCH
+            === VERSION\nARG TARGET|ARCH
             67..77 `TARGETARCH`
             **`TARGETARCH`** · build argument (ARG) declared here
 
@@ -1212,4 +1205,59 @@ fn keyword_uses_the_instruction_docs() {
     if let Some(cache) = cache_explain::instruction_section(&analysis, &Config::default(), 1) {
         assert!(h.markdown.ends_with(cache.trim_end()));
     }
+}
+
+#[test]
+fn every_flag_of_every_instruction_has_a_hover_over_its_name() {
+    let config = Config::default();
+    let mut missing = Vec::new();
+    for spec in crate::semantic::flags::FLAGS {
+        let flag = match spec.value {
+            crate::semantic::flags::ValueKind::Bool => format!("--{}", spec.name),
+            _ => format!("--{}=x", spec.name),
+        };
+        let line = match spec.instruction {
+            Kind::From => format!("FROM {flag} alpine\n"),
+            Kind::Healthcheck => format!("FROM alpine\nHEALTHCHECK {flag} CMD true\n"),
+            Kind::Arg => format!("FROM alpine\nARG {flag} NAME\n"),
+            kind => format!("FROM alpine\n{} {flag} a b\n", kind.name()),
+        };
+        let start = line.find(&flag).expect("flag in line");
+        let analysis = Analysis::new(line.as_str());
+        let name_end = start + 2 + spec.name.len();
+        match hover_with(&analysis, &config, start + 2, &Stub) {
+            Some(h) if h.range == TextRange::new(start, name_end) => {}
+            other => missing.push(format!("{line:?}: {other:?}")),
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "flags without a hover:\n{}",
+        missing.join("\n")
+    );
+}
+
+#[test]
+fn every_mount_option_has_a_hover() {
+    let config = Config::default();
+    let mut missing = Vec::new();
+    for typ in docs::mount_types() {
+        for opt in docs::mount_options(typ.typ) {
+            for key in opt.keys.iter().filter(|k| **k != "type") {
+                let text = format!("FROM alpine\nRUN --mount=type={},{key}=v true\n", typ.typ);
+                let start = text.find(&format!(",{key}=")).expect("option") + 1;
+                let analysis = Analysis::new(text.as_str());
+                let want = TextRange::new(start, start + key.len() + 2);
+                match hover_with(&analysis, &config, start, &Stub) {
+                    Some(h) if h.range == want && h.markdown.starts_with("<mount") => {}
+                    other => missing.push(format!("{text:?}: {other:?}")),
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "mount options without a hover:\n{}",
+        missing.join("\n")
+    );
 }
