@@ -20,7 +20,11 @@ pub(super) fn hover(ctx: &Ctx<'_>, at: &At<'_>) -> Option<HoverResult> {
         if f.name == "mount" && eff.kind == Kind::Run {
             return mount_option(ctx, at, f, value_range);
         }
-        if f.name == "from" && matches!(eff.kind, Kind::Copy | Kind::Add) {
+        // In an ONBUILD trigger, `--from` names a stage of the downstream build.
+        if f.name == "from"
+            && matches!(eff.kind, Kind::Copy | Kind::Add)
+            && at.inst.kind != Kind::Onbuild
+        {
             let value = f.value.as_deref()?;
             return at.result(value_range, names::from_value(ctx, at.index, value)?);
         }

@@ -1055,6 +1055,10 @@ fn never_panics_on_any_offset() {
         "FROM a\nCOPY --from=${NOPE} /x /y\nONBUILD RUN ${A\n",
         "\u{feff}FROM a\n",
         "# check=skip=;error\nFROM a\n",
+        "FROM a AS b\nONBUILD COPY --from=b <<EOF /x\n$Y\nEOF\nFROM b\nRUN --mount=from=b,target=/m x\n",
+        MULTI,
+        HEREDOCS,
+        WINDOWS,
     ];
     let config = Config::default();
     for text in texts {
@@ -1259,5 +1263,15 @@ fn every_mount_option_has_a_hover() {
         missing.is_empty(),
         "mount options without a hover:\n{}",
         missing.join("\n")
+    );
+}
+
+#[test]
+fn onbuild_from_is_the_flag_not_a_stage_of_this_file() {
+    check(
+        "FROM a AS b\nONBUILD COPY --from=$0b /x /y\n",
+        expect![[r#"
+            25..33 `--from=b`
+            <flag COPY --from>"#]],
     );
 }
