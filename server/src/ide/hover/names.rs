@@ -32,7 +32,7 @@ pub(super) fn hover(ctx: &Ctx<'_>, at: &At<'_>) -> Option<HoverResult> {
                 stage_markdown(ctx, p)
             )
         }
-        Base::Image(r) => image_markdown(r, &w.text),
+        Base::Image(r) => image_markdown(ctx, r, &w.text),
         Base::Invalid(e) => format!(
             "**Image** {}\n\nNot a valid image reference: {}.",
             code(&w.text),
@@ -105,7 +105,7 @@ pub(super) fn from_value(ctx: &Ctx<'_>, at: usize, value: &str) -> Option<String
         return Some(scratch());
     }
     match ImageRef::parse(&expanded) {
-        Ok(r) => Some(image_markdown(&r, value)),
+        Ok(r) => Some(image_markdown(ctx, &r, value)),
         Err(e) => Some(format!(
             "{}\n\nNeither an earlier stage nor a valid image reference: {}.",
             code(value),
@@ -122,7 +122,7 @@ fn label(s: &Stage) -> String {
 }
 
 /// An image reference: full name, registry, tag or digest.
-pub(super) fn image_markdown(r: &ImageRef, written: &str) -> String {
+pub(super) fn image_markdown(ctx: &Ctx<'_>, r: &ImageRef, written: &str) -> String {
     let mut md = format!("**Image** {}\n\n", code(&r.full_name()));
     if written != r.written {
         md.push_str(&format!(
@@ -159,6 +159,11 @@ pub(super) fn image_markdown(r: &ImageRef, written: &str) -> String {
             "- No tag: Docker uses `latest`, which moves with every release; name a version \
              and pin a digest.\n",
         ),
+    }
+    let facts = &ctx.config.image_platforms;
+    if let Some(platforms) = facts.get(&r.written).or_else(|| facts.get(&r.full_name())) {
+        let list: Vec<String> = platforms.iter().map(|p| code(p)).collect();
+        md.push_str(&format!("- Platforms it offers: {}.\n", list.join(", ")));
     }
     if let Some(o) = images::official(r) {
         if let Some(slim) = o.slim {
@@ -204,6 +209,11 @@ pub(super) fn stage_markdown(ctx: &Ctx<'_>, s: &Stage) -> String {
         Base::Image(r) => md.push_str(&format!(", built on {}.\n", code(&r.full_name()))),
         Base::Invalid(_) | Base::Unresolved => md.push_str(".\n"),
     }
+    let steps = s.instructions.len().saturating_sub(1);
+    md.push_str(&format!(
+        "{steps} instruction{} after its `FROM`.\n",
+        if steps == 1 { "" } else { "s" }
+    ));
     let in_image = model.image_stages().get(s.index).copied().unwrap_or(false);
     let uses = uses_of(ctx, s);
     if uses.is_empty() {

@@ -387,6 +387,7 @@ fn multi_stage_names() {
             **Stage** `build` · stage 0 of 3 (counting from 0)
 
             Defined on line 6, built on `docker.io/library/golang:1.22`.
+            7 instructions after its `FROM`.
 
             Used by:
             - line 16, stage `test`: `FROM build`
@@ -409,6 +410,7 @@ fn multi_stage_names() {
             **Stage** `build` · stage 0 of 3 (counting from 0)
 
             Defined on line 6, built on `docker.io/library/golang:1.22`.
+            7 instructions after its `FROM`.
 
             Used by:
             - line 16, stage `test`: `FROM build`
@@ -419,6 +421,7 @@ fn multi_stage_names() {
             **Stage** `test` · stage 1 of 3 (counting from 0)
 
             Defined on line 16, built on stage `build`.
+            1 instruction after its `FROM`.
 
             No other stage uses it: it is built only with `--target test`.
 
@@ -427,6 +430,7 @@ fn multi_stage_names() {
             **Stage** `final` · stage 2 of 3 (counting from 0)
 
             Defined on line 18, built on `docker.io/library/alpine:3.20`.
+            7 instructions after its `FROM`.
 
             The final stage: what `docker build` produces without `--target`.
 
@@ -435,6 +439,7 @@ fn multi_stage_names() {
             **Stage** `build` · stage 0 of 3 (counting from 0)
 
             Defined on line 6, built on `docker.io/library/golang:1.22`.
+            7 instructions after its `FROM`.
 
             Used by:
             - line 16, stage `test`: `FROM build`
@@ -643,6 +648,7 @@ fn windows_file_with_backtick_escape() {
             **Stage** `base` · stage 0 of 2 (counting from 0)
 
             Defined on line 2, built on `mcr.microsoft.com/windows/servercore:ltsc2022`.
+            5 instructions after its `FROM`.
 
             Used by:
             - line 9, unnamed stage 1: `FROM base`
@@ -674,6 +680,7 @@ fn windows_file_with_backtick_escape() {
             **Stage** `base` · stage 0 of 2 (counting from 0)
 
             Defined on line 2, built on `mcr.microsoft.com/windows/servercore:ltsc2022`.
+            5 instructions after its `FROM`.
 
             Used by:
             - line 9, unnamed stage 1: `FROM base`
@@ -900,6 +907,7 @@ fn stages_by_index_mount_from_scratch_and_bad_images() {
             **Stage** `build` · stage 0 of 4 (counting from 0)
 
             Defined on line 1, built on `docker.io/library/golang:1.22`.
+            1 instruction after its `FROM`.
 
             Used by:
             - line 4, unnamed stage 1: `COPY --from=0`
@@ -910,6 +918,7 @@ fn stages_by_index_mount_from_scratch_and_bad_images() {
             **Stage** `build` · stage 0 of 4 (counting from 0)
 
             Defined on line 1, built on `docker.io/library/golang:1.22`.
+            1 instruction after its `FROM`.
 
             Used by:
             - line 4, unnamed stage 1: `COPY --from=0`
@@ -1274,4 +1283,23 @@ fn onbuild_from_is_the_flag_not_a_stage_of_this_file() {
             25..33 `--from=b`
             <flag COPY --from>"#]],
     );
+}
+
+#[test]
+fn image_platforms_from_the_configuration() {
+    let (text, offset) = cursor("FROM node:2$02\n");
+    let analysis = Analysis::new(text.as_str());
+    let mut config = Config::default();
+    config.image_platforms.insert(
+        "docker.io/library/node:22".to_string(),
+        vec!["linux/amd64".to_string(), "linux/arm64".to_string()],
+    );
+    let h = hover_with(&analysis, &config, offset, &Stub).expect("hover on the image");
+    expect![[r#"
+        **Image** `docker.io/library/node:22`
+
+        - Registry: `docker.io` (Docker Hub), an official image.
+        - Tag `22`: an unpinned tag can move to a new image at any time; pin it to a digest (`@sha256:…`) for repeatable builds.
+        - Platforms it offers: `linux/amd64`, `linux/arm64`.
+        - A `slim` variant exists (about 75 MB compressed instead of 390 MB)."#]].assert_eq(&h.markdown);
 }
