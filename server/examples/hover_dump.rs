@@ -2,6 +2,8 @@
 //! hovered text and the Markdown. For reading hovers on real files.
 //! `cargo run -p dockerfile-lsp --example hover_dump -- FILE`
 
+use std::io::Write as _;
+
 use dockerfile_lsp::config::Config;
 use dockerfile_lsp::ide::hover::hover;
 use dockerfile_lsp::ide::Analysis;
@@ -12,6 +14,7 @@ fn main() {
     let text = String::from_utf8_lossy(&bytes).into_owned();
     let config = Config::default();
     let analysis = Analysis::new(text.as_str());
+    let mut out = std::io::stdout().lock();
     let mut prev_blank = true;
     let mut last_range = None;
     for (i, c) in text.char_indices() {
@@ -30,12 +33,17 @@ fn main() {
         last_range = Some(h.range);
         let line = analysis.line_index().line_of(h.range.start());
         let col = h.range.start() - analysis.line_index().line_start(line);
-        println!(
-            "── {}:{} `{}`",
+        let token = text.get(h.range.range()).unwrap_or("");
+        let written = writeln!(
+            out,
+            "── {}:{} `{token}`\n{}\n",
             line + 1,
             col + 1,
-            text.get(h.range.range()).unwrap_or("")
+            h.markdown
         );
-        println!("{}\n", h.markdown);
+        if written.is_err() {
+            // The reader went away (`| head`).
+            return;
+        }
     }
 }

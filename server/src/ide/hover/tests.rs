@@ -625,6 +625,7 @@ fn windows_file_with_backtick_escape() {
             "WORKDIR $APP|_HOME",
             "FROM ba|se\r\nCMD",
             "R|UN mkdir",
+            "mkdir $en|v:APP_HOME",
             "|\r\nFROM",
         ],
         expect![[r#"
@@ -692,6 +693,9 @@ fn windows_file_with_backtick_escape() {
             <doc RUN>
 
             <cache 3>
+
+            === mkdir $en|v:APP_HOME
+            (none)
 
             === |\r\nFROM
             (none)

@@ -36,6 +36,11 @@ pub(super) fn hover(ctx: &Ctx<'_>, at: &At<'_>) -> Option<HoverResult> {
             );
         }
     }
+    // Shell text below: only POSIX shells expand `$NAME` (PowerShell's `$x` is a
+    // PowerShell variable, cmd uses `%NAME%`).
+    if !ctx.analysis.model().shell_at(at.index).is_posix() {
+        return None;
+    }
     // Heredoc bodies.
     for (body, expands) in super::heredoc::bodies(eff) {
         if !body.contains(at.offset) {
