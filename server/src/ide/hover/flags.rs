@@ -2,7 +2,7 @@
 //! parts of `RUN --mount=…`: the flag name, each option by mount type, the type itself.
 //! `--from=<stage or image>` and `--mount=from=…` values are naming words (see `names`).
 
-use super::{names, trim_range, At, Ctx, HoverResult};
+use super::{code, names, trim_range, At, Ctx, HoverResult};
 use crate::semantic::mount;
 use crate::syntax::{Flag, Kind};
 use crate::text::TextRange;
@@ -13,7 +13,12 @@ pub(super) fn hover(ctx: &Ctx<'_>, at: &At<'_>) -> Option<HoverResult> {
     // `--name`: from the dashes to the end of the name.
     let name_token = TextRange::new(f.range.start(), f.name_range.end().max(f.range.start()));
     if name_token.contains(at.offset) {
-        return at.result(name_token, ctx.texts.flag(eff.kind, &f.name)?);
+        let doc = ctx.texts.flag(eff.kind, &f.name)?;
+        let md = match mount_summary(f).filter(|_| eff.kind == Kind::Run) {
+            Some(summary) => format!("{summary}\n\n---\n\n{doc}"),
+            None => doc,
+        };
+        return at.result(name_token, md);
     }
     let value_range = f.value_range.filter(|v| v.contains(at.offset));
     if let Some(value_range) = value_range {
@@ -67,4 +72,28 @@ fn mount_option(
         }
     }
     at.result(range, ctx.texts.mount_option(&m.typ, &opt.key)?)
+}
+
+/// One line about the mount this `--mount` flag makes: its type, target and source.
+fn mount_summary(f: &Flag) -> Option<String> {
+    if f.name != "mount" {
+        return None;
+    }
+    let value = f.value.as_deref()?;
+    let m = mount::parse_mount(value, f.value_range.unwrap_or(f.range));
+    let mut s = format!("**This mount**: a `{}` mount", m.typ);
+    if let Some(t) = m.target() {
+        s.push_str(&format!(" at {}", code(t)));
+    }
+    if let Some(from) = m.get("from") {
+        s.push_str(&format!(", from {}", code(from)));
+    }
+    if let Some(src) = m.get("source").or_else(|| m.get("src")) {
+        s.push_str(&format!(", source {}", code(src)));
+    }
+    if let Some(id) = m.get("id") {
+        s.push_str(&format!(", id {}", code(id)));
+    }
+    s.push('.');
+    Some(s)
 }

@@ -200,6 +200,10 @@ fn multi_stage_keywords_directives_and_flags() {
 
             === RUN --mo|unt=type=cache
             272..279 `--mount`
+            **This mount**: a `cache` mount at `/root/.cache/go-build`.
+
+            ---
+
             <flag RUN --mount>
 
             === type=ca|che,target
