@@ -114,7 +114,14 @@ pub fn hover_with(
         texts,
         text,
     };
-    if let Some(h) = directives::hover(&ctx, offset) {
+    // Ranges come from the parsed text; a range that does not fit it is dropped rather
+    // than handed to the position conversion.
+    find(&ctx, offset).filter(|h| text.get(h.range.range()).is_some() && h.range.contains(offset))
+}
+
+fn find(ctx: &Ctx<'_>, offset: usize) -> Option<HoverResult> {
+    let analysis = ctx.analysis;
+    if let Some(h) = directives::hover(ctx, offset) {
         return Some(h);
     }
     let index = instruction_at(analysis, offset)?;
@@ -127,11 +134,11 @@ pub fn hover_with(
         inst,
         offset,
     };
-    keyword(&ctx, &at)
-        .or_else(|| heredoc::hover(&ctx, &at))
-        .or_else(|| vars::hover(&ctx, &at))
-        .or_else(|| flags::hover(&ctx, &at))
-        .or_else(|| names::hover(&ctx, &at))
+    keyword(ctx, &at)
+        .or_else(|| heredoc::hover(ctx, &at))
+        .or_else(|| vars::hover(ctx, &at))
+        .or_else(|| flags::hover(ctx, &at))
+        .or_else(|| names::hover(ctx, &at))
 }
 
 /// What every part of the hover reads.

@@ -68,6 +68,15 @@ fn mount_option(
         if at.offset >= value_start {
             let v = opt.value.as_deref()?;
             let vr = TextRange::new(value_start, range.end());
+            if v.trim_end_matches('$').contains('$') {
+                let md = format!(
+                    "{}\n\nBuildKit does not expand variables in a mount's `from=` and rejects \
+                     the build: name an alias stage instead (`FROM {v} AS deps`, then \
+                     `from=deps`).",
+                    code(v)
+                );
+                return at.result(vr, md);
+            }
             return at.result(vr, names::from_value(ctx, at.index, v)?);
         }
     }

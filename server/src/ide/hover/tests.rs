@@ -1311,3 +1311,15 @@ fn image_platforms_from_the_configuration() {
         - Platforms it offers: `linux/amd64`, `linux/arm64`.
         - A `slim` variant exists (about 75 MB compressed instead of 390 MB)."#]].assert_eq(&h.markdown);
 }
+
+#[test]
+fn mount_from_with_a_variable_is_rejected_by_buildkit() {
+    check(
+        "ARG IMG=alpine\nFROM alpine\nRUN --mount=from=${IMG}x$0y,target=/m true\n",
+        expect![[r#"
+            44..52 `${IMG}xy`
+            `${IMG}xy`
+
+            BuildKit does not expand variables in a mount's `from=` and rejects the build: name an alias stage instead (`FROM ${IMG}xy AS deps`, then `from=deps`)."#]],
+    );
+}
