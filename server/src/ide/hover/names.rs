@@ -8,6 +8,9 @@ use crate::semantic::{expand, images, mount, Base, ImageRef, Stage};
 use crate::syntax::Kind;
 
 pub(super) fn hover(ctx: &Ctx<'_>, at: &At<'_>) -> Option<HoverResult> {
+    if at.eff().kind == Kind::Healthcheck {
+        return healthcheck_type(at);
+    }
     if at.inst.kind != Kind::From {
         return None;
     }
@@ -78,6 +81,24 @@ fn unresolved(ctx: &Ctx<'_>, stage: &Stage, written: &str) -> String {
         ));
     }
     md
+}
+
+/// `HEALTHCHECK CMD …` / `HEALTHCHECK NONE`: the word that says which form it is.
+fn healthcheck_type(at: &At<'_>) -> Option<HoverResult> {
+    let w = at.eff().args.words.first()?;
+    if !w.range.contains(at.offset) {
+        return None;
+    }
+    let md = if w.text.eq_ignore_ascii_case("none") {
+        "**`HEALTHCHECK NONE`**\n\nTurns off the health check this image would inherit from its \
+         base image."
+    } else if w.text.eq_ignore_ascii_case("cmd") {
+        "**`HEALTHCHECK CMD`**\n\nWhat follows is the check command, run inside the container \
+         (shell form or a JSON array): exit status 0 means healthy, 1 unhealthy."
+    } else {
+        return None;
+    };
+    at.result(w.range, md.to_string())
 }
 
 fn scratch() -> String {

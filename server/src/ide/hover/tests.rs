@@ -1323,3 +1323,24 @@ fn mount_from_with_a_variable_is_rejected_by_buildkit() {
             BuildKit does not expand variables in a mount's `from=` and rejects the build: name an alias stage instead (`FROM ${IMG}xy AS deps`, then `from=deps`)."#]],
     );
 }
+
+#[test]
+fn healthcheck_cmd_and_none() {
+    check(
+        "FROM a\nHEALTHCHECK --interval=5s C$0MD curl -f http://localhost/ || exit 1\n",
+        expect![[r#"
+            33..36 `CMD`
+            **`HEALTHCHECK CMD`**
+
+            What follows is the check command, run inside the container (shell form or a JSON array): exit status 0 means healthy, 1 unhealthy."#]],
+    );
+    check(
+        "FROM a\nHEALTHCHECK NO$0NE\n",
+        expect![[r#"
+        19..23 `NONE`
+        **`HEALTHCHECK NONE`**
+
+        Turns off the health check this image would inherit from its base image."#]],
+    );
+    check("FROM a\nHEALTHCHECK CMD cu$0rl -f x\n", expect!["(none)"]);
+}
