@@ -5,6 +5,7 @@
 
 mod code_actions;
 mod common;
+mod hover;
 
 use std::cell::RefCell;
 use std::fmt::Write as _;
