@@ -155,7 +155,6 @@ async fn hovers_follow_edits() {
 // ---- Needs the core hover (`ide::hover`), merged separately. ----
 
 #[tokio::test]
-#[ignore = "needs ide::hover"]
 async fn keyword_hover_covers_the_keyword() {
     let mut client = opened(capabilities(false, false, false), MULTI).await;
     let hover = hover_at(&mut client, 2, 1).await;
@@ -168,7 +167,6 @@ async fn keyword_hover_covers_the_keyword() {
 }
 
 #[tokio::test]
-#[ignore = "needs ide::hover"]
 async fn flag_variable_and_stage_name_hovers() {
     let mut client = opened(capabilities(false, false, false), MULTI).await;
     // `--platform` on line 2.
@@ -192,7 +190,6 @@ async fn flag_variable_and_stage_name_hovers() {
 }
 
 #[tokio::test]
-#[ignore = "needs ide::hover"]
 async fn a_diagnostic_and_the_token_hover_are_separated_by_a_rule() {
     // `ubuntu` is untagged (a diagnostic) and an image reference (a core hover).
     let mut client = opened(capabilities(false, false, false), "FROM ubuntu\n").await;

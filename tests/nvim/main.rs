@@ -23,9 +23,6 @@ const STEP_TIMEOUT_MS: u64 = 20_000;
 const DOCKERFILE: &str = "FROM ubuntu\nENV X\nRUN echo hello\n";
 /// Inserted at the end of `ENV X` (0-based line 1, byte column 5): fixes the syntax error.
 const EDIT: (u32, u32, &str) = (1, 5, "=1");
-/// Whether the hover of the FROM keyword must explain FROM. Off until the core hover
-/// (`ide::hover`) is merged; until then only a clean answer to the request is required.
-const EXPECT_KEYWORD_HOVER: bool = false;
 
 fn required() -> bool {
     std::env::var(REQUIRE).is_ok_and(|v| v == "1")
@@ -295,11 +292,11 @@ fn neovim_receives_diagnostics_from_the_server() {
     let hover = &result["hover"];
     assert_eq!(hover["answered"], true, "hover\n{context}");
     assert!(hover["error"].is_null(), "hover error: {hover}\n{context}");
-    if EXPECT_KEYWORD_HOVER {
-        assert_eq!(hover["kind"], "markdown", "hover: {hover}\n{context}");
-        let value = hover["value"].as_str().unwrap_or_default();
-        assert!(value.contains("FROM"), "hover: {hover}\n{context}");
-    }
+    // The keyword hover explains the instruction and this line's build cache.
+    assert_eq!(hover["kind"], "markdown", "hover: {hover}\n{context}");
+    let value = hover["value"].as_str().unwrap_or_default();
+    assert!(value.contains("**FROM**"), "hover: {hover}\n{context}");
+    assert!(value.contains("Build cache"), "hover: {hover}\n{context}");
 
     // Every push names the document, and the server exits cleanly after shutdown.
     let published = result["published"].as_array().cloned().unwrap_or_default();
