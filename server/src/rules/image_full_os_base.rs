@@ -2,7 +2,7 @@
 //! has a slim variant (opt-in).
 
 use crate::rules::{Diagnostics, RuleContext};
-use crate::semantic::images::official;
+use crate::semantic::images::{is_full_variant, official};
 use crate::semantic::Base;
 
 declare_rule! {
@@ -94,13 +94,10 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     let Some(slim) = image.slim else {
         return;
     };
-    let tag = r.tag.as_deref().unwrap_or("latest").to_ascii_lowercase();
-    if ["slim", "alpine", "windowsservercore", "nanoserver"]
-        .iter()
-        .any(|v| tag.contains(v))
-    {
+    if !is_full_variant(r.tag.as_deref()) {
         return;
     }
+    let tag = r.tag.as_deref().unwrap_or("latest").to_ascii_lowercase();
     let suggestion = slim_tag(image.name, &tag, slim);
     let (full, small) = image.sizes_mb;
     acc.report(

@@ -128,6 +128,15 @@ pub const OFFICIAL_IMAGES: &[OfficialImage] = &[
 ];
 
 /// The official image `r` is a variant of, when it is one we know.
+/// Whether a tag (`None` = `latest`) names the full variant of an official image, not an
+/// already small one (`slim`, `alpine`) or a Windows one.
+pub fn is_full_variant(tag: Option<&str>) -> bool {
+    let tag = tag.unwrap_or("latest").to_ascii_lowercase();
+    !["slim", "alpine", "windowsservercore", "nanoserver"]
+        .iter()
+        .any(|v| tag.contains(v))
+}
+
 pub fn official(r: &ImageRef) -> Option<&'static OfficialImage> {
     if !r.is_docker_hub() {
         return None;

@@ -188,7 +188,7 @@ pub(super) fn image_markdown(ctx: &Ctx<'_>, r: &ImageRef, written: &str) -> Stri
     }
     if let Some(o) = images::official(r) {
         if let Some(slim) = o.slim {
-            if !r.tag.as_deref().unwrap_or("").contains(slim) {
+            if images::is_full_variant(r.tag.as_deref()) {
                 md.push_str(&format!(
                     "- A `{slim}` variant exists (about {} MB compressed instead of {} MB).\n",
                     o.sizes_mb.1, o.sizes_mb.0

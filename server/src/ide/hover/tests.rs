@@ -1294,6 +1294,21 @@ fn onbuild_from_is_the_flag_not_a_stage_of_this_file() {
 }
 
 #[test]
+fn small_variants_get_no_slim_suggestion() {
+    for (text, expect_slim) in [
+        ("FROM node:2$00-alpine\n", false),
+        ("FROM python:3.1$02-slim-bookworm\n", false),
+        ("FROM python:3.1$02-bookworm\n", true),
+        ("FROM no$0de\n", true),
+    ] {
+        let (text, offset) = cursor(text);
+        let analysis = Analysis::new(text.as_str());
+        let h = hover_with(&analysis, &Config::default(), offset, &Stub).expect("image hover");
+        assert_eq!(h.markdown.contains("variant exists"), expect_slim, "{text}");
+    }
+}
+
+#[test]
 fn image_platforms_from_the_configuration() {
     let (text, offset) = cursor("FROM node:2$02\n");
     let analysis = Analysis::new(text.as_str());
