@@ -257,8 +257,9 @@ fn key_paragraph(w: &Words<'_>, i: usize, kind: Kind, role: Role, inputs: &Input
                 Some(BaseInput::Image { name, pinned: true, .. }) => format!(
                     "the base image `{name}`, pinned by digest: it cannot change under the cache"
                 ),
-                Some(BaseInput::Image { name, .. }) => format!(
-                    "the base image `{name}`, by tag. A tag can move to a new image: the builder keeps the one it has until it pulls again (`--pull`), then every step of the stage runs again. A digest (`@sha256:…`) pins it"
+                Some(BaseInput::Image { name, tag, .. }) => format!(
+                    "the base image `{name}`, by {}. A tag can move to a new image: the builder keeps the one it has until it pulls again (`--pull`), then every step of the stage runs again. A digest (`@sha256:…`) pins it",
+                    if tag.is_some() { "tag" } else { "the implied `latest` tag" }
                 ),
                 Some(BaseInput::Unknown) | None => {
                     "the base image this line names, known only when the build runs".to_string()

@@ -398,9 +398,15 @@ COPY ${CFG}/app.yml /etc/app/
 WORKDIR /srv/$REV
 "#,
         None,
-        &[4, 5],
+        &[1, 4, 5],
         expect![[r#"
             lens 0: final stage · 2 steps
+            === line 1
+            #### Build cache
+
+            **Key**: the base image `docker.io/library/alpine`, by the implied `latest` tag. A tag can move to a new image: the builder keeps the one it has until it pulls again (`--pull`), then every step of the stage runs again. A digest (`@sha256:…`) pins it.
+
+            **Changing this line** rebuilds 2 later steps: line 4 `COPY` and line 5 `WORKDIR`, in stage 0.
             === line 4
             #### Build cache
 
