@@ -83,7 +83,8 @@ pub(super) const HEREDOC: &str = r#"**Here-document** · Dockerfile 1.4+
 instruction: to `RUN` as a script (or as the standard input of its command), to `COPY`
 and `ADD` as the content of a file.
 
-- `<<EOF`: build-time variables (`$VERSION`) in the body are expanded.
+- `<<EOF`: variables in the body (`$VERSION`) are expanded: by the builder for `COPY` and
+  `ADD`, by the shell that runs the script for `RUN` (it sees ARG and ENV values).
 - `<<"EOF"` or `<<'EOF'` (any part quoted): the body is taken literally. A shell that
   runs it still expands its own variables.
 - `<<-EOF`: leading tabs are removed from the body lines and the terminator.
