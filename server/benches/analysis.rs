@@ -1,6 +1,8 @@
 //! Criterion benchmarks of the analysis on corpus files, read in place: full analysis, one
-//! keystroke (edit + incremental tree-sitter reparse + analysis + all rules) and a
-//! `check`-like pass over the whole of `corpus/real`; plus the tree-sitter reparse alone.
+//! keystroke (edit + incremental tree-sitter reparse + analysis + all rules, one after the
+//! other in `keystroke`; as the server does it, reparse and analysis on two threads, in
+//! `keystroke-server`) and a `check`-like pass over the whole of `corpus/real`; plus the
+//! tree-sitter reparse alone.
 //!
 //! Files: `large/big-multistage.Dockerfile` (about 7,700 lines) and, as the typical file,
 //! `real/docker__cli/dockerfiles__Dockerfile.dev` (92 lines, 6 stages).
@@ -20,9 +22,11 @@ use std::path::{Path, PathBuf};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use dockerfile_lsp::config::Config;
 use dockerfile_lsp::ide::Analysis;
+use dockerfile_lsp::lsp::document_store::Document;
 use dockerfile_lsp::lsp::{self, position::PositionEncoding};
 use dockerfile_lsp::rules::Diagnostic;
 use dockerfile_lsp::syntax::tree;
+use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
 use tree_sitter::{InputEdit, Point};
 
 /// mimalloc: the analysis allocates many small vectors and strings per keystroke;
@@ -101,6 +105,37 @@ fn keystroke(text: &mut String, old: &mut tree_sitter::Tree, offset: usize, conf
     let new_tree = tree::parse(&mut parser, text, Some(old));
     black_box(&new_tree);
     black_box(analyse(text, config));
+}
+
+/// One keystroke the way the server handles it: the rope and `Tree::edit` in
+/// `didChange`, then the reparse job on one thread while the analysis and all rules run
+/// on another (the analysis reads the text, not the tree), then the tree installed.
+/// Even versions type an `x` at `at`, odd ones delete it again, so the text stays the
+/// same size however many iterations criterion runs.
+fn keystroke_server(doc: &mut Document, at: Point, version: &mut i32, config: &Config) {
+    let start = Position::new(at.row as u32, at.column as u32);
+    let typed = *version % 2 == 0;
+    let end = if typed {
+        start
+    } else {
+        Position::new(start.line, start.character + 1)
+    };
+    let change = TextDocumentContentChangeEvent {
+        range: Some(Range::new(start, end)),
+        range_length: None,
+        text: if typed { "x".into() } else { String::new() },
+    };
+    *version += 1;
+    doc.apply_edits(&[change], *version, PositionEncoding::Utf8);
+    let job = doc.reparse_job();
+    let text = doc.text();
+    let (done, findings) = std::thread::scope(|s| {
+        let parse = s.spawn(move || job.map(|j| j.run()));
+        let findings = analyse(&text, config);
+        (parse.join().ok().flatten(), findings)
+    });
+    black_box(findings);
+    assert!(doc.finish_reparse(done));
 }
 
 /// The keyword of the middle instruction: where a hover is measured.
@@ -185,6 +220,19 @@ fn benches(c: &mut Criterion) {
                 |(mut text, mut tree)| keystroke(&mut text, &mut tree, offset, &config),
                 BatchSize::SmallInput,
             )
+        });
+    }
+    group.finish();
+
+    // The server's path: reparse and analysis of the same version on two threads.
+    let mut group = c.benchmark_group("keystroke-server");
+    for (name, path) in &files {
+        let text = read(path);
+        let at = point_at(&text, keystroke_offset(&text));
+        let mut doc = Document::new(&text, 0, &mut tree::new_parser());
+        let mut version = 0;
+        group.bench_function(*name, |b| {
+            b.iter(|| keystroke_server(&mut doc, at, &mut version, &config))
         });
     }
     group.finish();

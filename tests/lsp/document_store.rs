@@ -14,6 +14,7 @@ use dockerfile_lsp::syntax::tree;
 use dockerfile_lsp::text::{ColumnUnit, LineCol, LineIndex};
 use proptest::prelude::*;
 use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
+use tree_sitter::Parser;
 
 /// Pieces the generated texts and insertions are made of.
 const FRAGMENTS: &[&str] = &[
@@ -165,30 +166,44 @@ fn same_tree(incremental: &tree_sitter::Tree, fresh: &tree_sitter::Tree) -> Resu
     Ok(())
 }
 
-fn check(
-    initial: &str,
-    batches: &[Vec<Op>],
-    encoding: PositionEncoding,
-) -> Result<(), TestCaseError> {
+/// The column unit of `encoding`, a parser, the document opened on `initial` and the
+/// model text the changes are mirrored on.
+fn start(initial: &str, encoding: PositionEncoding) -> (ColumnUnit, Parser, Document, String) {
     let unit = match encoding {
         PositionEncoding::Utf8 => ColumnUnit::Utf8,
         PositionEncoding::Utf16 => ColumnUnit::Utf16,
     };
     let mut parser = tree::new_parser();
-    let mut doc = Document::new(initial, 0, &mut parser);
-    let mut model = initial.to_owned();
+    let doc = Document::new(initial, 0, &mut parser);
+    (unit, parser, doc, initial.to_owned())
+}
+
+/// The LSP changes of one batch, applied to `model` as it goes.
+fn resolve_batch(
+    model: &mut String,
+    batch: &[Op],
+    unit: ColumnUnit,
+) -> Vec<TextDocumentContentChangeEvent> {
+    let mut changes = Vec::new();
+    for op in batch {
+        let (change, range) = resolve(model, op, unit);
+        *model = match range {
+            None => change.text.clone(),
+            Some((start, end)) => format!("{}{}{}", &model[..start], change.text, &model[end..]),
+        };
+        changes.push(change);
+    }
+    changes
+}
+
+fn check(
+    initial: &str,
+    batches: &[Vec<Op>],
+    encoding: PositionEncoding,
+) -> Result<(), TestCaseError> {
+    let (unit, mut parser, mut doc, mut model) = start(initial, encoding);
     for (version, batch) in batches.iter().enumerate() {
-        let mut changes = Vec::new();
-        for op in batch {
-            let (change, range) = resolve(&model, op, unit);
-            model = match range {
-                None => change.text.clone(),
-                Some((start, end)) => {
-                    format!("{}{}{}", &model[..start], change.text, &model[end..])
-                }
-            };
-            changes.push(change);
-        }
+        let changes = resolve_batch(&mut model, batch, unit);
         doc.apply_changes(&changes, version as i32 + 1, encoding, &mut parser);
         prop_assert_eq!(doc.text(), model.clone());
         for offset in (0..=model.len()).filter(|&o| model.is_char_boundary(o)) {
@@ -219,6 +234,67 @@ fn check(
     Ok(())
 }
 
+/// The server's path: edits without parsing, reparse jobs run "elsewhere" and finished
+/// late (after the next batch, when they must be refused) or on time, or reparsing at
+/// once; at the end the tree equals a fresh parse. `modes[i]`: 0 reparse now, 1 take a
+/// job and finish it after the next batch, 2 leave the reparse pending.
+fn check_deferred(
+    initial: &str,
+    batches: &[Vec<Op>],
+    modes: &[u8],
+    encoding: PositionEncoding,
+) -> Result<(), TestCaseError> {
+    let (unit, mut parser, mut doc, mut model) = start(initial, encoding);
+    let mut held = None;
+    for (version, batch) in batches.iter().enumerate() {
+        let changes = resolve_batch(&mut model, batch, unit);
+        doc.apply_edits(&changes, version as i32 + 1, encoding);
+        prop_assert_eq!(doc.text(), model.clone());
+        if let Some(done) = held.take() {
+            prop_assert!(
+                !doc.finish_reparse(Some(done)),
+                "a stale tree was installed"
+            );
+        }
+        match modes.get(version).copied().unwrap_or(2) {
+            0 => {
+                doc.reparse(&mut parser);
+                prop_assert!(doc.tree_is_current());
+                let fresh = tree::parse(&mut tree::new_parser(), &model, None);
+                if let Err(diff) = same_tree(doc.tree(), &fresh) {
+                    return Err(TestCaseError::fail(format!(
+                        "after batch {version} on {model:?}: {diff}"
+                    )));
+                }
+            }
+            1 => {
+                if let Some(job) = doc.reparse_job() {
+                    prop_assert!(doc.reparse_job().is_none(), "two jobs out at once");
+                    held = Some(job.run());
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(done) = held.take() {
+        prop_assert!(
+            doc.finish_reparse(Some(done)),
+            "an up-to-date tree was refused"
+        );
+    }
+    if let Some(job) = doc.reparse_job() {
+        prop_assert!(doc.finish_reparse(Some(job.run())));
+    }
+    prop_assert!(doc.tree_is_current());
+    let fresh = tree::parse(&mut tree::new_parser(), &model, None);
+    if let Err(diff) = same_tree(doc.tree(), &fresh) {
+        return Err(TestCaseError::fail(format!(
+            "at the end on {model:?}: {diff}"
+        )));
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
@@ -229,6 +305,15 @@ proptest! {
     ) {
         check(&initial, &batches, PositionEncoding::Utf16)?;
         check(&initial, &batches, PositionEncoding::Utf8)?;
+    }
+
+    #[test]
+    fn deferred_reparses_end_equal_to_a_fresh_parse(
+        initial in text(),
+        batches in prop::collection::vec(prop::collection::vec(op(), 1..4), 1..8),
+        modes in prop::collection::vec(0u8..3, 8),
+    ) {
+        check_deferred(&initial, &batches, &modes, PositionEncoding::Utf16)?;
     }
 }
 

@@ -5,6 +5,13 @@
 //! order; the tree is then reparsed once, reusing the old tree. Only a full-text change or
 //! a change to an `escape` parser directive (which changes how the grammar lexes the whole
 //! file) parses from scratch.
+//!
+//! The server does not reparse inside `didChange`: [`DocumentStore::change_deferred`]
+//! only edits, and a [`ReparseJob`] (a cheap copy of the rope and the edited tree) is
+//! parsed on the blocking pool while the analysis of the same version runs on another
+//! thread (the analysis reads the text, never the tree). The result is installed only if
+//! no edit came in meanwhile; otherwise the store's tree, which has every edit applied,
+//! is the base of the next job. [`Document::apply_changes`] is the same done at once.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -45,7 +52,16 @@ pub enum Reparse {
 #[derive(Debug)]
 pub struct Document {
     rope: Rope,
+    /// The latest parse with every later edit applied (`Tree::edit`): current when
+    /// `parsed == edits`, otherwise waiting for a reparse.
     tree: Tree,
+    /// Counts batches of edits; `parsed` is the count the tree was parsed at.
+    edits: u64,
+    parsed: u64,
+    /// The next reparse must start from scratch (full-text change, `escape` changed).
+    needs_full: bool,
+    /// A reparse job is out (at most one per document).
+    reparsing: bool,
     version: i32,
     /// How many `\r` are not followed by `\n`. While there are none, the rope's line
     /// index (which also breaks at a lone `\r`) gives tree-sitter rows in O(log n).
@@ -64,6 +80,10 @@ impl Document {
         Document {
             rope,
             tree,
+            edits: 0,
+            parsed: 0,
+            needs_full: false,
+            reparsing: false,
             version,
             lone_crs,
             config: Arc::new(Config::default()),
@@ -77,8 +97,13 @@ impl Document {
     pub fn text(&self) -> String {
         self.rope.to_string()
     }
+    /// The latest parsed tree with the edits since applied; see [`Document::tree_is_current`].
     pub fn tree(&self) -> &Tree {
         &self.tree
+    }
+    /// Whether the tree was parsed from the current text (no reparse pending).
+    pub fn tree_is_current(&self) -> bool {
+        self.parsed == self.edits
     }
     pub fn version(&self) -> i32 {
         self.version
@@ -105,6 +130,61 @@ impl Document {
         version: i32,
         encoding: PositionEncoding,
         parser: &mut Parser,
+    ) -> Reparse {
+        let how = self.apply_edits(changes, version, encoding);
+        self.reparse(parser);
+        how
+    }
+
+    /// Parses now if a reparse is pending (reusing the edited tree unless a full parse
+    /// is due).
+    pub fn reparse(&mut self, parser: &mut Parser) {
+        if self.tree_is_current() {
+            return;
+        }
+        let old = (!self.needs_full).then_some(&self.tree);
+        self.tree = parse_rope(parser, &self.rope, old);
+        self.parsed = self.edits;
+        self.needs_full = false;
+    }
+
+    /// A reparse of the current text to run elsewhere, unless the tree is current or a
+    /// job is already out (its owner asks again after [`Document::finish_reparse`]).
+    pub fn reparse_job(&mut self) -> Option<ReparseJob> {
+        if self.tree_is_current() || self.reparsing {
+            return None;
+        }
+        self.reparsing = true;
+        Some(ReparseJob {
+            rope: self.rope.clone(),
+            old: (!self.needs_full).then(|| self.tree.clone()),
+            edits: self.edits,
+        })
+    }
+
+    /// Installs a job's tree if no edit came in since the job was taken, and returns
+    /// whether it did; `None` (the job failed) only releases the slot.
+    pub fn finish_reparse(&mut self, done: Option<(u64, Tree)>) -> bool {
+        self.reparsing = false;
+        match done {
+            Some((edits, tree)) if edits == self.edits => {
+                self.tree = tree;
+                self.parsed = edits;
+                self.needs_full = false;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Applies LSP content changes to the rope and the tree (`Tree::edit`) without
+    /// parsing; the tree is current again after [`Document::reparse`] or a
+    /// [`ReparseJob`]. Positions are clamped as in [`Document::apply_changes`].
+    pub fn apply_edits(
+        &mut self,
+        changes: &[TextDocumentContentChangeEvent],
+        version: i32,
+        encoding: PositionEncoding,
     ) -> Reparse {
         let escape_before = escape_directive(&self.rope);
         let mut full = false;
@@ -148,11 +228,8 @@ impl Document {
         if !full && escape_directive(&self.rope) != escape_before {
             full = true;
         }
-        self.tree = parse_rope(
-            parser,
-            &self.rope,
-            if full { None } else { Some(&self.tree) },
-        );
+        self.edits += 1;
+        self.needs_full |= full;
         self.version = version;
         self.analysis = None;
         if full {
@@ -178,6 +255,26 @@ fn lone_crs_in(rope: &Rope, from: usize, to: usize) -> usize {
         at += 1;
     }
     count
+}
+
+/// A reparse taken out of the store: the text and the edited tree it starts from.
+#[derive(Debug)]
+pub struct ReparseJob {
+    rope: Rope,
+    old: Option<Tree>,
+    edits: u64,
+}
+
+impl ReparseJob {
+    /// Parses, with a parser kept per thread; the result goes to
+    /// [`Document::finish_reparse`].
+    pub fn run(self) -> (u64, Tree) {
+        thread_local! {
+            static PARSER: std::cell::RefCell<Parser> = std::cell::RefCell::new(tree::new_parser());
+        }
+        let tree = PARSER.with(|p| parse_rope(&mut p.borrow_mut(), &self.rope, self.old.as_ref()));
+        (self.edits, tree)
+    }
 }
 
 /// Parses the rope chunk by chunk, reusing `old` when given.
@@ -264,6 +361,22 @@ impl DocumentStore {
         version: i32,
         encoding: PositionEncoding,
     ) -> Option<Reparse> {
+        let how = self.change_deferred(uri, changes, version, encoding)?;
+        if let Some(doc) = self.docs.get_mut(uri) {
+            doc.reparse(&mut self.parser);
+        }
+        Some(how)
+    }
+
+    /// Like [`DocumentStore::change`] but without parsing: the caller runs
+    /// [`Document::reparse_job`] elsewhere.
+    pub fn change_deferred(
+        &mut self,
+        uri: &Uri,
+        changes: &[TextDocumentContentChangeEvent],
+        version: i32,
+        encoding: PositionEncoding,
+    ) -> Option<Reparse> {
         let doc = self.docs.get_mut(uri)?;
         if version <= doc.version {
             tracing::warn!(
@@ -273,7 +386,7 @@ impl DocumentStore {
                 "document version did not increase; applying the change anyway"
             );
         }
-        Some(doc.apply_changes(changes, version, encoding, &mut self.parser))
+        Some(doc.apply_edits(changes, version, encoding))
     }
 
     pub fn close(&mut self, uri: &Uri) -> Option<Document> {
@@ -320,6 +433,61 @@ mod tests {
         assert_eq!(doc.text(), "FROM debian\nRUN echo bye\n");
         assert_eq!(doc.version(), 2);
         let fresh = tree::parse(&mut parser, &doc.text(), None);
+        assert_eq!(
+            doc.tree().root_node().to_sexp(),
+            fresh.root_node().to_sexp()
+        );
+    }
+
+    #[test]
+    fn deferred_edits_wait_for_a_job_and_stale_jobs_are_refused() {
+        let mut parser = tree::new_parser();
+        let mut doc = Document::new("FROM alpine\nRUN echo hi\n", 1, &mut parser);
+        let sexp = |doc: &Document| doc.tree().root_node().to_sexp();
+        let fresh = |text: &str| tree::parse(&mut tree::new_parser(), text, None);
+
+        doc.apply_edits(&[change(1, 4, 1, 8, "ls")], 2, PositionEncoding::Utf16);
+        assert!(!doc.tree_is_current());
+        let job = doc.reparse_job().expect("a reparse is pending");
+        assert!(doc.reparse_job().is_none(), "one job at a time");
+        // An edit lands while the job runs: its tree is refused, the edit is kept.
+        doc.apply_edits(&[change(0, 5, 0, 11, "debian")], 3, PositionEncoding::Utf16);
+        let done = job.run();
+        assert!(!doc.finish_reparse(Some(done)));
+        assert!(!doc.tree_is_current());
+        // The next job starts from the edited tree and covers both edits.
+        let job = doc.reparse_job().expect("still pending");
+        assert!(doc.finish_reparse(Some(job.run())));
+        assert!(doc.tree_is_current());
+        assert!(doc.reparse_job().is_none());
+        assert_eq!(doc.text(), "FROM debian\nRUN ls hi\n");
+        assert_eq!(sexp(&doc), fresh(&doc.text()).root_node().to_sexp());
+
+        // A failed job only frees the slot.
+        doc.apply_edits(&[change(1, 7, 1, 9, "x")], 4, PositionEncoding::Utf16);
+        let _job = doc.reparse_job().expect("pending");
+        assert!(!doc.finish_reparse(None));
+        let job = doc.reparse_job().expect("taken again after a failure");
+        assert!(doc.finish_reparse(Some(job.run())));
+        assert_eq!(
+            sexp(&doc),
+            fresh("FROM debian\nRUN ls x\n").root_node().to_sexp()
+        );
+    }
+
+    #[test]
+    fn a_deferred_full_change_parses_from_scratch() {
+        let mut parser = tree::new_parser();
+        let mut doc = Document::new("# escape=\\\nFROM alpine\n", 1, &mut parser);
+        let how = doc.apply_edits(&[change(0, 9, 0, 10, "`")], 2, PositionEncoding::Utf8);
+        assert_eq!(how, Reparse::Full);
+        // A later incremental batch does not cancel the pending full parse.
+        let how = doc.apply_edits(&[change(1, 5, 1, 5, "x")], 3, PositionEncoding::Utf8);
+        assert_eq!(how, Reparse::Incremental);
+        let job = doc.reparse_job().expect("pending");
+        assert!(job.old.is_none(), "starts from scratch");
+        assert!(doc.finish_reparse(Some(job.run())));
+        let fresh = tree::parse(&mut tree::new_parser(), &doc.text(), None);
         assert_eq!(
             doc.tree().root_node().to_sexp(),
             fresh.root_node().to_sexp()

@@ -217,6 +217,31 @@ impl Backend {
         }
     }
 
+    /// Brings the document's tree up to date on the blocking pool, concurrently with its
+    /// analysis (which reads the text, not the tree). One job per document at a time: when
+    /// edits arrived while it ran, its tree is dropped and the next job starts from the
+    /// store's edited tree, so bursts of keystrokes coalesce.
+    fn reparse_in_background(&self, uri: Uri) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            loop {
+                let Some(job) = this.store().get_mut(&uri).and_then(|d| d.reparse_job()) else {
+                    return;
+                };
+                let done = contained(&uri, "reparse", move || job.run()).await;
+                // A failed parse is not retried until the next edit.
+                let failed = done.is_none();
+                let installed = match this.store().get_mut(&uri) {
+                    Some(doc) => doc.finish_reparse(done),
+                    None => return,
+                };
+                if installed || failed {
+                    return;
+                }
+            }
+        });
+    }
+
     /// Publishes diagnostics for `version` of `uri` after `delay_ms`, replacing any pending
     /// publication for that document.
     fn schedule(&self, uri: Uri, version: i32, delay_ms: u64) {
@@ -528,7 +553,7 @@ impl LanguageServer for Backend {
         let session = self.session();
         let delay = {
             let mut store = self.store();
-            match store.change(&uri, &params.content_changes, version, session.encoding) {
+            match store.change_deferred(&uri, &params.content_changes, version, session.encoding) {
                 Some(_) => store.get(&uri).map(|d| settings::delay_ms(&d.config)),
                 None => None,
             }
@@ -540,6 +565,7 @@ impl LanguageServer for Backend {
             );
             return;
         };
+        self.reparse_in_background(uri.clone());
         if !session.pull_diagnostics {
             self.schedule(uri, version, delay);
         }
@@ -792,6 +818,67 @@ mod tests {
         let out: Option<u32> = contained(&uri, "analysis", || panic!("boom")).await;
         assert_eq!(out, None);
         assert_eq!(contained(&uri, "analysis", || 7).await, Some(7));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn edits_are_reparsed_in_the_background() {
+        use tower_lsp_server::ls_types::{
+            DidOpenTextDocumentParams, Position, Range, TextDocumentContentChangeEvent,
+            TextDocumentItem, VersionedTextDocumentIdentifier,
+        };
+        let (service, _socket) = crate::lsp::build_service();
+        let backend = service.inner().clone();
+        let uri = Uri::from_str("file:///tmp/Dockerfile").unwrap();
+        backend
+            .did_open(DidOpenTextDocumentParams {
+                text_document: TextDocumentItem {
+                    uri: uri.clone(),
+                    language_id: "dockerfile".into(),
+                    version: 1,
+                    text: "FROM alpine\nRUN echo hi\n".into(),
+                },
+            })
+            .await;
+        for (version, column) in (2..6).zip(8u32..) {
+            let at = Position::new(1, column);
+            backend
+                .did_change(DidChangeTextDocumentParams {
+                    text_document: VersionedTextDocumentIdentifier {
+                        uri: uri.clone(),
+                        version,
+                    },
+                    content_changes: vec![TextDocumentContentChangeEvent {
+                        range: Some(Range::new(at, at)),
+                        range_length: None,
+                        text: "x".into(),
+                    }],
+                })
+                .await;
+        }
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let (current, text, sexp) = {
+                let store = backend.store();
+                let doc = store.get(&uri).expect("open");
+                (
+                    doc.tree_is_current(),
+                    doc.text(),
+                    doc.tree().root_node().to_sexp(),
+                )
+            };
+            if current {
+                assert_eq!(text, "FROM alpine\nRUN echoxxxx hi\n");
+                let fresh =
+                    crate::syntax::tree::parse(&mut crate::syntax::tree::new_parser(), &text, None);
+                assert_eq!(sexp, fresh.root_node().to_sexp());
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the tree was never reparsed"
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
     }
 
     #[test]
