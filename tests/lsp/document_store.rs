@@ -166,15 +166,24 @@ fn same_tree(incremental: &tree_sitter::Tree, fresh: &tree_sitter::Tree) -> Resu
     Ok(())
 }
 
-/// The column unit of `encoding`, a parser, the document opened on `initial` and the
-/// model text the changes are mirrored on.
-fn start(initial: &str, encoding: PositionEncoding) -> (ColumnUnit, Parser, Document, String) {
+/// The column unit of `encoding`, a parser, the document opened on `initial` (its first
+/// parse left pending when `deferred`, as the server opens documents) and the model text
+/// the changes are mirrored on.
+fn start(
+    initial: &str,
+    encoding: PositionEncoding,
+    deferred: bool,
+) -> (ColumnUnit, Parser, Document, String) {
     let unit = match encoding {
         PositionEncoding::Utf8 => ColumnUnit::Utf8,
         PositionEncoding::Utf16 => ColumnUnit::Utf16,
     };
     let mut parser = tree::new_parser();
-    let doc = Document::new(initial, 0, &mut parser);
+    let doc = if deferred {
+        Document::new_deferred(initial, 0, &mut parser)
+    } else {
+        Document::new(initial, 0, &mut parser)
+    };
     (unit, parser, doc, initial.to_owned())
 }
 
@@ -201,7 +210,7 @@ fn check(
     batches: &[Vec<Op>],
     encoding: PositionEncoding,
 ) -> Result<(), TestCaseError> {
-    let (unit, mut parser, mut doc, mut model) = start(initial, encoding);
+    let (unit, mut parser, mut doc, mut model) = start(initial, encoding, false);
     for (version, batch) in batches.iter().enumerate() {
         let changes = resolve_batch(&mut model, batch, unit);
         doc.apply_changes(&changes, version as i32 + 1, encoding, &mut parser);
@@ -244,7 +253,7 @@ fn check_deferred(
     modes: &[u8],
     encoding: PositionEncoding,
 ) -> Result<(), TestCaseError> {
-    let (unit, mut parser, mut doc, mut model) = start(initial, encoding);
+    let (unit, mut parser, mut doc, mut model) = start(initial, encoding, true);
     let mut held = None;
     for (version, batch) in batches.iter().enumerate() {
         let changes = resolve_batch(&mut model, batch, unit);

@@ -6,8 +6,8 @@
 //! a change to an `escape` parser directive (which changes how the grammar lexes the whole
 //! file) parses from scratch.
 //!
-//! The server does not reparse inside `didChange`: [`DocumentStore::change_deferred`]
-//! only edits, and a [`ReparseJob`] (a cheap copy of the rope and the edited tree) is
+//! The server does not parse inside `didOpen` or `didChange`:
+//! [`DocumentStore::open_deferred`] and [`DocumentStore::change_deferred`] only edit, and a [`ReparseJob`] (a cheap copy of the rope and the edited tree) is
 //! parsed on the blocking pool while the analysis of the same version runs on another
 //! thread (the analysis reads the text, never the tree). The result is installed only if
 //! no edit came in meanwhile; otherwise the store's tree, which has every edit applied,
@@ -83,6 +83,26 @@ impl Document {
             edits: 0,
             parsed: 0,
             needs_full: false,
+            reparsing: false,
+            version,
+            lone_crs,
+            config: Arc::new(Config::default()),
+            analysis: None,
+        }
+    }
+
+    /// A document whose first parse is left to a [`ReparseJob`] (the server runs it
+    /// concurrently with the first analysis): the tree starts as the parse of an empty
+    /// text, with a full parse pending.
+    pub fn new_deferred(text: &str, version: i32, parser: &mut Parser) -> Document {
+        let rope = Rope::from_str(text);
+        let lone_crs = lone_crs_in(&rope, 0, rope.len_bytes());
+        Document {
+            tree: parse_rope(parser, &Rope::new(), None),
+            rope,
+            edits: 1,
+            parsed: 0,
+            needs_full: true,
             reparsing: false,
             version,
             lone_crs,
@@ -198,7 +218,8 @@ impl Document {
             let a = position::offset_of(&self.rope, range.start, encoding);
             let b = position::offset_of(&self.rope, range.end, encoding);
             let (start, end) = (a.min(b), a.max(b));
-            if !full {
+            // A tree waiting for a full parse is thrown away: no need to edit it.
+            if !full && !self.needs_full {
                 let start_position = self.point_at(start);
                 let old_end_position =
                     position::advance_point_slice(start_position, self.rope.byte_slice(start..end));
@@ -353,6 +374,13 @@ impl DocumentStore {
         self.docs.insert(uri, doc);
     }
 
+    /// Like [`DocumentStore::open`], with the first parse left to a [`ReparseJob`].
+    pub fn open_deferred(&mut self, uri: Uri, text: &str, version: i32, config: Arc<Config>) {
+        let mut doc = Document::new_deferred(text, version, &mut self.parser);
+        doc.config = config;
+        self.docs.insert(uri, doc);
+    }
+
     /// Applies a `didChange`. Returns `None` when the document is not open.
     pub fn change(
         &mut self,
@@ -473,6 +501,31 @@ mod tests {
             sexp(&doc),
             fresh("FROM debian\nRUN ls x\n").root_node().to_sexp()
         );
+    }
+
+    #[test]
+    fn a_deferred_open_parses_in_a_job_even_after_edits() {
+        let mut parser = tree::new_parser();
+        let mut doc = Document::new_deferred("FROM alpine\nRUN echo hi\n", 1, &mut parser);
+        assert!(!doc.tree_is_current());
+        assert_eq!(doc.text(), "FROM alpine\nRUN echo hi\n");
+        // Edits before the first parse (positions well past the empty tree) are fine.
+        doc.apply_edits(
+            &[change(1, 11, 1, 11, " there")],
+            2,
+            PositionEncoding::Utf16,
+        );
+        let job = doc.reparse_job().expect("the first parse is pending");
+        assert!(job.old.is_none(), "the first parse starts from scratch");
+        assert!(doc.finish_reparse(Some(job.run())));
+        let fresh = tree::parse(&mut parser, "FROM alpine\nRUN echo hi there\n", None);
+        assert_eq!(
+            doc.tree().root_node().to_sexp(),
+            fresh.root_node().to_sexp()
+        );
+        // From now on edits are incremental again.
+        doc.apply_edits(&[change(0, 5, 0, 5, "x")], 3, PositionEncoding::Utf16);
+        assert!(doc.reparse_job().expect("pending").old.is_some());
     }
 
     #[test]

@@ -541,7 +541,8 @@ impl LanguageServer for Backend {
         let config = Arc::new(settings::effective(&file, &session.settings));
         let delay = settings::delay_ms(&config);
         self.store()
-            .open(doc.uri.clone(), &doc.text, doc.version, config);
+            .open_deferred(doc.uri.clone(), &doc.text, doc.version, config);
+        self.reparse_in_background(doc.uri.clone());
         if !session.pull_diagnostics {
             self.schedule(doc.uri, doc.version, delay);
         }
