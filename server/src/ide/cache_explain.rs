@@ -9,7 +9,7 @@
 mod tests;
 
 use crate::config::Config;
-use crate::ide::Analysis;
+use crate::ide::{code_span, Analysis};
 use crate::semantic::cache::{
     BaseInput, IgnoreEffect, Inputs, MountFrom, Pitfall, Role, SourceKind, StageUse,
 };
@@ -208,7 +208,7 @@ fn plural(n: usize, word: &str) -> String {
 
 /// "`a`, `b`, `c` and 2 more".
 fn code_list(items: &[String]) -> String {
-    let shown: Vec<String> = items.iter().take(CAP).map(|s| format!("`{s}`")).collect();
+    let shown: Vec<String> = items.iter().take(CAP).map(|s| code_span(s)).collect();
     let mut s = join_and(&shown);
     if items.len() > CAP {
         s = format!("{} and {} more", shown.join(", "), items.len() - CAP);
@@ -310,7 +310,10 @@ fn key_paragraph(w: &Words<'_>, i: usize, kind: Kind, role: Role, inputs: &Input
                             Some(MountFrom::Image(img)) => format!("image `{img}`"),
                             _ => "the build context".into(),
                         };
-                        parts.push(format!("the content of bind-mounted `{what}` from {from}"));
+                        parts.push(format!(
+                            "the content of bind-mounted {} from {from}",
+                            code_span(what)
+                        ));
                     }
                 }
                 Kind::Copy | Kind::Add => {
@@ -502,7 +505,9 @@ fn source_parts(w: &Words<'_>, inputs: &Inputs) -> Vec<String> {
                     s.pattern
                 ),
             }),
-            SourceKind::Heredoc => parts.push(format!("the text of the heredoc `{}`", s.pattern)),
+            SourceKind::Heredoc => {
+                parts.push(format!("the text of the heredoc {}", code_span(&s.pattern)))
+            }
             _ => {}
         }
     }
@@ -635,8 +640,8 @@ fn edits_paragraph(w: &Words<'_>, config: &Config, i: usize) -> String {
             for ig in cache.ignored_sources(i, ignore) {
                 match ig.effect {
                     IgnoreEffect::Excluded(p) => s.push_str(&format!(
-                        " `{}` is excluded by `{}` (`{}`, line {}): it never reaches the builder, so this step fails or copies nothing.",
-                        ig.source, ignore.file_name, p.pattern, p.line
+                        " {} is excluded by `{}` ({}, line {}): it never reaches the builder, so this step fails or copies nothing.",
+                        code_span(&ig.source), ignore.file_name, code_span(&p.pattern), p.line
                     )),
                     IgnoreEffect::Partly(ps) => {
                         let pats: Vec<String> = ps.iter().map(|p| p.pattern.clone()).collect();
@@ -645,7 +650,7 @@ fn edits_paragraph(w: &Words<'_>, config: &Config, i: usize) -> String {
                         {
                             "of the context".to_string()
                         } else {
-                            format!("under `{}`", ig.source)
+                            format!("under {}", code_span(&ig.source))
                         };
                         s.push_str(&format!(
                             " `{}` leaves out {} {under}: edits there never reach it.",

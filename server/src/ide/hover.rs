@@ -23,7 +23,7 @@ mod vars;
 mod tests;
 
 use crate::config::Config;
-use crate::ide::{cache_explain, docs, Analysis};
+use crate::ide::{cache_explain, code_span as code, docs, Analysis};
 use crate::syntax::{Instruction, Kind};
 use crate::text::TextRange;
 
@@ -224,26 +224,6 @@ fn trim_range(text: &str, range: TextRange) -> TextRange {
         return TextRange::empty(range.start());
     }
     TextRange::new(range.start() + lead, range.end() - trail)
-}
-
-/// `text` as inline code, with a fence long enough for the backticks it contains.
-fn code(text: &str) -> String {
-    let mut longest = 0;
-    let mut run = 0;
-    for c in text.chars() {
-        if c == '`' {
-            run += 1;
-            longest = longest.max(run);
-        } else {
-            run = 0;
-        }
-    }
-    let fence = "`".repeat(longest + 1);
-    if longest > 0 || text.starts_with(' ') || text.ends_with(' ') {
-        format!("{fence} {text} {fence}")
-    } else {
-        format!("{fence}{text}{fence}")
-    }
 }
 
 /// `text` shortened to at most `max` characters (on a character boundary), with `…`.

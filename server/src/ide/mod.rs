@@ -77,3 +77,36 @@ impl Analysis {
         rules::run(&ctx)
     }
 }
+
+/// `text` as inline code, with a fence long enough for the backticks it contains.
+pub(crate) fn code_span(text: &str) -> String {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        if c == '`' {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    let fence = "`".repeat(longest + 1);
+    if longest > 0 || text.starts_with(' ') || text.ends_with(' ') {
+        format!("{fence} {text} {fence}")
+    } else {
+        format!("{fence}{text}{fence}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::code_span;
+
+    #[test]
+    fn code_spans_fence_the_backticks_they_contain() {
+        assert_eq!(code_span("a.txt"), "`a.txt`");
+        assert_eq!(code_span("we`ird"), "`` we`ird ``");
+        assert_eq!(code_span("a``b"), "``` a``b ```");
+        assert_eq!(code_span(" lead"), "`  lead `");
+    }
+}

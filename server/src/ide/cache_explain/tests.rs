@@ -467,3 +467,10 @@ fn every_corpus_like_edge_has_no_panic() {
         assert!(stage_lens(&analysis, 99).is_none());
     }
 }
+
+#[test]
+fn user_text_with_backticks_stays_inside_its_code_span() {
+    let analysis = Analysis::new("FROM alpine:3.20\nCOPY [\"we`ird\", \"/x\"]\n");
+    let section = instruction_section(&analysis, &Config::default(), 1).expect("a section");
+    assert!(section.contains("`` we`ird ``"), "{section}");
+}
