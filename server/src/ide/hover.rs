@@ -4,8 +4,9 @@
 //!
 //! The token under the cursor is found from the parsed [`Dockerfile`](crate::syntax::Dockerfile)
 //! alone, in this order: parser directives, instruction keywords, heredoc markers and
-//! terminators, variable references, flags (and `--mount` options), then naming words
-//! (images, stages, `scratch`). Everything else (whitespace, comments, plain arguments)
+//! terminators, variable references, flags (and `--mount` options), naming words
+//! (images, stages, `scratch`), then the sources of COPY and ADD (where their files come
+//! from, which edits rerun the step, what `.dockerignore` leaves out). Everything else (whitespace, comments, plain arguments)
 //! has no hover. The facts come from the [`Analysis`] as it is: nothing is rebuilt, and the
 //! build-cache model is only asked for on instruction keywords.
 //!
@@ -17,6 +18,7 @@ mod directives;
 mod flags;
 mod heredoc;
 mod names;
+mod sources;
 mod vars;
 
 #[cfg(test)]
@@ -139,6 +141,7 @@ fn find(ctx: &Ctx<'_>, offset: usize) -> Option<HoverResult> {
         .or_else(|| vars::hover(ctx, &at))
         .or_else(|| flags::hover(ctx, &at))
         .or_else(|| names::hover(ctx, &at))
+        .or_else(|| sources::hover(ctx, &at))
 }
 
 /// What every part of the hover reads.

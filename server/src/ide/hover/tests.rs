@@ -457,7 +457,12 @@ fn multi_stage_names() {
             - Tag `1.27`: an unpinned tag can move to a new image at any time; pin it to a digest (`@sha256:…`) for repeatable builds.
 
             === /etc/ngi|nx/nginx.conf
-            (none)
+            716..737 `/etc/nginx/nginx.conf`
+            **Source** `/etc/nginx/nginx.conf` · from the image `nginx:1.27`
+
+            The step reruns when the image does: a tag can move, a digest cannot.
+
+            A change there reruns this step (line 22 `COPY`) and no later one.
 
             === go mod down|load
             (none)
@@ -1051,7 +1056,7 @@ fn nothing_over_whitespace_comments_and_plain_arguments() {
         "FROM alpine\n# co$0mment\nRUN x\n",
         "FROM alpine\nRUN apt-get \\\n# in$0side\n  install\n",
         "FROM alpine\nRUN echo he$0llo\n",
-        "FROM alpine\nCOPY sr$0c/ /app/\n",
+        "FROM alpine\nCOPY src/ /a$0pp/\n",
         "FROM alpine\nEXPOSE 80$080\n",
         "FROM alpine\n$0\n",
     ] {
@@ -1359,4 +1364,145 @@ fn healthcheck_cmd_and_none() {
         Turns off the health check this image would inherit from its base image."#]],
     );
     check("FROM a\nHEALTHCHECK CMD cu$0rl -f x\n", expect!["(none)"]);
+}
+
+#[test]
+fn copy_and_add_sources() {
+    let text = "\
+FROM node:20 AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY . .
+RUN npm run build
+
+FROM nginx:1.27
+COPY --from=deps /app/dist /usr/share/nginx/html
+COPY --from=busybox:1.36 /bin/busybox /bin/
+ADD https://example.com/a.tgz /tmp/
+ADD --checksum=sha256:0000000000000000000000000000000000000000000000000000000000000000 https://example.com/b.tgz /tmp/
+ADD https://github.com/moby/buildkit.git#v0.14.0 /src
+COPY conf/*.yml /etc/app/
+";
+    check_many(
+        text,
+        &[
+            "COPY pack|age.json",
+            "package-lock.j|son ./",
+            "COPY |. .",
+            "/app/d|ist",
+            "/bin/busy|box /bin/",
+            "https://example.com/a|.tgz",
+            "https://example.com/b|.tgz",
+            "buildkit.g|it",
+            "conf/*.y|ml",
+            "package-lock.json .|/",
+        ],
+        expect![[r#"
+            === COPY pack|age.json
+            39..51 `package.json`
+            **Source** `package.json` · from the build context
+
+            The content and metadata (mode, owner; not timestamps) of the files it matches are part of this step's key.
+
+            An edit to these files reruns this step (line 3 `COPY`) and 9 later steps: line 4 `RUN`, line 5 `COPY`, line 6 `RUN`, line 9 `COPY` and 5 more.
+
+            === package-lock.j|son ./
+            52..69 `package-lock.json`
+            **Source** `package-lock.json` · from the build context
+
+            The content and metadata (mode, owner; not timestamps) of the files it matches are part of this step's key.
+
+            An edit to these files reruns this step (line 3 `COPY`) and 9 later steps: line 4 `RUN`, line 5 `COPY`, line 6 `RUN`, line 9 `COPY` and 5 more.
+
+            === COPY |. .
+            89..90 `.`
+            **Source** `.` · the whole build context
+
+            Every file the context sends (after `.dockerignore`) is part of this step's key: any edit anywhere reruns it.
+
+            An edit to these files reruns this step (line 5 `COPY`) and 7 later steps: line 6 `RUN`, line 9 `COPY`, line 10 `COPY`, line 11 `ADD` and 3 more.
+
+            === /app/d|ist
+            145..154 `/app/dist`
+            **Source** `/app/dist` · from stage `deps`
+
+            The step depends on the whole of stage `deps`: when any of its steps runs again, this copy runs again too, even if these files did not change.
+
+            A change there reruns this step (line 9 `COPY`) and 5 later steps: line 10 `COPY`, line 11 `ADD`, line 12 `ADD`, line 13 `ADD` and 1 more.
+
+            === /bin/busy|box /bin/
+            202..214 `/bin/busybox`
+            **Source** `/bin/busybox` · from the image `busybox:1.36`
+
+            The step reruns when the image does: a tag can move, a digest cannot.
+
+            A change there reruns this step (line 10 `COPY`) and 4 later steps: line 11 `ADD`, line 12 `ADD`, line 13 `ADD` and line 14 `COPY`.
+
+            === https://example.com/a|.tgz
+            225..250 `https://example.com/a.tgz`
+            **Source** `https://example.com/a.tgz` · downloaded by the builder
+
+            Fetched on every build and compared by content: the step reruns only when the download changed. Add `--checksum=sha256:…` to also verify what arrives.
+
+            A change there reruns this step (line 11 `ADD`) and 3 later steps: line 12 `ADD`, line 13 `ADD` and line 14 `COPY`.
+
+            === https://example.com/b|.tgz
+            344..369 `https://example.com/b.tgz`
+            **Source** `https://example.com/b.tgz` · downloaded by the builder
+
+            Verified against the `--checksum` digest; the cache is reused while that digest is unchanged.
+
+            A change there reruns this step (line 12 `ADD`) and 2 later steps: line 13 `ADD` and line 14 `COPY`.
+
+            === buildkit.g|it
+            380..424 `https://github.com/moby/buildkit.git#v0.14.0`
+            **Source** `https://github.com/moby/buildkit.git#v0.14.0` · a Git repository
+
+            The builder resolves the commit `v0.14.0` points to at each build; the step reruns when that commit changes.
+
+            A change there reruns this step (line 13 `ADD`) and 1 later step: line 14 `COPY`.
+
+            === conf/*.y|ml
+            435..445 `conf/*.yml`
+            **Source** `conf/*.yml` · from the build context
+
+            The content and metadata (mode, owner; not timestamps) of the files it matches are part of this step's key. The pattern is matched like Go's `filepath.Match` (`*` stays within one directory).
+
+            An edit to these files reruns this step (line 14 `COPY`) and no later one.
+
+            === package-lock.json .|/
+            (none)
+
+        "#]],
+    );
+}
+
+#[test]
+fn copy_sources_and_the_dockerignore() {
+    use crate::config::build_context::BuildContext;
+    use std::sync::Arc;
+    let (text, offset) =
+        cursor("FROM alpine:3.20\nCOPY sr$0c/ /app/src/\nCOPY secrets.env /app/\n");
+    let analysis = Analysis::new(text.as_str());
+    let config = Config {
+        build_context: Some(Arc::new(BuildContext::with_dockerignore(
+            ".dockerignore",
+            "**/__pycache__\nsecrets.env\n",
+        ))),
+        ..Config::default()
+    };
+    let h = hover_with(&analysis, &config, offset, &Stub).expect("a source hover");
+    assert!(
+        h.markdown.contains("leaves out `**/__pycache__`"),
+        "{}",
+        h.markdown
+    );
+    let offset = text.find("secrets.env").unwrap() + 2;
+    let h = hover_with(&analysis, &config, offset, &Stub).expect("a source hover");
+    assert!(
+        h.markdown.contains("excludes it (`secrets.env`, line 2)"),
+        "{}",
+        h.markdown
+    );
 }
