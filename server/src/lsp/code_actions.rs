@@ -13,7 +13,7 @@ use tower_lsp_server::ls_types::{
 };
 
 use super::document_store::AnalysisSnapshot;
-use super::position::PositionEncoding;
+use super::position::{self, PositionEncoding};
 use super::to_proto;
 use crate::config::Config;
 use crate::fix;
@@ -21,7 +21,7 @@ use crate::ide::Analysis;
 use crate::rules::Fix;
 use crate::syntax::Kind;
 use crate::text::line_break;
-use crate::text::{LineCol, TextEdit, TextRange};
+use crate::text::{TextEdit, TextRange};
 
 /// The kind of our fix-all action; editors run it on save when asked to
 /// (`"editor.codeActionsOnSave": {"source.fixAll.dockerfile-lsp": "explicit"}`).
@@ -541,16 +541,7 @@ fn workspace_edit(req: &Request<'_>, edits: Vec<lsp::TextEdit>) -> WorkspaceEdit
 
 /// An LSP range as byte offsets into the analysed text (clamped to it).
 pub fn to_offsets(analysis: &Analysis, range: lsp::Range, encoding: PositionEncoding) -> TextRange {
-    let offset = |p: lsp::Position| {
-        analysis.line_index().offset(
-            analysis.text(),
-            LineCol {
-                line: p.line,
-                col: p.character,
-            },
-            encoding.column_unit(),
-        )
-    };
+    let offset = |p| position::offset_in(analysis.line_index(), analysis.text(), p, encoding);
     let (a, b) = (offset(range.start), offset(range.end));
     TextRange::new(a.min(b), a.max(b))
 }

@@ -25,7 +25,6 @@ use crate::config::Config;
 use crate::ide::{code_lens, inlay_hints, Analysis};
 use crate::rules::Diagnostic;
 use crate::shellcheck;
-use crate::text::TextRange;
 
 /// What was agreed on at `initialize`, and the current editor settings.
 #[derive(Clone, Debug, Default)]
@@ -776,9 +775,7 @@ impl LanguageServer for Backend {
         let hints = contained(&uri, "inlay hints", move || {
             let analysis = &snapshot.analysis;
             let (index, text) = (analysis.line_index(), analysis.text());
-            let start = position::offset_in(index, text, range.start, session.encoding);
-            let end = position::offset_in(index, text, range.end, session.encoding);
-            let range = TextRange::new(start.min(end), start.max(end));
+            let range = code_actions::to_offsets(analysis, range, session.encoding);
             inlay_hints::inlay_hints(analysis, range)
                 .into_iter()
                 .map(|hint| InlayHint {
