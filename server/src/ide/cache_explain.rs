@@ -13,6 +13,7 @@ use crate::ide::{code_span, Analysis};
 use crate::semantic::cache::{
     BaseInput, IgnoreEffect, Inputs, MountFrom, Pitfall, Role, SourceKind, StageUse,
 };
+use crate::semantic::dockerignore::{normalize_path, DockerIgnore};
 use crate::semantic::VarKind;
 use crate::syntax::Kind;
 
@@ -208,12 +209,28 @@ fn plural(n: usize, word: &str) -> String {
 
 /// "`a`, `b`, `c` and 2 more".
 fn code_list(items: &[String]) -> String {
-    let shown: Vec<String> = items.iter().take(CAP).map(|s| code_span(s)).collect();
-    let mut s = join_and(&shown);
+    capped(items.iter().map(|s| code_span(s)).collect())
+}
+
+/// The first [`CAP`] items joined with "and", then "and N more".
+fn capped(mut items: Vec<String>) -> String {
     if items.len() > CAP {
-        s = format!("{} and {} more", shown.join(", "), items.len() - CAP);
+        let more = items.len() - CAP;
+        items.truncate(CAP);
+        items.push(format!("{more} more"));
     }
-    s
+    join_and(&items)
+}
+
+/// "line 4 `RUN`, line 6 `COPY` and 3 more": later steps as the hovers name them.
+pub(crate) fn steps_list(analysis: &Analysis, steps: &[usize]) -> String {
+    let w = Words { analysis };
+    capped(steps.iter().map(|&k| w.step(k)).collect())
+}
+
+/// "line 7 `RUN`".
+pub(crate) fn step_label(analysis: &Analysis, i: usize) -> String {
+    Words { analysis }.step(i)
 }
 
 /// "a", "a and b", "a, b and c".
@@ -524,10 +541,6 @@ fn changing_paragraph(w: &Words<'_>, i: usize, role: Role) -> String {
             _ => "**Changing this line** rebuilds no step.".into(),
         };
     }
-    let mut listed: Vec<String> = rebuilt.iter().take(CAP).map(|&k| w.step(k)).collect();
-    if rebuilt.len() > CAP {
-        listed.push(format!("{} more", rebuilt.len() - CAP));
-    }
     let own = model.stage_of(i).map(|s| s.index);
     let mut stages: Vec<usize> = Vec::new();
     for &k in &rebuilt {
@@ -543,7 +556,7 @@ fn changing_paragraph(w: &Words<'_>, i: usize, role: Role) -> String {
     let mut s = format!(
         "**Changing this line** rebuilds {}: {}",
         plural(rebuilt.len(), "later step"),
-        join_and(&listed)
+        steps_list(w.analysis, &rebuilt)
     );
     let others = || {
         // How each other stage depends on a stage the change reaches.
@@ -551,7 +564,6 @@ fn changing_paragraph(w: &Words<'_>, i: usize, role: Role) -> String {
         reached.extend(stages.iter().copied());
         let names: Vec<String> = stages
             .iter()
-            .take(CAP)
             .map(|&t| {
                 let how = reached.iter().find_map(|&u| {
                     cache
@@ -566,10 +578,7 @@ fn changing_paragraph(w: &Words<'_>, i: usize, role: Role) -> String {
                 }
             })
             .collect();
-        let mut list = join_and(&names);
-        if stages.len() > CAP {
-            list = format!("{} and {} more", names.join(", "), stages.len() - CAP);
-        }
+        let list = capped(names);
         format!(
             "{} {list} that depend{} on it",
             if stages.len() == 1 { "stage" } else { "stages" },
@@ -608,10 +617,7 @@ fn edits_paragraph(w: &Words<'_>, config: &Config, i: usize) -> String {
         } else {
             w.step(k)
         };
-        if srcs
-            .iter()
-            .any(|s| crate::semantic::dockerignore::normalize_path(s).is_empty())
-        {
+        if srcs.iter().any(|s| normalize_path(s).is_empty()) {
             whole = true;
             items.push(format!("any file of the build context ({at})"));
         } else {
@@ -621,12 +627,7 @@ fn edits_paragraph(w: &Words<'_>, config: &Config, i: usize) -> String {
     let mut s = if items.is_empty() {
         "**Edits that reach it**: none from the build context; only changes to this line, an earlier step, a variable it uses or the base rerun it.".to_string()
     } else {
-        let total = items.len();
-        let mut shown: Vec<String> = items.into_iter().take(CAP).collect();
-        if total > CAP {
-            shown.push(format!("{} more", total - CAP));
-        }
-        format!("**Edits that reach it**: {}.", join_and(&shown))
+        format!("**Edits that reach it**: {}.", capped(items))
     };
     let Some(ctx) = config.build_context.as_ref() else {
         return s;
@@ -636,29 +637,41 @@ fn edits_paragraph(w: &Words<'_>, config: &Config, i: usize) -> String {
             s.push_str(" No `.dockerignore`: every file counts, `.git` and build output included.")
         }
         None => {}
-        Some(ignore) => {
-            for ig in cache.ignored_sources(i, ignore) {
-                match ig.effect {
-                    IgnoreEffect::Excluded(p) => s.push_str(&format!(
-                        " {} is excluded by `{}` ({}, line {}): it never reaches the builder, so this step fails or copies nothing.",
-                        code_span(&ig.source), ignore.file_name, code_span(&p.pattern), p.line
-                    )),
-                    IgnoreEffect::Partly(ps) => {
-                        let pats: Vec<String> = ps.iter().map(|p| p.pattern.clone()).collect();
-                        let under = if crate::semantic::dockerignore::normalize_path(&ig.source)
-                            .is_empty()
-                        {
-                            "of the context".to_string()
-                        } else {
-                            format!("under {}", code_span(&ig.source))
-                        };
-                        s.push_str(&format!(
-                            " `{}` leaves out {} {under}: edits there never reach it.",
-                            ignore.file_name,
-                            code_list(&pats),
-                        ));
-                    }
-                }
+        Some(ignore) => s.push_str(&ignore_effects(w.analysis, ignore, i, None)),
+    }
+    s
+}
+
+/// What `ignore` does to the context sources of instruction `i` (only to `only` when
+/// given): one sentence per source it touches, each starting with a space.
+pub(crate) fn ignore_effects(
+    analysis: &Analysis,
+    ignore: &DockerIgnore,
+    i: usize,
+    only: Option<&str>,
+) -> String {
+    let mut s = String::new();
+    for ig in analysis.cache().ignored_sources(i, ignore) {
+        if only.is_some_and(|o| o != ig.source) {
+            continue;
+        }
+        match ig.effect {
+            IgnoreEffect::Excluded(p) => s.push_str(&format!(
+                " {} is excluded by `{}` ({}, line {}): it never reaches the builder, so this step fails or copies nothing.",
+                code_span(&ig.source), ignore.file_name, code_span(&p.pattern), p.line
+            )),
+            IgnoreEffect::Partly(ps) => {
+                let pats: Vec<String> = ps.iter().map(|p| p.pattern.clone()).collect();
+                let under = if normalize_path(&ig.source).is_empty() {
+                    "of the context".to_string()
+                } else {
+                    format!("under {}", code_span(&ig.source))
+                };
+                s.push_str(&format!(
+                    " `{}` leaves out {} {under}: edits there never reach it.",
+                    ignore.file_name,
+                    code_list(&pats),
+                ));
             }
         }
     }

@@ -3,12 +3,10 @@
 //! Read from the build-cache model ([`crate::semantic::cache`]).
 
 use super::{code, At, Ctx, HoverResult};
-use crate::semantic::cache::{IgnoreEffect, Source, SourceKind};
+use crate::ide::cache_explain;
+use crate::semantic::cache::{Source, SourceKind};
 use crate::semantic::copy::has_glob;
 use crate::syntax::Kind;
-
-/// How many later steps are named before "and N more".
-const CAP: usize = 4;
 
 pub(super) fn hover(ctx: &Ctx<'_>, at: &At<'_>) -> Option<HoverResult> {
     if !matches!(at.eff().kind, Kind::Copy | Kind::Add) {
@@ -79,35 +77,23 @@ fn heading(ctx: &Ctx<'_>, source: &Source) -> String {
     }
 }
 
-/// "Editing these files reruns line 5 `COPY` and 4 later steps: …".
+/// "An edit to these files reruns this step (line 5 `COPY`) and 2 later steps: …".
 fn reruns(ctx: &Ctx<'_>, at: &At<'_>, source: &Source) -> String {
-    let insts = &ctx.analysis.syntax().instructions;
-    let step = |i: usize| {
-        let kw = insts.get(i).map_or("", |inst| inst.kind.name());
-        format!("line {} `{kw}`", ctx.line_of_instruction(i))
-    };
-    let later = ctx.analysis.cache().rebuilt_by(at.index);
+    let analysis = ctx.analysis;
+    let this = cache_explain::step_label(analysis, at.index);
+    let later = analysis.cache().rebuilt_by(at.index);
     let what = match source.kind {
         SourceKind::Context => "An edit to these files reruns",
         _ => "A change there reruns",
     };
-    if later.is_empty() {
-        return format!("{what} this step ({}) and no later one.", step(at.index));
+    match later.len() {
+        0 => format!("{what} this step ({this}) and no later one."),
+        n => format!(
+            "{what} this step ({this}) and {n} later step{}: {}.",
+            if n == 1 { "" } else { "s" },
+            cache_explain::steps_list(analysis, &later)
+        ),
     }
-    let mut named: Vec<String> = later.iter().take(CAP).map(|&i| step(i)).collect();
-    if later.len() > CAP {
-        named.push(format!("{} more", later.len() - CAP));
-    }
-    let list = match named.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
-        _ => named.join(""),
-    };
-    let n = later.len();
-    format!(
-        "{what} this step ({}) and {n} later step{}: {list}.",
-        step(at.index),
-        if n == 1 { "" } else { "s" }
-    )
 }
 
 /// What the `.dockerignore` beside the Dockerfile does to this source, when there is one.
@@ -120,27 +106,10 @@ fn ignored(ctx: &Ctx<'_>, at: &At<'_>, source: &Source) -> String {
     else {
         return String::new();
     };
-    let mut out = String::new();
-    for ig in ctx.analysis.cache().ignored_sources(at.index, ignore) {
-        if ig.source != source.pattern {
-            continue;
-        }
-        match ig.effect {
-            IgnoreEffect::Excluded(p) => out.push_str(&format!(
-                "\n\n`{}` excludes it ({}, line {}): it never reaches the builder, so this step fails or copies nothing.",
-                ignore.file_name,
-                code(&p.pattern),
-                p.line
-            )),
-            IgnoreEffect::Partly(ps) => {
-                let pats: Vec<String> = ps.iter().map(|p| code(&p.pattern)).collect();
-                out.push_str(&format!(
-                    "\n\n`{}` leaves out {} under it: edits there never reach this step.",
-                    ignore.file_name,
-                    pats.join(", ")
-                ));
-            }
-        }
+    let effects =
+        cache_explain::ignore_effects(ctx.analysis, ignore, at.index, Some(&source.pattern));
+    if effects.is_empty() {
+        return effects;
     }
-    out
+    format!("\n\n{}", effects.trim_start())
 }

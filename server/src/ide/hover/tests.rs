@@ -1405,7 +1405,7 @@ COPY conf/*.yml /etc/app/
 
             The content and metadata (mode, owner; not timestamps) of the files it matches are part of this step's key.
 
-            An edit to these files reruns this step (line 3 `COPY`) and 9 later steps: line 4 `RUN`, line 5 `COPY`, line 6 `RUN`, line 9 `COPY` and 5 more.
+            An edit to these files reruns this step (line 3 `COPY`) and 9 later steps: line 4 `RUN`, line 5 `COPY`, line 6 `RUN`, line 9 `COPY`, line 10 `COPY` and 4 more.
 
             === package-lock.j|son ./
             52..69 `package-lock.json`
@@ -1413,7 +1413,7 @@ COPY conf/*.yml /etc/app/
 
             The content and metadata (mode, owner; not timestamps) of the files it matches are part of this step's key.
 
-            An edit to these files reruns this step (line 3 `COPY`) and 9 later steps: line 4 `RUN`, line 5 `COPY`, line 6 `RUN`, line 9 `COPY` and 5 more.
+            An edit to these files reruns this step (line 3 `COPY`) and 9 later steps: line 4 `RUN`, line 5 `COPY`, line 6 `RUN`, line 9 `COPY`, line 10 `COPY` and 4 more.
 
             === COPY |. .
             89..90 `.`
@@ -1421,7 +1421,7 @@ COPY conf/*.yml /etc/app/
 
             Every file the context sends (after `.dockerignore`) is part of this step's key: any edit anywhere reruns it.
 
-            An edit to these files reruns this step (line 5 `COPY`) and 7 later steps: line 6 `RUN`, line 9 `COPY`, line 10 `COPY`, line 11 `ADD` and 3 more.
+            An edit to these files reruns this step (line 5 `COPY`) and 7 later steps: line 6 `RUN`, line 9 `COPY`, line 10 `COPY`, line 11 `ADD`, line 12 `ADD` and 2 more.
 
             === /app/d|ist
             145..154 `/app/dist`
@@ -1429,7 +1429,7 @@ COPY conf/*.yml /etc/app/
 
             The step depends on the whole of stage `deps`: when any of its steps runs again, this copy runs again too, even if these files did not change.
 
-            A change there reruns this step (line 9 `COPY`) and 5 later steps: line 10 `COPY`, line 11 `ADD`, line 12 `ADD`, line 13 `ADD` and 1 more.
+            A change there reruns this step (line 9 `COPY`) and 5 later steps: line 10 `COPY`, line 11 `ADD`, line 12 `ADD`, line 13 `ADD` and line 14 `COPY`.
 
             === /bin/busy|box /bin/
             202..214 `/bin/busybox`
@@ -1501,7 +1501,8 @@ fn copy_sources_and_the_dockerignore() {
     let offset = text.find("secrets.env").unwrap() + 2;
     let h = hover_with(&analysis, &config, offset, &Stub).expect("a source hover");
     assert!(
-        h.markdown.contains("excludes it (`secrets.env`, line 2)"),
+        h.markdown
+            .contains("`secrets.env` is excluded by `.dockerignore` (`secrets.env`, line 2)"),
         "{}",
         h.markdown
     );
