@@ -127,7 +127,6 @@ pub const OFFICIAL_IMAGES: &[OfficialImage] = &[
     },
 ];
 
-/// The official image `r` is a variant of, when it is one we know.
 /// Whether a tag (`None` = `latest`) names the full variant of an official image, not an
 /// already small one (`slim`, `alpine`) or a Windows one.
 pub fn is_full_variant(tag: Option<&str>) -> bool {
@@ -137,6 +136,7 @@ pub fn is_full_variant(tag: Option<&str>) -> bool {
         .any(|v| tag.contains(v))
 }
 
+/// The official image `r` is a variant of, when it is one we know.
 pub fn official(r: &ImageRef) -> Option<&'static OfficialImage> {
     if !r.is_docker_hub() {
         return None;
