@@ -5,6 +5,7 @@
 
 mod code_actions;
 mod common;
+mod editor_features;
 mod hover;
 
 use std::cell::RefCell;
