@@ -2,9 +2,6 @@
 //! rule's documentation link, then `---` and the core hover of the token; plain text for
 //! clients without Markdown; unknown documents and positions past the end are harmless;
 //! columns count in the negotiated encoding.
-//!
-//! Tests marked `needs ide::hover` assert on the core hover text and pass once the hover
-//! implementation is merged.
 
 use dockerfile_lsp_tests::lsp_client::{capabilities, TestClient};
 use serde_json::{json, Value};
@@ -152,8 +149,6 @@ async fn hovers_follow_edits() {
     client.shutdown_and_exit().await;
 }
 
-// ---- Needs the core hover (`ide::hover`), merged separately. ----
-
 #[tokio::test]
 async fn keyword_hover_covers_the_keyword() {
     let mut client = opened(capabilities(false, false, false), MULTI).await;
@@ -171,20 +166,22 @@ async fn flag_variable_and_stage_name_hovers() {
     let mut client = opened(capabilities(false, false, false), MULTI).await;
     // `--platform` on line 2.
     let flag = hover_at(&mut client, 2, 8).await;
-    assert!(value(&flag).contains("platform"), "{flag}");
-    assert_eq!(range(&flag).0 .0, 2);
+    assert!(value(&flag).starts_with("`--platform"), "{flag}");
+    assert_eq!(range(&flag), ((2, 5), (2, 15)));
     // `${VERSION}` on line 2: its value at this line.
-    let col = MULTI.lines().nth(2).unwrap().find("VERSION").unwrap() as u32;
-    let var = hover_at(&mut client, 2, col + 1).await;
-    assert!(value(&var).contains("1.22"), "{var}");
+    let col = MULTI.lines().nth(2).unwrap().find("${VERSION}").unwrap() as u64;
+    let var = hover_at(&mut client, 2, col as u32 + 3).await;
+    assert!(value(&var).contains("`1.22`"), "{var}");
+    assert_eq!(range(&var), ((2, col), (2, col + 10)));
     // The mount type `cache` on line 5.
-    let col = MULTI.lines().nth(5).unwrap().find("cache").unwrap() as u32;
-    let mount = hover_at(&mut client, 5, col + 1).await;
-    assert!(value(&mount).contains("cache"), "{mount}");
+    let col = MULTI.lines().nth(5).unwrap().find("type=cache").unwrap() as u64;
+    let mount = hover_at(&mut client, 5, col as u32 + 6).await;
+    assert!(value(&mount).contains("type=cache"), "{mount}");
+    assert_eq!(range(&mount), ((5, col), (5, col + 10)));
     // The stage name in `COPY --from=build` on line 8.
     let col = MULTI.lines().nth(8).unwrap().find("build").unwrap() as u32;
     let stage = hover_at(&mut client, 8, col + 1).await;
-    assert!(value(&stage).contains("build"), "{stage}");
+    assert!(value(&stage).contains("**Stage** `build`"), "{stage}");
     assert_eq!(range(&stage), ((8, col as u64), (8, col as u64 + 5)));
     client.shutdown_and_exit().await;
 }
