@@ -23,11 +23,10 @@ pub fn code_lenses(analysis: &Analysis) -> Vec<StageLens> {
         .iter()
         .filter_map(|stage| {
             let from = instructions.get(stage.from)?;
-            let title = cache_explain::stage_lens(analysis, stage.index)?;
-            (!title.trim().is_empty()).then_some(StageLens {
+            Some(StageLens {
                 range: from.keyword_range,
                 stage: stage.index,
-                title,
+                title: cache_explain::stage_lens(analysis, stage.index)?,
             })
         })
         .collect()
@@ -52,44 +51,35 @@ ENTRYPOINT [\"/app\"]
 ";
 
     #[test]
-    fn every_lens_sits_on_a_from_keyword_and_has_a_title() {
-        let analysis = Analysis::new(MULTI);
-        for lens in code_lenses(&analysis) {
-            assert_eq!(analysis.text().get(lens.range.range()), Some("FROM"));
-            let stage = &analysis.model().stages[lens.stage];
-            assert_eq!(
-                analysis.syntax().instructions[stage.from].keyword_range,
-                lens.range
-            );
-            assert!(!lens.title.trim().is_empty());
-        }
-    }
-
-    #[test]
-    fn a_lens_exactly_when_the_cache_explanation_has_a_title() {
+    fn one_lens_per_stage_on_its_from_keyword() {
         let analysis = Analysis::new(MULTI);
         let lenses = code_lenses(&analysis);
-        let titled: Vec<usize> = (0..analysis.model().stages.len())
-            .filter(|&s| cache_explain::stage_lens(&analysis, s).is_some())
+        let shown: Vec<String> = lenses
+            .iter()
+            .map(|l| {
+                let keyword = analysis.text().get(l.range.range()).unwrap_or_default();
+                format!("{} {keyword} {:?}: {}", l.stage, l.range, l.title)
+            })
             .collect();
-        assert_eq!(
-            lenses.iter().map(|l| l.stage).collect::<Vec<_>>(),
-            titled,
-            "{lenses:?}"
-        );
+        expect_test::expect![[r#"
+            0 FROM 0..4: base of test · used by final via COPY --from · 3 steps
+            1 FROM 72..76: skipped unless targeted · 1 step
+            2 FROM 110..114: final stage · 1 step"#]]
+        .assert_eq(&shown.join("\n"));
     }
 
     #[test]
     fn no_stages_no_lenses() {
-        for text in ["", "# just a comment\n", "ARG V=1\n", "\u{feff}FROM\n\\"] {
-            let analysis = Analysis::new(text);
-            let lenses = code_lenses(&analysis);
-            assert!(
-                lenses.len() <= analysis.model().stages.len(),
-                "{text:?}: {lenses:?}"
-            );
+        for text in ["", "# just a comment\n", "ARG V=1\n"] {
+            assert!(code_lenses(&Analysis::new(text)).is_empty(), "{text:?}");
         }
-        assert!(code_lenses(&Analysis::new("ARG V=1\n")).is_empty());
+        // A broken FROM is still a stage, and still gets its lens on the keyword.
+        let analysis = Analysis::new("\u{feff}FROM\n\\");
+        let lenses = code_lenses(&analysis);
+        assert_eq!(lenses.len(), analysis.model().stages.len());
+        for lens in &lenses {
+            assert_eq!(analysis.text().get(lens.range.range()), Some("FROM"));
+        }
     }
 
     #[test]
