@@ -6,12 +6,13 @@
 //! a change to an `escape` parser directive (which changes how the grammar lexes the whole
 //! file) parses from scratch.
 //!
-//! The server does not parse inside `didOpen` or `didChange`:
-//! [`DocumentStore::open_deferred`] and [`DocumentStore::change_deferred`] only edit, and a [`ReparseJob`] (a cheap copy of the rope and the edited tree) is
-//! parsed on the blocking pool while the analysis of the same version runs on another
-//! thread (the analysis reads the text, never the tree). The result is installed only if
-//! no edit came in meanwhile; otherwise the store's tree, which has every edit applied,
-//! is the base of the next job. [`Document::apply_changes`] is the same done at once.
+//! The server does not parse inside `didOpen` or `didChange`: [`DocumentStore::open`]
+//! and [`DocumentStore::change`] only edit, and a [`ReparseJob`] (a cheap copy of the
+//! rope and the edited tree) is parsed on the blocking pool while the analysis of the
+//! same version runs on another thread (the analysis reads the text, never the tree). The
+//! result is installed only if no edit came in meanwhile; otherwise the store's tree,
+//! which has every edit applied, is the base of the next job. [`Document::new`] and
+//! [`Document::apply_changes`] are the same done at once.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -367,38 +368,16 @@ impl Default for DocumentStore {
 }
 
 impl DocumentStore {
-    /// Opens (or reopens) a document.
+    /// Opens (or reopens) a document; its first parse is left to a [`ReparseJob`].
     pub fn open(&mut self, uri: Uri, text: &str, version: i32, config: Arc<Config>) {
-        let mut doc = Document::new(text, version, &mut self.parser);
-        doc.config = config;
-        self.docs.insert(uri, doc);
-    }
-
-    /// Like [`DocumentStore::open`], with the first parse left to a [`ReparseJob`].
-    pub fn open_deferred(&mut self, uri: Uri, text: &str, version: i32, config: Arc<Config>) {
         let mut doc = Document::new_deferred(text, version, &mut self.parser);
         doc.config = config;
         self.docs.insert(uri, doc);
     }
 
-    /// Applies a `didChange`. Returns `None` when the document is not open.
+    /// Applies a `didChange` to the rope and the tree without parsing: the caller runs
+    /// [`Document::reparse_job`] elsewhere. Returns `None` when the document is not open.
     pub fn change(
-        &mut self,
-        uri: &Uri,
-        changes: &[TextDocumentContentChangeEvent],
-        version: i32,
-        encoding: PositionEncoding,
-    ) -> Option<Reparse> {
-        let how = self.change_deferred(uri, changes, version, encoding)?;
-        if let Some(doc) = self.docs.get_mut(uri) {
-            doc.reparse(&mut self.parser);
-        }
-        Some(how)
-    }
-
-    /// Like [`DocumentStore::change`] but without parsing: the caller runs
-    /// [`Document::reparse_job`] elsewhere.
-    pub fn change_deferred(
         &mut self,
         uri: &Uri,
         changes: &[TextDocumentContentChangeEvent],

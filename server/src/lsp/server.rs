@@ -540,7 +540,7 @@ impl LanguageServer for Backend {
         let config = Arc::new(settings::effective(&file, &session.settings));
         let delay = settings::delay_ms(&config);
         self.store()
-            .open_deferred(doc.uri.clone(), &doc.text, doc.version, config);
+            .open(doc.uri.clone(), &doc.text, doc.version, config);
         self.reparse_in_background(doc.uri.clone());
         if !session.pull_diagnostics {
             self.schedule(doc.uri, doc.version, delay);
@@ -553,7 +553,7 @@ impl LanguageServer for Backend {
         let session = self.session();
         let delay = {
             let mut store = self.store();
-            match store.change_deferred(&uri, &params.content_changes, version, session.encoding) {
+            match store.change(&uri, &params.content_changes, version, session.encoding) {
                 Some(_) => store.get(&uri).map(|d| settings::delay_ms(&d.config)),
                 None => None,
             }
