@@ -36,9 +36,9 @@ pub fn diagnostic_lines(diagnostics: &[Diagnostic], offset: usize) -> Vec<String
         .iter()
         .filter(|d| d.range.contains_inclusive(offset))
     {
-        let (id, summary) = match crate::shellcheck::code_of_message(&d.message) {
-            Some(code) if d.rule.id == crate::shellcheck::rule().id => {
-                (format!("SC{code}"), shellcheck_summary(&d.message))
+        let (id, summary) = match crate::shellcheck::parts_of_message(&d.message) {
+            Some((code, text)) if d.rule.id == crate::shellcheck::rule().id => {
+                (format!("SC{code}"), text.to_owned())
             }
             _ => (d.rule.id.to_owned(), d.rule.summary.to_owned()),
         };
@@ -52,15 +52,6 @@ pub fn diagnostic_lines(diagnostics: &[Diagnostic], offset: usize) -> Vec<String
         seen.push(id);
     }
     lines
-}
-
-/// The message of a ShellCheck finding without its `SCnnnn: ` prefix.
-fn shellcheck_summary(message: &str) -> String {
-    let rest = message.trim_start_matches(|c: char| c == 'S' || c == 'C' || c.is_ascii_digit());
-    let rest = rest.trim_start_matches([':', ' ']);
-    // The link is already on the line; drop the "See <wiki url>" tail.
-    let rest = rest.split(" See https://").next().unwrap_or(rest);
-    rest.trim_end().to_owned()
 }
 
 /// The hover at `offset`: the diagnostic lines, `---`, the core hover. Its range is the
@@ -191,15 +182,5 @@ mod tests {
         assert!(!client_takes_markdown(&caps));
         caps.text_document = Some(with(vec![MarkupKind::PlainText, MarkupKind::Markdown]));
         assert!(client_takes_markdown(&caps));
-    }
-
-    #[test]
-    fn shellcheck_messages_lose_their_code_prefix() {
-        assert_eq!(
-            shellcheck_summary(
-                "SC2086: Double quote to prevent globbing. See https://www.shellcheck.net/wiki/SC2086"
-            ),
-            "Double quote to prevent globbing."
-        );
     }
 }

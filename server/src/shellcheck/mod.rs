@@ -47,11 +47,20 @@ pub fn wiki_url(code: u32) -> String {
 
 /// The `SCnnnn` code at the start of a `shellcheck` diagnostic's message.
 pub fn code_of_message(message: &str) -> Option<u32> {
+    parts_of_message(message).map(|(code, _)| code)
+}
+
+/// A `shellcheck` diagnostic's message (`SCnnnn: text See <wiki>`, as written by
+/// [`to_diagnostic`]) split into its code and its text.
+pub fn parts_of_message(message: &str) -> Option<(u32, &str)> {
     let digits = message.strip_prefix("SC")?;
     let end = digits
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(digits.len());
-    digits[..end].parse().ok()
+    let code = digits[..end].parse().ok()?;
+    let text = digits[end..].trim_start_matches([':', ' ']);
+    let text = text.split(" See https://").next().unwrap_or(text);
+    Some((code, text.trim_end()))
 }
 
 /// Whether ShellCheck can run, for `dockerfile-lsp rules shellcheck`: its path and
@@ -361,6 +370,18 @@ impl IgnoredCodes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_split_into_code_and_text() {
+        assert_eq!(
+            parts_of_message(
+                "SC2086: Double quote to prevent globbing. See https://www.shellcheck.net/wiki/SC2086"
+            ),
+            Some((2086, "Double quote to prevent globbing."))
+        );
+        assert_eq!(code_of_message("SC1000: x"), Some(1000));
+        assert_eq!(parts_of_message("not shellcheck"), None);
+    }
 
     fn comment(line: u32, column: u32, end_column: u32, code: u32, level: &str) -> Comment {
         Comment {
