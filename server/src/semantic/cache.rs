@@ -26,7 +26,7 @@ mod tests;
 
 use std::ops::Range;
 
-pub use pitfalls::{copies_context, dependency_install, may_install, Pitfall};
+pub use pitfalls::{may_install, Pitfall};
 
 use crate::semantic::copy::{is_remote, unquote, CopyArgs};
 use crate::semantic::dockerignore::{glob_match, normalize_path, DockerIgnore, IgnorePattern};
@@ -230,7 +230,8 @@ impl CacheModel {
             steps.push(step_of(text, model, escape, i, inst));
         }
         let mut pitfalls: Vec<Vec<Pitfall>> = vec![Vec::new(); n];
-        pitfalls::context_before_deps(syntax, model, &mut pitfalls);
+        let copies_context = |i: usize| steps[i].sources.iter().any(Source::whole_context);
+        pitfalls::context_before_deps(syntax, model, copies_context, &mut pitfalls);
         for (step, p) in steps.iter_mut().zip(pitfalls) {
             step.pitfalls.extend(p);
         }

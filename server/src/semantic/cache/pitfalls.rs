@@ -172,23 +172,9 @@ pub fn may_install(cmd: &ShellCommand) -> bool {
     !INERT.contains(&cmd.name.as_str()) || cmd.args.iter().any(|a| a.dynamic)
 }
 
-/// A source of `.` or `./` (the context root), without `--from`.
-pub fn copies_context(inst: &Instruction) -> bool {
-    if !matches!(inst.kind, Kind::Copy | Kind::Add) || inst.flag("from").is_some() {
-        return false;
-    }
-    let words = inst.args.json.as_ref().unwrap_or(&inst.args.words);
-    let Some((_, sources)) = words.split_last() else {
-        return false;
-    };
-    sources
-        .iter()
-        .any(|s| matches!(s.text.as_str(), "." | "./"))
-}
-
 /// The ecosystem of a manifest-driven dependency install (`npm ci`, `pip install -r`,
 /// `go mod download`…); `None` for any other command.
-pub fn dependency_install(cmd: &ShellCommand) -> Option<&'static str> {
+fn dependency_install(cmd: &ShellCommand) -> Option<&'static str> {
     let args: Vec<&str> = cmd.args.iter().map(|a| a.text.as_str()).collect();
     let positional: Vec<&str> = args
         .iter()
@@ -226,17 +212,16 @@ pub fn dependency_install(cmd: &ShellCommand) -> Option<&'static str> {
 
 /// Whole-context copies followed by a dependency install in the same stage: the
 /// first context copy of a stage pairs with the first install of an ecosystem that
-/// was not already installed before it.
+/// was not already installed before it. `copies_context(i)`: instruction `i` copies the
+/// root of the build context (the model's sources, [`super::Source::whole_context`]).
 pub(super) fn context_before_deps(
     syntax: &Dockerfile,
     model: &Model,
+    copies_context: impl Fn(usize) -> bool,
     pitfalls: &mut [Vec<Pitfall>],
 ) {
     for stage in &model.stages {
-        let copies = stage
-            .instructions
-            .clone()
-            .any(|i| syntax.instructions.get(i).is_some_and(copies_context));
+        let copies = stage.instructions.clone().any(&copies_context);
         if !copies {
             continue;
         }
@@ -247,7 +232,7 @@ pub(super) fn context_before_deps(
                 continue;
             };
             match inst.kind {
-                Kind::Copy | Kind::Add if pending.is_none() && copies_context(inst) => {
+                Kind::Copy | Kind::Add if pending.is_none() && copies_context(i) => {
                     pending = Some(i);
                 }
                 Kind::Run => {
