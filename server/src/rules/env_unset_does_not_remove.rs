@@ -1,6 +1,6 @@
 //! `env-unset-does-not-remove`: `RUN unset X` (or `ENV X=`) after `ENV X=…`.
 
-use crate::rules::secret_in_arg_env::looks_secret;
+use crate::semantic::secrets::looks_secret;
 use crate::rules::{Diagnostics, RuleContext};
 use crate::semantic::{VarKind, VarSource};
 use crate::syntax::Kind;

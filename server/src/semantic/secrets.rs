@@ -62,3 +62,42 @@ pub fn is_key_fingerprint(value: &str) -> bool {
             matches!(k.len(), 16 | 40) && k.bytes().all(|c| c.is_ascii_hexdigit())
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{is_key_fingerprint, looks_secret};
+
+    #[test]
+    fn token_matching() {
+        for name in [
+            "DB_PASSWORD",
+            "GITHUB_TOKEN",
+            "api_key",
+            "AUTH",
+            "secret_MESSAGE",
+        ] {
+            assert!(looks_secret(name), "{name}");
+        }
+        for name in [
+            "PUBLIC_KEY",
+            "PASSWORD_FILE",
+            "MONKEY",
+            "GPG_KEY",
+            "TOKEN_VERSION",
+            "KEYS",
+            "SSH_KEY_PATH",
+        ] {
+            assert!(!looks_secret(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn key_fingerprints() {
+        assert!(is_key_fingerprint("0x8D81803C0EBFCD88"));
+        assert!(is_key_fingerprint(
+            "\"B42F6819007F00F88E364FD4036A9C25BF357DD4 8D81803C0EBFCD88\""
+        ));
+        assert!(!is_key_fingerprint("hunter2"));
+        assert!(!is_key_fingerprint(""));
+    }
+}
