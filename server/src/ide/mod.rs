@@ -3,9 +3,19 @@
 
 pub mod cache_explain;
 pub mod code_lens;
+pub mod completion;
 pub mod docs;
+pub mod folding;
+pub mod format;
+pub mod highlight;
 pub mod hover;
 pub mod inlay_hints;
+pub mod links;
+pub mod navigation;
+pub mod rename;
+pub mod selection;
+pub mod signature_help;
+pub mod symbols;
 
 use std::sync::{Arc, OnceLock};
 

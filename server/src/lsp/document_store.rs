@@ -183,6 +183,32 @@ impl Document {
         })
     }
 
+    /// A parse of the current text for a request that needs the tree now, whether or not
+    /// a background job is out (this one does not take the job slot); `None` when the
+    /// tree is current. Hand the result to [`Document::offer_tree`].
+    pub fn request_job(&self) -> Option<ReparseJob> {
+        if self.tree_is_current() {
+            return None;
+        }
+        Some(ReparseJob {
+            rope: self.rope.clone(),
+            old: (!self.needs_full).then(|| self.tree.clone()),
+            edits: self.edits,
+        })
+    }
+
+    /// Installs the tree of a [`Document::request_job`] if it is still the parse of the
+    /// current text and the tree is not current yet; returns whether it did.
+    pub fn offer_tree(&mut self, edits: u64, tree: &Tree) -> bool {
+        if edits != self.edits || self.tree_is_current() {
+            return false;
+        }
+        self.tree = tree.clone();
+        self.parsed = edits;
+        self.needs_full = false;
+        true
+    }
+
     /// Installs a job's tree if no edit came in since the job was taken, and returns
     /// whether it did; `None` (the job failed) only releases the slot.
     pub fn finish_reparse(&mut self, done: Option<(u64, Tree)>) -> bool {

@@ -9,6 +9,10 @@
 //!   fix-all, as pure functions of a snapshot.
 //! - [`hover`]: the hover (diagnostic lines, then the core hover), [`markdown`]: plain
 //!   text for clients without Markdown.
+//! - [`completion`]: completion, resolve and signature help; [`navigation`]: definition,
+//!   references, highlights, rename, symbols and links; [`tokens`]: semantic tokens,
+//!   folding and selection ranges from the tree-sitter tree and `queries/`;
+//!   [`formatting`]: document, range and on-type formatting.
 //! - [`server`]: the [`Backend`] that implements the protocol; code lenses and inlay
 //!   hints are converted there from [`crate::ide::code_lens`] and
 //!   [`crate::ide::inlay_hints`].
@@ -19,13 +23,17 @@
 //! never shows the same finding twice. Pull requests are answered in both modes.
 
 pub mod code_actions;
+pub mod completion;
 pub mod config;
 pub mod document_store;
+pub mod formatting;
 pub mod hover;
 pub mod markdown;
+pub mod navigation;
 pub mod position;
 pub mod server;
 pub mod to_proto;
+pub mod tokens;
 
 use tokio::io::{AsyncRead, AsyncWrite};
 use tower_lsp_server::{ClientSocket, LspService, Server};

@@ -13,14 +13,19 @@ use tokio::task::AbortHandle;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
+use tree_sitter::Tree;
 
 use super::code_actions;
+use super::completion;
 use super::config::{self as settings, Features, SECTION};
 use super::document_store::{AnalysisSnapshot, DocumentStore};
+use super::formatting;
 use super::hover as lsp_hover;
 use super::markdown;
+use super::navigation;
 use super::position::{self, PositionEncoding};
 use super::to_proto;
+use super::tokens;
 use crate::config::Config;
 use crate::ide::{code_lens, inlay_hints, Analysis};
 use crate::rules::Diagnostic;
@@ -44,6 +49,12 @@ struct Session {
     code_lens_refresh: bool,
     /// The client accepts `workspace/inlayHint/refresh`.
     inlay_hint_refresh: bool,
+    /// What the client's completion and signature help take.
+    completion: completion::ClientSupport,
+    /// What the client's symbol support takes.
+    navigation: navigation::ClientSupport,
+    /// What the client's folding support takes.
+    tokens: tokens::ClientSupport,
     /// Code lenses and inlay hints on or off (editor settings).
     features: Features,
     settings: Arc<Config>,
@@ -61,6 +72,8 @@ struct Inner {
     /// The ShellCheck program per configured path (`None`: the one on `PATH`), looked up
     /// once rather than on every version; `None` when there is none.
     shellcheck_runners: Mutex<HashMap<Option<String>, Option<shellcheck::Runner>>>,
+    /// The semantic tokens last sent per document, for deltas.
+    tokens: Mutex<tokens::Cache>,
 }
 
 /// Per document: the lock a background ShellCheck run holds, and the version the last
@@ -86,10 +99,20 @@ where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
+    contained_for(uri.as_str(), what, f).await
+}
+
+/// [`contained`] for work that belongs to no single document (`subject` names it in the
+/// log).
+pub(crate) async fn contained_for<T, F>(subject: &str, what: &str, f: F) -> Option<T>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
     match tokio::task::spawn_blocking(f).await {
         Ok(value) => Some(value),
         Err(err) => {
-            tracing::error!(uri = uri.as_str(), error = %err, "{what} failed; returning an empty result");
+            tracing::error!(subject, error = %err, "{what} failed; returning an empty result");
             None
         }
     }
@@ -111,6 +134,7 @@ impl Backend {
                 pending: Mutex::new(HashMap::new()),
                 shellcheck: Mutex::new(HashMap::new()),
                 shellcheck_runners: Mutex::new(HashMap::new()),
+                tokens: Mutex::new(tokens::Cache::default()),
             }),
         }
     }
@@ -416,6 +440,46 @@ impl Backend {
         (doc.version() == snapshot.version).then(|| (snapshot, doc.config.clone()))
     }
 
+    /// The current version's analysis and the tree-sitter tree of the same text. When
+    /// the background reparse has not caught up, the tree is parsed here (and offered to
+    /// the store). `None` when the document is not open or keeps changing.
+    async fn current_with_tree(&self, uri: &Uri) -> Option<(AnalysisSnapshot, Arc<Config>, Tree)> {
+        for _ in 0..3 {
+            let (snapshot, config) = self.current(uri).await?;
+            let job = {
+                let store = self.store();
+                let doc = store.get(uri)?;
+                if doc.version() != snapshot.version {
+                    continue;
+                }
+                match doc.request_job() {
+                    None => return Some((snapshot, config, doc.tree().clone())),
+                    Some(job) => job,
+                }
+            };
+            let (edits, tree) = contained(uri, "parse", move || job.run()).await?;
+            let mut store = self.store();
+            let doc = store.get_mut(uri)?;
+            if doc.version() == snapshot.version {
+                doc.offer_tree(edits, &tree);
+                return Some((snapshot, config, tree));
+            }
+        }
+        None
+    }
+
+    /// The analyses of every open document, for workspace symbols.
+    async fn all_analyses(&self) -> Vec<(Uri, Arc<Analysis>)> {
+        let uris = self.store().uris();
+        let mut out = Vec::with_capacity(uris.len());
+        for uri in uris {
+            if let Some(snapshot) = self.analysis_for(&uri).await {
+                out.push((uri, snapshot.analysis));
+            }
+        }
+        out
+    }
+
     /// The ShellCheck program for `config`, looked up once per configured path.
     fn shellcheck_runner(&self, config: &Config) -> Option<shellcheck::Runner> {
         let key = config.shellcheck_path.clone();
@@ -452,6 +516,30 @@ fn server_capabilities(encoding: PositionEncoding) -> ServerCapabilities {
             resolve_provider: Some(true),
             work_done_progress_options: Default::default(),
         })),
+        completion_provider: Some(completion::capability()),
+        signature_help_provider: Some(completion::signature_help_capability()),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        document_highlight_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(OneOf::Right(RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: Default::default(),
+        })),
+        document_symbol_provider: Some(OneOf::Right(DocumentSymbolOptions {
+            label: Some("Dockerfile".to_owned()),
+            work_done_progress_options: Default::default(),
+        })),
+        workspace_symbol_provider: Some(OneOf::Left(true)),
+        document_link_provider: Some(DocumentLinkOptions {
+            resolve_provider: Some(false),
+            work_done_progress_options: Default::default(),
+        }),
+        folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+        selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
+        semantic_tokens_provider: Some(tokens::capability()),
+        document_formatting_provider: Some(OneOf::Left(true)),
+        document_range_formatting_provider: Some(OneOf::Left(true)),
+        document_on_type_formatting_provider: Some(formatting::on_type_capability()),
         ..Default::default()
     }
 }
@@ -484,6 +572,9 @@ impl LanguageServer for Backend {
                 .unwrap_or(false);
             session.code_actions = code_actions::ClientSupport::from_capabilities(caps);
             session.markdown = lsp_hover::client_takes_markdown(caps);
+            session.completion = completion::ClientSupport::from_capabilities(caps);
+            session.navigation = navigation::ClientSupport::from_capabilities(caps);
+            session.tokens = tokens::ClientSupport::from_capabilities(caps);
             let workspace = caps.workspace.as_ref();
             session.code_lens_refresh = workspace
                 .and_then(|w| w.code_lens.as_ref())
@@ -575,6 +666,7 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         self.store().close(&uri);
         lock(&self.inner.shellcheck).remove(&uri);
+        lock(&self.inner.tokens).forget(&uri);
         if let Some(task) = lock(&self.inner.pending).remove(&uri) {
             task.abort();
         }
@@ -802,6 +894,335 @@ impl LanguageServer for Backend {
         .await
         .unwrap_or_default();
         Ok(Some(hints))
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let at = params.text_document_position;
+        let uri = at.text_document.uri;
+        let Some((snapshot, _)) = self.current(&uri).await else {
+            return Ok(None);
+        };
+        let session = self.session();
+        let context = params.context;
+        let items = contained(&uri, "completion", move || {
+            completion::completion(
+                &snapshot.analysis,
+                at.position,
+                context.as_ref(),
+                session.encoding,
+                session.completion,
+            )
+        })
+        .await
+        .flatten();
+        Ok(items)
+    }
+
+    async fn completion_resolve(&self, item: CompletionItem) -> Result<CompletionItem> {
+        let support = self.session().completion;
+        let fallback = item.clone();
+        let label = item.label.clone();
+        let resolved = contained_for(&label, "completion resolve", move || {
+            completion::resolve(item, support)
+        })
+        .await;
+        Ok(resolved.unwrap_or(fallback))
+    }
+
+    async fn signature_help(&self, params: SignatureHelpParams) -> Result<Option<SignatureHelp>> {
+        let at = params.text_document_position_params;
+        let uri = at.text_document.uri;
+        let Some((snapshot, _)) = self.current(&uri).await else {
+            return Ok(None);
+        };
+        let session = self.session();
+        let context = params.context;
+        Ok(contained(&uri, "signature help", move || {
+            completion::signature_help(
+                &snapshot.analysis,
+                at.position,
+                context.as_ref(),
+                session.encoding,
+                session.completion,
+            )
+        })
+        .await
+        .flatten())
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let at = params.text_document_position_params;
+        let uri = at.text_document.uri;
+        let Some((snapshot, _)) = self.current(&uri).await else {
+            return Ok(None);
+        };
+        let encoding = self.session().encoding;
+        let key = uri.clone();
+        Ok(contained(&key, "definition", move || {
+            navigation::definition(&snapshot.analysis, &uri, at.position, encoding)
+        })
+        .await
+        .flatten())
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let at = params.text_document_position;
+        let uri = at.text_document.uri;
+        let Some((snapshot, _)) = self.current(&uri).await else {
+            return Ok(None);
+        };
+        let encoding = self.session().encoding;
+        let declaration = params.context.include_declaration;
+        let key = uri.clone();
+        Ok(contained(&key, "references", move || {
+            navigation::references(&snapshot.analysis, &uri, at.position, declaration, encoding)
+        })
+        .await
+        .flatten())
+    }
+
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> Result<Option<Vec<DocumentHighlight>>> {
+        let at = params.text_document_position_params;
+        let uri = at.text_document.uri;
+        let Some((snapshot, _)) = self.current(&uri).await else {
+            return Ok(None);
+        };
+        let encoding = self.session().encoding;
+        Ok(contained(&uri, "document highlight", move || {
+            navigation::document_highlight(&snapshot.analysis, at.position, encoding)
+        })
+        .await
+        .flatten())
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        let uri = params.text_document.uri;
+        let Some((snapshot, _)) = self.current(&uri).await else {
+            return Ok(None);
+        };
+        let encoding = self.session().encoding;
+        Ok(contained(&uri, "prepare rename", move || {
+            navigation::prepare_rename(&snapshot.analysis, params.position, encoding)
+        })
+        .await
+        .flatten())
+    }
+
+    /// Renames a stage, variable or heredoc delimiter; an invalid new name is an
+    /// `InvalidParams` error whose message the editor shows.
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let at = params.text_document_position;
+        let uri = at.text_document.uri;
+        let Some((snapshot, _)) = self.current(&uri).await else {
+            return Ok(None);
+        };
+        let encoding = self.session().encoding;
+        let key = uri.clone();
+        let new_name = params.new_name;
+        match contained(&key, "rename", move || {
+            navigation::rename(&snapshot.analysis, &uri, at.position, &new_name, encoding)
+        })
+        .await
+        {
+            Some(Ok(edit)) => Ok(edit),
+            Some(Err(message)) => Err(tower_lsp_server::jsonrpc::Error::invalid_params(message)),
+            None => Ok(None),
+        }
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        let uri = params.text_document.uri;
+        let Some((snapshot, _)) = self.current(&uri).await else {
+            return Ok(None);
+        };
+        let session = self.session();
+        Ok(contained(&uri, "document symbols", move || {
+            navigation::document_symbols(&snapshot.analysis, session.encoding, session.navigation)
+        })
+        .await
+        .flatten())
+    }
+
+    /// Symbols of every open document whose name matches the query.
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        let documents = self.all_analyses().await;
+        let encoding = self.session().encoding;
+        let symbols = contained_for("workspace", "workspace symbols", move || {
+            navigation::workspace_symbols(&documents, &params.query, encoding)
+        })
+        .await
+        .unwrap_or_default();
+        Ok(Some(WorkspaceSymbolResponse::Nested(symbols)))
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        let uri = params.text_document.uri;
+        let Some((snapshot, _)) = self.current(&uri).await else {
+            return Ok(None);
+        };
+        let encoding = self.session().encoding;
+        Ok(contained(&uri, "document links", move || {
+            navigation::document_links(&snapshot.analysis, encoding)
+        })
+        .await)
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        let uri = params.text_document.uri;
+        let Some((snapshot, _, tree)) = self.current_with_tree(&uri).await else {
+            return Ok(None);
+        };
+        let session = self.session();
+        Ok(contained(&uri, "folding ranges", move || {
+            tokens::folding_ranges(&snapshot.analysis, &tree, session.tokens, session.encoding)
+        })
+        .await)
+    }
+
+    async fn selection_range(
+        &self,
+        params: SelectionRangeParams,
+    ) -> Result<Option<Vec<SelectionRange>>> {
+        let uri = params.text_document.uri;
+        let Some((snapshot, _, tree)) = self.current_with_tree(&uri).await else {
+            return Ok(None);
+        };
+        let encoding = self.session().encoding;
+        let positions = params.positions;
+        Ok(contained(&uri, "selection ranges", move || {
+            tokens::selection_ranges(&snapshot.analysis, &tree, &positions, encoding)
+        })
+        .await)
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        let uri = params.text_document.uri;
+        let Some((snapshot, _, tree)) = self.current_with_tree(&uri).await else {
+            return Ok(None);
+        };
+        let encoding = self.session().encoding;
+        let this = self.clone();
+        let key = uri.clone();
+        Ok(contained(&key, "semantic tokens", move || {
+            let mut cache = lock(&this.inner.tokens);
+            tokens::full(&mut cache, &uri, &snapshot.analysis, &tree, encoding)
+        })
+        .await
+        .map(SemanticTokensResult::Tokens))
+    }
+
+    async fn semantic_tokens_full_delta(
+        &self,
+        params: SemanticTokensDeltaParams,
+    ) -> Result<Option<SemanticTokensFullDeltaResult>> {
+        let uri = params.text_document.uri;
+        let Some((snapshot, _, tree)) = self.current_with_tree(&uri).await else {
+            return Ok(None);
+        };
+        let encoding = self.session().encoding;
+        let this = self.clone();
+        let key = uri.clone();
+        let previous = params.previous_result_id;
+        Ok(contained(&key, "semantic tokens delta", move || {
+            let mut cache = lock(&this.inner.tokens);
+            tokens::full_delta(
+                &mut cache,
+                &uri,
+                &previous,
+                &snapshot.analysis,
+                &tree,
+                encoding,
+            )
+        })
+        .await)
+    }
+
+    async fn semantic_tokens_range(
+        &self,
+        params: SemanticTokensRangeParams,
+    ) -> Result<Option<SemanticTokensRangeResult>> {
+        let uri = params.text_document.uri;
+        let Some((snapshot, _, tree)) = self.current_with_tree(&uri).await else {
+            return Ok(None);
+        };
+        let encoding = self.session().encoding;
+        let range = params.range;
+        Ok(contained(&uri, "semantic tokens range", move || {
+            tokens::range(&snapshot.analysis, &tree, range, encoding)
+        })
+        .await
+        .map(SemanticTokensRangeResult::Tokens))
+    }
+
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        let uri = params.text_document.uri;
+        let Some((snapshot, config)) = self.current(&uri).await else {
+            return Ok(None);
+        };
+        let encoding = self.session().encoding;
+        let options = params.options;
+        Ok(contained(&uri, "formatting", move || {
+            formatting::format_document(&snapshot.analysis, &options, &config, encoding)
+        })
+        .await)
+    }
+
+    async fn range_formatting(
+        &self,
+        params: DocumentRangeFormattingParams,
+    ) -> Result<Option<Vec<TextEdit>>> {
+        let uri = params.text_document.uri;
+        let Some((snapshot, config)) = self.current(&uri).await else {
+            return Ok(None);
+        };
+        let encoding = self.session().encoding;
+        let (range, options) = (params.range, params.options);
+        Ok(contained(&uri, "range formatting", move || {
+            formatting::format_range(&snapshot.analysis, range, &options, &config, encoding)
+        })
+        .await)
+    }
+
+    async fn on_type_formatting(
+        &self,
+        params: DocumentOnTypeFormattingParams,
+    ) -> Result<Option<Vec<TextEdit>>> {
+        let at = params.text_document_position;
+        let uri = at.text_document.uri;
+        let Some((snapshot, config)) = self.current(&uri).await else {
+            return Ok(None);
+        };
+        let encoding = self.session().encoding;
+        let (ch, options) = (params.ch, params.options);
+        Ok(contained(&uri, "on-type formatting", move || {
+            formatting::format_on_type(
+                &snapshot.analysis,
+                at.position,
+                &ch,
+                &options,
+                &config,
+                encoding,
+            )
+        })
+        .await)
     }
 }
 
