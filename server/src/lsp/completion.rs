@@ -1,10 +1,20 @@
 //! Completion, `completionItem/resolve` and signature help: [`crate::ide::completion`]
 //! and [`crate::ide::signature_help`] in LSP terms.
+//!
+//! Items carry a `textEdit` over the partial word in the negotiated encoding, a snippet
+//! when the client takes snippets (plain text otherwise), a `sortText` that keeps the
+//! core's order, and in `data` the key of their reference documentation, which
+//! `completionItem/resolve` turns into Markdown or plain text. Only a variable's value at
+//! the cursor's line is documented at once (it needs the analysis).
 
+use serde_json::json;
 use tower_lsp_server::ls_types::*;
 
-use super::position::PositionEncoding;
-use crate::ide::Analysis;
+use super::markdown;
+use super::position::{self, PositionEncoding};
+use super::to_proto;
+use crate::ide::completion::{self as core, CompletionKind, DocKey};
+use crate::ide::{signature_help as sig, Analysis};
 
 /// What the client's completion and signature-help support takes.
 #[derive(Clone, Copy, Debug, Default)]
@@ -13,50 +23,188 @@ pub struct ClientSupport {
     pub snippets: bool,
     /// Documentation in Markdown (else plain text).
     pub markdown: bool,
+    /// `completionItem.tagSupport` lists `Deprecated` (else the `deprecated` field).
+    pub deprecated_tag: bool,
+    /// `signatureInformation.parameterInformation.labelOffsetSupport`.
+    pub label_offsets: bool,
 }
 
 impl ClientSupport {
-    pub fn from_capabilities(_caps: &ClientCapabilities) -> ClientSupport {
-        ClientSupport::default()
+    pub fn from_capabilities(caps: &ClientCapabilities) -> ClientSupport {
+        let text = caps.text_document.as_ref();
+        let item = text
+            .and_then(|t| t.completion.as_ref())
+            .and_then(|c| c.completion_item.as_ref());
+        let signature = text
+            .and_then(|t| t.signature_help.as_ref())
+            .and_then(|s| s.signature_information.as_ref());
+        ClientSupport {
+            snippets: item.and_then(|i| i.snippet_support).unwrap_or(false),
+            markdown: item
+                .and_then(|i| i.documentation_format.as_ref())
+                .is_none_or(|f| f.contains(&MarkupKind::Markdown)),
+            deprecated_tag: item
+                .and_then(|i| i.tag_support.as_ref())
+                .is_some_and(|t| t.value_set.contains(&CompletionItemTag::DEPRECATED)),
+            label_offsets: signature
+                .and_then(|s| s.parameter_information.as_ref())
+                .and_then(|p| p.label_offset_support)
+                .unwrap_or(false),
+        }
+    }
+
+    fn documentation(self, md: String) -> Documentation {
+        if self.markdown {
+            Documentation::MarkupContent(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: md,
+            })
+        } else {
+            Documentation::MarkupContent(MarkupContent {
+                kind: MarkupKind::PlainText,
+                value: markdown::to_plaintext(&md),
+            })
+        }
     }
 }
+
+/// Characters after which the client asks again: variables (`$`, `{`), flags (`-`),
+/// values (`=`, `,`), the next word (space) and directives (`#`).
+const TRIGGERS: [&str; 7] = ["$", "{", "-", "=", ",", " ", "#"];
 
 /// The `completionProvider` capability.
 pub fn capability() -> CompletionOptions {
     CompletionOptions {
         resolve_provider: Some(true),
+        trigger_characters: Some(TRIGGERS.iter().map(|s| s.to_string()).collect()),
         ..Default::default()
     }
 }
 
 /// The `signatureHelpProvider` capability.
 pub fn signature_help_capability() -> SignatureHelpOptions {
-    SignatureHelpOptions::default()
+    SignatureHelpOptions {
+        trigger_characters: Some(
+            [" ", "-", "=", "[", ","]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        ),
+        retrigger_characters: Some(vec![";".to_string(), ":".to_string()]),
+        work_done_progress_options: Default::default(),
+    }
+}
+
+fn item_kind(kind: CompletionKind) -> CompletionItemKind {
+    match kind {
+        CompletionKind::Keyword => CompletionItemKind::KEYWORD,
+        CompletionKind::Flag => CompletionItemKind::PROPERTY,
+        CompletionKind::Value => CompletionItemKind::ENUM_MEMBER,
+        CompletionKind::Stage => CompletionItemKind::REFERENCE,
+        CompletionKind::Variable => CompletionItemKind::VARIABLE,
+        CompletionKind::Directive => CompletionItemKind::PROPERTY,
+        CompletionKind::Check => CompletionItemKind::CONSTANT,
+    }
 }
 
 /// The completion items at `position`.
 pub fn completion(
-    _analysis: &Analysis,
-    _position: Position,
+    analysis: &Analysis,
+    position: Position,
     _context: Option<&CompletionContext>,
-    _encoding: PositionEncoding,
-    _support: ClientSupport,
+    encoding: PositionEncoding,
+    support: ClientSupport,
 ) -> Option<CompletionResponse> {
-    None
+    let (index, text) = (analysis.line_index(), analysis.text());
+    let offset = position::offset_in(index, text, position, encoding);
+    let items = core::completions(analysis, offset)
+        .into_iter()
+        .enumerate()
+        .map(|(n, c)| {
+            let (new_text, format) = match (&c.snippet, support.snippets) {
+                (Some(s), true) => (s.clone(), InsertTextFormat::SNIPPET),
+                _ => (c.insert.clone(), InsertTextFormat::PLAIN_TEXT),
+            };
+            CompletionItem {
+                label: c.label,
+                kind: Some(item_kind(c.kind)),
+                detail: c.detail,
+                documentation: c.documentation.map(|md| support.documentation(md)),
+                tags: (c.deprecated && support.deprecated_tag)
+                    .then(|| vec![CompletionItemTag::DEPRECATED]),
+                deprecated: (c.deprecated && !support.deprecated_tag).then_some(true),
+                sort_text: Some(format!("{n:04}")),
+                insert_text_format: Some(format),
+                text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+                    range: to_proto::range(analysis, c.range, encoding),
+                    new_text,
+                })),
+                data: c.doc.map(|key| json!({ "doc": key.encode() })),
+                ..Default::default()
+            }
+        })
+        .collect();
+    Some(CompletionResponse::List(CompletionList {
+        is_incomplete: false,
+        items,
+    }))
 }
 
 /// Adds documentation to an item (stateless: everything needed is in `item.data`).
-pub fn resolve(item: CompletionItem, _support: ClientSupport) -> CompletionItem {
+pub fn resolve(mut item: CompletionItem, support: ClientSupport) -> CompletionItem {
+    if item.documentation.is_some() {
+        return item;
+    }
+    let key = item
+        .data
+        .as_ref()
+        .and_then(|d| d.get("doc"))
+        .and_then(|d| d.as_str())
+        .and_then(DocKey::decode);
+    if let Some(md) = key.and_then(|k| k.markdown()) {
+        item.documentation = Some(support.documentation(md));
+    }
     item
 }
 
 /// The signature of the instruction (or directive, or flag) at `position`.
 pub fn signature_help(
-    _analysis: &Analysis,
-    _position: Position,
+    analysis: &Analysis,
+    position: Position,
     _context: Option<&SignatureHelpContext>,
-    _encoding: PositionEncoding,
-    _support: ClientSupport,
+    encoding: PositionEncoding,
+    support: ClientSupport,
 ) -> Option<SignatureHelp> {
-    None
+    let (index, text) = (analysis.line_index(), analysis.text());
+    let offset = position::offset_in(index, text, position, encoding);
+    let help = sig::signature_help(analysis, offset)?;
+    let signatures = help
+        .signatures
+        .into_iter()
+        .map(|s| SignatureInformation {
+            parameters: Some(
+                s.parameters
+                    .iter()
+                    .map(|p| ParameterInformation {
+                        // Label offsets count UTF-16 code units, whatever the encoding.
+                        label: if support.label_offsets {
+                            let utf16 = |at: usize| s.label[..at].encode_utf16().count() as u32;
+                            ParameterLabel::LabelOffsets([utf16(p.start), utf16(p.end)])
+                        } else {
+                            ParameterLabel::Simple(s.label[p.start..p.end].to_string())
+                        },
+                        documentation: p.documentation.clone().map(|md| support.documentation(md)),
+                    })
+                    .collect(),
+            ),
+            documentation: s.documentation.map(|md| support.documentation(md)),
+            label: s.label,
+            active_parameter: None,
+        })
+        .collect();
+    Some(SignatureHelp {
+        signatures,
+        active_signature: Some(help.active_signature as u32),
+        active_parameter: help.active_parameter.map(|p| p as u32),
+    })
 }
