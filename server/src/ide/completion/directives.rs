@@ -10,7 +10,8 @@ use crate::rules::rule_by_buildkit_name;
 use crate::syntax::{match_directive_key, DirectiveKind};
 use crate::text::TextRange;
 
-/// The directives in the order they are offered, with the value a new line gets.
+/// The directives in the order they are offered, with the value a new line gets (a
+/// placeholder to type over, or for `check` the start of its value).
 const DIRECTIVES: [(DirectiveKind, &str, &str); 3] = [
     (
         DirectiveKind::Syntax,
@@ -59,7 +60,7 @@ pub(super) fn whole_lines(analysis: &Analysis, range: TextRange) -> Vec<Completi
             let mut item = Completion::new(line.clone(), CompletionKind::Directive, range)
                 .detail(detail)
                 .doc(DocKey::Directive(kind.name().to_string()));
-            item.snippet = Some(format!("# {}=${{1:{}}}", kind.name(), snippet_escape(value)));
+            item.snippet = placeholder(kind, value).map(|p| format!("# {}={p}", kind.name()));
             item
         })
         .collect()
@@ -95,7 +96,8 @@ pub(super) fn complete(analysis: &Analysis, hash: usize, offset: usize) -> Vec<C
                 if text[range.end()..].starts_with('=') {
                     item.insert = name.to_string();
                 } else {
-                    item.snippet = Some(format!("{name}=${{1:{}}}", snippet_escape(value)));
+                    item.insert = format!("{name}={value}");
+                    item.snippet = placeholder(kind, value).map(|p| format!("{name}={p}"));
                 }
                 item
             })
@@ -120,6 +122,12 @@ pub(super) fn complete(analysis: &Analysis, hash: usize, offset: usize) -> Vec<C
         Some(DirectiveKind::Check) => check_value(value, range),
         None => Vec::new(),
     }
+}
+
+/// A directive's value as a snippet tabstop to type over; `None` for `check`, whose value
+/// is completed piece by piece.
+fn placeholder(kind: DirectiveKind, value: &str) -> Option<String> {
+    (kind != DirectiveKind::Check).then(|| format!("${{1:{}}}", snippet_escape(value)))
 }
 
 /// Inside a `# check=` value: keys, check names, or booleans.

@@ -36,7 +36,11 @@ pub(super) fn arguments(
     let lower = || file_is_lowercase(analysis, None);
     match (args.kind, args.positional()) {
         (Kind::From, 0) if !args.onbuild => {
-            let mut out = stages(analysis, args.index, word);
+            // `FROM` takes stage names only (an index is for `--from=`).
+            let mut out: Vec<Completion> = stages(analysis, args.index, word)
+                .into_iter()
+                .filter(|c| !c.label.bytes().all(|b| b.is_ascii_digit()))
+                .collect();
             out.push(
                 Completion::new("scratch", CompletionKind::Value, word)
                     .detail("An empty base image"),
@@ -138,11 +142,20 @@ fn booleans(word: TextRange) -> Vec<Completion> {
 /// Inside a `--mount=` value: option keys of the mount's type, or the values of
 /// `type=`, `sharing=`, `from=` and the boolean options.
 fn mount(analysis: &Analysis, args: &Args, value: &str, word: TextRange) -> Vec<Completion> {
+    let text = analysis.text();
     let value = value.trim_matches(['"', '\'']);
     let parts: Vec<&str> = value.split(',').collect();
     let (current, earlier) = parts.split_last().map_or(("", &[][..]), |(c, e)| (*c, e));
+    // The options written after the cursor count as given too.
+    let rest = text[word.end()..]
+        .split(char::is_whitespace)
+        .next()
+        .unwrap_or("");
+    let later = rest.split(',').skip(1);
     let keys: Vec<String> = earlier
         .iter()
+        .copied()
+        .chain(later)
         .map(|p| p.split('=').next().unwrap_or("").trim().to_ascii_lowercase())
         .collect();
     let typ = earlier
@@ -170,7 +183,6 @@ fn mount(analysis: &Analysis, args: &Args, value: &str, word: TextRange) -> Vec<
             _ => Vec::new(),
         };
     }
-    let text = analysis.text();
     let followed_by_value = text[word.end()..].starts_with('=');
     let mut out = Vec::new();
     for d in docs::mount_options(&typ) {
