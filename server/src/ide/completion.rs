@@ -91,8 +91,12 @@ impl DocKey {
         let with_link = |md: &str, link: &str| format!("{md}\n\n[Dockerfile reference]({link})");
         match self {
             DocKey::Instruction(k) => docs::instruction(*k).map(|d| d.markdown()),
-            DocKey::Flag(k, name) => docs::flag_doc(*k, name).map(|d| with_link(d.markdown, d.reference)),
-            DocKey::MountType(t) => docs::mount_type_doc(t).map(|d| with_link(d.markdown, d.reference)),
+            DocKey::Flag(k, name) => {
+                docs::flag_doc(*k, name).map(|d| with_link(d.markdown, d.reference))
+            }
+            DocKey::MountType(t) => {
+                docs::mount_type_doc(t).map(|d| with_link(d.markdown, d.reference))
+            }
             DocKey::MountOption(t, key) => docs::mount_option(t, key).map(str::to_string),
             DocKey::Directive(d) => docs::directive(d).map(str::to_string),
             DocKey::Check(c) => directives::check_markdown(c),

@@ -252,7 +252,9 @@ fn directive(analysis: &Analysis, hash: usize, offset: usize) -> Option<Signatur
     let marked = match kind {
         DirectiveKind::Syntax => "# syntax=«<frontend image>»",
         DirectiveKind::Escape => "# escape=«\\ or `»",
-        DirectiveKind::Check => "# check=skip=«<check>,…»;error=«true|false»;experimental=«<check>,…»",
+        DirectiveKind::Check => {
+            "# check=skip=«<check>,…»;error=«true|false»;experimental=«<check>,…»"
+        }
     };
     let doc = docs::directive(kind.name()).and_then(|d| d.split("\n\n").nth(1).map(str::to_string));
     let signature = Signature::parse(marked, doc, &[]);

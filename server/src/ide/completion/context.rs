@@ -21,10 +21,7 @@ pub(crate) enum Place {
     Directive { hash: usize },
     /// An instruction keyword being typed (or an empty line where one may start).
     /// `index` is the instruction whose keyword it is; `trigger` is set after `ONBUILD`.
-    Keyword {
-        index: Option<usize>,
-        trigger: bool,
-    },
+    Keyword { index: Option<usize>, trigger: bool },
     /// The arguments of instruction `index`.
     Args(Args),
     /// The body of a here-document of instruction `index`.
@@ -92,9 +89,14 @@ pub(crate) fn locate(analysis: &Analysis, offset: usize) -> Option<Place> {
                 return None;
             }
             if inst.heredocs.iter().any(|h| match h.terminator_range {
-                Some(t) => h.body_range.contains(line_range.start()) || t.contains_inclusive(offset),
+                Some(t) => {
+                    h.body_range.contains(line_range.start()) || t.contains_inclusive(offset)
+                }
                 // Unterminated: the body runs to the end of the file.
-                None => line_range.start() >= h.body_range.start() && line_range.start() > inst.range.start(),
+                None => {
+                    line_range.start() >= h.body_range.start()
+                        && line_range.start() > inst.range.start()
+                }
             }) {
                 return Some(Place::Heredoc { index: i });
             }

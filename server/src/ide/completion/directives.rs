@@ -23,11 +23,7 @@ const DIRECTIVES: [(DirectiveKind, &str, &str); 3] = [
         "skip=",
         "Configure BuildKit's build checks",
     ),
-    (
-        DirectiveKind::Escape,
-        "`",
-        "Change the escape character",
-    ),
+    (DirectiveKind::Escape, "`", "Change the escape character"),
 ];
 
 /// Keys of a `# check=` value.
@@ -46,7 +42,12 @@ pub(super) fn is_directive_line(analysis: &Analysis, line: usize) -> bool {
 
 /// The directive kinds already written in the block.
 fn present(analysis: &Analysis) -> Vec<DirectiveKind> {
-    analysis.syntax().directives.iter().map(|d| d.kind).collect()
+    analysis
+        .syntax()
+        .directives
+        .iter()
+        .map(|d| d.kind)
+        .collect()
 }
 
 /// Whole directive lines (`# syntax=docker/dockerfile:1`) for an empty line at the top.
@@ -115,10 +116,13 @@ pub(super) fn complete(analysis: &Analysis, hash: usize, offset: usize) -> Vec<C
                 })
             })
             .collect(),
-        Some(DirectiveKind::Escape) => [("`", "Backtick, for Windows paths"), ("\\", "Backslash (the default)")]
-            .iter()
-            .map(|(v, d)| Completion::new(*v, CompletionKind::Value, range).detail(*d))
-            .collect(),
+        Some(DirectiveKind::Escape) => [
+            ("`", "Backtick, for Windows paths"),
+            ("\\", "Backslash (the default)"),
+        ]
+        .iter()
+        .map(|(v, d)| Completion::new(*v, CompletionKind::Value, range).detail(*d))
+        .collect(),
         Some(DirectiveKind::Check) => check_value(value, range),
         None => Vec::new(),
     }

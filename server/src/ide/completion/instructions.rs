@@ -73,7 +73,9 @@ pub(super) fn keywords(
             .instructions
             .iter()
             .enumerate()
-            .any(|(i, inst)| inst.kind == Kind::From && Some(i) != index && inst.range.end() <= range.start());
+            .any(|(i, inst)| {
+                inst.kind == Kind::From && Some(i) != index && inst.range.end() <= range.start()
+            });
     let allowed = |k: Kind| {
         if trigger {
             !matches!(k, Kind::From | Kind::Onbuild | Kind::Maintainer)

@@ -38,7 +38,10 @@ fn check(fixture: &str, expect: Expect) {
             c.label,
             c.snippet.as_deref().unwrap_or(&c.insert),
             if c.deprecated { " (deprecated)" } else { "" },
-            c.detail.as_deref().map(|d| format!(" | {d}")).unwrap_or_default(),
+            c.detail
+                .as_deref()
+                .map(|d| format!(" | {d}"))
+                .unwrap_or_default(),
         ));
     }
     if items.is_empty() {
@@ -87,8 +90,14 @@ fn instructions_after_from_are_snippets_in_upper_case() {
 
 #[test]
 fn only_from_and_arg_before_the_first_from() {
-    check_labels("$0\n", expect!["FROM ARG # syntax=docker/dockerfile:1 # check=skip= # escape=`"]);
-    check_labels("ARG VERSION=1\n$0\nFROM alpine:${VERSION}\n", expect!["FROM ARG"]);
+    check_labels(
+        "$0\n",
+        expect!["FROM ARG # syntax=docker/dockerfile:1 # check=skip= # escape=`"],
+    );
+    check_labels(
+        "ARG VERSION=1\n$0\nFROM alpine:${VERSION}\n",
+        expect!["FROM ARG"],
+    );
     check_labels("# syntax=docker/dockerfile:1\nF$0\n", expect!["FROM ARG"]);
 }
 
@@ -115,7 +124,9 @@ fn onbuild_triggers_exclude_from_onbuild_and_maintainer() {
 
 #[test]
 fn a_keyword_typed_over_an_existing_one_keeps_its_arguments() {
-    check("FROM alpine\nRU$0N echo hi\n", expect![[r#"
+    check(
+        "FROM alpine\nRU$0N echo hi\n",
+        expect![[r#"
         [RUN]
         Keyword FROM -> "FROM" | Starts a new build stage from a base image (or `scratch`, or an earlier stage).
         Keyword RUN -> "RUN" | Runs a command at build time and saves the files it changes as a new layer.
@@ -135,30 +146,45 @@ fn a_keyword_typed_over_an_existing_one_keeps_its_arguments() {
         Keyword STOPSIGNAL -> "STOPSIGNAL" | Sets the signal that asks the container to stop (default `SIGTERM`).
         Keyword ONBUILD -> "ONBUILD" | Stores an instruction that runs later, in builds that use this image as base.
         Keyword MAINTAINER -> "MAINTAINER" (deprecated) | Deprecated: sets the author field of the image; use a `LABEL` instead.
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn no_keywords_on_continuation_lines_heredoc_bodies_or_comments() {
-    check("FROM alpine\nRUN apt-get update && \\\n    ap$0\n", expect![[r#"
+    check(
+        "FROM alpine\nRUN apt-get update && \\\n    ap$0\n",
+        expect![[r#"
         (none)
-    "#]]);
-    check("FROM alpine\nRUN <<EOF\nap$0\nEOF\n", expect![[r#"
+    "#]],
+    );
+    check(
+        "FROM alpine\nRUN <<EOF\nap$0\nEOF\n",
+        expect![[r#"
         (none)
-    "#]]);
-    check("FROM alpine\n# RU$0\n", expect![[r#"
+    "#]],
+    );
+    check(
+        "FROM alpine\n# RU$0\n",
+        expect![[r#"
         (none)
-    "#]]);
-    check("FROM alpine\nRUN echo \\\n# co$0\n  hi\n", expect![[r#"
+    "#]],
+    );
+    check(
+        "FROM alpine\nRUN echo \\\n# co$0\n  hi\n",
+        expect![[r#"
         (none)
-    "#]]);
+    "#]],
+    );
 }
 
 // Flags and their values.
 
 #[test]
 fn flags_of_each_instruction() {
-    check("FROM alpine\nCOPY --$0\n", expect![[r#"
+    check(
+        "FROM alpine\nCOPY --$0\n",
+        expect![[r#"
         [--]
         Flag --from -> "--from=" | Copy from a build stage, a stage index, an image or a named context
         Flag --chown -> "--chown=" | Owner of the copied files: `user[:group]`, names or numeric ids
@@ -166,10 +192,20 @@ fn flags_of_each_instruction() {
         Flag --link -> "--link" | Copy the files as an independent layer that survives base-image changes (Dockerfile 1.4)
         Flag --parents -> "--parents" | Keep the parent directories of the sources (Dockerfile 1.7-labs)
         Flag --exclude -> "--exclude=" | Leave out files matching the pattern (Dockerfile 1.7-labs)
-    "#]]);
-    check_labels("FROM alpine\nADD --$0\n", expect!["--chown --chmod --link --keep-git-dir --checksum --unpack --exclude"]);
-    check_labels("FROM alpine\nRUN --$0\n", expect!["--mount --network --security --device"]);
-    check_labels("FROM alpine\nHEALTHCHECK --$0\n", expect!["--interval --timeout --start-period --start-interval --retries"]);
+    "#]],
+    );
+    check_labels(
+        "FROM alpine\nADD --$0\n",
+        expect!["--chown --chmod --link --keep-git-dir --checksum --unpack --exclude"],
+    );
+    check_labels(
+        "FROM alpine\nRUN --$0\n",
+        expect!["--mount --network --security --device"],
+    );
+    check_labels(
+        "FROM alpine\nHEALTHCHECK --$0\n",
+        expect!["--interval --timeout --start-period --start-interval --retries"],
+    );
     check_labels("FROM --$0\n", expect!["--platform"]);
 }
 
@@ -188,22 +224,34 @@ fn flags_given_once_are_not_offered_again() {
 
 #[test]
 fn no_flags_after_the_first_argument() {
-    check("FROM alpine\nCOPY . --$0\n", expect![[r#"
+    check(
+        "FROM alpine\nCOPY . --$0\n",
+        expect![[r#"
         (none)
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn flag_values() {
-    check("FROM alpine\nRUN --network=$0\n", expect![[r#"
+    check(
+        "FROM alpine\nRUN --network=$0\n",
+        expect![[r#"
         []
         Value default -> "default"
         Value none -> "none"
         Value host -> "host"
-    "#]]);
-    check_labels("FROM alpine\nRUN --security=$0\n", expect!["sandbox insecure"]);
+    "#]],
+    );
+    check_labels(
+        "FROM alpine\nRUN --security=$0\n",
+        expect!["sandbox insecure"],
+    );
     check_labels("FROM alpine\nCOPY --link=$0\n", expect!["true false"]);
-    check_labels("FROM --platform=$0\n", expect!["$BUILDPLATFORM $TARGETPLATFORM linux/amd64 linux/arm64"]);
+    check_labels(
+        "FROM --platform=$0\n",
+        expect!["$BUILDPLATFORM $TARGETPLATFORM linux/amd64 linux/arm64"],
+    );
 }
 
 #[test]
@@ -223,15 +271,20 @@ fn flags_on_a_continuation_line() {
 
 #[test]
 fn mount_types_options_and_values() {
-    check("FROM alpine\nRUN --mount=type=$0\n", expect![[r#"
+    check(
+        "FROM alpine\nRUN --mount=type=$0\n",
+        expect![[r#"
         []
         Value bind -> "bind" | Files of the build context, a stage or an image (the default type)
         Value cache -> "cache" | A directory kept between builds, for package and compiler caches
         Value tmpfs -> "tmpfs" | A scratch directory in memory, emptied when the command ends
         Value secret -> "secret" | A secret passed with `docker build --secret`, as a file or variable
         Value ssh -> "ssh" | The SSH agent passed with `docker build --ssh`
-    "#]]);
-    check("FROM alpine\nRUN --mount=type=cache,$0\n", expect![[r#"
+    "#]],
+    );
+    check(
+        "FROM alpine\nRUN --mount=type=cache,$0\n",
+        expect![[r#"
         []
         Flag id -> "id=" | Name of the cache (default: the target path)
         Flag target -> "target=" | Where the cache appears (required)
@@ -248,16 +301,32 @@ fn mount_types_options_and_values() {
         Flag ro -> "ro" | Same as `readonly`
         Flag readwrite -> "readwrite" | Same as `rw`
         Flag src -> "src=" | Same as `source`
-    "#]]);
-    check_labels("FROM alpine\nRUN --mount=$0\n", expect!["type target source from rw readonly dst destination src readwrite ro"]);
-    check_labels("FROM alpine\nRUN --mount=type=tmpfs,$0\n", expect!["target size dst destination"]);
-    check_labels("FROM alpine\nRUN --mount=type=secret,id=npmrc,$0\n", expect!["target source env required mode uid gid dst destination src"]);
-    check_labels("FROM alpine\nRUN --mount=type=ssh,$0\n", expect!["id target required mode uid gid dst destination"]);
+    "#]],
+    );
+    check_labels(
+        "FROM alpine\nRUN --mount=$0\n",
+        expect!["type target source from rw readonly dst destination src readwrite ro"],
+    );
+    check_labels(
+        "FROM alpine\nRUN --mount=type=tmpfs,$0\n",
+        expect!["target size dst destination"],
+    );
+    check_labels(
+        "FROM alpine\nRUN --mount=type=secret,id=npmrc,$0\n",
+        expect!["target source env required mode uid gid dst destination src"],
+    );
+    check_labels(
+        "FROM alpine\nRUN --mount=type=ssh,$0\n",
+        expect!["id target required mode uid gid dst destination"],
+    );
     check_labels(
         "FROM alpine\nRUN --mount=type=cache,target=/root/.npm,sharing=$0\n",
         expect!["shared private locked"],
     );
-    check_labels("FROM alpine\nRUN --mount=type=secret,required=$0\n", expect!["true false"]);
+    check_labels(
+        "FROM alpine\nRUN --mount=type=secret,required=$0\n",
+        expect!["true false"],
+    );
 }
 
 #[test]
@@ -294,21 +363,30 @@ FROM alpine:3.20
 
 #[test]
 fn stage_names_after_from_are_earlier_stages_only() {
-    check(&format!("{STAGES}FROM $0\n"), expect![[r#"
+    check(
+        &format!("{STAGES}FROM $0\n"),
+        expect![[r#"
         []
         Stage test -> "test" | Stage 1 (line 2) from `build`
         Stage build -> "build" | Stage 0 (line 1) from `golang:1.22`
         Value scratch -> "scratch" | An empty base image
-    "#]]);
+    "#]],
+    );
     // The stage being defined is not offered to itself.
-    check_labels("FROM golang:1.22 AS build\nFROM b$0 AS test\n", expect!["build scratch"]);
+    check_labels(
+        "FROM golang:1.22 AS build\nFROM b$0 AS test\n",
+        expect!["build scratch"],
+    );
     check_labels("FROM alpine AS base\nFROM base $0\n", expect!["AS"]);
 }
 
 #[test]
 fn stage_names_after_copy_from_and_mount_from() {
     check_labels(&format!("{STAGES}COPY --from=$0\n"), expect!["test build"]);
-    check_labels(&format!("{STAGES}COPY --from=bu$0 /app /app\n"), expect!["test build"]);
+    check_labels(
+        &format!("{STAGES}COPY --from=bu$0 /app /app\n"),
+        expect!["test build"],
+    );
     check_labels(
         &format!("{STAGES}RUN --mount=type=bind,from=$0\n"),
         expect!["test build"],
@@ -338,7 +416,9 @@ ENV GOFLAGS=-mod=vendor CGO_ENABLED=0
 
 #[test]
 fn variables_in_a_stage_are_its_args_and_envs_and_proxies() {
-    check(&format!("{VARS}RUN echo ${{$0\n"), expect![[r#"
+    check(
+        &format!("{VARS}RUN echo ${{$0\n"),
+        expect![[r#"
         []
         Variable GOFLAGS -> "GOFLAGS}" | ENV = -mod=vendor
         Variable CGO_ENABLED -> "CGO_ENABLED}" | ENV = 0
@@ -353,7 +433,8 @@ fn variables_in_a_stage_are_its_args_and_envs_and_proxies() {
         Variable no_proxy -> "no_proxy}" | Automatic build argument
         Variable ALL_PROXY -> "ALL_PROXY}" | Automatic build argument
         Variable all_proxy -> "all_proxy}" | Automatic build argument
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -370,35 +451,44 @@ fn variable_documentation_shows_the_value_here() {
 
         Value here: `-mod=vendor`
 
-        Declared on line 5: `ENV GOFLAGS=-mod=vendor CGO_ENABLED=0`"#]].assert_eq(goflags.documentation.as_deref().unwrap_or(""));
+        Declared on line 5: `ENV GOFLAGS=-mod=vendor CGO_ENABLED=0`"#]]
+    .assert_eq(goflags.documentation.as_deref().unwrap_or(""));
     let version = items.iter().find(|c| c.label == "VERSION").unwrap();
     expect![[r#"
         **`$VERSION`** · build argument (ARG)
 
         Value here: `1.22`
 
-        Declared on line 4: `ARG VERSION`"#]].assert_eq(version.documentation.as_deref().unwrap_or(""));
+        Declared on line 4: `ARG VERSION`"#]]
+    .assert_eq(version.documentation.as_deref().unwrap_or(""));
     // A redeclared ARG replaces only the name after `$`.
-    expect![[r#"129..131 "VERSION""#]].assert_eq(&format!("{:?} {:?}", version.range, version.insert));
+    expect![[r#"129..131 "VERSION""#]]
+        .assert_eq(&format!("{:?} {:?}", version.range, version.insert));
 }
 
 #[test]
 fn variables_in_heredoc_bodies_and_escaped_dollars() {
     check_labels(&format!("{VARS}RUN <<EOF\necho $C$0\nEOF\n"), expect!["GOFLAGS CGO_ENABLED VERSION HTTP_PROXY http_proxy HTTPS_PROXY https_proxy FTP_PROXY ftp_proxy NO_PROXY no_proxy ALL_PROXY all_proxy"]);
-    check(&format!("{VARS}RUN echo \\$$0\n"), expect![[r#"
+    check(
+        &format!("{VARS}RUN echo \\$$0\n"),
+        expect![[r#"
         (none)
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn windows_escape_directive() {
     let text = "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nARG DIR=C:\\app\nRUN --mount=type=cache,target=C:\\cache `\n    --network=$0\n";
-    check(text, expect![[r#"
+    check(
+        text,
+        expect![[r#"
         []
         Value default -> "default"
         Value none -> "none"
         Value host -> "host"
-    "#]]);
+    "#]],
+    );
     check_labels(
         "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nARG DIR=C:\\app\nRUN echo \\$$0\n",
         expect!["DIR HTTP_PROXY http_proxy HTTPS_PROXY https_proxy FTP_PROXY ftp_proxy NO_PROXY no_proxy ALL_PROXY all_proxy"],
@@ -407,52 +497,76 @@ fn windows_escape_directive() {
 
 #[test]
 fn crlf_files() {
-    check("FROM alpine\r\nRUN --network=$0\r\nRUN echo\r\n", expect![[r#"
+    check(
+        "FROM alpine\r\nRUN --network=$0\r\nRUN echo\r\n",
+        expect![[r#"
         []
         Value default -> "default"
         Value none -> "none"
         Value host -> "host"
-    "#]]);
+    "#]],
+    );
     check_labels("FROM alpine\r\nR$0\r\n", expect!["FROM RUN COPY ARG ENV WORKDIR CMD ENTRYPOINT EXPOSE USER LABEL ADD HEALTHCHECK HEALTHCHECK NONE VOLUME SHELL STOPSIGNAL ONBUILD MAINTAINER"]);
 }
 
 #[test]
 fn onbuild_arguments() {
-    check_labels("FROM alpine\nONBUILD COPY --$0\n", expect!["--from --chown --chmod --link --parents --exclude"]);
-    check_labels("FROM alpine\nONBUILD RUN --mount=type=$0\n", expect!["bind cache tmpfs secret ssh"]);
+    check_labels(
+        "FROM alpine\nONBUILD COPY --$0\n",
+        expect!["--from --chown --chmod --link --parents --exclude"],
+    );
+    check_labels(
+        "FROM alpine\nONBUILD RUN --mount=type=$0\n",
+        expect!["bind cache tmpfs secret ssh"],
+    );
 }
 
 // Directives.
 
 #[test]
 fn directive_names_at_the_top() {
-    check("# $0\nFROM alpine\n", expect![[r#"
+    check(
+        "# $0\nFROM alpine\n",
+        expect![[r#"
         []
         Directive syntax -> "syntax=${1:docker/dockerfile:1}" | Choose the Dockerfile frontend
         Directive check -> "check=skip=" | Configure BuildKit's build checks
         Directive escape -> "escape=${1:`}" | Change the escape character
-    "#]]);
-    check_labels("# syntax=docker/dockerfile:1\n# $0\nFROM alpine\n", expect!["check escape"]);
+    "#]],
+    );
+    check_labels(
+        "# syntax=docker/dockerfile:1\n# $0\nFROM alpine\n",
+        expect!["check escape"],
+    );
     // Not after an instruction: an ordinary comment.
     check_labels("FROM alpine\n# $0\n", expect![[""]]);
 }
 
 #[test]
 fn directive_lines_on_an_empty_first_line() {
-    check("$0", expect![[r##"
+    check(
+        "$0",
+        expect![[r##"
         []
         Keyword FROM -> "FROM ${1:image}" | Starts a new build stage from a base image (or `scratch`, or an earlier stage).
         Keyword ARG -> "ARG ${1:name}" | Declares a build argument, a variable that `docker build --build-arg` can set.
         Directive # syntax=docker/dockerfile:1 -> "# syntax=${1:docker/dockerfile:1}" | Choose the Dockerfile frontend
         Directive # check=skip= -> "# check=skip=" | Configure BuildKit's build checks
         Directive # escape=` -> "# escape=${1:`}" | Change the escape character
-    "##]]);
+    "##]],
+    );
 }
 
 #[test]
 fn check_directive_keys_and_names() {
-    check_labels("# check=$0\nFROM alpine\n", expect!["skip error experimental"]);
-    check_labels("# check=skip=JSONArgsRecommended;$0\nFROM alpine\n", expect!["error experimental"]);
+    check_labels(
+        "# check=$0\nFROM alpine\n",
+        expect!["skip error experimental"],
+    );
+    check_labels(
+        "# check=skip=JSONArgsRecommended;$0\nFROM alpine\n",
+        expect!["error experimental"],
+    );
     check(
         "# check=skip=JSONArgsRecommended,Undef$0\nFROM alpine\n",
         expect![[r#"
@@ -501,7 +615,10 @@ fn any_offset_of_any_file_is_harmless() {
         let analysis = Analysis::new(text);
         for offset in 0..=text.len() + 2 {
             for c in completions(&analysis, offset) {
-                assert!(text.get(c.range.range()).is_some(), "{text:?} {offset}: {c:?}");
+                assert!(
+                    text.get(c.range.range()).is_some(),
+                    "{text:?} {offset}: {c:?}"
+                );
             }
         }
     }

@@ -27,7 +27,9 @@ pub(super) fn arguments(
     if args.in_flags() && typed.starts_with('-') {
         return match typed.split_once('=') {
             None => flag_names(analysis, args, offset),
-            Some((name, value)) => flag_value(analysis, args, &name[2.min(name.len())..], value, word),
+            Some((name, value)) => {
+                flag_value(analysis, args, &name[2.min(name.len())..], value, word)
+            }
         };
     }
     if typed.starts_with('-') || args.onbuild && args.kind == Kind::From {
@@ -47,12 +49,19 @@ pub(super) fn arguments(
             );
             out
         }
-        (Kind::From, 1) => vec![Completion::new(in_file_case(lower(), "AS"), CompletionKind::Keyword, word)
-            .detail("Name this stage")],
+        (Kind::From, 1) => {
+            vec![
+                Completion::new(in_file_case(lower(), "AS"), CompletionKind::Keyword, word)
+                    .detail("Name this stage"),
+            ]
+        }
         (Kind::Healthcheck, 0) => {
-            let mut out = vec![Completion::new(in_file_case(lower(), "CMD"), CompletionKind::Keyword, word)
-                .detail("The command that checks the container's health")
-                .doc(DocKey::Instruction(Kind::Healthcheck))];
+            let mut out =
+                vec![
+                    Completion::new(in_file_case(lower(), "CMD"), CompletionKind::Keyword, word)
+                        .detail("The command that checks the container's health")
+                        .doc(DocKey::Instruction(Kind::Healthcheck)),
+                ];
             if args.before.is_empty() {
                 out.push(
                     Completion::new(in_file_case(lower(), "NONE"), CompletionKind::Keyword, word)
@@ -156,7 +165,13 @@ fn mount(analysis: &Analysis, args: &Args, value: &str, word: TextRange) -> Vec<
         .iter()
         .copied()
         .chain(later)
-        .map(|p| p.split('=').next().unwrap_or("").trim().to_ascii_lowercase())
+        .map(|p| {
+            p.split('=')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
         .collect();
     let typ = earlier
         .iter()
@@ -209,7 +224,11 @@ fn mount(analysis: &Analysis, args: &Args, value: &str, word: TextRange) -> Vec<
         }
     }
     // Aliases after the usual names.
-    out.sort_by_key(|c| c.detail.as_deref().is_some_and(|d| d.starts_with("Same as")));
+    out.sort_by_key(|c| {
+        c.detail
+            .as_deref()
+            .is_some_and(|d| d.starts_with("Same as"))
+    });
     out
 }
 
@@ -249,7 +268,11 @@ fn stages(analysis: &Analysis, index: usize, word: TextRange) -> Vec<Completion>
 
 /// Variable items when the cursor follows `$` or `${` (and part of a name); `None`
 /// elsewhere. Only ARG and ENV visible at instruction `index`, as BuildKit scopes them.
-pub(super) fn variables(analysis: &Analysis, index: usize, offset: usize) -> Option<Vec<Completion>> {
+pub(super) fn variables(
+    analysis: &Analysis,
+    index: usize,
+    offset: usize,
+) -> Option<Vec<Completion>> {
     let text = analysis.text();
     let model = analysis.model();
     let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_';
@@ -308,7 +331,11 @@ pub(super) fn variables(analysis: &Analysis, index: usize, offset: usize) -> Opt
     let items = found
         .into_iter()
         .map(|(name, source)| {
-            let insert = if close { format!("{name}}}") } else { name.to_string() };
+            let insert = if close {
+                format!("{name}}}")
+            } else {
+                name.to_string()
+            };
             let mut item = Completion::new(name, CompletionKind::Variable, range).insert(insert);
             let value = model.value_at(index, name);
             match source {
@@ -318,7 +345,8 @@ pub(super) fn variables(analysis: &Analysis, index: usize, offset: usize) -> Opt
                         Some(v) => format!("{what} = {}", short(v)),
                         None => what.to_string(),
                     });
-                    item.documentation = Some(variable_markdown(analysis, name, d, value.as_deref()));
+                    item.documentation =
+                        Some(variable_markdown(analysis, name, d, value.as_deref()));
                 }
                 VarSource::Predefined => {
                     item.detail = Some("Automatic build argument".to_string());
@@ -366,6 +394,9 @@ fn variable_markdown(
     let line = analysis.line_index().line_of(inst.range.start()) + 1;
     let written = analysis.text().get(inst.range.range()).unwrap_or("");
     let first = written.lines().next().unwrap_or("");
-    md.push_str(&format!("\n\nDeclared on line {line}: {}", code(first.trim_end())));
+    md.push_str(&format!(
+        "\n\nDeclared on line {line}: {}",
+        code(first.trim_end())
+    ));
     md
 }
