@@ -2,6 +2,7 @@
 //! test of the incremental document store.
 
 mod code_actions;
+mod completion;
 mod diagnostics;
 mod document_store;
 mod editor_features;
