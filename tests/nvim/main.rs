@@ -399,3 +399,87 @@ RUN apt-get install -y \\\n    curl=7.88.1-10\n\
 CMD node server.js\n\
 EXPOSE 8080/TCP\n\
 MAINTAINER jane@example.com\n";
+
+/// Completion through Neovim's own client: stage names after `--from=`, mount types
+/// after `type=`, instruction keywords, and variables in scope, each with a `textEdit`
+/// over the partial word that Neovim turns into complete-items.
+#[test]
+fn neovim_receives_completion_items() {
+    const TEXT: &str = "FROM golang:1.22 AS build\n\
+ARG VERSION=1\n\
+FROM alpine\n\
+ARG VERSION\n\
+COPY --from= /app /app\n\
+RUN --mount=type= echo $VER\n\
+R\n";
+    let positions = serde_json::json!([
+        { "line": 4, "character": 12 },
+        { "line": 5, "character": 17 },
+        { "line": 6, "character": 1 },
+        { "line": 5, "character": 27 },
+    ]);
+    let Some((result, context)) = run_nvim(
+        "completion.lua",
+        TEXT,
+        &[("DLSP_POSITIONS", positions.to_string())],
+    ) else {
+        return;
+    };
+    let answers = result["answers"].as_array().cloned().unwrap_or_default();
+    assert_eq!(answers.len(), 4, "{result}\n{context}");
+    let labels = |i: usize| -> Vec<String> {
+        answers[i]["labels"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|l| l.as_str().map(str::to_string))
+            .collect()
+    };
+    assert_eq!(labels(0), ["build"], "--from=\n{context}");
+    assert_eq!(
+        labels(1),
+        ["bind", "cache", "tmpfs", "secret", "ssh"],
+        "type=\n{context}"
+    );
+    let keywords = labels(2);
+    for k in ["FROM", "RUN", "COPY", "ONBUILD", "MAINTAINER"] {
+        assert!(keywords.iter().any(|l| l == k), "{k} missing: {keywords:?}");
+    }
+    let vars = labels(3);
+    assert_eq!(
+        vars.first().map(String::as_str),
+        Some("VERSION"),
+        "{vars:?}"
+    );
+    // The keyword edit replaces the `R` typed (columns 0..1) with plain text: Neovim 0.7
+    // declares no snippet support.
+    let run = answers[2]["edits"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|e| e["label"] == "RUN")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        (
+            run["start"].as_u64(),
+            run["end"].as_u64(),
+            run["new_text"].as_str()
+        ),
+        (Some(0), Some(1), Some("RUN ")),
+        "{run}\n{context}"
+    );
+    // Neovim made complete-items of them (its omnifunc path), filtered by the prefix
+    // typed: the inserted text of the items that match it.
+    assert_eq!(
+        answers[2]["vim_words"],
+        serde_json::json!(["RUN "]),
+        "{context}"
+    );
+    assert_eq!(
+        answers[3]["vim_words"],
+        serde_json::json!(["VERSION"]),
+        "{context}"
+    );
+    assert_eq!(result["exit_code"], 0, "server exit code\n{context}");
+}
