@@ -235,3 +235,27 @@ async fn unknown_documents_and_far_positions_are_harmless() {
     assert_eq!(list["isIncomplete"], false, "{list}");
     client.shutdown_and_exit().await;
 }
+
+#[tokio::test]
+async fn resolve_appends_reference_text_after_a_variables_value() {
+    let text = "FROM alpine\nARG TARGETARCH\nRUN echo $TARGETA\n";
+    let (mut client, _) = opened(caps(false, true, true), text).await;
+    let list = complete(&mut client, URI, 2, 17).await;
+    let arch = item(&list, "TARGETARCH").clone();
+    let own = arch["documentation"]["value"].as_str().unwrap().to_string();
+    let resolved = client.request("completionItem/resolve", arch).await;
+    let value = resolved["result"]["documentation"]["value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        value.starts_with(&own) && value.len() > own.len(),
+        "{value}"
+    );
+    // Resolving the resolved item changes nothing.
+    let again = client
+        .request("completionItem/resolve", resolved["result"].clone())
+        .await;
+    assert_eq!(again["result"], resolved["result"]);
+    client.shutdown_and_exit().await;
+}

@@ -150,20 +150,32 @@ pub fn completion(
     }))
 }
 
-/// Adds documentation to an item (stateless: everything needed is in `item.data`).
+/// Adds documentation to an item (stateless: everything needed is in `item.data`). The
+/// reference text goes after what the item already documents (a variable's value).
 pub fn resolve(mut item: CompletionItem, support: ClientSupport) -> CompletionItem {
-    if item.documentation.is_some() {
-        return item;
-    }
     let key = item
         .data
         .as_ref()
         .and_then(|d| d.get("doc"))
         .and_then(|d| d.as_str())
         .and_then(DocKey::decode);
-    if let Some(md) = key.and_then(|k| k.markdown()) {
-        item.documentation = Some(support.documentation(md));
-    }
+    let Some(Documentation::MarkupContent(reference)) = key
+        .and_then(|k| k.markdown())
+        .map(|md| support.documentation(md))
+    else {
+        return item;
+    };
+    item.documentation = Some(match item.documentation.take() {
+        // Resolved before (a client may ask twice): unchanged.
+        Some(Documentation::MarkupContent(own)) if own.value.ends_with(&reference.value) => {
+            Documentation::MarkupContent(own)
+        }
+        Some(Documentation::MarkupContent(mut own)) if own.kind == reference.kind => {
+            own.value = format!("{}\n\n{}", own.value, reference.value);
+            Documentation::MarkupContent(own)
+        }
+        _ => Documentation::MarkupContent(reference),
+    });
     item
 }
 

@@ -11,7 +11,7 @@ fn cursor(fixture: &str) -> (String, usize) {
     (fixture.replacen("$0", "", 1), at)
 }
 
-fn items(fixture: &str) -> (String, Vec<Completion>) {
+fn items_at(fixture: &str) -> (String, Vec<Completion>) {
     let (text, offset) = cursor(fixture);
     let analysis = Analysis::new(text.as_str());
     let items = completions(&analysis, offset);
@@ -26,7 +26,7 @@ fn items(fixture: &str) -> (String, Vec<Completion>) {
 /// The replaced text, then one line per item: kind, label, inserted text (the snippet
 /// when there is one), a deprecation mark and the detail.
 fn check(fixture: &str, expect: Expect) {
-    let (text, items) = items(fixture);
+    let (text, items) = items_at(fixture);
     let mut out = String::new();
     if let Some(first) = items.first() {
         out.push_str(&format!("[{}]\n", &text[first.range.range()]));
@@ -52,7 +52,7 @@ fn check(fixture: &str, expect: Expect) {
 
 /// The labels only, on one line.
 fn check_labels(fixture: &str, expect: Expect) {
-    let (_, items) = items(fixture);
+    let (_, items) = items_at(fixture);
     let labels: Vec<&str> = items.iter().map(|c| c.label.as_str()).collect();
     expect.assert_eq(&labels.join(" "));
 }
@@ -124,30 +124,16 @@ fn onbuild_triggers_exclude_from_onbuild_and_maintainer() {
 
 #[test]
 fn a_keyword_typed_over_an_existing_one_keeps_its_arguments() {
-    check(
-        "FROM alpine\nRU$0N echo hi\n",
-        expect![[r#"
-        [RUN]
-        Keyword FROM -> "FROM" | Starts a new build stage from a base image (or `scratch`, or an earlier stage).
-        Keyword RUN -> "RUN" | Runs a command at build time and saves the files it changes as a new layer.
-        Keyword COPY -> "COPY" | Copies files from the build context, another stage or an image into the image.
-        Keyword ARG -> "ARG" | Declares a build argument, a variable that `docker build --build-arg` can set.
-        Keyword ENV -> "ENV" | Sets environment variables for the rest of the build and for the running container.
-        Keyword WORKDIR -> "WORKDIR" | Sets (and creates) the working directory for the instructions that follow.
-        Keyword CMD -> "CMD" | Sets the default command of the container, or default arguments for `ENTRYPOINT`.
-        Keyword ENTRYPOINT -> "ENTRYPOINT" | Sets the program a container runs; `CMD` and `docker run` arguments go to it.
-        Keyword EXPOSE -> "EXPOSE" | Documents the ports the application listens on; it publishes nothing by itself.
-        Keyword USER -> "USER" | Sets the user and group that run later `RUN` commands and the container.
-        Keyword LABEL -> "LABEL" | Adds key/value metadata to the image.
-        Keyword ADD -> "ADD" | Copies local files, URLs or Git repositories into the image, extracting local archives.
-        Keyword HEALTHCHECK -> "HEALTHCHECK" | Sets the command Docker runs now and then to tell whether the container works.
-        Keyword VOLUME -> "VOLUME" | Declares directories that hold volumes, kept outside the container's filesystem.
-        Keyword SHELL -> "SHELL" | Changes the shell that runs the shell form of `RUN`, `CMD` and `ENTRYPOINT`.
-        Keyword STOPSIGNAL -> "STOPSIGNAL" | Sets the signal that asks the container to stop (default `SIGTERM`).
-        Keyword ONBUILD -> "ONBUILD" | Stores an instruction that runs later, in builds that use this image as base.
-        Keyword MAINTAINER -> "MAINTAINER" (deprecated) | Deprecated: sets the author field of the image; use a `LABEL` instead.
-    "#]],
+    let (text, items) = items_at("FROM alpine\nRU$0N echo hi\n");
+    let run = items.iter().find(|c| c.label == "RUN").unwrap();
+    // The whole word is replaced, by the keyword alone: the line keeps `echo hi`.
+    assert_eq!(
+        (&text[run.range.range()], run.insert.as_str()),
+        ("RUN", "RUN")
     );
+    assert_eq!(run.snippet, None);
+    // The second HEALTHCHECK form would bring its own arguments.
+    assert!(!items.iter().any(|c| c.label.contains("NONE")));
 }
 
 #[test]
@@ -331,25 +317,22 @@ fn mount_types_options_and_values() {
 
 #[test]
 fn mount_option_typed_in_the_middle_of_a_value() {
-    check(
-        "FROM alpine\nRUN --mount=type=cache,tar$0,sharing=locked make\n",
-        expect![[r#"
-            [tar]
-            Flag id -> "id=" | Name of the cache (default: the target path)
-            Flag target -> "target=" | Where the cache appears (required)
-            Flag readonly -> "readonly" | Use the cache without adding to it
-            Flag rw -> "rw" | Writable (already the default for cache mounts)
-            Flag from -> "from=" | Stage or image that seeds a new cache (default: empty)
-            Flag source -> "source=" | Directory of `from` that seeds the cache (default: its root)
-            Flag mode -> "mode=" | File mode of the cache directory (default `0755`)
-            Flag uid -> "uid=" | Numeric owner of the cache directory (default `0`)
-            Flag gid -> "gid=" | Numeric group of the cache directory (default `0`)
-            Flag dst -> "dst=" | Same as `target`
-            Flag destination -> "destination=" | Same as `target`
-            Flag ro -> "ro" | Same as `readonly`
-            Flag readwrite -> "readwrite" | Same as `rw`
-            Flag src -> "src=" | Same as `source`
-        "#]],
+    let (text, items) = items_at("FROM alpine\nRUN --mount=type=cache,tar$0,sharing=locked make\n");
+    let target = items.iter().find(|c| c.label == "target").unwrap();
+    assert_eq!(
+        (&text[target.range.range()], target.insert.as_str()),
+        ("tar", "target=")
+    );
+    // `sharing` is given after the cursor; `type` before it.
+    assert!(!items
+        .iter()
+        .any(|c| c.label == "sharing" || c.label == "type"));
+    // Typed over a key that already has its value: the `=` is not doubled.
+    let (text, items) = items_at("FROM alpine\nRUN --mount=type=cache,tar$0=/x make\n");
+    let target = items.iter().find(|c| c.label == "target").unwrap();
+    assert_eq!(
+        (&text[target.range.range()], target.insert.as_str()),
+        ("tar", "target")
     );
 }
 
@@ -444,7 +427,7 @@ fn variables_in_from_are_global_args_and_platform_args() {
 
 #[test]
 fn variable_documentation_shows_the_value_here() {
-    let (_, items) = items(&format!("{VARS}RUN echo $GO$0\n"));
+    let (_, items) = items_at(&format!("{VARS}RUN echo $GO$0\n"));
     let goflags = items.iter().find(|c| c.label == "GOFLAGS").unwrap();
     expect![[r#"
         **`$GOFLAGS`** · environment variable (ENV)
@@ -650,4 +633,31 @@ fn doc_keys_round_trip_and_resolve() {
         dockerfile-lsp reports it as `json-args-recommended`; `skip=` turns that rule off too.
 
         [Build checks reference](https://docs.docker.com/reference/build-checks/json-args-recommended/)"#]].assert_eq(&DocKey::Check("JSONArgsRecommended".into()).markdown().unwrap());
+}
+
+#[test]
+fn continuation_at_the_end_of_the_file_and_indented_keywords() {
+    // The line after a continued line belongs to the instruction: no keywords there.
+    check_labels("FROM alpine\nRUN apt-get update \\\n$0", expect![[""]]);
+    check_labels(
+        "FROM alpine\nCOPY --from=build \\\n    --ch$0",
+        expect!["--chown --chmod --link --parents --exclude"],
+    );
+    check_labels("FROM alpine\n  WO$0\n", expect!["FROM RUN COPY ARG ENV WORKDIR CMD ENTRYPOINT EXPOSE USER LABEL ADD HEALTHCHECK HEALTHCHECK NONE VOLUME SHELL STOPSIGNAL ONBUILD MAINTAINER"]);
+    check_labels("FROM alpine\nENV A=1\n\n$0\n", expect!["FROM RUN COPY ARG ENV WORKDIR CMD ENTRYPOINT EXPOSE USER LABEL ADD HEALTHCHECK HEALTHCHECK NONE VOLUME SHELL STOPSIGNAL ONBUILD MAINTAINER"]);
+}
+
+#[test]
+fn platform_args_inside_a_stage_only_when_redeclared() {
+    check_labels("FROM alpine\nRUN echo $TARGET$0\n", expect!["HTTP_PROXY http_proxy HTTPS_PROXY https_proxy FTP_PROXY ftp_proxy NO_PROXY no_proxy ALL_PROXY all_proxy"]);
+    let (_, items) = items_at("FROM alpine\nARG TARGETARCH\nRUN echo $TARGET$0\n");
+    let arch = items.iter().find(|c| c.label == "TARGETARCH").unwrap();
+    expect![[r#"
+        **`$TARGETARCH`** · build argument (ARG)
+
+        Value here: set by the builder (an automatic build argument)
+
+        Declared on line 2: `ARG TARGETARCH`"#]]
+    .assert_eq(arch.documentation.as_deref().unwrap_or(""));
+    assert_eq!(arch.doc, Some(DocKey::AutomaticArg("TARGETARCH".into())));
 }

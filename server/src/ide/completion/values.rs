@@ -347,6 +347,9 @@ pub(super) fn variables(
                     });
                     item.documentation =
                         Some(variable_markdown(analysis, name, d, value.as_deref()));
+                    if AUTOMATIC_ARGS.contains(&name) {
+                        item.doc = Some(DocKey::AutomaticArg(name.to_string()));
+                    }
                 }
                 VarSource::Predefined => {
                     item.detail = Some("Automatic build argument".to_string());
@@ -385,6 +388,9 @@ fn variable_markdown(
     let mut md = format!("**{}** · {what}\n\n", code(&format!("${name}")));
     match value {
         Some(v) => md.push_str(&format!("Value here: {}", code(v))),
+        None if decl.kind == VarKind::Arg && AUTOMATIC_ARGS.contains(&name) => {
+            md.push_str("Value here: set by the builder (an automatic build argument)")
+        }
         None if decl.kind == VarKind::Arg => md.push_str(&format!(
             "No default value here: set it with `--build-arg {name}=…`"
         )),
