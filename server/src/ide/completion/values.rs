@@ -312,13 +312,12 @@ pub(super) fn variables(
         names.extend(s.decls.iter().map(|d| d.name.as_str()));
     }
     names.extend(AUTOMATIC_ARGS.iter().chain(PREDEFINED_ARGS));
-    let mut seen = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let mut found = Vec::new();
     for name in names {
-        if seen.contains(&name) {
+        if !seen.insert(name) {
             continue;
         }
-        seen.push(name);
         if let Some(source) = model.lookup(index, name) {
             found.push((name, source));
         }
