@@ -82,7 +82,13 @@ pub fn signature_help(analysis: &Analysis, offset: usize) -> Option<SignatureHel
         }
         Place::Keyword { index: None, .. } | Place::Heredoc { .. } => None,
         Place::Args(args) => {
-            let mut help = instruction(args.kind, Some(&args))?;
+            let mount_value = (args.kind == Kind::Run && args.in_flags())
+                .then(|| args.word.strip_prefix("--mount="))
+                .flatten();
+            let mut help = match mount_value {
+                Some(value) => mount(value),
+                None => instruction(args.kind, Some(&args))?,
+            };
             if args.onbuild {
                 for s in &mut help.signatures {
                     *s = onbuild_prefixed(s);
@@ -242,6 +248,66 @@ fn instruction(kind: Kind, args: Option<&Args>) -> Option<SignatureHelp> {
         active_signature,
         active_parameter,
     })
+}
+
+/// Inside a `RUN --mount=` value: the options of its type (`bind` until `type=` says
+/// otherwise), the one being written active.
+fn mount(value: &str) -> SignatureHelp {
+    let value = value.trim_matches(['"', '\'']);
+    let typ = value
+        .split(',')
+        .filter_map(|p| p.split_once('='))
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case("type"))
+        .map(|(_, v)| v.trim().to_ascii_lowercase())
+        .filter(|t| docs::mount_type_doc(t).is_some())
+        .unwrap_or_else(|| "bind".to_string());
+    let options: Vec<&docs::MountOptionDoc> = docs::mount_options(&typ).collect();
+    let mut marked = String::from("--mount=");
+    for (i, o) in options.iter().enumerate() {
+        if i > 0 {
+            marked.push(',');
+        }
+        // The synopsis is the first code span of the option's text (`target=<path>`).
+        let synopsis = match o.keys[0] {
+            "type" => format!("type={typ}"),
+            _ => o
+                .markdown
+                .split('`')
+                .nth(1)
+                .unwrap_or(o.keys[0])
+                .to_string(),
+        };
+        marked.push_str(&format!("«{synopsis}»"));
+    }
+    let docs: Vec<Option<String>> = options
+        .iter()
+        .map(|o| Some(o.summary.to_string()))
+        .collect();
+    let summary = docs::mount_type_doc(&typ).map(|d| d.summary.to_string());
+    let current = value.rsplit(',').next().unwrap_or("");
+    let key = current
+        .split('=')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let active_parameter = options
+        .iter()
+        .position(|o| o.keys.contains(&key.as_str()))
+        .or_else(|| {
+            (!key.is_empty() && !current.contains('='))
+                .then(|| {
+                    options
+                        .iter()
+                        .position(|o| o.keys.iter().any(|k| k.starts_with(&key)))
+                })
+                .flatten()
+        });
+    SignatureHelp {
+        signatures: vec![Signature::parse(&marked, summary, &docs)],
+        active_signature: 0,
+        active_parameter,
+    }
 }
 
 /// The parser directive being written on the line whose `#` is at `hash`.
