@@ -46,12 +46,19 @@ pub enum CompletionKind {
 /// survives the round trip through the client (`CompletionItem.data`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DocKey {
+    /// An instruction's reference entry.
     Instruction(Kind),
+    /// A flag of an instruction, by name without dashes.
     Flag(Kind, String),
+    /// A `RUN --mount` type.
     MountType(String),
+    /// An option of a mount type: `(type, key)`.
     MountOption(String, String),
+    /// A parser directive (`syntax`, `escape`, `check`).
     Directive(String),
+    /// A BuildKit check name (or `all`).
     Check(String),
+    /// An ARG the builder defines (`TARGETPLATFORM`, `HTTP_PROXY`).
     AutomaticArg(String),
 }
 
@@ -108,7 +115,9 @@ impl DocKey {
 /// One completion item.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Completion {
+    /// What the list shows (and clients filter on).
     pub label: String,
+    /// What it completes (the LSP item kind).
     pub kind: CompletionKind,
     /// One line shown next to the label.
     pub detail: Option<String>,
@@ -122,6 +131,7 @@ pub struct Completion {
     pub insert: String,
     /// The same with tabstops (`RUN ${1:command}`), when it has any.
     pub snippet: Option<String>,
+    /// Offered but deprecated (`MAINTAINER`).
     pub deprecated: bool,
 }
 

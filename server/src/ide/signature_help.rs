@@ -18,16 +18,20 @@ use crate::syntax::{DirectiveKind, Kind};
 /// One form of an instruction.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Signature {
+    /// The form as text: `FROM [--platform=<platform>] <image> [AS <name>]`.
     pub label: String,
     /// Markdown: the instruction's one-line summary.
     pub documentation: Option<String>,
+    /// The flags and arguments, in label order.
     pub parameters: Vec<Parameter>,
 }
 
 /// A parameter: its byte range in the signature label.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Parameter {
+    /// Byte offset of the parameter's first character in the label.
     pub start: usize,
+    /// Byte offset just after its last character.
     pub end: usize,
     /// Markdown (a flag's summary).
     pub documentation: Option<String>,
@@ -61,8 +65,11 @@ impl Signature {
 /// The signatures at the cursor, the one that applies and its active parameter.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignatureHelp {
+    /// Every form of the instruction.
     pub signatures: Vec<Signature>,
+    /// The form written (exec or shell, `CMD` or `NONE`).
     pub active_signature: usize,
+    /// The parameter under the cursor, if any.
     pub active_parameter: Option<usize>,
 }
 

@@ -30,6 +30,7 @@ pub struct ClientSupport {
 }
 
 impl ClientSupport {
+    /// Reads what the client declared at `initialize`.
     pub fn from_capabilities(caps: &ClientCapabilities) -> ClientSupport {
         let text = caps.text_document.as_ref();
         let item = text

@@ -279,12 +279,18 @@ fn any_offset_is_harmless() {
 
 #[test]
 fn mount_options_of_the_type_written() {
-    check("FROM a\nRUN --mount=type=cache,sharing=$0", expect![[r#"
+    check(
+        "FROM a\nRUN --mount=type=cache,sharing=$0",
+        expect![[r#"
         * --mount=type=cache,id=<name>,target=<path>,readonly,rw,<<sharing=shared|private|locked>>,from=<stage|image|context>,source=<path>,mode=<octal>,uid=<id>,gid=<id>
-    "#]]);
-    check("FROM a\nRUN --mount=target=/src,fr$0", expect![[r#"
+    "#]],
+    );
+    check(
+        "FROM a\nRUN --mount=target=/src,fr$0",
+        expect![[r#"
         * --mount=type=bind,target=<path>,source=<path>,<<from=<stage|image|context>>>,rw,readonly
-    "#]]);
+    "#]],
+    );
     check(
         "FROM a\nRUN --mount=type=secret,id=npm,dst$0=/x",
         expect![[r#"
