@@ -94,11 +94,13 @@ pub(super) fn complete(analysis: &Analysis, hash: usize, offset: usize) -> Vec<C
                     .detail(detail)
                     .doc(DocKey::Directive(name.to_string()))
                     .insert(format!("{name}="));
+                // Right after `#`, the usual space first.
+                let space = if typed.is_empty() { " " } else { "" };
                 if text[range.end()..].starts_with('=') {
-                    item.insert = name.to_string();
+                    item.insert = format!("{space}{name}");
                 } else {
-                    item.insert = format!("{name}={value}");
-                    item.snippet = placeholder(kind, value).map(|p| format!("{name}={p}"));
+                    item.insert = format!("{space}{name}={value}");
+                    item.snippet = placeholder(kind, value).map(|p| format!("{space}{name}={p}"));
                 }
                 item
             })

@@ -521,6 +521,16 @@ fn directive_names_at_the_top() {
         "# syntax=docker/dockerfile:1\n# $0\nFROM alpine\n",
         expect!["check escape"],
     );
+    // Right after `#`: a space comes first.
+    check(
+        "#$0\nFROM alpine\n",
+        expect![[r#"
+        []
+        Directive syntax -> " syntax=${1:docker/dockerfile:1}" | Choose the Dockerfile frontend
+        Directive check -> " check=skip=" | Configure BuildKit's build checks
+        Directive escape -> " escape=${1:`}" | Change the escape character
+    "#]],
+    );
     // Not after an instruction: an ordinary comment.
     check_labels("FROM alpine\n# $0\n", expect![[""]]);
 }
