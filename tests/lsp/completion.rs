@@ -230,6 +230,23 @@ async fn unknown_documents_and_far_positions_are_harmless() {
     let params = json!({ "textDocument": { "uri": "file:///nowhere/Dockerfile" }, "position": { "line": 0, "character": 0 } });
     let help = client.request("textDocument/signatureHelp", params).await;
     assert_eq!(help["result"], Value::Null, "{help}");
+    // A space typed as indentation brings no keyword list; asked for, it does.
+    client.did_change(URI, 2, &[((1, 0), (1, 0), "  ")]).await;
+    let params = |trigger: Value| json!({ "textDocument": { "uri": URI }, "position": { "line": 1, "character": 2 }, "context": trigger });
+    let typed = client
+        .request(
+            "textDocument/completion",
+            params(json!({ "triggerKind": 2, "triggerCharacter": " " })),
+        )
+        .await;
+    assert_eq!(typed["result"]["items"], json!([]), "{typed}");
+    let invoked = client
+        .request(
+            "textDocument/completion",
+            params(json!({ "triggerKind": 1 })),
+        )
+        .await;
+    assert!(labels(&invoked["result"]).contains(&"RUN"), "{invoked}");
     // Past the end: clamped, and answered.
     let list = complete(&mut client, URI, 99, 99).await;
     assert_eq!(list["isIncomplete"], false, "{list}");

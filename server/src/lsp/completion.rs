@@ -112,13 +112,22 @@ fn item_kind(kind: CompletionKind) -> CompletionItemKind {
 pub fn completion(
     analysis: &Analysis,
     position: Position,
-    _context: Option<&CompletionContext>,
+    context: Option<&CompletionContext>,
     encoding: PositionEncoding,
     support: ClientSupport,
 ) -> Option<CompletionResponse> {
     let (index, text) = (analysis.line_index(), analysis.text());
     let offset = position::offset_in(index, text, position, encoding);
-    let items = core::completions(analysis, offset)
+    // A space typed as indentation is not a request for keywords.
+    let line_start = index.line_start(index.line_of(offset));
+    let indenting = context.and_then(|c| c.trigger_character.as_deref()) == Some(" ")
+        && text[line_start..offset].trim().is_empty();
+    let found = if indenting {
+        Vec::new()
+    } else {
+        core::completions(analysis, offset)
+    };
+    let items = found
         .into_iter()
         .enumerate()
         .map(|(n, c)| {
