@@ -50,6 +50,17 @@ fn check(fixture: &str, expect: Expect) {
     expect.assert_eq(&out);
 }
 
+/// The item `label` at `$0`: the text it replaces and the text it inserts without
+/// snippets.
+fn edit_of(fixture: &str, label: &str) -> (String, String) {
+    let (text, items) = items_at(fixture);
+    let item = items
+        .iter()
+        .find(|c| c.label == label)
+        .unwrap_or_else(|| panic!("no {label} in {items:?}"));
+    (text[item.range.range()].to_string(), item.insert.clone())
+}
+
 /// The labels only, on one line.
 fn check_labels(fixture: &str, expect: Expect) {
     let (_, items) = items_at(fixture);
@@ -124,14 +135,11 @@ fn onbuild_triggers_exclude_from_onbuild_and_maintainer() {
 
 #[test]
 fn a_keyword_typed_over_an_existing_one_keeps_its_arguments() {
-    let (text, items) = items_at("FROM alpine\nRU$0N echo hi\n");
-    let run = items.iter().find(|c| c.label == "RUN").unwrap();
+    let fixture = "FROM alpine\nRU$0N echo hi\n";
     // The whole word is replaced, by the keyword alone: the line keeps `echo hi`.
-    assert_eq!(
-        (&text[run.range.range()], run.insert.as_str()),
-        ("RUN", "RUN")
-    );
-    assert_eq!(run.snippet, None);
+    assert_eq!(edit_of(fixture, "RUN"), ("RUN".into(), "RUN".into()));
+    let (_, items) = items_at(fixture);
+    assert!(items.iter().all(|c| c.snippet.is_none()));
     // The second HEALTHCHECK form would bring its own arguments.
     assert!(!items.iter().any(|c| c.label.contains("NONE")));
 }
@@ -242,17 +250,10 @@ fn flag_values() {
 
 #[test]
 fn flags_on_a_continuation_line() {
-    check(
-        "FROM alpine\nRUN --mount=type=cache,target=/var/cache/apt \\\n    --mount=type=$0\n",
-        expect![[r#"
-            []
-            Value bind -> "bind" | Files of the build context, a stage or an image (the default type)
-            Value cache -> "cache" | A directory kept between builds, for package and compiler caches
-            Value tmpfs -> "tmpfs" | A scratch directory in memory, emptied when the command ends
-            Value secret -> "secret" | A secret passed with `docker build --secret`, as a file or variable
-            Value ssh -> "ssh" | The SSH agent passed with `docker build --ssh`
-        "#]],
-    );
+    let fixture =
+        "FROM alpine\nRUN --mount=type=cache,target=/var/cache/apt \\\n    --mount=type=ca$0\n";
+    check_labels(fixture, expect!["bind cache tmpfs secret ssh"]);
+    assert_eq!(edit_of(fixture, "cache"), ("ca".into(), "cache".into()));
 }
 
 #[test]
@@ -317,23 +318,16 @@ fn mount_types_options_and_values() {
 
 #[test]
 fn mount_option_typed_in_the_middle_of_a_value() {
-    let (text, items) = items_at("FROM alpine\nRUN --mount=type=cache,tar$0,sharing=locked make\n");
-    let target = items.iter().find(|c| c.label == "target").unwrap();
-    assert_eq!(
-        (&text[target.range.range()], target.insert.as_str()),
-        ("tar", "target=")
-    );
+    let fixture = "FROM alpine\nRUN --mount=type=cache,tar$0,sharing=locked make\n";
+    assert_eq!(edit_of(fixture, "target"), ("tar".into(), "target=".into()));
     // `sharing` is given after the cursor; `type` before it.
+    let (_, items) = items_at(fixture);
     assert!(!items
         .iter()
         .any(|c| c.label == "sharing" || c.label == "type"));
     // Typed over a key that already has its value: the `=` is not doubled.
-    let (text, items) = items_at("FROM alpine\nRUN --mount=type=cache,tar$0=/x make\n");
-    let target = items.iter().find(|c| c.label == "target").unwrap();
-    assert_eq!(
-        (&text[target.range.range()], target.insert.as_str()),
-        ("tar", "target")
-    );
+    let fixture = "FROM alpine\nRUN --mount=type=cache,tar$0=/x make\n";
+    assert_eq!(edit_of(fixture, "target"), ("tar".into(), "target".into()));
 }
 
 // Stages.
@@ -462,16 +456,8 @@ fn variables_in_heredoc_bodies_and_escaped_dollars() {
 
 #[test]
 fn windows_escape_directive() {
-    let text = "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nARG DIR=C:\\app\nRUN --mount=type=cache,target=C:\\cache `\n    --network=$0\n";
-    check(
-        text,
-        expect![[r#"
-        []
-        Value default -> "default"
-        Value none -> "none"
-        Value host -> "host"
-    "#]],
-    );
+    let text = "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nARG DIR=C:\\app\nRUN --mount=type=cache,target=C:\\cache `\n    --network=h$0\n";
+    assert_eq!(edit_of(text, "host"), ("h".into(), "host".into()));
     check_labels(
         "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nARG DIR=C:\\app\nRUN echo \\$$0\n",
         expect!["DIR HTTP_PROXY http_proxy HTTPS_PROXY https_proxy FTP_PROXY ftp_proxy NO_PROXY no_proxy ALL_PROXY all_proxy"],
@@ -480,15 +466,10 @@ fn windows_escape_directive() {
 
 #[test]
 fn crlf_files() {
-    check(
-        "FROM alpine\r\nRUN --network=$0\r\nRUN echo\r\n",
-        expect![[r#"
-        []
-        Value default -> "default"
-        Value none -> "none"
-        Value host -> "host"
-    "#]],
-    );
+    // The `\r` is not part of the word replaced.
+    let fixture = "FROM alpine\r\nRUN --network=no$0\r\nRUN echo\r\n";
+    assert_eq!(edit_of(fixture, "none"), ("no".into(), "none".into()));
+    assert_eq!(edit_of("FROM alpine\r\nR$0\r\n", "RUN").0, "R");
     check_labels("FROM alpine\r\nR$0\r\n", expect!["FROM RUN COPY ARG ENV WORKDIR CMD ENTRYPOINT EXPOSE USER LABEL ADD HEALTHCHECK HEALTHCHECK NONE VOLUME SHELL STOPSIGNAL ONBUILD MAINTAINER"]);
 }
 
