@@ -33,7 +33,7 @@
 //! ARG (what is in scope) and the global ARG (where the default comes from).
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use std::collections::HashMap;
 
