@@ -78,7 +78,11 @@ async fn definition_and_references_in_utf16_columns() {
     let mut params = at(URI, 1, 27);
     params["context"] = json!({ "includeDeclaration": true });
     let refs = result(&mut client, "textDocument/references", params.clone()).await;
-    assert_eq!(spans(&refs), [(1, 26, 30), (5, 5, 9), (6, 12, 16)], "{refs}");
+    assert_eq!(
+        spans(&refs),
+        [(1, 26, 30), (5, 5, 9), (6, 12, 16)],
+        "{refs}"
+    );
     params["context"] = json!({ "includeDeclaration": false });
     let refs = result(&mut client, "textDocument/references", params).await;
     assert_eq!(spans(&refs), [(5, 5, 9), (6, 12, 16)], "{refs}");
@@ -88,7 +92,12 @@ async fn definition_and_references_in_utf16_columns() {
     assert_eq!(none, Value::Null);
     let none = result(&mut client, "textDocument/definition", at(URI, 99, 99)).await;
     assert_eq!(none, Value::Null);
-    let none = result(&mut client, "textDocument/definition", at("file:///nope", 0, 5)).await;
+    let none = result(
+        &mut client,
+        "textDocument/definition",
+        at("file:///nope", 0, 5),
+    )
+    .await;
     assert_eq!(none, Value::Null);
     client.shutdown_and_exit().await;
 }
@@ -160,7 +169,11 @@ async fn prepare_rename_and_rename() {
     let edit = result(&mut client, "textDocument/rename", params).await;
     let edits = edit["changes"][URI].as_array().cloned().unwrap_or_default();
     let spans: Vec<(u64, u64, u64)> = edits.iter().map(|e| span(&e["range"])).collect();
-    assert_eq!(spans, [(0, 4, 11), (1, 14, 21), (3, 4, 11), (4, 14, 21)], "{edit}");
+    assert_eq!(
+        spans,
+        [(0, 4, 11), (1, 14, 21), (3, 4, 11), (4, 14, 21)],
+        "{edit}"
+    );
 
     // An invalid name is an error with a message for the user.
     let mut params = at(URI, 1, 27);
@@ -187,7 +200,11 @@ async fn hierarchical_symbols_for_clients_that_take_them() {
     let mut client = opened(caps).await;
     let params = json!({ "textDocument": { "uri": URI } });
     let symbols = result(&mut client, "textDocument/documentSymbol", params).await;
-    assert_eq!(names(&symbols), ["ARG VERSION=3.20", "base", "app"], "{symbols}");
+    assert_eq!(
+        names(&symbols),
+        ["ARG VERSION=3.20", "base", "app"],
+        "{symbols}"
+    );
     let base = &symbols[1];
     assert_eq!(base["kind"], 5, "a stage is a Class: {base}");
     assert_eq!(base["detail"], "alpine:${VERSION}");
@@ -196,7 +213,11 @@ async fn hierarchical_symbols_for_clients_that_take_them() {
     assert_eq!(base["range"]["end"], pos(4, 21));
     assert_eq!(
         names(&base["children"]),
-        ["LABEL note=\"é\" other=1", "ARG VERSION", "RUN echo \"é\" $VERSION"]
+        [
+            "LABEL note=\"é\" other=1",
+            "ARG VERSION",
+            "RUN echo \"é\" $VERSION"
+        ]
     );
     let app = &symbols[2];
     let maintainer = &app["children"][1];
@@ -243,7 +264,11 @@ async fn flat_symbols_name_their_container() {
 async fn workspace_symbols_search_every_open_document() {
     let mut client = opened(capabilities(false, false, false)).await;
     client
-        .did_open(OTHER, "FROM golang:1.22 AS builder\nENV GOFLAGS=-mod=vendor\n", 1)
+        .did_open(
+            OTHER,
+            "FROM golang:1.22 AS builder\nENV GOFLAGS=-mod=vendor\n",
+            1,
+        )
         .await;
     let found = result(&mut client, "workspace/symbol", json!({ "query": "bas" })).await;
     let hits: Vec<(String, String)> = found
@@ -253,7 +278,10 @@ async fn workspace_symbols_search_every_open_document() {
         .map(|s| {
             (
                 s["name"].as_str().unwrap_or_default().to_string(),
-                s["location"]["uri"].as_str().unwrap_or_default().to_string(),
+                s["location"]["uri"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
             )
         })
         .collect();
@@ -262,7 +290,12 @@ async fn workspace_symbols_search_every_open_document() {
     let mut names = names(&found);
     names.sort();
     assert_eq!(names, ["base", "builder"], "{found}");
-    let found = result(&mut client, "workspace/symbol", json!({ "query": "goflags" })).await;
+    let found = result(
+        &mut client,
+        "workspace/symbol",
+        json!({ "query": "goflags" }),
+    )
+    .await;
     assert_eq!(found[0]["location"]["uri"], OTHER, "{found}");
     assert_eq!(span(&found[0]["location"]["range"]), (1, 4, 11));
     assert_eq!(found[0]["containerName"], "ENV in builder");
@@ -284,13 +317,21 @@ async fn document_links_point_at_registry_pages() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|l| (span(&l["range"]), l["target"].as_str().unwrap_or_default().to_string()))
+        .map(|l| {
+            (
+                span(&l["range"]),
+                l["target"].as_str().unwrap_or_default().to_string(),
+            )
+        })
         .collect();
     assert_eq!(
         got,
         [
             ((0, 5, 18), "https://ghcr.io/o/app".to_string()),
-            ((2, 12, 27), "https://quay.io/repository/ns/tool".to_string()),
+            (
+                (2, 12, 27),
+                "https://quay.io/repository/ns/tool".to_string()
+            ),
         ],
         "{links}"
     );

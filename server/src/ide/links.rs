@@ -41,7 +41,10 @@ pub fn document_links(analysis: &Analysis) -> Vec<ImageLink> {
     let text = analysis.text();
     let is_stage_name = |value: &str| {
         let lower = value.to_ascii_lowercase();
-        model.stages.iter().any(|s| s.name.as_deref() == Some(lower.as_str()))
+        model
+            .stages
+            .iter()
+            .any(|s| s.name.as_deref() == Some(lower.as_str()))
     };
     let mut out = Vec::new();
     let mut push = |r: &ImageRef, written: &str, range: TextRange| {
@@ -96,7 +99,10 @@ pub fn document_links(analysis: &Analysis) -> Vec<ImageLink> {
 
 /// `registry/repository` without tag and digest, as the user reads it.
 fn name_of(r: &ImageRef) -> String {
-    let repo = r.repository.strip_prefix("library/").filter(|_| r.is_docker_hub());
+    let repo = r
+        .repository
+        .strip_prefix("library/")
+        .filter(|_| r.is_docker_hub());
     match repo {
         Some(official) => official.to_string(),
         None if r.is_docker_hub() => r.repository.clone(),
@@ -114,10 +120,15 @@ pub fn registry_page(r: &ImageRef) -> Option<(String, &'static str)> {
             ["library", name] | [name] => {
                 Some((format!("https://hub.docker.com/_/{name}"), "Docker Hub"))
             }
-            [user, name] => Some((format!("https://hub.docker.com/r/{user}/{name}"), "Docker Hub")),
+            [user, name] => Some((
+                format!("https://hub.docker.com/r/{user}/{name}"),
+                "Docker Hub",
+            )),
             _ => None,
         },
-        "ghcr.io" if parts.len() >= 2 => Some((format!("https://ghcr.io/{repo}"), "GitHub Packages")),
+        "ghcr.io" if parts.len() >= 2 => {
+            Some((format!("https://ghcr.io/{repo}"), "GitHub Packages"))
+        }
         "quay.io" if parts.len() >= 2 => {
             Some((format!("https://quay.io/repository/{repo}"), "Quay"))
         }

@@ -125,7 +125,13 @@ impl Index {
             .rev()
             .take(4)
             .find(|o| o.range.contains(offset))
-            .or_else(|| before.iter().rev().take(4).find(|o| o.range.end() == offset))
+            .or_else(|| {
+                before
+                    .iter()
+                    .rev()
+                    .take(4)
+                    .find(|o| o.range.end() == offset)
+            })
     }
 
     /// Every occurrence of `symbol`, in text order.
@@ -371,7 +377,11 @@ impl<'a> Builder<'a> {
 
     /// The group of a declaration.
     fn decl_key(&mut self, d: &VarDecl) -> VarKey {
-        let scope = self.analysis.model().stage_of(d.instruction).map(|s| s.index);
+        let scope = self
+            .analysis
+            .model()
+            .stage_of(d.instruction)
+            .map(|s| s.index);
         let id = self.groups.node(scope, &d.name);
         VarKey::Declared(self.groups.find(id))
     }
@@ -407,16 +417,28 @@ impl<'a> Builder<'a> {
                 _ => !h.quoted,
             };
             if expanded {
-                out.extend(refs_in(text, h.body_range, escape).into_iter().map(|r| (r, false)));
+                out.extend(
+                    refs_in(text, h.body_range, escape)
+                        .into_iter()
+                        .map(|r| (r, false)),
+                );
             }
         }
         let shell_form = inst.args.json.is_none() && posix;
         match inst.kind {
             Kind::Run if shell_form => {
-                out.extend(refs_in(text, inst.args.range, escape).into_iter().map(|r| (r, false)));
+                out.extend(
+                    refs_in(text, inst.args.range, escape)
+                        .into_iter()
+                        .map(|r| (r, false)),
+                );
             }
             Kind::Cmd | Kind::Entrypoint | Kind::Healthcheck if shell_form => {
-                out.extend(refs_in(text, inst.args.range, escape).into_iter().map(|r| (r, true)));
+                out.extend(
+                    refs_in(text, inst.args.range, escape)
+                        .into_iter()
+                        .map(|r| (r, true)),
+                );
             }
             _ => {}
         }
@@ -568,7 +590,9 @@ fn runs_as_script(text: &str, inst: &Instruction, h: &Heredoc) -> bool {
 /// The delimiter inside a `<<EOF` / `<<-"EOF"` marker, when it is written in one piece.
 pub(crate) fn heredoc_name_range(text: &str, h: &Heredoc) -> Option<TextRange> {
     let marker = text.get(h.marker_range.range())?;
-    let at = marker.rfind(h.name.as_str()).filter(|_| !h.name.is_empty())?;
+    let at = marker
+        .rfind(h.name.as_str())
+        .filter(|_| !h.name.is_empty())?;
     let start = h.marker_range.start() + at;
     Some(TextRange::new(start, start + h.name.len()))
 }

@@ -58,9 +58,10 @@ pub fn rename(
     match &at.symbol {
         Symbol::Stage(s) => check_stage_name(analysis, *s, new_name)?,
         Symbol::Var(_) => check_var_name(analysis, &index, at, new_name)?,
-        Symbol::Heredoc { instruction, index: k } => {
-            check_heredoc_name(analysis, *instruction, *k, new_name)?
-        }
+        Symbol::Heredoc {
+            instruction,
+            index: k,
+        } => check_heredoc_name(analysis, *instruction, *k, new_name)?,
     }
     let mut edits: Vec<TextEdit> = index
         .of(&at.symbol)
@@ -75,7 +76,10 @@ pub fn rename(
 /// Whether the symbol of `at` can be renamed from there.
 fn renamable(index: &Index, at: &Occurrence) -> Result<(), String> {
     if !at.renamable {
-        return Err("a stage index (`--from=<index>`) is not a name: rename the stage at its `AS` name".into());
+        return Err(
+            "a stage index (`--from=<index>`) is not a name: rename the stage at its `AS` name"
+                .into(),
+        );
     }
     match &at.symbol {
         Symbol::Stage(s) => {
@@ -138,8 +142,7 @@ fn check_stage_name(analysis: &Analysis, stage: usize, new_name: &str) -> Result
     // An image written with the new name would turn into a reference to the stage.
     let image_named = model.stages.iter().any(|s| {
         !matches!(s.base, Base::Stage(_))
-            && s
-                .base_word
+            && s.base_word
                 .as_ref()
                 .is_some_and(|w| w.text.eq_ignore_ascii_case(new_name))
     });
@@ -249,7 +252,11 @@ fn check_heredoc_name(
         let body = analysis.text().get(h.body_range.range()).unwrap_or("");
         let ends_early = body.lines().any(|l| {
             let l = l.strip_suffix('\r').unwrap_or(l);
-            let l = if h.chomp { l.trim_start_matches('\t') } else { l };
+            let l = if h.chomp {
+                l.trim_start_matches('\t')
+            } else {
+                l
+            };
             l == new_name
         });
         if ends_early {

@@ -62,7 +62,10 @@ pub fn document_symbols(analysis: &Analysis) -> Vec<DocumentSymbol> {
             children: Vec::new(),
         })
         .collect();
-    let first_stage = model.stages.first().map_or(syntax.instructions.len(), |s| s.from);
+    let first_stage = model
+        .stages
+        .first()
+        .map_or(syntax.instructions.len(), |s| s.from);
     for inst in syntax.instructions.iter().take(first_stage) {
         out.push(instruction_symbol(inst));
     }
@@ -75,7 +78,9 @@ pub fn document_symbols(analysis: &Analysis) -> Vec<DocumentSymbol> {
 fn stage_symbol(analysis: &Analysis, s: &Stage) -> DocumentSymbol {
     let insts = &analysis.syntax().instructions;
     let from = &insts[s.from];
-    let last = insts.get(s.instructions.end.saturating_sub(1)).unwrap_or(from);
+    let last = insts
+        .get(s.instructions.end.saturating_sub(1))
+        .unwrap_or(from);
     let range = from.range.cover(last.range);
     let selection_range = s.name_word.as_ref().map_or(from.keyword_range, |w| w.range);
     let mut detail = String::new();

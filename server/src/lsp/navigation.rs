@@ -45,7 +45,12 @@ fn offset(analysis: &Analysis, position: Position, encoding: PositionEncoding) -
     position::offset_in(analysis.line_index(), analysis.text(), position, encoding)
 }
 
-fn location(analysis: &Analysis, uri: &Uri, range: crate::text::TextRange, encoding: PositionEncoding) -> Location {
+fn location(
+    analysis: &Analysis,
+    uri: &Uri,
+    range: crate::text::TextRange,
+    encoding: PositionEncoding,
+) -> Location {
     Location::new(uri.clone(), to_proto::range(analysis, range, encoding))
 }
 
@@ -179,7 +184,11 @@ fn tags(deprecated: bool) -> Option<Vec<SymbolTag>> {
 }
 
 #[allow(deprecated)] // `deprecated` is the field old clients read.
-fn document_symbol(analysis: &Analysis, s: symbols::DocumentSymbol, encoding: PositionEncoding) -> DocumentSymbol {
+fn document_symbol(
+    analysis: &Analysis,
+    s: symbols::DocumentSymbol,
+    encoding: PositionEncoding,
+) -> DocumentSymbol {
     DocumentSymbol {
         name: s.name,
         detail: s.detail,
@@ -255,8 +264,14 @@ pub fn workspace_symbols(
             let (kind, container) = match s.kind {
                 NamedKind::Stage => (SymbolKind::CLASS, None),
                 NamedKind::GlobalArg => (SymbolKind::VARIABLE, Some("global ARG".to_string())),
-                NamedKind::Arg => (SymbolKind::VARIABLE, s.container.map(|c| format!("ARG in {c}"))),
-                NamedKind::Env => (SymbolKind::CONSTANT, s.container.map(|c| format!("ENV in {c}"))),
+                NamedKind::Arg => (
+                    SymbolKind::VARIABLE,
+                    s.container.map(|c| format!("ARG in {c}")),
+                ),
+                NamedKind::Env => (
+                    SymbolKind::CONSTANT,
+                    s.container.map(|c| format!("ENV in {c}")),
+                ),
             };
             out.push(WorkspaceSymbol {
                 name: s.name,

@@ -69,7 +69,12 @@ RUN --mount=type=bind,from=build,source=/out,target=/x ls /x
 
 #[test]
 fn stage_uses_lead_to_the_as_name() {
-    for probe in ["FROM bu$0ild AS test", "--from=bui$0ld /out", "from=b$0uild,source", "--from=$00 /etc"] {
+    for probe in [
+        "FROM bu$0ild AS test",
+        "--from=bui$0ld /out",
+        "from=b$0uild,source",
+        "--from=$00 /etc",
+    ] {
         let fixture = STAGES.replacen(&probe.replace("$0", ""), probe, 1);
         assert!(fixture.contains("$0"), "{probe}");
         check_definition(&fixture, expect!["1:21-1:26 `build`"]);
@@ -180,7 +185,11 @@ fn a_redeclared_arg_leads_to_itself_and_to_the_global_default() {
     );
     // A stage ARG with its own default is the stage's variable.
     check_definition(
-        &REDECLARED.replacen("ARG VERSION=9\nRUN echo $VERSION", "ARG VERSION=9\nRUN echo $VERS$0ION", 1),
+        &REDECLARED.replacen(
+            "ARG VERSION=9\nRUN echo $VERSION",
+            "ARG VERSION=9\nRUN echo $VERS$0ION",
+            1,
+        ),
         expect!["7:5-7:12 `VERSION`"],
     );
 }
@@ -296,7 +305,10 @@ EOF
             2:9-2:15 `SCRIPT` def
             4:2-4:8 `SCRIPT` use"#]],
     );
-    check_definition(&text.replacen("\nEOF", "\nEOF$0", 1), expect!["5:8-5:11 `EOF`"]);
+    check_definition(
+        &text.replacen("\nEOF", "\nEOF$0", 1),
+        expect!["5:8-5:11 `EOF`"],
+    );
 }
 
 #[test]
@@ -318,10 +330,7 @@ fn continuations_comments_escape_and_crlf() {
 
 #[test]
 fn builtin_and_undeclared_variables_have_no_definition() {
-    check_definition(
-        "FROM --platform=$BUILD$0PLATFORM alpine\n",
-        expect![""],
-    );
+    check_definition("FROM --platform=$BUILD$0PLATFORM alpine\n", expect![""]);
     check_references(
         "FROM --platform=$BUILDPLATFORM alpine\nFROM --platform=$BUILD$0PLATFORM debian\n",
         expect![[r#"

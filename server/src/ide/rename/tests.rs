@@ -26,7 +26,11 @@ fn check_prepare(fixture: &str, expect: Expect) {
     let (text, offset) = cursor(fixture);
     let analysis = Analysis::new(text);
     let out = match prepare(&analysis, offset) {
-        Some(p) => format!("{} placeholder `{}`", span(&analysis, p.range), p.placeholder),
+        Some(p) => format!(
+            "{} placeholder `{}`",
+            span(&analysis, p.range),
+            p.placeholder
+        ),
         None => "(null)".to_string(),
     };
     expect.assert_eq(&out);
@@ -70,7 +74,11 @@ fn invalid_stage_names_are_refused_with_a_reason() {
         "Scratch",
         expect!["error: `Scratch` is reserved: `scratch` is the empty image and `context` the build context"],
     );
-    check(&fixture, "TEST", expect!["error: stage 1 is already named `test`"]);
+    check(
+        &fixture,
+        "TEST",
+        expect!["error: stage 1 is already named `test`"],
+    );
     check(
         "FROM alpine AS bu$0ild\nFROM ubuntu\n",
         "ubuntu",
@@ -101,9 +109,18 @@ ARG VERSION=9
 RUN echo $VERSION
 ";
     // From the global, from a redeclaration and from a use in the stage: one edit.
-    let from_global = renamed(&text.replacen("ARG VERSION=1.22", "ARG VERSION$0=1.22", 1), "GO_VERSION");
-    let from_redeclaration = renamed(&text.replacen("ARG VERSION\n", "ARG VER$0SION\n", 1), "GO_VERSION");
-    let from_use = renamed(&text.replacen("echo $VERSION", "echo $VERSION$0", 1), "GO_VERSION");
+    let from_global = renamed(
+        &text.replacen("ARG VERSION=1.22", "ARG VERSION$0=1.22", 1),
+        "GO_VERSION",
+    );
+    let from_redeclaration = renamed(
+        &text.replacen("ARG VERSION\n", "ARG VER$0SION\n", 1),
+        "GO_VERSION",
+    );
+    let from_use = renamed(
+        &text.replacen("echo $VERSION", "echo $VERSION$0", 1),
+        "GO_VERSION",
+    );
     assert_eq!(from_global, from_redeclaration);
     assert_eq!(from_global, from_use);
     expect![[r#"
@@ -118,7 +135,9 @@ RUN echo $VERSION
     .assert_eq(&from_global);
     // The other stage's own ARG stays apart.
     check(
-        &text.replacen("ARG VERSION=9", "ARG VERSION=9$0", 1).replacen("=9$0", "$0=9", 1),
+        &text
+            .replacen("ARG VERSION=9", "ARG VERSION=9$0", 1)
+            .replacen("=9$0", "$0=9", 1),
         "OTHER",
         expect![[r#"
             ARG VERSION=1.22
@@ -234,6 +253,9 @@ fn prepare_rename_gives_the_name_or_null() {
     );
     check_prepare("FR$0OM alpine AS build\n", expect!["(null)"]);
     check_prepare("FROM alpine\nRUN echo $HTTP_PROXY$0\n", expect!["(null)"]);
-    check_prepare("FROM alpine\nFROM debian\nCOPY --from=0$0 / /\n", expect!["(null)"]);
+    check_prepare(
+        "FROM alpine\nFROM debian\nCOPY --from=0$0 / /\n",
+        expect!["(null)"],
+    );
     check_prepare("FROM alpi$0ne\n", expect!["(null)"]);
 }

@@ -9,7 +9,8 @@ use crate::ide::navigation::tests::span;
 fn render(analysis: &Analysis, symbols: &[DocumentSymbol], depth: usize, out: &mut String) {
     for s in symbols {
         assert!(
-            s.range.start() <= s.selection_range.start() && s.selection_range.end() <= s.range.end(),
+            s.range.start() <= s.selection_range.start()
+                && s.selection_range.end() <= s.range.end(),
             "selection outside the range: {s:?}"
         );
         let kind = match s.kind {
@@ -21,7 +22,10 @@ fn render(analysis: &Analysis, symbols: &[DocumentSymbol], depth: usize, out: &m
             "{}{} [{kind}]{}{} @ {}\n",
             "  ".repeat(depth),
             s.name,
-            s.detail.as_ref().map(|d| format!(" · {d}")).unwrap_or_default(),
+            s.detail
+                .as_ref()
+                .map(|d| format!(" · {d}"))
+                .unwrap_or_default(),
             if s.deprecated { " (deprecated)" } else { "" },
             span(analysis, s.selection_range),
         ));
@@ -81,7 +85,10 @@ fn a_stage_covers_its_instructions() {
         .find(|s| s.name == "build")
         .expect("the build stage");
     assert_eq!(
-        span(&analysis, TextRange::new(stage.range.start(), stage.range.start() + 4)),
+        span(
+            &analysis,
+            TextRange::new(stage.range.start(), stage.range.start() + 4)
+        ),
         "4:1-4:5 `FROM`"
     );
     assert_eq!(
