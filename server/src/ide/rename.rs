@@ -20,6 +20,7 @@
 use crate::ide::navigation::{Index, Occurrence, Role, Symbol, VarKey};
 use crate::ide::Analysis;
 use crate::rules::stage_name_invalid::valid_stage_name;
+use crate::semantic::expand::is_var_name;
 use crate::semantic::{Base, AUTOMATIC_ARGS, PREDEFINED_ARGS};
 use crate::text::{TextEdit, TextRange};
 
@@ -154,21 +155,13 @@ fn check_stage_name(analysis: &Analysis, stage: usize, new_name: &str) -> Result
     Ok(())
 }
 
-fn valid_var_name(name: &str) -> bool {
-    let mut bytes = name.bytes();
-    bytes
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
-        && bytes.all(|c| c.is_ascii_alphanumeric() || c == b'_')
-}
-
 fn check_var_name(
     analysis: &Analysis,
     index: &Index,
     at: &Occurrence,
     new_name: &str,
 ) -> Result<(), String> {
-    if !valid_var_name(new_name) {
+    if !is_var_name(new_name) {
         return Err(format!(
             "`{new_name}` is not a valid variable name: use letters, digits and `_`, not starting with a digit"
         ));
