@@ -216,6 +216,8 @@ struct Builder<'a> {
     analysis: &'a Analysis,
     text: &'a str,
     groups: Groups,
+    /// The definition range of every stage.
+    stage_defs: Vec<Option<TextRange>>,
     out: Vec<Occurrence>,
 }
 
@@ -225,6 +227,7 @@ impl<'a> Builder<'a> {
             analysis,
             text: analysis.text(),
             groups: Groups::default(),
+            stage_defs: Vec::new(),
             out: Vec::new(),
         }
     }
@@ -237,6 +240,7 @@ impl<'a> Builder<'a> {
     fn stages(&mut self) {
         let model = self.analysis.model();
         let syntax = self.analysis.syntax();
+        self.stage_defs = vec![None; model.stages.len()];
         for s in &model.stages {
             let def = match &s.name_word {
                 Some(w) => w.range,
@@ -245,6 +249,9 @@ impl<'a> Builder<'a> {
                     None => continue,
                 },
             };
+            if let Some(slot) = self.stage_defs.get_mut(s.index) {
+                *slot = Some(def);
+            }
             self.out.push(Occurrence {
                 range: def,
                 symbol: Symbol::Stage(s.index),
@@ -303,11 +310,7 @@ impl<'a> Builder<'a> {
             return;
         };
         let numeric = written.bytes().all(|c| c.is_ascii_digit());
-        let target = self
-            .out
-            .iter()
-            .find(|o| o.symbol == Symbol::Stage(stage) && o.role == Role::Definition)
-            .map(|o| o.range);
+        let target = self.stage_defs.get(stage).copied().flatten();
         self.out.push(Occurrence {
             range,
             symbol: Symbol::Stage(stage),
