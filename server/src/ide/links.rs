@@ -31,7 +31,9 @@ use crate::text::TextRange;
 pub struct ImageLink {
     /// The image name as written (tag and digest left out).
     pub range: TextRange,
+    /// The registry page.
     pub url: String,
+    /// What the link opens, and what a `${VAR}` resolved to.
     pub tooltip: String,
 }
 

@@ -143,7 +143,9 @@ impl Index {
 /// A place found by a navigation request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NavTarget {
+    /// The name as written.
     pub range: TextRange,
+    /// A definition (highlighted as a write) or a use (a read).
     pub role: Role,
 }
 

@@ -27,7 +27,9 @@ use crate::text::{TextEdit, TextRange};
 /// What prepareRename answers: the range to edit and the current name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Prepared {
+    /// The name to replace.
     pub range: TextRange,
+    /// Its current text.
     pub placeholder: String,
 }
 

@@ -31,14 +31,18 @@ pub enum SymbolKind {
 /// One entry of the outline.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DocumentSymbol {
+    /// `build`, `stage 1`, `RUN apt-get update && …`, `syntax`.
     pub name: String,
+    /// The image of a stage, the flags of an instruction, the value of a directive.
     pub detail: Option<String>,
     pub kind: SymbolKind,
+    /// `MAINTAINER`.
     pub deprecated: bool,
     /// Everything the symbol covers.
     pub range: TextRange,
     /// The part to select and reveal: inside `range`.
     pub selection_range: TextRange,
+    /// The instructions of a stage.
     pub children: Vec<DocumentSymbol>,
 }
 
@@ -150,6 +154,7 @@ pub enum NamedKind {
 /// A stage or variable found by workspace search.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NamedSymbol {
+    /// The stage or variable name as written.
     pub name: String,
     pub kind: NamedKind,
     /// The stage a variable belongs to.

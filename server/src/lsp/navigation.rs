@@ -27,6 +27,7 @@ pub struct ClientSupport {
 }
 
 impl ClientSupport {
+    /// Reads what the client declared at `initialize`.
     pub fn from_capabilities(caps: &ClientCapabilities) -> ClientSupport {
         let hierarchical_symbols = caps
             .text_document
