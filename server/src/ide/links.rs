@@ -19,10 +19,8 @@
 //!
 //! Other registries have no known page and get no link.
 
-use crate::config::Config;
+use crate::ide::navigation::from_refs_of;
 use crate::ide::Analysis;
-use crate::rules::copy_from_unknown_stage::from_refs;
-use crate::rules::RuleContext;
 use crate::semantic::{Base, ImageRef};
 use crate::text::TextRange;
 
@@ -77,16 +75,7 @@ pub fn document_links(analysis: &Analysis) -> Vec<ImageLink> {
             }
         }
     }
-    let config = Config::default();
-    let ctx = RuleContext {
-        text,
-        syntax: analysis.syntax(),
-        model,
-        config: &config,
-        line_index: analysis.line_index(),
-        cache: analysis.cache_cell(),
-    };
-    for f in from_refs(&ctx) {
+    for f in from_refs_of(analysis) {
         let reserved = ["scratch", "context"].contains(&f.value.to_ascii_lowercase().as_str());
         if reserved || is_stage_name(&f.value) || model.stage_by_ref(&f.value).is_some() {
             continue;

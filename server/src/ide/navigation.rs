@@ -36,10 +36,11 @@
 pub(crate) mod tests;
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use crate::config::Config;
 use crate::ide::Analysis;
-use crate::rules::copy_from_unknown_stage::from_refs;
+use crate::rules::copy_from_unknown_stage::{from_refs, FromRef};
 use crate::rules::RuleContext;
 use crate::semantic::expand::{self, VarRef};
 use crate::semantic::{self, Base, VarDecl, VarKind, VarSource, AUTOMATIC_ARGS, PREDEFINED_ARGS};
@@ -269,16 +270,7 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        let config = Config::default();
-        let ctx = RuleContext {
-            text: self.text,
-            syntax,
-            model,
-            config: &config,
-            line_index: self.analysis.line_index(),
-            cache: self.analysis.cache_cell(),
-        };
-        for r in from_refs(&ctx) {
+        for r in from_refs_of(self.analysis) {
             if r.written.contains(['$', '"', '\'']) || self.slice(r.range) != r.written {
                 continue;
             }
@@ -415,6 +407,15 @@ impl<'a> Builder<'a> {
             .into_iter()
             .map(|r| (r, false))
             .collect();
+        // `COPY --from=$STAGE`: `builder_var_refs` leaves `--from` out, but its variables
+        // name the same ARG, so a rename must reach them.
+        if inst.kind != Kind::From {
+            for f in inst.flags.iter().filter(|f| f.name == "from") {
+                if let Some(r) = f.value_range {
+                    out.extend(refs_in(text, r, escape).into_iter().map(|r| (r, false)));
+                }
+            }
+        }
         let posix = model.shell_at(i).is_posix();
         for h in &inst.heredocs {
             let expanded = match inst.kind {
@@ -539,6 +540,22 @@ impl<'a> Builder<'a> {
             }
         }
     }
+}
+
+/// The `COPY --from=` and `RUN --mount=from=` values of the file (outside ONBUILD), read
+/// as the rules read them (`copy-from-unknown-stage`), with variables expanded.
+pub(crate) fn from_refs_of(analysis: &Analysis) -> Vec<FromRef<'_>> {
+    // The values do not depend on the configuration.
+    static CONFIG: LazyLock<Config> = LazyLock::new(Config::default);
+    let ctx = RuleContext {
+        text: analysis.text(),
+        syntax: analysis.syntax(),
+        model: analysis.model(),
+        config: &CONFIG,
+        line_index: analysis.line_index(),
+        cache: analysis.cache_cell(),
+    };
+    from_refs(&ctx)
 }
 
 /// The references in `range` of the text, in source offsets.

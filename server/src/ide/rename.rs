@@ -17,7 +17,7 @@
 //! - A **heredoc** delimiter is renamed in its marker and on its terminator line; the new
 //!   name must be a plain word that no line of the body already consists of.
 
-use crate::ide::navigation::{Index, Occurrence, Role, Symbol, VarKey};
+use crate::ide::navigation::{from_refs_of, Index, Occurrence, Role, Symbol, VarKey};
 use crate::ide::Analysis;
 use crate::rules::stage_name_invalid::valid_stage_name;
 use crate::semantic::expand::is_var_name;
@@ -143,15 +143,18 @@ fn check_stage_name(analysis: &Analysis, stage: usize, new_name: &str) -> Result
         ));
     }
     // An image written with the new name would turn into a reference to the stage.
-    let image_named = model.stages.iter().any(|s| {
+    let in_from = model.stages.iter().any(|s| {
         !matches!(s.base, Base::Stage(_))
             && s.base_word
                 .as_ref()
                 .is_some_and(|w| w.text.eq_ignore_ascii_case(new_name))
     });
-    if image_named {
+    let in_copy = from_refs_of(analysis)
+        .iter()
+        .any(|r| r.value.eq_ignore_ascii_case(new_name) && model.stage_by_ref(&r.value).is_none());
+    if in_from || in_copy {
         return Err(format!(
-            "the file already uses an image named `{new_name}` in `FROM`: it would become this stage"
+            "the file already uses an image named `{new_name}`: it would become this stage"
         ));
     }
     Ok(())

@@ -140,6 +140,17 @@ ONBUILD COPY --from=build /b /b
 }
 
 #[test]
+fn variables_in_from_flags_are_variable_uses() {
+    check_references(
+        "FROM alpine AS build\nFROM alpine\nARG SRC$0=build\nCOPY --from=$SRC /a /a\nRUN --mount=from=${SRC},target=/s ls\n",
+        expect![[r#"
+            3:5-3:8 `SRC` def
+            4:14-4:17 `SRC` use
+            5:20-5:23 `SRC` use"#]],
+    );
+}
+
+#[test]
 fn a_global_arg_is_seen_by_from_lines_only() {
     let text = "\
 ARG VERSION=3.20

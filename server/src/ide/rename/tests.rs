@@ -82,7 +82,14 @@ fn invalid_stage_names_are_refused_with_a_reason() {
     check(
         "FROM alpine AS bu$0ild\nFROM ubuntu\n",
         "ubuntu",
-        expect!["error: the file already uses an image named `ubuntu` in `FROM`: it would become this stage"],
+        expect!["error: the file already uses an image named `ubuntu`: it would become this stage"],
+    );
+    check(
+        "FROM alpine AS bu$0ild\nFROM alpine\nCOPY --from=busybox /bin/sh /bin/sh\n",
+        "busybox",
+        expect![
+            "error: the file already uses an image named `busybox`: it would become this stage"
+        ],
     );
     // A tagged image cannot be read as a stage name.
     assert!(!renamed(&fixture, "alpine").starts_with("error"));
