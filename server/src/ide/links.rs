@@ -51,10 +51,11 @@ pub fn document_links(analysis: &Analysis) -> Vec<ImageLink> {
         let Some((url, site)) = registry_page(r) else {
             return;
         };
-        if text.get(range.range()) != Some(written) {
+        let len = name_len(written);
+        if len == 0 || text.get(range.range()) != Some(written) {
             return;
         }
-        let name_range = TextRange::new(range.start(), range.start() + name_len(written));
+        let name_range = TextRange::new(range.start(), range.start() + len);
         let mut tooltip = format!("Open `{}` on {site}", name_of(r));
         if written.contains('$') {
             tooltip.push_str(&format!(
