@@ -8,6 +8,7 @@ mod document_store;
 mod editor_features;
 mod hover;
 mod initialize;
+mod navigation;
 mod positions;
 mod settings;
 mod shellcheck;

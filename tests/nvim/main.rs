@@ -483,3 +483,52 @@ R\n";
     );
     assert_eq!(result["exit_code"], 0, "server exit code\n{context}");
 }
+
+/// A stage and then a variable renamed through Neovim's own `vim.lsp.buf.rename` (which
+/// asks prepareRename first and applies the workspace edit itself), with a non-ASCII
+/// character before the variable so the UTF-16 columns matter; a name BuildKit would
+/// reject comes back as an error and leaves the buffer alone.
+#[test]
+fn neovim_renames_a_stage_and_a_variable() {
+    let steps = serde_json::json!([
+        { "line": 5, "col": 6, "name": "base" },
+        { "line": 4, "col": 16, "name": "ALPINE_VERSION" },
+    ]);
+    let invalid = serde_json::json!({ "line": 5, "col": 6, "name": "Not Valid!" });
+    let Some((result, context)) = run_nvim(
+        "rename.lua",
+        RENAME_FIXTURE,
+        &[
+            ("DLSP_STEPS", steps.to_string()),
+            ("DLSP_INVALID", invalid.to_string()),
+        ],
+    ) else {
+        return;
+    };
+    let done = result["steps"].as_array().cloned().unwrap_or_default();
+    let texts: Vec<&str> = done
+        .iter()
+        .map(|s| s["text"].as_str().unwrap_or_default())
+        .collect();
+    expect_test::expect![[r#"
+        [
+            "ARG VERSION=3.20\nFROM alpine:${VERSION} AS base\nARG VERSION\nRUN echo \"é\" $VERSION > /v\nFROM base AS test\nCOPY --from=base /v /v\n",
+            "ARG ALPINE_VERSION=3.20\nFROM alpine:${ALPINE_VERSION} AS base\nARG ALPINE_VERSION\nRUN echo \"é\" $ALPINE_VERSION > /v\nFROM base AS test\nCOPY --from=base /v /v\n",
+        ]
+    "#]]
+    .assert_debug_eq(&texts);
+    let error = result["invalid_error"].as_str().unwrap_or_default();
+    assert!(
+        error.contains("not a valid stage name"),
+        "{result}\n{context}"
+    );
+    assert_eq!(result["unchanged"], true, "{result}");
+    assert_eq!(result["exit_code"], 0, "server exit code\n{context}");
+}
+
+const RENAME_FIXTURE: &str = "ARG VERSION=3.20\n\
+FROM alpine:${VERSION} AS build\n\
+ARG VERSION\n\
+RUN echo \"é\" $VERSION > /v\n\
+FROM build AS test\n\
+COPY --from=build /v /v\n";

@@ -19,6 +19,7 @@
 //! shell as PID 1 and receives the stop signal.
 
 use crate::rules::{Applicability, Fix};
+use crate::semantic::expand::is_var_name;
 use crate::semantic::{Model, ShellKind};
 use crate::syntax::{Dockerfile, Instruction, Kind};
 use crate::text::{TextEdit, TextRange};
@@ -195,7 +196,7 @@ pub fn split_words(text: &str) -> Result<Vec<SplitWord>, &'static str> {
                 i += 2;
             }
             _ => {
-                if c == '=' && raw_unquoted_prefix && words.is_empty() && is_name(&word.0) {
+                if c == '=' && raw_unquoted_prefix && words.is_empty() && is_var_name(&word.0) {
                     return Err("a variable assignment");
                 }
                 if !(c.is_ascii_alphanumeric() || c == '_') {
@@ -220,11 +221,6 @@ pub fn split_words(text: &str) -> Result<Vec<SplitWord>, &'static str> {
         }
     }
     Ok(words)
-}
-
-fn is_name(s: &str) -> bool {
-    s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// Writes `s` as a JSON string: `"` and `\` escaped, control characters as `\n`, `\t`
@@ -870,7 +866,7 @@ fn simple_command(text: &str) -> Option<SimpleCommand> {
     if let Some(eq) = raw.find('=') {
         let name = raw[..eq].trim_end_matches('+');
         let name = name.split('[').next().unwrap_or(name);
-        if is_name(name) {
+        if is_var_name(name) {
             return None;
         }
     }

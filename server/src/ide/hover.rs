@@ -230,7 +230,7 @@ fn trim_range(text: &str, range: TextRange) -> TextRange {
 }
 
 /// `text` shortened to at most `max` characters (on a character boundary), with `…`.
-fn shorten(text: &str, max: usize) -> String {
+pub(crate) fn shorten(text: &str, max: usize) -> String {
     let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if one_line.chars().count() <= max {
         return one_line;

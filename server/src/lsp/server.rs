@@ -1048,8 +1048,14 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let session = self.session();
-        Ok(contained(&uri, "document symbols", move || {
-            navigation::document_symbols(&snapshot.analysis, session.encoding, session.navigation)
+        let key = uri.clone();
+        Ok(contained(&key, "document symbols", move || {
+            navigation::document_symbols(
+                &snapshot.analysis,
+                &uri,
+                session.encoding,
+                session.navigation,
+            )
         })
         .await
         .flatten())

@@ -52,6 +52,15 @@ fn is_name_char(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_'
 }
 
+/// True when `s` is a variable name: `[A-Za-z_][A-Za-z0-9_]*`.
+pub fn is_var_name(s: &str) -> bool {
+    let mut bytes = s.bytes();
+    bytes
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
+        && bytes.all(is_name_char)
+}
+
 /// The shell's special parameters, which BuildKit's lexer accepts as one-character
 /// names (`${#}`, `${@}`); they are never set at build time.
 fn is_special_param(c: u8) -> bool {

@@ -284,21 +284,13 @@ pub fn visible_vars(model: &Model, at: usize) -> BTreeSet<String> {
     let mut limit = at;
     for s in model.stage_chain(stage.index) {
         for d in s.decls.iter().filter(|d| d.instruction < limit) {
-            if is_name(&d.name) {
+            if crate::semantic::expand::is_var_name(&d.name) {
                 out.insert(d.name.clone());
             }
         }
         limit = usize::MAX;
     }
     out
-}
-
-fn is_name(s: &str) -> bool {
-    let mut bytes = s.bytes();
-    bytes
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
-        && bytes.all(|c| c.is_ascii_alphanumeric() || c == b'_')
 }
 
 #[cfg(test)]
