@@ -556,11 +556,22 @@ impl<'a> Formatter<'a> {
         let first = self.first_lines[i];
         let inst = &self.syntax.instructions[i];
         let mut out = Vec::new();
-        // The quote state and the last joined character before the current line.
-        let first_text = &self.text
-            [inst.keyword_range.start().max(self.lines[first].start)..self.lines[first].end];
+        let first_line = self.lines[first];
+        let kw = inst.keyword_range;
+        if !(first_line.start <= kw.start() && kw.end() <= first_line.end) {
+            // The keyword follows a line holding only the escape character, or spans a
+            // continuation: an oddity whose layout stays as written.
+            return out;
+        }
+        let first_text = &self.text[kw.start()..first_line.end];
         let kept = |s: &'a str| -> &'a str { continuation_kept(s, escape).unwrap_or(s) };
-        let mut quote = scan_quotes(Quote::None, kept(first_text), escape);
+        // The quote state after the first line, counted from the end of the keyword (which
+        // BuildKit splits off at whitespace, quotes or not), and the last joined character.
+        let mut quote = scan_quotes(
+            Quote::None,
+            kept(first_text).get(kw.len()..).unwrap_or(""),
+            escape,
+        );
         let mut last_char = kept(first_text).chars().next_back();
         let mut continues = continuation_kept(first_text, escape).is_some();
         let mut n = first + 1;

@@ -283,6 +283,21 @@ fn lines_starting_inside_a_quoted_string_keep_their_whitespace() {
 }
 
 #[test]
+fn quotes_count_from_the_end_of_the_keyword() {
+    // BuildKit splits the keyword off at whitespace, so the `"` in `a="$(b` opens no
+    // string, while the one after `)` does (an unknown instruction from a template).
+    check(
+        "a=\"$(b --c)\"; \\\n\tcase \\\n\t\tx\" ;; \\\n\tesac\n",
+        expect![[r#"
+            a="$(b --c)"; \
+            ⇥case \
+            ⇥⇥x" ;; \
+                esac
+        "#]],
+    );
+}
+
+#[test]
 fn a_line_continuing_a_word_is_left_alone() {
     check(
         "RUN echo hel\\\nlo \\\n  && echo world\n",
