@@ -5,6 +5,7 @@ mod code_actions;
 mod diagnostics;
 mod document_store;
 mod editor_features;
+mod formatting;
 mod hover;
 mod initialize;
 mod positions;
