@@ -20,7 +20,7 @@ use crate::shellcheck;
 
 /// One thing to check.
 #[derive(Debug, PartialEq, Eq)]
-enum Input {
+pub(crate) enum Input {
     Stdin,
     File(PathBuf),
 }
@@ -322,15 +322,27 @@ fn apply_overrides(config: &mut Config, args: &CheckArgs) {
 /// Expands the command-line paths: `-` is stdin, directories are walked, files are taken
 /// as they are whatever their name. Missing paths are reported and skipped.
 fn collect_inputs(args: &CheckArgs, stderr: &mut dyn Write, had_errors: &mut bool) -> Vec<Input> {
-    let default = if args.stdin_filename.is_some() {
-        "-"
-    } else {
-        "."
-    };
-    let paths: Vec<PathBuf> = if args.paths.is_empty() {
+    expand_paths(
+        &args.paths,
+        args.stdin_filename.is_some(),
+        stderr,
+        had_errors,
+    )
+}
+
+/// [`collect_inputs`] for any command: no path means standard input when `stdin_default`,
+/// else the current directory.
+pub(crate) fn expand_paths(
+    paths: &[PathBuf],
+    stdin_default: bool,
+    stderr: &mut dyn Write,
+    had_errors: &mut bool,
+) -> Vec<Input> {
+    let default = if stdin_default { "-" } else { "." };
+    let paths: Vec<PathBuf> = if paths.is_empty() {
         vec![PathBuf::from(default)]
     } else {
-        args.paths.clone()
+        paths.to_vec()
     };
     let mut inputs = Vec::new();
     let mut seen = HashSet::new();
