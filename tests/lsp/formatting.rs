@@ -29,6 +29,40 @@ async fn format(client: &mut TestClient, uri: &str, opts: Value) -> Value {
     response["result"].clone()
 }
 
+/// `textDocument/rangeFormatting` of `((line, character), (line, character))`.
+async fn range_format(client: &mut TestClient, range: ((u32, u32), (u32, u32))) -> Value {
+    let ((sl, sc), (el, ec)) = range;
+    let response = client
+        .request(
+            "textDocument/rangeFormatting",
+            json!({
+                "textDocument": { "uri": URI },
+                "range": { "start": { "line": sl, "character": sc }, "end": { "line": el, "character": ec } },
+                "options": options(4, true),
+            }),
+        )
+        .await;
+    assert!(response.get("error").is_none(), "{response}");
+    response["result"].clone()
+}
+
+/// `textDocument/onTypeFormatting` after typing `ch` with the cursor at `(line, character)`.
+async fn on_type(client: &mut TestClient, line: u32, character: u32, ch: &str) -> Value {
+    let response = client
+        .request(
+            "textDocument/onTypeFormatting",
+            json!({
+                "textDocument": { "uri": URI },
+                "position": { "line": line, "character": character },
+                "ch": ch,
+                "options": options(4, true),
+            }),
+        )
+        .await;
+    assert!(response.get("error").is_none(), "{response}");
+    response["result"].clone()
+}
+
 /// `(start line, start character, end line, end character, new text)` of each edit.
 fn edits(result: &Value) -> Vec<(u64, u64, u64, u64, String)> {
     result
@@ -124,18 +158,8 @@ async fn tab_size_and_insert_spaces_are_honoured_unless_configured() {
 async fn range_formatting_edits_only_the_touched_instructions() {
     let text = "from a\nrun b \\\n  c\nrun d\n";
     let mut client = opened(capabilities(false, false, false), None, text).await;
-    let response = client
-        .request(
-            "textDocument/rangeFormatting",
-            json!({
-                "textDocument": { "uri": URI },
-                "range": { "start": { "line": 2, "character": 1 }, "end": { "line": 2, "character": 2 } },
-                "options": options(4, true),
-            }),
-        )
-        .await;
     assert_eq!(
-        edits(&response["result"]),
+        edits(&range_format(&mut client, ((2, 1), (2, 2))).await),
         vec![
             (1, 0, 1, 3, "RUN".to_string()),
             (2, 2, 2, 2, "  ".to_string())
@@ -150,19 +174,8 @@ async fn on_type_newline_indents_the_continuation() {
     // formatting at the start of the new line.
     let mut client = opened(capabilities(false, false, false), None, "RUN é && \\\n").await;
     client.did_change(URI, 2, &[((1, 0), (1, 0), "\n")]).await;
-    let response = client
-        .request(
-            "textDocument/onTypeFormatting",
-            json!({
-                "textDocument": { "uri": URI },
-                "position": { "line": 1, "character": 0 },
-                "ch": "\n",
-                "options": options(4, true),
-            }),
-        )
-        .await;
     assert_eq!(
-        edits(&response["result"]),
+        edits(&on_type(&mut client, 1, 0, "\n").await),
         vec![(1, 0, 1, 0, "    ".to_string())]
     );
     client.shutdown_and_exit().await;
@@ -178,29 +191,11 @@ async fn unknown_documents_and_odd_positions_get_nothing() {
     )
     .await;
     assert!(result.is_null() || result == json!([]), "{result}");
-    let response = client
-        .request(
-            "textDocument/onTypeFormatting",
-            json!({
-                "textDocument": { "uri": URI },
-                "position": { "line": 99, "character": 99 },
-                "ch": "\n",
-                "options": options(4, true),
-            }),
-        )
-        .await;
-    assert!(response.get("error").is_none(), "{response}");
-    assert_eq!(edits(&response["result"]), vec![]);
-    let response = client
-        .request(
-            "textDocument/rangeFormatting",
-            json!({
-                "textDocument": { "uri": URI },
-                "range": { "start": { "line": 50, "character": 0 }, "end": { "line": 3, "character": 0 } },
-                "options": options(4, true),
-            }),
-        )
-        .await;
-    assert!(response.get("error").is_none(), "{response}");
+    assert_eq!(edits(&on_type(&mut client, 99, 99, "\n").await), vec![]);
+    // A reversed range past the end: answered, nothing to do.
+    assert_eq!(
+        edits(&range_format(&mut client, ((50, 0), (3, 0))).await),
+        vec![]
+    );
     client.shutdown_and_exit().await;
 }

@@ -8,11 +8,10 @@
 //! written), 1 with `--check`/`--diff` when a file would change, 2 on an error.
 
 use std::io::{self, Read, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::args::FormatArgs;
-use super::check::{expand_paths, Input};
+use super::check::{expand_paths, read_input, Input};
 use super::{finish_output, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::config::format::Indent;
 use crate::config::load;
@@ -67,33 +66,11 @@ pub fn format(
     );
     let mut would_change = 0;
     for input in inputs {
-        let (shown, config_path, bytes) = match &input {
-            Input::Stdin => {
-                let mut bytes = Vec::new();
-                if let Err(err) = stdin.read_to_end(&mut bytes) {
-                    let _ = writeln!(stderr, "error: cannot read standard input: {err}");
-                    had_errors = true;
-                    continue;
-                }
-                let shown = args
-                    .stdin_filename
-                    .as_ref()
-                    .map_or_else(|| "-".to_string(), |p| p.display().to_string());
-                let config_path = args
-                    .stdin_filename
-                    .clone()
-                    .or_else(|| std::env::current_dir().ok())
-                    .unwrap_or_else(|| PathBuf::from("."));
-                (shown, config_path, bytes)
-            }
-            Input::File(path) => match std::fs::read(path) {
-                Ok(bytes) => (path.display().to_string(), path.clone(), bytes),
-                Err(err) => {
-                    let _ = writeln!(stderr, "error: {}: {err}", path.display());
-                    had_errors = true;
-                    continue;
-                }
-            },
+        let Some((shown, config_path, bytes)) =
+            read_input(&input, args.stdin_filename.as_deref(), stdin, stderr)
+        else {
+            had_errors = true;
+            continue;
         };
         let Ok(text) = std::str::from_utf8(&bytes) else {
             // Rewriting would replace the invalid bytes: leave the file alone.
