@@ -3,7 +3,8 @@
 //! What changes, and only where it cannot change what BuildKit builds:
 //! - instruction keywords in upper case (known instructions only; the ONBUILD trigger's
 //!   keyword too);
-//! - the instruction's own indentation and that of top-level comments: none;
+//! - the instruction's own indentation and that of top-level comments: none; one space
+//!   after the keyword (and after ONBUILD) on its line;
 //! - continuation lines: the shallowest line of an instruction gets the configured
 //!   indent and every other line keeps its extra depth relative to it (users complained
 //!   that formatters flatten nested continuations, microsoft/vscode-docker#2004);
@@ -445,8 +446,10 @@ impl<'a> Formatter<'a> {
             ));
         }
         edits.extend(self.keyword_edit(inst));
+        edits.extend(self.gap_edit(inst, first_line));
         if let Some(trigger) = &inst.trigger {
             edits.extend(self.keyword_edit(trigger));
+            edits.extend(self.gap_edit(trigger, first_line));
         }
         edits.extend(self.json_edit(inst.effective()));
 
@@ -509,6 +512,25 @@ impl<'a> Formatter<'a> {
             return None;
         }
         minimal_edit(self.text, inst.keyword_range, inst.kind.name())
+    }
+
+    /// One space between a keyword and what follows it on the same line (BuildKit splits
+    /// the keyword off at whitespace and trims the rest, so the width is meaningless).
+    /// Whitespace before a continuation's escape character and at the end of the line
+    /// stays for the other edits.
+    fn gap_edit(&self, inst: &Instruction, line: Line) -> Option<TextEdit> {
+        let kw = inst.keyword_range;
+        if kw.end() < line.start || kw.end() > line.end {
+            return None;
+        }
+        let rest = &self.text[kw.end()..line.end];
+        let gap = leading_len(rest);
+        let after = &rest[gap..];
+        if gap == 0 || after.is_empty() || continuation_kept(after, self.syntax.escape) == Some("")
+        {
+            return None;
+        }
+        minimal_edit(self.text, TextRange::new(kw.end(), kw.end() + gap), " ")
     }
 
     /// `["a", "b"]` for an exec-form array written on one line.

@@ -99,9 +99,9 @@ fn check_with(before: &str, options: FormatOptions, expect: Expect) {
 }
 
 #[test]
-fn keywords_go_upper_case_and_lose_their_indentation() {
+fn keyword_lines_are_upper_case_unindented_with_one_space_after_the_keyword() {
     check(
-        "  from alpine AS base\n\tRun echo hi\nonbuild run make\n  # a comment  \n   \nfoo bar\n",
+        "  from alpine AS base\n\tRun echo hi\nonbuild run make\n  # a comment  \n   \nfoo bar\nRUN  \t echo wide\nRUN   \\\n  echo next\nWORKDIR   \n",
         expect![[r#"
             FROM alpine AS base
             RUN echo hi
@@ -109,6 +109,10 @@ fn keywords_go_upper_case_and_lose_their_indentation() {
             # a comment
 
             foo bar
+            RUN echo wide
+            RUN   \
+                echo next
+            WORKDIR
         "#]],
     );
 }
@@ -242,7 +246,7 @@ fn onbuild_triggers_are_upper_cased() {
         "FROM alpine\n  onbuild  copy . /src\nONBUILD run [\"make\",\"all\"]\n",
         expect![[r#"
             FROM alpine
-            ONBUILD  COPY . /src
+            ONBUILD COPY . /src
             ONBUILD RUN ["make", "all"]
         "#]],
     );
