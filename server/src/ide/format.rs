@@ -453,7 +453,7 @@ impl<'a> Formatter<'a> {
         }
         edits.extend(self.json_edit(inst.effective()));
 
-        let conts = self.continuation_lines(i);
+        let (conts, ends_in_quote) = self.continuation_lines(i);
         let width = |c: &ContLine| self.options.width_of(&self.text[c.lead.range()]);
         let min_of = |kind: ContKind| conts.iter().filter(|c| c.kind == kind).map(width).min();
         let content_min = min_of(ContKind::Reindent);
@@ -487,6 +487,11 @@ impl<'a> Formatter<'a> {
             let l = self.lines[n];
             let s = self.line_text(n);
             if s.trim().is_empty() {
+                continue;
+            }
+            let last = continuation_kept(s, self.syntax.escape).is_none()
+                && !s.trim_start().starts_with('#');
+            if last && ends_in_quote {
                 continue;
             }
             let tail = trailing_len(s);
@@ -552,6 +557,12 @@ impl<'a> Formatter<'a> {
             _ => args.start(),
         };
         let open = from + self.text[from..args.end()].find('[')?;
+        // BuildKit ignores text after the closing bracket: leave such arrays alone.
+        let after_items = items.last().map_or(open + 1, |w| w.range.end());
+        let close = after_items + leading_len(self.text.get(after_items..args.end())?);
+        if self.text.get(close..args.end()) != Some("]") {
+            return None;
+        }
         let array = TextRange::new(open, args.end());
         let mut new = String::from("[");
         for (n, w) in items.iter().enumerate() {
@@ -572,8 +583,9 @@ impl<'a> Formatter<'a> {
     }
 
     /// The continuation lines of instruction `i` (header lines after the first), each
-    /// classified.
-    fn continuation_lines(&self, i: usize) -> Vec<ContLine> {
+    /// classified, and whether the instruction's last line ends inside a quoted string
+    /// (its trailing whitespace is then part of the string, or of a heredoc delimiter).
+    fn continuation_lines(&self, i: usize) -> (Vec<ContLine>, bool) {
         let escape = self.syntax.escape;
         let first = self.first_lines[i];
         let inst = &self.syntax.instructions[i];
@@ -583,7 +595,7 @@ impl<'a> Formatter<'a> {
         if !(first_line.start <= kw.start() && kw.end() <= first_line.end) {
             // The keyword follows a line holding only the escape character, or spans a
             // continuation: an oddity whose layout stays as written.
-            return out;
+            return (out, true);
         }
         let first_text = &self.text[kw.start()..first_line.end];
         let kept = |s: &'a str| -> &'a str { continuation_kept(s, escape).unwrap_or(s) };
@@ -646,7 +658,7 @@ impl<'a> Formatter<'a> {
             }
             n += 1;
         }
-        out
+        (out, quote != Quote::None)
     }
 
     /// On-type after a newline: the new line `n`'s indentation.
@@ -662,7 +674,7 @@ impl<'a> Formatter<'a> {
                 minimal_edit(self.text, lead, "").into_iter().collect()
             }
             Role::Header { inst, first: false } => {
-                let conts = self.continuation_lines(inst);
+                let (conts, _) = self.continuation_lines(inst);
                 let Some(me) = conts.iter().position(|c| c.line == n) else {
                     return Vec::new();
                 };

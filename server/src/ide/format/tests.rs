@@ -255,13 +255,14 @@ fn onbuild_triggers_are_upper_cased() {
 #[test]
 fn json_arrays_get_one_space_after_commas() {
     check(
-        "CMD [ \"a\",\"b\" ,  \"c d\"]\nENTRYPOINT [\"x\\u0041\",\"\\\"q\\\"\"]\nHEALTHCHECK --interval=5s CMD [\"curl\",\"-f\"]\nSHELL []\nRUN [\"not\" \"json\"]\nCMD [\"a\", \\\n     \"b\"]\n",
+        "CMD [ \"a\",\"b\" ,  \"c d\"]\nENTRYPOINT [\"x\\u0041\",\"\\\"q\\\"\"]\nHEALTHCHECK --interval=5s CMD [\"curl\",\"-f\"]\nSHELL []\nRUN [\"not\" \"json\"]\nCMD [ \"trailing\",\"text\" ] ignored\"\nCMD [\"a\", \\\n     \"b\"]\n",
         expect![[r#"
             CMD ["a", "b", "c d"]
             ENTRYPOINT ["x\u0041", "\"q\""]
             HEALTHCHECK --interval=5s CMD ["curl", "-f"]
             SHELL []
             RUN ["not" "json"]
+            CMD [ "trailing","text" ] ignored"
             CMD ["a", \
                 "b"]
         "#]],
@@ -347,6 +348,10 @@ fn odd_input_never_panics() {
         "FR\\\nOM alpine\n",
         "RUN a \\\n\u{a0} b\n",
         "# escape=`\nRUN a `\n`\n",
+        // Found by the property test below: a quote left open by the last line makes its
+        // trailing whitespace part of a heredoc delimiter; text after a JSON array.
+        "RUN <<-EOF\" é EOF  \nx\n",
+        "onbuild run [\"a\",\"b\"]\" ",
     ] {
         format_with(text, FormatOptions::default());
         let analysis = Analysis::new(text);
@@ -488,4 +493,60 @@ fn on_type_escape_indents_the_line_it_joins() {
             install
         "#]],
     );
+}
+
+/// Pieces random Dockerfiles are made of: keywords in both cases, continuations with
+/// both escape characters, quotes, comments, heredocs, JSON, CRLF and tabs.
+const FRAGMENTS: &[&str] = &[
+    "RUN",
+    "run",
+    "FROM a",
+    "onbuild run",
+    "CMD",
+    "ENV A",
+    "=b",
+    " ",
+    "  ",
+    "\t",
+    "\\",
+    "`",
+    "\n",
+    "\r\n",
+    "\"",
+    "'",
+    "$'",
+    "#",
+    "# escape=`\n",
+    "<<EOF",
+    "<<-EOF",
+    "EOF",
+    "\tEOF",
+    "[\"a\",\"b\"]",
+    "[ \"c\" ]",
+    "x",
+    "&&",
+    "é",
+    "--mount=type=cache,target=/x",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+    /// Any mix of the fragments: sorted disjoint edits, idempotent, the same instructions
+    /// (values compared with whitespace runs collapsed) and the same parser errors, and
+    /// on-type at every offset never panics.
+    #[test]
+    fn random_dockerfiles_format_safely(
+        parts in proptest::collection::vec(proptest::sample::select(FRAGMENTS), 0..40)
+    ) {
+        let text = parts.concat();
+        format_with(&text, FormatOptions::default());
+        format_with(&text, FormatOptions { indent: Indent::Tab, tab_width: 4 });
+        let analysis = Analysis::new(text.as_str());
+        for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+            for e in on_type(&analysis, offset, "\n", FormatOptions::default()) {
+                proptest::prop_assert!(e.range.end() <= text.len());
+            }
+        }
+    }
 }
