@@ -10,8 +10,10 @@
 //!   that formatters flatten nested continuations, microsoft/vscode-docker#2004);
 //!   comment lines inside a continuation are placed the same way;
 //! - exec-form JSON arrays written on one line: `["a", "b"]`, each string kept exactly
-//!   as written, and only when the array decodes to the same strings afterwards;
-//! - trailing spaces and tabs.
+//!   as written, only when the array decodes to the same strings afterwards and nothing
+//!   follows it;
+//! - trailing spaces and tabs (not after a last line that ends inside a quoted string,
+//!   where they belong to the string or a heredoc delimiter).
 //!
 //! What never changes: heredoc bodies and terminators; anything inside a shell command
 //! beyond a continuation line's leading indentation; a continuation line that starts
@@ -318,9 +320,14 @@ struct Formatter<'a> {
 
 impl<'a> Formatter<'a> {
     fn new(text: &'a str, syntax: &'a Dockerfile, options: FormatOptions) -> Formatter<'a> {
+        let indent = match options.indent {
+            // No indentation would glue a continuation line to the word before it.
+            Indent::Spaces(n) => Indent::Spaces(n.clamp(1, Indent::MAX_SPACES)),
+            Indent::Tab => Indent::Tab,
+        };
         let options = FormatOptions {
+            indent,
             tab_width: options.tab_width.clamp(1, 16),
-            ..options
         };
         let lines = split_lines(text);
         let mut roles = vec![Role::Standalone; lines.len()];

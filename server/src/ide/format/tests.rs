@@ -542,6 +542,7 @@ proptest::proptest! {
         let text = parts.concat();
         format_with(&text, FormatOptions::default());
         format_with(&text, FormatOptions { indent: Indent::Tab, tab_width: 4 });
+        format_with(&text, FormatOptions { indent: Indent::Spaces(0), tab_width: 0 });
         let analysis = Analysis::new(text.as_str());
         for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
             for e in on_type(&analysis, offset, "\n", FormatOptions::default()) {
