@@ -464,7 +464,14 @@ impl<'a> Formatter<'a> {
         let width = |c: &ContLine| self.options.width_of(&self.text[c.lead.range()]);
         let min_of = |kind: ContKind| conts.iter().filter(|c| c.kind == kind).map(width).min();
         let content_min = min_of(ContKind::Reindent);
-        let comment_min = content_min.or_else(|| min_of(ContKind::Comment));
+        // Comments follow the content lines; beside content that keeps its place (inside a
+        // quoted string) they keep theirs too.
+        let keeps = conts.iter().any(|c| c.kind == ContKind::Keep);
+        let comment_min = match content_min {
+            Some(min) => Some(min),
+            None if keeps => None,
+            None => min_of(ContKind::Comment),
+        };
         for c in &conts {
             let base = match c.kind {
                 ContKind::Reindent => content_min,

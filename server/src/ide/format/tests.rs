@@ -272,7 +272,7 @@ fn json_arrays_get_one_space_after_commas() {
 #[test]
 fn lines_starting_inside_a_quoted_string_keep_their_whitespace() {
     check(
-        "RUN echo \"first \\\n      second\" \\\n  && echo 'one \\\n  two' \\\n  && echo done\nENV MSG=\"a \\\n   b\"\nCMD [\"a \\\n   b\"]\n",
+        "RUN echo \"first \\\n      second\" \\\n  && echo 'one \\\n  two' \\\n  && echo done\nENV MSG=\"a \\\n   b\"\nCMD [\"a \\\n   b\"]\nRUN powershell -Command \" \\\n        $a = 1; \\\n        # a comment beside quoted lines stays\n        $b = 2\"\n",
         expect![[r#"
             RUN echo "first \
                   second" \
@@ -283,6 +283,10 @@ fn lines_starting_inside_a_quoted_string_keep_their_whitespace() {
                b"
             CMD ["a \
                b"]
+            RUN powershell -Command " \
+                    $a = 1; \
+                    # a comment beside quoted lines stays
+                    $b = 2"
         "#]],
     );
 }
