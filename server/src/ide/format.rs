@@ -85,7 +85,8 @@ pub fn format_document(analysis: &Analysis, options: FormatOptions) -> Vec<TextE
 }
 
 /// The edits that format the instructions (and top-level comment or blank lines) that
-/// `range` touches; an empty range selects what it sits in.
+/// `range` touches; an empty range selects what it sits in, and a range ending at the
+/// start of a line does not select that line.
 pub fn format_range(
     analysis: &Analysis,
     range: TextRange,
@@ -94,7 +95,15 @@ pub fn format_range(
     Formatter::new(analysis.text(), analysis.syntax(), options)
         .units()
         .into_iter()
-        .filter(|u| u.span.start() <= range.end() && range.start() <= u.span.end())
+        .filter(|u| {
+            // A selection of whole lines ends at the start of the next line: that line is
+            // not selected. An empty range selects the unit it sits in.
+            let starts_before_end = match range.is_empty() {
+                true => u.span.start() <= range.end(),
+                false => u.span.start() < range.end(),
+            };
+            starts_before_end && range.start() <= u.span.end()
+        })
         .flat_map(|u| u.edits)
         .collect()
 }

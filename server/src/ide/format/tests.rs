@@ -395,6 +395,15 @@ fn range_formatting_touches_only_the_selected_instructions() {
             run c
         "#]],
     );
+    // Whole lines selected: the range ends at the start of the next line, which stays.
+    check_range(
+        "from a\n$0run b\n$0run c\n",
+        expect![[r#"
+        from a
+        RUN b
+        run c
+    "#]],
+    );
     // An empty selection formats what it sits in.
     check_range(
         "from a\nrun $0$0b\nrun c\n",
