@@ -182,6 +182,24 @@ async fn on_type_newline_indents_the_continuation() {
 }
 
 #[tokio::test]
+async fn on_type_escape_indents_the_joined_line() {
+    // `\` typed at the end of the first line: the second line now continues the RUN.
+    let mut client = opened(
+        capabilities(false, false, false),
+        None,
+        "RUN make \\\ninstall\n",
+    )
+    .await;
+    assert_eq!(
+        edits(&on_type(&mut client, 0, 10, "\\").await),
+        vec![(1, 0, 1, 0, "    ".to_string())]
+    );
+    // The other escape character does nothing in this file.
+    assert_eq!(edits(&on_type(&mut client, 0, 10, "`").await), vec![]);
+    client.shutdown_and_exit().await;
+}
+
+#[tokio::test]
 async fn unknown_documents_and_odd_positions_get_nothing() {
     let mut client = opened(capabilities(false, false, false), None, "from a\n").await;
     let result = format(
