@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         None | Some(Command::Serve(_)) => serve(),
         Some(Command::Check(args)) => cli::check::run(args),
         Some(Command::Rules(args)) => cli::rules::run(args),
+        Some(Command::Format(args)) => cli::format::run(args),
     }
 }
 

@@ -6,6 +6,7 @@
 mod code_actions;
 mod common;
 mod editor_features;
+mod format;
 mod hover;
 
 use std::cell::RefCell;

@@ -6,6 +6,7 @@ mod completion;
 mod diagnostics;
 mod document_store;
 mod editor_features;
+mod formatting;
 mod hover;
 mod initialize;
 mod navigation;

@@ -532,3 +532,38 @@ ARG VERSION\n\
 RUN echo \"é\" $VERSION > /v\n\
 FROM build AS test\n\
 COPY --from=build /v /v\n";
+
+/// Formatting through Neovim's own `vim.lsp.buf.formatting_sync()` (the 0.7 API): the
+/// options Neovim derives from the buffer (`shiftwidth`, `expandtab`) reach the server,
+/// and Neovim applies the returned edits: keywords upper case, no instruction indent,
+/// nested continuation depth kept, heredoc body untouched, JSON spacing, then tabs.
+#[test]
+fn neovim_formats_the_buffer_with_its_own_options() {
+    let fixture = "from alpine:3.20 AS build  \n  run apk add --no-cache \\\n        curl \\\n            git\nRUN <<EOF\n  echo  keep   \nEOF\ncmd [\"a\",\"b\"]\n";
+    let Some((result, context)) = run_nvim("formatting.lua", fixture, &[]) else {
+        return;
+    };
+    let texts: Vec<&str> = result["texts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    expect_test::expect![[r#"
+        [
+            "FROM alpine:3.20 AS build\nRUN apk add --no-cache \\\n    curl \\\n        git\nRUN <<EOF\n  echo  keep   \nEOF\nCMD [\"a\", \"b\"]\n",
+            "FROM alpine:3.20 AS build\nRUN apk add --no-cache \\\n\tcurl \\\n\t\tgit\nRUN <<EOF\n  echo  keep   \nEOF\nCMD [\"a\", \"b\"]\n",
+        ]
+    "#]]
+    .assert_debug_eq(&texts);
+    // Both results are what the core formatter produces for those options.
+    let spaces = dockerfile_lsp::ide::format::FormatOptions::default();
+    let analysis = Analysis::new(fixture);
+    let edits = dockerfile_lsp::ide::format::format_document(&analysis, spaces);
+    assert_eq!(
+        texts.first().copied(),
+        Some(dockerfile_lsp::text::apply_edits(fixture, &edits).as_str()),
+        "{context}"
+    );
+    assert_eq!(result["exit_code"], 0, "server exit code\n{context}");
+}

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::config::format::Indent;
 use crate::config::load::{nearest_rule_id, resolve_rule};
 use crate::rules::{Level, Severity};
 
@@ -28,6 +29,8 @@ pub enum Command {
     Check(CheckArgs),
     /// List the rules, or show one rule's documentation.
     Rules(RulesArgs),
+    /// Format Dockerfiles in place (standard input: print the result).
+    Format(FormatArgs),
 }
 
 /// Options editors pass when they start the server.
@@ -85,6 +88,36 @@ impl CheckArgs {
     pub fn fixing(&self) -> bool {
         self.fix || self.unsafe_fixes || self.diff
     }
+}
+
+#[derive(Debug, Args)]
+pub struct FormatArgs {
+    /// Files or directories to format; `-` reads standard input. Directories are searched
+    /// recursively for Dockerfiles. Defaults to the current directory.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Write nothing; exit with 1 when a file is not formatted, naming it on stderr.
+    #[arg(long)]
+    pub check: bool,
+    /// Write nothing; print a unified diff of the changes. Exits with 1 when a file would change.
+    #[arg(long)]
+    pub diff: bool,
+    /// Use this configuration file for every file instead of searching for one.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The continuation indent: a number of spaces (1 to 16) or `tab`; overrides
+    /// `[format] continuation-indent` of the configuration.
+    #[arg(long, value_name = "N|tab", value_parser = parse_indent)]
+    pub continuation_indent: Option<Indent>,
+    /// The file name to show (and to search configuration from) for standard input.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<PathBuf>,
+}
+
+fn parse_indent(s: &str) -> Result<Indent, String> {
+    Indent::from_name(s)
+        .or_else(|| s.parse().ok().and_then(Indent::from_spaces))
+        .ok_or_else(|| format!("expected a number of spaces (1 to 16) or `tab`, got `{s}`"))
 }
 
 #[derive(Debug, Args)]

@@ -20,7 +20,7 @@ use crate::shellcheck;
 
 /// One thing to check.
 #[derive(Debug, PartialEq, Eq)]
-enum Input {
+pub(crate) enum Input {
     Stdin,
     File(PathBuf),
 }
@@ -122,33 +122,11 @@ pub fn check(args: &CheckArgs, stdin: &mut dyn Read, stderr: &mut dyn Write) -> 
 
     let mut checked: Vec<Checked> = Vec::new();
     for input in inputs {
-        let (shown, config_path, bytes) = match &input {
-            Input::Stdin => {
-                let mut bytes = Vec::new();
-                if let Err(err) = stdin.read_to_end(&mut bytes) {
-                    let _ = writeln!(stderr, "error: cannot read standard input: {err}");
-                    outcome.had_errors = true;
-                    continue;
-                }
-                let shown = args
-                    .stdin_filename
-                    .as_ref()
-                    .map_or_else(|| "-".to_string(), |p| p.display().to_string());
-                let config_path = args
-                    .stdin_filename
-                    .clone()
-                    .or_else(|| std::env::current_dir().ok())
-                    .unwrap_or_else(|| PathBuf::from("."));
-                (shown, config_path, bytes)
-            }
-            Input::File(path) => match std::fs::read(path) {
-                Ok(bytes) => (path.display().to_string(), path.clone(), bytes),
-                Err(err) => {
-                    let _ = writeln!(stderr, "error: {}: {err}", path.display());
-                    outcome.had_errors = true;
-                    continue;
-                }
-            },
+        let Some((shown, config_path, bytes)) =
+            read_input(&input, args.stdin_filename.as_deref(), stdin, stderr)
+        else {
+            outcome.had_errors = true;
+            continue;
         };
 
         let mut config = match &explicit {
@@ -322,15 +300,59 @@ fn apply_overrides(config: &mut Config, args: &CheckArgs) {
 /// Expands the command-line paths: `-` is stdin, directories are walked, files are taken
 /// as they are whatever their name. Missing paths are reported and skipped.
 fn collect_inputs(args: &CheckArgs, stderr: &mut dyn Write, had_errors: &mut bool) -> Vec<Input> {
-    let default = if args.stdin_filename.is_some() {
-        "-"
-    } else {
-        "."
-    };
-    let paths: Vec<PathBuf> = if args.paths.is_empty() {
+    expand_paths(
+        &args.paths,
+        args.stdin_filename.is_some(),
+        stderr,
+        had_errors,
+    )
+}
+
+/// Reads one input: the name to show, the path to search configuration from, the bytes.
+/// `None` after reporting an I/O error on `stderr`.
+pub(crate) fn read_input(
+    input: &Input,
+    stdin_filename: Option<&Path>,
+    stdin: &mut dyn Read,
+    stderr: &mut dyn Write,
+) -> Option<(String, PathBuf, Vec<u8>)> {
+    match input {
+        Input::Stdin => {
+            let mut bytes = Vec::new();
+            if let Err(err) = stdin.read_to_end(&mut bytes) {
+                let _ = writeln!(stderr, "error: cannot read standard input: {err}");
+                return None;
+            }
+            let shown = stdin_filename.map_or_else(|| "-".to_string(), |p| p.display().to_string());
+            let config_path = stdin_filename
+                .map(Path::to_path_buf)
+                .or_else(|| std::env::current_dir().ok())
+                .unwrap_or_else(|| PathBuf::from("."));
+            Some((shown, config_path, bytes))
+        }
+        Input::File(path) => match std::fs::read(path) {
+            Ok(bytes) => Some((path.display().to_string(), path.clone(), bytes)),
+            Err(err) => {
+                let _ = writeln!(stderr, "error: {}: {err}", path.display());
+                None
+            }
+        },
+    }
+}
+
+/// [`collect_inputs`] for any command: no path means standard input when `stdin_default`,
+/// else the current directory.
+pub(crate) fn expand_paths(
+    paths: &[PathBuf],
+    stdin_default: bool,
+    stderr: &mut dyn Write,
+    had_errors: &mut bool,
+) -> Vec<Input> {
+    let default = if stdin_default { "-" } else { "." };
+    let paths: Vec<PathBuf> = if paths.is_empty() {
         vec![PathBuf::from(default)]
     } else {
-        args.paths.clone()
+        paths.to_vec()
     };
     let mut inputs = Vec::new();
     let mut seen = HashSet::new();

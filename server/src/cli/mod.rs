@@ -1,15 +1,16 @@
-//! The command line: `check` lints Dockerfiles and prints findings, `rules` documents the
-//! rules, `serve` (the default) runs the language server. Argument definitions live in
+//! The command line: `check` lints Dockerfiles and prints findings, `format` formats them,
+//! `rules` documents the rules, `serve` (the default) runs the language server. Argument definitions live in
 //! [`args`]; `main.rs` only parses them and dispatches.
 
 pub mod args;
 pub mod check;
 pub mod discover;
+pub mod format;
 pub mod output;
 pub mod rules;
 
 pub use args::{
-    CheckArgs, Cli, ColorChoice, Command, FailOn, OutputFormat, RulesArgs, RulesFormat,
+    CheckArgs, Cli, ColorChoice, Command, FailOn, FormatArgs, OutputFormat, RulesArgs, RulesFormat,
 };
 
 use std::io;

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::format::Indent;
 use super::{Config, LabelType};
 use crate::rules::{self, Level, RuleMeta, Severity};
 
@@ -229,7 +230,8 @@ pub fn nearest_rule_id(name: &str) -> Option<&'static str> {
 type Problem = (MessageKind, String);
 
 /// Parses our TOML schema: `[rules] id = "level"`, `trusted-registries = [..]`,
-/// `[labels] schema = {..}, strict = bool`, `[diagnostics] delay-ms = N`. Unknown keys and rule ids are warnings.
+/// `[labels] schema = {..}, strict = bool`, `[diagnostics] delay-ms = N`,
+/// `[format] continuation-indent = 4 | "tab"`. Unknown keys and rule ids are warnings.
 pub fn parse_toml(text: &str) -> (Config, Vec<Problem>) {
     let mut config = Config::default();
     let mut problems = Vec::new();
@@ -258,6 +260,7 @@ pub fn parse_toml(text: &str) -> (Config, Vec<Problem>) {
                 None => problems.push(warning("`rules` must be a table of `rule-id = \"level\"`")),
             },
             "shellcheck" => parse_shellcheck_table(&mut config, &mut problems, value),
+            "format" => parse_format_table(&mut config, &mut problems, value),
             "trusted-registries" => match string_list(value) {
                 Some(list) => config.trusted_registries = list,
                 None => problems.push(warning(
@@ -508,6 +511,32 @@ fn parse_shellcheck_table(config: &mut Config, problems: &mut Vec<Problem>, valu
     }
 }
 
+/// `[format] continuation-indent = 4` (spaces, 1 to 16) or `"tab"`.
+fn parse_format_table(config: &mut Config, problems: &mut Vec<Problem>, value: &toml::Value) {
+    let Some(table) = value.as_table() else {
+        problems.push(warning("`format` must be a table"));
+        return;
+    };
+    for (key, value) in table {
+        match key.as_str() {
+            "continuation-indent" => {
+                let indent = match value {
+                    toml::Value::Integer(n) => Indent::from_spaces(*n),
+                    toml::Value::String(s) => Indent::from_name(s),
+                    _ => None,
+                };
+                match indent {
+                    Some(indent) => config.format.continuation_indent = Some(indent),
+                    None => problems.push(warning(
+                        "`format.continuation-indent` must be a number of spaces (1 to 16) or \"tab\"",
+                    )),
+                }
+            }
+            other => problems.push(warning(format!("unknown setting `format.{other}`"))),
+        }
+    }
+}
+
 fn warning(message: impl Into<String>) -> Problem {
     (MessageKind::Warning, message.into())
 }
@@ -582,6 +611,25 @@ delay-ms = 0
         );
         assert_eq!(config.trusted_registries, ["docker.io", "ghcr.io"]);
         assert_eq!(config.diagnostics_delay_ms, Some(0));
+    }
+
+    #[test]
+    fn toml_format_table_is_read() {
+        let (config, problems) = parse_toml("[format]\ncontinuation-indent = 2\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(config.format.continuation_indent, Some(Indent::Spaces(2)));
+        let (config, problems) = parse_toml("[format]\ncontinuation-indent = \"tab\"\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(config.format.continuation_indent, Some(Indent::Tab));
+        let (config, problems) = parse_toml("[format]\ncontinuation-indent = 0\nwidth = 80\n");
+        assert_eq!(config.format.continuation_indent, None);
+        assert_eq!(
+            messages(&problems),
+            [
+                "`format.continuation-indent` must be a number of spaces (1 to 16) or \"tab\"",
+                "unknown setting `format.width`",
+            ]
+        );
     }
 
     #[test]

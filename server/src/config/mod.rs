@@ -5,6 +5,7 @@
 //! The [`Config`] value is pure data; `load` does the file I/O for the CLI and server.
 
 pub mod build_context;
+pub mod format;
 pub mod load;
 
 use std::collections::{BTreeMap, HashMap};
@@ -34,6 +35,8 @@ pub struct Config {
     pub shellcheck_path: Option<String>,
     /// ShellCheck codes (`SC2086`) never reported.
     pub shellcheck_ignored: Vec<String>,
+    /// Formatting preferences (`[format]`).
+    pub format: format::FormatConfig,
 }
 
 impl Config {
@@ -68,6 +71,7 @@ impl Config {
         if other.shellcheck_path.is_some() {
             self.shellcheck_path = other.shellcheck_path.clone();
         }
+        self.format.merge(&other.format);
         for code in &other.shellcheck_ignored {
             if !self.shellcheck_ignored.contains(code) {
                 self.shellcheck_ignored.push(code.clone());

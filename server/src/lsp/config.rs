@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use crate::config::format::Indent;
 use crate::config::Config;
 use crate::rules::{self, Level};
 
@@ -23,7 +24,8 @@ pub const DEFAULT_DELAY_MS: u64 = 150;
 /// { "rules": { "image-untagged": "off", "DL3008": "hint" },
 ///   "diagnostics": { "delayMs": 0 },
 ///   "trustedRegistries": ["docker.io"],
-///   "shellcheck": { "path": "/usr/bin/shellcheck", "ignore": ["SC2086"] } }
+///   "shellcheck": { "path": "/usr/bin/shellcheck", "ignore": ["SC2086"] },
+///   "format": { "continuationIndent": 4 } }
 /// ```
 pub fn config_from_settings(settings: &Value) -> (Config, Vec<String>) {
     let mut config = Config::default();
@@ -96,6 +98,24 @@ pub fn config_from_settings(settings: &Value) -> (Config, Vec<String>) {
                 .shellcheck_ignored
                 .extend(codes.iter().filter_map(|v| v.as_str().map(str::to_owned))),
             Some(None) => warnings.push("`shellcheck.ignore` must be an array of codes".to_owned()),
+        }
+    }
+    if let Some(format) = obj.get("format") {
+        match format.get("continuationIndent") {
+            None | Some(Value::Null) => {}
+            Some(v) => {
+                let indent = match v {
+                    Value::Number(n) => n.as_i64().and_then(Indent::from_spaces),
+                    Value::String(s) => Indent::from_name(s),
+                    _ => None,
+                };
+                match indent {
+                    Some(indent) => config.format.continuation_indent = Some(indent),
+                    None => warnings.push(format!(
+                        "`format.continuationIndent` must be a number of spaces (1 to 16) or \"tab\", got `{v}`"
+                    )),
+                }
+            }
         }
     }
     (config, warnings)
@@ -182,6 +202,21 @@ mod tests {
         );
         assert_eq!(config.diagnostics_delay_ms, Some(0));
         assert_eq!(config.trusted_registries, vec!["docker.io".to_owned()]);
+    }
+
+    #[test]
+    fn maps_the_continuation_indent() {
+        let (config, warnings) =
+            config_from_settings(&json!({ "format": { "continuationIndent": 2 } }));
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(config.format.continuation_indent, Some(Indent::Spaces(2)));
+        let (config, _) =
+            config_from_settings(&json!({ "format": { "continuationIndent": "tab" } }));
+        assert_eq!(config.format.continuation_indent, Some(Indent::Tab));
+        let (config, warnings) =
+            config_from_settings(&json!({ "format": { "continuationIndent": 40 } }));
+        assert_eq!(config.format.continuation_indent, None);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
     }
 
     #[test]

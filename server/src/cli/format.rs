@@ -1,0 +1,134 @@
+//! `dockerfile-lsp format [--check] [--diff] PATH...|-`: formats Dockerfiles with
+//! [`crate::ide::format`] (the editor's formatter) and the continuation indent of each
+//! file's configuration (`[format] continuation-indent`, default 4 spaces).
+//!
+//! Without flags, files are rewritten in place and standard input is printed formatted.
+//! `--check` writes nothing and names the files that are not formatted; `--diff` prints
+//! a unified diff instead. Exit status: 0 when nothing had to change (or everything was
+//! written), 1 with `--check`/`--diff` when a file would change, 2 on an error.
+
+use std::io::{self, Read, Write};
+use std::process::ExitCode;
+
+use super::args::FormatArgs;
+use super::check::{expand_paths, read_input, Input};
+use super::{finish_output, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use crate::config::format::Indent;
+use crate::config::load;
+use crate::fix;
+use crate::ide::format::{format_document, FormatOptions};
+use crate::ide::Analysis;
+use crate::text::apply_edits;
+
+/// Runs `format` against the process's stdin, stdout and stderr.
+pub fn run(args: &FormatArgs) -> ExitCode {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let status = format(
+        args,
+        &mut io::stdin().lock(),
+        &mut out,
+        &mut io::stderr().lock(),
+    );
+    finish_output(out.flush(), status)
+}
+
+/// The formatted text of `text` with `indent`.
+pub fn formatted(text: &str, indent: Indent) -> String {
+    let options = FormatOptions {
+        indent,
+        ..FormatOptions::default()
+    };
+    apply_edits(text, &format_document(&Analysis::new(text), options))
+}
+
+/// Formats every input; returns the exit status.
+pub fn format(
+    args: &FormatArgs,
+    stdin: &mut dyn Read,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> u8 {
+    let mut had_errors = false;
+    let explicit = args.config.as_deref().map(load::load_file);
+    if let Some(loaded) = &explicit {
+        for m in &loaded.messages {
+            let _ = writeln!(stderr, "{m}");
+        }
+        if loaded.has_errors() {
+            return EXIT_ERROR;
+        }
+    }
+    let inputs = expand_paths(
+        &args.paths,
+        args.stdin_filename.is_some(),
+        stderr,
+        &mut had_errors,
+    );
+    let mut would_change = 0;
+    for input in inputs {
+        let Some((shown, config_path, bytes)) =
+            read_input(&input, args.stdin_filename.as_deref(), stdin, stderr)
+        else {
+            had_errors = true;
+            continue;
+        };
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            // Rewriting would replace the invalid bytes: leave the file alone.
+            let _ = writeln!(stderr, "error: {shown}: not valid UTF-8; not formatted");
+            had_errors = true;
+            continue;
+        };
+        let configured = match &explicit {
+            Some(loaded) => loaded.config.format.continuation_indent,
+            None => {
+                load::config_for_path(&config_path)
+                    .format
+                    .continuation_indent
+            }
+        };
+        let indent = args
+            .continuation_indent
+            .or(configured)
+            .unwrap_or(Indent::DEFAULT);
+        let new = formatted(text, indent);
+        let changed = new != text;
+        if args.diff {
+            let _ = stdout.write_all(fix::unified_diff(text, &new, &shown).as_bytes());
+        }
+        if args.check && changed {
+            let _ = writeln!(stderr, "would reformat {shown}");
+        }
+        if changed {
+            would_change += 1;
+        }
+        if args.check || args.diff {
+            continue;
+        }
+        match &input {
+            Input::Stdin => {
+                let _ = stdout.write_all(new.as_bytes());
+            }
+            Input::File(path) if changed => {
+                if let Err(err) = std::fs::write(path, new.as_bytes()) {
+                    let _ = writeln!(stderr, "error: cannot write {}: {err}", path.display());
+                    had_errors = true;
+                }
+            }
+            Input::File(_) => {}
+        }
+    }
+    if args.check || args.diff {
+        let _ = writeln!(
+            stderr,
+            "{would_change} file{} would be reformatted",
+            if would_change == 1 { "" } else { "s" }
+        );
+    }
+    if had_errors {
+        EXIT_ERROR
+    } else if (args.check || args.diff) && would_change > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
