@@ -9,18 +9,11 @@
 -- 0-based line and byte column), DLSP_TIMEOUT_MS (how long to wait for each step),
 -- DLSP_DIR (the folder of these scripts).
 
-local bin = os.getenv('DLSP_BIN')
-local file = os.getenv('DLSP_FILE')
-local out = os.getenv('DLSP_OUT')
 local edit = vim.fn.json_decode(os.getenv('DLSP_EDIT'))
-local timeout = tonumber(os.getenv('DLSP_TIMEOUT_MS') or '20000')
 local start = dofile(os.getenv('DLSP_DIR') .. '/start.lua')
+local bin, file, timeout = start.bin, start.file, start.timeout
 
 local result = { errors = {}, published = {} }
-
-local function fail(msg)
-  table.insert(result.errors, msg)
-end
 
 -- A plain list of what Neovim shows for the buffer, in a stable order.
 local function shown(buf)
@@ -57,7 +50,7 @@ local function has_code(buf, code)
   return false
 end
 
-local function run()
+local function run(fail)
   local session = start.start(bin, file, function(params)
     -- Records every push as the server sent it.
     table.insert(result.published, params)
@@ -111,17 +104,7 @@ local function run()
   end
 
   -- Step 4: a clean shutdown (`shutdown` request, then `exit`).
-  vim.lsp.stop_client(client_id)
-  if not vim.wait(timeout, function() return session.exited end, 20) then
-    fail('the server did not exit within ' .. timeout .. ' ms of shutdown')
-  end
-  result.exit_code = session.exit_code
-  result.exit_signal = session.exit_signal
+  start.stop(session, result, fail)
 end
 
-local ok, err = pcall(run)
-if not ok then
-  fail('lua error: ' .. tostring(err))
-end
-vim.fn.writefile({ vim.fn.json_encode(result) }, out)
-vim.cmd('qall!')
+start.main(result, run)

@@ -8,18 +8,11 @@
 -- Inputs (environment): DLSP_BIN, DLSP_FILE, DLSP_OUT, DLSP_TIMEOUT_MS, DLSP_DIR as in client.lua,
 -- and DLSP_STEPS: a JSON list of rule codes, applied in order; `source.fixAll` runs fix-all.
 
-local bin = os.getenv('DLSP_BIN')
-local file = os.getenv('DLSP_FILE')
-local out = os.getenv('DLSP_OUT')
 local steps = vim.fn.json_decode(os.getenv('DLSP_STEPS'))
-local timeout = tonumber(os.getenv('DLSP_TIMEOUT_MS') or '20000')
 local start = dofile(os.getenv('DLSP_DIR') .. '/start.lua')
+local bin, file, timeout = start.bin, start.file, start.timeout
 
 local result = { errors = {}, steps = {} }
-
-local function fail(msg)
-  table.insert(result.errors, msg)
-end
 
 local function find(buf, code)
   for _, d in ipairs(vim.diagnostic.get(buf)) do
@@ -30,11 +23,9 @@ local function find(buf, code)
   return nil
 end
 
-local function text(buf)
-  return table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, true), '\n') .. '\n'
-end
+local text = start.text
 
-local function run()
+local function run(fail)
   local last_version = -1
   local session = start.start(bin, file, function(params)
     last_version = params.version or last_version
@@ -42,7 +33,7 @@ local function run()
   if not session then
     return
   end
-  local buf, client_id = session.buf, session.client_id
+  local buf = session.buf
 
   for _, code in ipairs(steps) do
     local step = { code = code, offered = {} }
@@ -127,17 +118,7 @@ local function run()
   for _, d in ipairs(vim.diagnostic.get(buf)) do
     table.insert(result.final_codes, d.code)
   end
-  vim.lsp.stop_client(client_id)
-  if not vim.wait(timeout, function() return session.exited end, 20) then
-    fail('the server did not exit within ' .. timeout .. ' ms of shutdown')
-  end
-  result.exit_code = session.exit_code
-  result.exit_signal = session.exit_signal
+  start.stop(session, result, fail)
 end
 
-local ok, err = pcall(run)
-if not ok then
-  fail('lua error: ' .. tostring(err))
-end
-vim.fn.writefile({ vim.fn.json_encode(result) }, out)
-vim.cmd('qall!')
+start.main(result, run)

@@ -7,20 +7,13 @@
 -- Inputs (environment): DLSP_BIN, DLSP_FILE, DLSP_OUT, DLSP_TIMEOUT_MS, DLSP_DIR as in
 -- client.lua, and DLSP_POSITIONS: a JSON list of {line, character} (0-based, UTF-16).
 
-local bin = os.getenv('DLSP_BIN')
-local file = os.getenv('DLSP_FILE')
-local out = os.getenv('DLSP_OUT')
 local positions = vim.fn.json_decode(os.getenv('DLSP_POSITIONS'))
-local timeout = tonumber(os.getenv('DLSP_TIMEOUT_MS') or '20000')
 local start = dofile(os.getenv('DLSP_DIR') .. '/start.lua')
+local bin, file, timeout = start.bin, start.file, start.timeout
 
 local result = { errors = {}, answers = {} }
 
-local function fail(msg)
-  table.insert(result.errors, msg)
-end
-
-local function run()
+local function run(fail)
   local published = false
   local session = start.start(bin, file, function()
     published = true
@@ -70,16 +63,7 @@ local function run()
     end
   end
 
-  vim.lsp.stop_client(client_id)
-  if not vim.wait(timeout, function() return session.exited end, 20) then
-    fail('the server did not exit within ' .. timeout .. ' ms of shutdown')
-  end
-  result.exit_code = session.exit_code
+  start.stop(session, result, fail)
 end
 
-local ok, err = pcall(run)
-if not ok then
-  fail('lua error: ' .. tostring(err))
-end
-vim.fn.writefile({ vim.fn.json_encode(result) }, out)
-vim.cmd('qall!')
+start.main(result, run)

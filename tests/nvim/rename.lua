@@ -9,25 +9,16 @@
 -- client.lua, and DLSP_STEPS: a JSON list of {line (1-based), col (0-based byte column),
 -- name}; DLSP_INVALID: {line, col, name} for the refused rename.
 
-local bin = os.getenv('DLSP_BIN')
-local file = os.getenv('DLSP_FILE')
-local out = os.getenv('DLSP_OUT')
 local steps = vim.fn.json_decode(os.getenv('DLSP_STEPS'))
 local invalid = vim.fn.json_decode(os.getenv('DLSP_INVALID'))
-local timeout = tonumber(os.getenv('DLSP_TIMEOUT_MS') or '20000')
 local start = dofile(os.getenv('DLSP_DIR') .. '/start.lua')
+local bin, file, timeout = start.bin, start.file, start.timeout
 
 local result = { errors = {}, steps = {} }
 
-local function fail(msg)
-  table.insert(result.errors, msg)
-end
+local text = start.text
 
-local function text(buf)
-  return table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, true), '\n') .. '\n'
-end
-
-local function run()
+local function run(fail)
   local last_version = -1
   local session = start.start(bin, file, function(params)
     last_version = params.version or last_version
@@ -75,16 +66,7 @@ local function run()
   result.unchanged = text(buf) == before
   result.offset_encoding = client.offset_encoding
 
-  vim.lsp.stop_client(client_id)
-  if not vim.wait(timeout, function() return session.exited end, 20) then
-    fail('the server did not exit within ' .. timeout .. ' ms of shutdown')
-  end
-  result.exit_code = session.exit_code
+  start.stop(session, result, fail)
 end
 
-local ok, err = pcall(run)
-if not ok then
-  fail('lua error: ' .. tostring(err))
-end
-vim.fn.writefile({ vim.fn.json_encode(result) }, out)
-vim.cmd('qall!')
+start.main(result, run)

@@ -1,9 +1,51 @@
--- Shared by client.lua and code_actions.lua: starts dockerfile-lsp with Neovim 0.7's
--- `vim.lsp.start_client` (there is no `vim.lsp.start` before 0.8), opens `file` and
--- attaches the client by hand. `on_publish(params)` sees every pushed diagnostics
--- message before Neovim displays it. Returns a session table: `client_id`, `buf`, and
--- `exited`, `exit_code`, `exit_signal` once the server has exited; or nil after `fail`.
+-- Shared by every script here.
+-- `M.start` starts dockerfile-lsp with Neovim 0.7's `vim.lsp.start_client` (there is no
+-- `vim.lsp.start` before 0.8), opens `file` and attaches the client by hand.
+-- `on_publish(params)` sees every pushed diagnostics message before Neovim displays it.
+-- Returns a session table: `client_id`, `buf`, and `exited`, `exit_code`, `exit_signal`
+-- once the server has exited; or nil after `fail`.
+-- `M.main(result, run)` runs a script body and always writes `result` (with the errors
+-- `fail` collected) to DLSP_OUT, then quits; `M.stop` shuts the server down and records
+-- how it exited; `M.text(buf)` is the buffer's text.
 local M = {}
+
+-- The inputs every script reads (environment): DLSP_BIN (the server binary), DLSP_FILE
+-- (the Dockerfile to open), DLSP_OUT (where to write the JSON), DLSP_TIMEOUT_MS (how long
+-- to wait for each step).
+M.bin = os.getenv('DLSP_BIN')
+M.file = os.getenv('DLSP_FILE')
+M.out = os.getenv('DLSP_OUT')
+M.timeout = tonumber(os.getenv('DLSP_TIMEOUT_MS') or '20000')
+
+-- Runs `run(fail)`; a Lua error becomes one of `result.errors`. Writes `result` as JSON
+-- to DLSP_OUT and quits Neovim whatever happened.
+function M.main(result, run)
+  result.errors = result.errors or {}
+  local function fail(msg)
+    table.insert(result.errors, msg)
+  end
+  local ok, err = pcall(run, fail)
+  if not ok then
+    fail('lua error: ' .. tostring(err))
+  end
+  vim.fn.writefile({ vim.fn.json_encode(result) }, M.out)
+  vim.cmd('qall!')
+end
+
+-- A clean shutdown (`shutdown` request, then `exit`); records the exit code and signal.
+function M.stop(session, result, fail)
+  vim.lsp.stop_client(session.client_id)
+  if not vim.wait(M.timeout, function() return session.exited end, 20) then
+    fail('the server did not exit within ' .. M.timeout .. ' ms of shutdown')
+  end
+  result.exit_code = session.exit_code
+  result.exit_signal = session.exit_signal
+end
+
+-- The buffer's text, one line break per line.
+function M.text(buf)
+  return table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, true), '\n') .. '\n'
+end
 
 function M.start(bin, file, on_publish, fail)
   -- Debug level puts the whole JSON-RPC traffic into lsp.log, which the test prints on failure.
