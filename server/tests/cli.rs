@@ -1,62 +1,21 @@
 //! End-to-end tests of the `dockerfile-lsp` binary's command line: `check` in every output
 //! format with its exit codes, stdin, directory walks, configuration files, and `rules`.
 
+mod common;
+
 use std::fs;
 use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
+
+use common::*;
 
 use serde_json::Value;
 
 /// A file with one finding that exists from the start: `ENV X` is an invalid-arguments error.
 const ENV_ERROR: &str = "FROM alpine:3.20\nENV X\n";
 
-/// A project directory under the system temporary directory.
-fn project() -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix("dockerfile-lsp-cli-")
-        .tempdir()
-        .expect("create temp dir")
-}
-
-/// The binary, run in `dir`, isolated from the user's hadolint configuration.
-fn cmd(dir: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_dockerfile-lsp"));
-    command
-        .args(args)
-        .current_dir(dir)
-        .env("XDG_CONFIG_HOME", dir.join(".no-xdg"))
-        .env("HOME", dir.join(".no-home"))
-        .env_remove("NO_COLOR")
-        .env_remove("DOCKERFILE_LSP_LOG");
-    command
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    run_with_stdin(dir, args, b"")
-}
-
-fn run_with_stdin(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = cmd(dir, args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start dockerfile-lsp");
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    child.wait_with_output().unwrap()
-}
-
 fn code(output: &Output) -> i32 {
     output.status.code().expect("exited normally")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 fn json(output: &Output) -> Value {

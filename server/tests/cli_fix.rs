@@ -1,51 +1,26 @@
 //! `dockerfile-lsp check --fix / --unsafe-fixes / --diff`: what is written, what is
 //! printed, and exit statuses that reflect what remains.
 
+mod common;
+
 use std::fs;
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+
+use common::*;
 
 /// Safe fixes only: `apk add` gets `--no-cache`. Unsafe: `http://` → `https://`.
 const BEFORE: &str = "FROM alpine:3.20\nRUN apk add --no-cache curl=8.5.0-r0 && apk add git=2.43.0-r0\nRUN wget -q http://example.com/x.tgz\n";
 
-fn run(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dockerfile-lsp"))
-        .args(args)
-        .current_dir(dir)
-        .env("XDG_CONFIG_HOME", dir.join(".no-xdg"))
-        .env("HOME", dir.join(".no-home"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start dockerfile-lsp");
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn project(text: &str) -> tempfile::TempDir {
-    let dir = tempfile::Builder::new()
-        .prefix("dockerfile-lsp-fix-")
-        .tempdir()
-        .unwrap();
-    fs::write(dir.path().join("Dockerfile"), text).unwrap();
-    dir
-}
-
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
 #[test]
 fn diff_prints_a_unified_diff_and_writes_nothing() {
-    let dir = project(BEFORE);
-    let o = run(dir.path(), &["check", "--diff", "Dockerfile"], b"");
-    assert_eq!(o.status.code(), Some(1), "a file would change: {}", err(&o));
-    let diff = out(&o);
+    let dir = project_with(BEFORE.as_bytes());
+    let o = run_with_stdin(dir.path(), &["check", "--diff", "Dockerfile"], b"");
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "a file would change: {}",
+        stderr(&o)
+    );
+    let diff = stdout(&o);
     assert!(
         diff.starts_with("--- a/Dockerfile\n+++ b/Dockerfile\n@@"),
         "{diff}"
@@ -61,9 +36,9 @@ fn diff_prints_a_unified_diff_and_writes_nothing() {
         "unsafe fixes stay out of a safe diff: {diff}"
     );
     assert!(
-        err(&o).contains("Would fix 1 problem in 1 file"),
+        stderr(&o).contains("Would fix 1 problem in 1 file"),
         "{}",
-        err(&o)
+        stderr(&o)
     );
     assert_eq!(
         fs::read_to_string(dir.path().join("Dockerfile")).unwrap(),
@@ -73,8 +48,8 @@ fn diff_prints_a_unified_diff_and_writes_nothing() {
 
 #[test]
 fn fix_writes_safe_fixes_and_reports_what_remains() {
-    let dir = project(BEFORE);
-    let o = run(
+    let dir = project_with(BEFORE.as_bytes());
+    let o = run_with_stdin(
         dir.path(),
         &["check", "--fix", "--format", "json", "Dockerfile"],
         b"",
@@ -95,63 +70,67 @@ fn fix_writes_safe_fixes_and_reports_what_remains() {
     assert!(!rules.contains(&"apk-no-cache"), "{rules:?}");
     assert!(rules.contains(&"download-insecure-url"), "{rules:?}");
     // What remains is a warning: exit 1; below --fail-on it is 0.
-    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
-    let o = run(
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let o = run_with_stdin(
         dir.path(),
         &["check", "--fix", "--fail-on", "error", "Dockerfile"],
         b"",
     );
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
-        err(&o).contains("Fixed 0 problems in 0 files"),
+        stderr(&o).contains("Fixed 0 problems in 0 files"),
         "{}",
-        err(&o)
+        stderr(&o)
     );
 }
 
 #[test]
 fn unsafe_fixes_apply_unsafe_ones_too() {
-    let dir = project(BEFORE);
-    let o = run(dir.path(), &["check", "--unsafe-fixes", "Dockerfile"], b"");
+    let dir = project_with(BEFORE.as_bytes());
+    let o = run_with_stdin(dir.path(), &["check", "--unsafe-fixes", "Dockerfile"], b"");
     let after = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
     assert!(
         after.contains("https://example.com/x.tgz"),
         "{after}\n{}",
-        err(&o)
+        stderr(&o)
     );
     assert!(after.contains("apk add --no-cache git"), "{after}");
     // Converged: a second run changes nothing.
-    let o = run(
+    let o = run_with_stdin(
         dir.path(),
         &["check", "--unsafe-fixes", "--diff", "Dockerfile"],
         b"",
     );
-    assert_eq!(out(&o), "", "{}", err(&o));
+    assert_eq!(stdout(&o), "", "{}", stderr(&o));
 }
 
 #[test]
 fn stdin_fix_prints_the_fixed_text() {
-    let dir = project("");
-    let o = run(dir.path(), &["check", "--fix", "-"], BEFORE.as_bytes());
-    assert!(out(&o).contains("apk add --no-cache git"), "{}", out(&o));
-    assert!(out(&o).starts_with("FROM alpine:3.20\n"));
+    let dir = project_with("".as_bytes());
+    let o = run_with_stdin(dir.path(), &["check", "--fix", "-"], BEFORE.as_bytes());
+    assert!(
+        stdout(&o).contains("apk add --no-cache git"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).starts_with("FROM alpine:3.20\n"));
     // Nothing to fix: the text comes back unchanged.
     let clean = "# syntax=docker/dockerfile:1\nFROM alpine:3.20\n";
-    let o = run(dir.path(), &["check", "--fix", "-"], clean.as_bytes());
-    assert_eq!(out(&o), clean);
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let o = run_with_stdin(dir.path(), &["check", "--fix", "-"], clean.as_bytes());
+    assert_eq!(stdout(&o), clean);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
 #[test]
 fn files_that_are_not_utf8_are_never_rewritten() {
-    let dir = project("");
+    let dir = project_with("".as_bytes());
     let bytes = b"from alpine:3.20\nRUN echo \xff\n";
     fs::write(dir.path().join("Dockerfile"), bytes).unwrap();
-    let o = run(dir.path(), &["check", "--fix", "Dockerfile"], b"");
+    let o = run_with_stdin(dir.path(), &["check", "--fix", "Dockerfile"], b"");
     assert_eq!(fs::read(dir.path().join("Dockerfile")).unwrap(), bytes);
     assert!(
-        err(&o).contains("not valid UTF-8; not fixed"),
+        stderr(&o).contains("not valid UTF-8; not fixed"),
         "{}",
-        err(&o)
+        stderr(&o)
     );
 }
