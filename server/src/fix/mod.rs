@@ -332,7 +332,18 @@ fn line_starts(text: &str) -> Vec<usize> {
     starts
 }
 
-/// A unified diff (`---`/`+++` headers, three lines of context); empty when equal.
+/// `a/path` for a relative path, the path itself when it is absolute.
+fn diff_path(side: &str, path: &str) -> String {
+    if path.starts_with('/') {
+        path.to_owned()
+    } else {
+        format!("{side}/{path}")
+    }
+}
+
+/// A unified diff (`---`/`+++` headers, three lines of context); empty when equal. A
+/// relative path gets git's `a/` and `b/` prefixes; an absolute one is written as is
+/// (`patch -p0` applies it).
 pub fn unified_diff(old: &str, new: &str, path: &str) -> String {
     if old == new {
         return String::new();
@@ -340,7 +351,7 @@ pub fn unified_diff(old: &str, new: &str, path: &str) -> String {
     similar::TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(3)
-        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .header(&diff_path("a", path), &diff_path("b", path))
         .to_string()
 }
 

@@ -72,6 +72,11 @@ fn unified_diff_has_headers_and_hunks() {
     );
     assert!(diff.contains("-run x\n+RUN x\n"), "{diff}");
     assert_eq!(unified_diff("x", "x", "D"), "");
+    let absolute = unified_diff("run x\n", "RUN x\n", "/src/Dockerfile");
+    assert!(
+        absolute.starts_with("--- /src/Dockerfile\n+++ /src/Dockerfile\n"),
+        "{absolute}"
+    );
 }
 
 #[test]
