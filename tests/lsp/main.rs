@@ -10,3 +10,4 @@ mod initialize;
 mod positions;
 mod settings;
 mod shellcheck;
+mod tokens;
