@@ -94,6 +94,9 @@ pub fn folds(analysis: &Analysis, tree: &Tree) -> Vec<Fold> {
     }
 
     let mut cursor = QueryCursor::new();
+    // Instructions are children of the file, here-documents their children (grandchildren
+    // under ONBUILD): no fold starts deeper, so the walk need not go there.
+    cursor.set_max_start_depth(Some(3));
     let mut matches = cursor.matches(fold_query(), tree.root_node(), text.as_bytes());
     while let Some(m) = matches.next() {
         for capture in m.captures() {

@@ -12,7 +12,8 @@
 #[cfg(test)]
 mod tests;
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 use tree_sitter::{Node, Query, QueryCursor, StreamingIterator, Tree};
 
@@ -153,6 +154,7 @@ fn highlighter() -> &'static Highlighter {
 }
 
 /// One capture before painting.
+#[derive(Clone, Copy, Debug)]
 struct Capture {
     start: usize,
     end: usize,
@@ -160,76 +162,254 @@ struct Capture {
     paint: Paint,
 }
 
-/// The tokens of the whole file, or of the lines `range` touches (every token that
-/// intersects it), sorted by position.
+/// The captures of one top-level node (an instruction, a comment, an ERROR region),
+/// relative to its start. They depend only on the node's subtree, so they are memoised
+/// by its kind and text: on a keystroke only the edited instruction runs the query.
+#[derive(Debug)]
+struct NodeCaptures {
+    kind: u16,
+    captures: Vec<Capture>,
+}
+
+/// The memo, process-wide for the same reason as the shell parses' (requests are
+/// answered on a thread pool). Cleared when it grows past [`MEMO_LIMIT`] entries.
+static MEMO: LazyLock<Mutex<HashMap<String, Arc<NodeCaptures>>>> = LazyLock::new(Default::default);
+const MEMO_LIMIT: usize = 50_000;
+
+/// Past this many memo misses, the query runs once over the tree instead of per node.
+const BULK_FROM_MISSES: usize = 32;
+
+/// Empties the memo of per-node captures (benchmarks measure a cold start with it).
+pub fn clear_memo() {
+    MEMO.lock().unwrap_or_else(|p| p.into_inner()).clear();
+}
+
+/// The tokens of the whole file, or every token that intersects `range`, sorted by
+/// position.
 pub fn highlight(
     analysis: &Analysis,
     tree: &Tree,
     range: Option<TextRange>,
 ) -> Vec<HighlightToken> {
     let text = analysis.text();
-    let hl = highlighter();
-    let mut cursor = QueryCursor::new();
-    if let Some(r) = range {
-        cursor.set_byte_range(r.start()..r.end().max(r.start() + 1));
-    }
-    let stage_refs: Vec<TextRange> = analysis
-        .model()
-        .stages
-        .iter()
-        .filter(|s| matches!(s.base, Base::Stage(_)))
-        .filter_map(|s| s.base_word.as_ref().map(|w| w.range))
-        .collect();
-    let directives: Vec<usize> = analysis
-        .syntax()
-        .directives
-        .iter()
-        .map(|d| d.range.start())
+    let wanted = range.map_or(TextRange::new(0, text.len()), |r| {
+        TextRange::new(r.start(), r.end().max(r.start() + 1))
+    });
+    let ctx = Context::new(analysis);
+    let root = tree.root_node();
+    let mut walk = root.walk();
+    let nodes: Vec<Node<'_>> = root
+        .children(&mut walk)
+        .filter(|n| n.start_byte() < wanted.end() && n.end_byte() > wanted.start())
         .collect();
 
-    let mut captures = Vec::new();
-    let mut matches = cursor.captures(&hl.query, tree.root_node(), text.as_bytes());
-    while let Some((m, index)) = matches.next() {
-        let capture = m.captures()[*index];
-        let node = capture.node;
-        let mut paint = hl.paints[capture.index as usize];
-        if let Paint::Token(kind, ref mut modifiers) = paint {
-            match kind {
-                HighlightKind::Directive if !directives.contains(&node.start_byte()) => continue,
-                HighlightKind::Namespace
-                    if stage_refs.contains(&TextRange::new(node.start_byte(), node.end_byte())) =>
-                {
-                    paint = Paint::Token(HighlightKind::Stage, *modifiers);
-                }
-                HighlightKind::Keyword if node.kind() == "MAINTAINER" => {
-                    modifiers.deprecated = true
-                }
-                HighlightKind::Variable if is_defined_name(node) => modifiers.declaration = true,
-                _ => {}
+    // Look every node up at once, then run the query on the misses outside the lock.
+    let mut found: Vec<Option<Arc<NodeCaptures>>> = {
+        let memo = MEMO.lock().unwrap_or_else(|p| p.into_inner());
+        nodes
+            .iter()
+            .map(|n| {
+                let key = text.get(n.byte_range())?;
+                memo.get(key).filter(|c| c.kind == n.kind_id()).cloned()
+            })
+            .collect()
+    };
+    let misses = found.iter().filter(|f| f.is_none()).count();
+    let mut fresh = Vec::new();
+    let mut cursor = QueryCursor::new();
+    if misses > BULK_FROM_MISSES {
+        // Many misses (a file just opened): one walk over the tree is cheaper than a query
+        // per node; its captures are handed to the top-level node they start in.
+        let mut per_node = collect_bulk(&mut cursor, text, root, &nodes, wanted);
+        for ((node, slot), computed) in nodes.iter().zip(found.iter_mut()).zip(per_node.drain(..)) {
+            if slot.is_none() {
+                let computed = Arc::new(computed);
+                fresh.push((*node, computed.clone()));
+                *slot = Some(computed);
             }
         }
-        if paint == Paint::Ignore {
-            continue;
+    } else {
+        for (node, slot) in nodes.iter().zip(found.iter_mut()) {
+            if slot.is_none() {
+                let computed = Arc::new(collect(&mut cursor, text, *node));
+                fresh.push((*node, computed.clone()));
+                *slot = Some(computed);
+            }
         }
-        let end = node.end_byte().min(text.len());
-        let start = node.start_byte().min(end);
-        if start < end {
-            captures.push(Capture {
-                start,
-                end,
-                pattern: m.pattern_index,
-                paint,
-            });
+    }
+    if !fresh.is_empty() {
+        let mut memo = MEMO.lock().unwrap_or_else(|p| p.into_inner());
+        if memo.len() + fresh.len() > MEMO_LIMIT {
+            memo.clear();
+        }
+        for (node, computed) in fresh {
+            if let Some(key) = text.get(node.byte_range()) {
+                memo.insert(key.to_string(), computed);
+            }
+        }
+    }
+
+    let mut captures = Vec::new();
+    for (node, relative) in nodes.iter().zip(found) {
+        let Some(relative) = relative else { continue };
+        let base = node.start_byte();
+        for c in &relative.captures {
+            let (start, end) = (base + c.start, base + c.end);
+            let paint = match c.paint {
+                Paint::Token(HighlightKind::Directive, _) if !ctx.directives.contains(&start) => {
+                    continue
+                }
+                Paint::Token(HighlightKind::Namespace, modifiers)
+                    if ctx.stage_refs.contains(&TextRange::new(start, end)) =>
+                {
+                    Paint::Token(HighlightKind::Stage, modifiers)
+                }
+                other => other,
+            };
+            if end <= text.len() {
+                captures.push(Capture {
+                    start,
+                    end,
+                    pattern: c.pattern,
+                    paint,
+                });
+            }
         }
     }
     flag_values(analysis, range, &mut captures);
     let painted = paint(captures);
     let mut tokens = split_lines(analysis, painted);
-    if let Some(r) = range {
-        tokens
-            .retain(|t| t.range.end() > r.start() && t.range.start() < r.end().max(r.start() + 1));
+    if range.is_some() {
+        tokens.retain(|t| t.range.end() > wanted.start() && t.range.start() < wanted.end());
     }
     tokens
+}
+
+/// Facts from the scanned file that the captures are checked against.
+struct Context {
+    /// The image words of FROM lines that name an earlier stage.
+    stage_refs: Vec<TextRange>,
+    /// The start of every parser directive.
+    directives: Vec<usize>,
+}
+
+impl Context {
+    fn new(analysis: &Analysis) -> Context {
+        Context {
+            stage_refs: analysis
+                .model()
+                .stages
+                .iter()
+                .filter(|s| matches!(s.base, Base::Stage(_)))
+                .filter_map(|s| s.base_word.as_ref().map(|w| w.range))
+                .collect(),
+            directives: analysis
+                .syntax()
+                .directives
+                .iter()
+                .map(|d| d.range.start())
+                .collect(),
+        }
+    }
+}
+
+/// The captures of the highlight query over `range` of the whole tree, split by the
+/// top-level node (of `nodes`, in order) they start in, relative to its start.
+fn collect_bulk(
+    cursor: &mut QueryCursor,
+    text: &str,
+    root: Node<'_>,
+    nodes: &[Node<'_>],
+    range: TextRange,
+) -> Vec<NodeCaptures> {
+    let hl = highlighter();
+    let mut out: Vec<NodeCaptures> = nodes
+        .iter()
+        .map(|n| NodeCaptures {
+            kind: n.kind_id(),
+            captures: Vec::new(),
+        })
+        .collect();
+    cursor.set_byte_range(range.range());
+    let mut matches = cursor.matches(&hl.query, root, text.as_bytes());
+    while let Some(m) = matches.next() {
+        for capture in m.captures() {
+            let node = capture.node;
+            let owner = nodes.partition_point(|n| n.start_byte() <= node.start_byte());
+            let Some(owner) = owner.checked_sub(1) else {
+                continue;
+            };
+            let top = nodes[owner];
+            if node.end_byte() > top.end_byte() {
+                continue;
+            }
+            if let Some(c) = relative_capture(
+                text,
+                top.start_byte(),
+                node,
+                capture.index,
+                m.pattern_index,
+                hl,
+            ) {
+                out[owner].captures.push(c);
+            }
+        }
+    }
+    cursor.set_byte_range(0..usize::MAX);
+    out
+}
+
+/// One capture relative to `base`, with the corrections that depend on the subtree alone
+/// (MAINTAINER is deprecated, the name of an ARG/ENV pair is a declaration); `None` for
+/// an ignored or empty capture.
+fn relative_capture(
+    text: &str,
+    base: usize,
+    node: Node<'_>,
+    index: u32,
+    pattern: usize,
+    hl: &Highlighter,
+) -> Option<Capture> {
+    let mut paint = hl.paints[index as usize];
+    if let Paint::Token(kind, ref mut modifiers) = paint {
+        match kind {
+            HighlightKind::Keyword if node.kind() == "MAINTAINER" => modifiers.deprecated = true,
+            HighlightKind::Variable if is_defined_name(node) => modifiers.declaration = true,
+            _ => {}
+        }
+    }
+    let end = node.end_byte().min(text.len());
+    let start = node.start_byte().clamp(base, end);
+    (paint != Paint::Ignore && start < end).then_some(Capture {
+        start: start - base,
+        end: end - base,
+        pattern,
+        paint,
+    })
+}
+
+/// The captures of the highlight query in `node`'s subtree, relative to its start.
+fn collect(cursor: &mut QueryCursor, text: &str, node: Node<'_>) -> NodeCaptures {
+    let hl = highlighter();
+    let base = node.start_byte();
+    let mut captures = Vec::new();
+    let mut matches = cursor.matches(&hl.query, node, text.as_bytes());
+    while let Some(m) = matches.next() {
+        for capture in m.captures() {
+            captures.extend(relative_capture(
+                text,
+                base,
+                capture.node,
+                capture.index,
+                m.pattern_index,
+                hl,
+            ));
+        }
+    }
+    NodeCaptures {
+        kind: node.kind_id(),
+        captures,
+    }
 }
 
 /// Flag values, which the grammar keeps inside the flag's node: a string, or a stage for

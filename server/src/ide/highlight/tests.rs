@@ -277,3 +277,37 @@ fn a_range_gives_the_tokens_that_intersect_it() {
     let tokens = highlight(&analysis, &tree, Some(keyword));
     assert_eq!(render_tokens(&analysis, &tokens), "1: RUN Keyword\n");
 }
+
+#[test]
+fn one_walk_and_a_query_per_node_find_the_same_captures() {
+    let text = "# syntax=docker/dockerfile:1\nARG A=1\nFROM alpine AS a\nMAINTAINER me\n# note\nRUN <<EOF\necho $A\nEOF\nENV B=${A:-x} \\\n  C=2\nCOPY --from=a <<EOT /x\ny\nEOT\nENV D=1 E 2\n";
+    let (_, tree) = parsed(text);
+    let root = tree.root_node();
+    let mut walk = root.walk();
+    let nodes: Vec<Node<'_>> = root.children(&mut walk).collect();
+    let mut cursor = QueryCursor::new();
+    let bulk = collect_bulk(&mut cursor, text, root, &nodes, TextRange::new(0, text.len()));
+    let render = |c: &NodeCaptures| format!("{} {:?}", c.kind, c.captures);
+    for (node, bulk) in nodes.iter().zip(&bulk) {
+        let single = collect(&mut cursor, text, *node);
+        assert!(node.is_error() || !single.captures.is_empty(), "{node:?}");
+        assert_eq!(render(bulk), render(&single), "{node:?}");
+    }
+}
+
+#[test]
+fn memoised_captures_give_the_tokens_of_a_fresh_run() {
+    // The second file shares most instructions with the first (memo hits) and edits one.
+    let first = "FROM alpine AS base\nARG V=1\nRUN echo $V\nFROM base\nCOPY --from=base /a /b\n";
+    let second = "FROM alpine AS base\nARG V=1\nRUN echo $V\nFROM base\nCOPY --from=bas /a /b\n";
+    let (a, tree_a) = parsed(first);
+    let (b, tree_b) = parsed(second);
+    let warm_a = render_tokens(&a, &highlight(&a, &tree_a, None));
+    let warm_b = render_tokens(&b, &highlight(&b, &tree_b, None));
+    clear_memo();
+    assert_eq!(render_tokens(&b, &highlight(&b, &tree_b, None)), warm_b);
+    assert_eq!(render_tokens(&a, &highlight(&a, &tree_a, None)), warm_a);
+    // `--from=bas` names no stage: a string, where `--from=base` is a stage.
+    assert!(warm_a.contains("4: base Stage\n"), "{warm_a}");
+    assert!(warm_b.contains("4: bas String\n"), "{warm_b}");
+}
