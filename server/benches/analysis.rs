@@ -216,6 +216,15 @@ fn semantic_token_benches(c: &mut Criterion, files: &[(&str, PathBuf)]) {
                     .len()
             })
         });
+        // The first request for a document: no instruction's captures memoised yet.
+        group.bench_function(format!("{name}-cold"), |b| {
+            b.iter(|| {
+                dockerfile_lsp::ide::highlight::clear_memo();
+                tokens::full(&mut cache, &uri, &analysis, &tree, encoding)
+                    .data
+                    .len()
+            })
+        });
         if *name == "large" {
             let middle = analysis.line_index().line_count() as u32 / 2;
             let range = Range::new(Position::new(middle, 0), Position::new(middle + 60, 0));
