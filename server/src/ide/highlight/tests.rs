@@ -286,7 +286,13 @@ fn one_walk_and_a_query_per_node_find_the_same_captures() {
     let mut walk = root.walk();
     let nodes: Vec<Node<'_>> = root.children(&mut walk).collect();
     let mut cursor = QueryCursor::new();
-    let bulk = collect_bulk(&mut cursor, text, root, &nodes, TextRange::new(0, text.len()));
+    let bulk = collect_bulk(
+        &mut cursor,
+        text,
+        root,
+        &nodes,
+        TextRange::new(0, text.len()),
+    );
     let render = |c: &NodeCaptures| format!("{} {:?}", c.kind, c.captures);
     for (node, bulk) in nodes.iter().zip(&bulk) {
         let single = collect(&mut cursor, text, *node);
