@@ -36,6 +36,23 @@ fn doc() -> Value {
     json!({ "uri": URI })
 }
 
+async fn full(client: &mut TestClient) -> Value {
+    let params = json!({ "textDocument": doc() });
+    call(client, "textDocument/semanticTokens/full", params).await
+}
+
+async fn full_delta(client: &mut TestClient, previous: &str) -> Value {
+    let params = json!({ "textDocument": doc(), "previousResultId": previous });
+    call(client, "textDocument/semanticTokens/full/delta", params).await
+}
+
+/// `semanticTokens/range` from `(line, character)` to `(line, character)`.
+async fn range(client: &mut TestClient, start: (u32, u32), end: (u32, u32)) -> Value {
+    let range = json!({ "start": { "line": start.0, "character": start.1 }, "end": { "line": end.0, "character": end.1 } });
+    let params = json!({ "textDocument": doc(), "range": range });
+    call(client, "textDocument/semanticTokens/range", params).await
+}
+
 /// One decoded token: line, start column, length, type name, modifier names.
 #[derive(Debug, PartialEq)]
 struct Token {
@@ -120,12 +137,7 @@ async fn full_tokens_follow_the_legend_and_the_highlight_query() {
     let provider = &init["capabilities"]["semanticTokensProvider"];
     assert_eq!(provider["full"]["delta"], true, "{provider}");
     assert_eq!(provider["range"], true, "{provider}");
-    let result = call(
-        &mut client,
-        "textDocument/semanticTokens/full",
-        json!({ "textDocument": doc() }),
-    )
-    .await;
+    let result = full(&mut client).await;
     assert!(result["resultId"].is_string(), "{result}");
     let tokens = decode(&init, &result["data"]);
     let shown: Vec<String> = tokens
@@ -170,12 +182,7 @@ async fn columns_count_utf16_code_units_and_crlf_ends_lines() {
     let text = "FROM alpine\r\nLABEL a=\"é🐳\" b=1\r\nENV X=1\r\n";
     for utf8 in [false, true] {
         let (mut client, init) = opened(capabilities(utf8, false, false), text).await;
-        let result = call(
-            &mut client,
-            "textDocument/semanticTokens/full",
-            json!({ "textDocument": doc() }),
-        )
-        .await;
+        let result = full(&mut client).await;
         let tokens = decode(&init, &result["data"]);
         let b = tokens
             .iter()
@@ -199,26 +206,12 @@ async fn columns_count_utf16_code_units_and_crlf_ends_lines() {
 #[tokio::test]
 async fn a_range_request_gives_only_the_tokens_in_the_range() {
     let (mut client, init) = opened(capabilities(false, false, false), TEXT).await;
-    let range =
-        json!({ "start": { "line": 2, "character": 0 }, "end": { "line": 3, "character": 0 } });
-    let result = call(
-        &mut client,
-        "textDocument/semanticTokens/range",
-        json!({ "textDocument": doc(), "range": range }),
-    )
-    .await;
+    let result = range(&mut client, (2, 0), (3, 0)).await;
     let tokens = decode(&init, &result["data"]);
     assert!(!tokens.is_empty());
     assert!(tokens.iter().all(|t| t.line == 2), "{tokens:#?}");
     // Out-of-range positions are clamped, not an error.
-    let range =
-        json!({ "start": { "line": 90, "character": 0 }, "end": { "line": 99, "character": 9 } });
-    let result = call(
-        &mut client,
-        "textDocument/semanticTokens/range",
-        json!({ "textDocument": doc(), "range": range }),
-    )
-    .await;
+    let result = range(&mut client, (90, 0), (99, 9)).await;
     assert_eq!(result["data"], json!([]), "{result}");
 }
 
@@ -250,22 +243,12 @@ fn numbers(data: &Value) -> Vec<u64> {
 #[tokio::test]
 async fn deltas_rebuild_the_new_tokens_and_unknown_ids_get_full_tokens() {
     let (mut client, _) = opened(capabilities(false, false, false), TEXT).await;
-    let first = call(
-        &mut client,
-        "textDocument/semanticTokens/full",
-        json!({ "textDocument": doc() }),
-    )
-    .await;
+    let first = full(&mut client).await;
     let first_id = first["resultId"].as_str().expect("a result id").to_string();
 
     // Line 2: `FROM golang:${VERSION} AS build` -> `FROM golang:${VERSION} AS builder`.
     client.did_change(URI, 2, &[((2, 31), (2, 31), "er")]).await;
-    let delta = call(
-        &mut client,
-        "textDocument/semanticTokens/full/delta",
-        json!({ "textDocument": doc(), "previousResultId": first_id }),
-    )
-    .await;
+    let delta = full_delta(&mut client, &first_id).await;
     let delta_id = delta["resultId"]
         .as_str()
         .expect("a new result id")
@@ -279,54 +262,33 @@ async fn deltas_rebuild_the_new_tokens_and_unknown_ids_get_full_tokens() {
     );
     let rebuilt = apply(&numbers(&first["data"]), edits);
 
-    let fresh = call(
-        &mut client,
-        "textDocument/semanticTokens/full",
-        json!({ "textDocument": doc() }),
-    )
-    .await;
+    let fresh = full(&mut client).await;
     assert_eq!(rebuilt, numbers(&fresh["data"]));
 
     // The delta's id is stale now (the full request replaced it): full tokens come back.
-    let stale = call(
-        &mut client,
-        "textDocument/semanticTokens/full/delta",
-        json!({ "textDocument": doc(), "previousResultId": delta_id }),
-    )
-    .await;
+    let stale = full_delta(&mut client, &delta_id).await;
     assert!(stale.get("edits").is_none(), "{stale}");
     assert_eq!(numbers(&stale["data"]), numbers(&fresh["data"]));
 
     // No change since the last result: an empty edit list.
     let id = stale["resultId"].as_str().expect("an id").to_string();
-    let same = call(
-        &mut client,
-        "textDocument/semanticTokens/full/delta",
-        json!({ "textDocument": doc(), "previousResultId": id }),
-    )
-    .await;
+    let same = full_delta(&mut client, &id).await;
     assert_eq!(same["edits"], json!([]), "{same}");
 }
 
-fn with_folding(mut caps: Value, folding: Value) -> Value {
+/// The folding ranges of `text` for a client with `folding` capabilities.
+async fn folds_with(folding: Value, text: &str) -> Value {
+    let mut caps = capabilities(false, false, false);
     caps["textDocument"]["foldingRange"] = folding;
-    caps
+    let (mut client, _) = opened(caps, text).await;
+    let params = json!({ "textDocument": doc() });
+    call(&mut client, "textDocument/foldingRange", params).await
 }
 
 #[tokio::test]
 async fn folding_ranges_honour_line_folding_only_and_the_range_limit() {
     let text = "# a\n# b\nFROM alpine AS x\nRUN a \\\r\n  b\nCOPY <<EOF /é\n1\nEOF\n";
-    let caps = with_folding(
-        capabilities(false, false, false),
-        json!({ "lineFoldingOnly": true }),
-    );
-    let (mut client, _) = opened(caps, text).await;
-    let folds = call(
-        &mut client,
-        "textDocument/foldingRange",
-        json!({ "textDocument": doc() }),
-    )
-    .await;
+    let folds = folds_with(json!({ "lineFoldingOnly": true }), text).await;
     let lines: Vec<(u64, u64, Value)> = folds
         .as_array()
         .expect("folds")
@@ -353,17 +315,7 @@ async fn folding_ranges_honour_line_folding_only_and_the_range_limit() {
         ]
     );
 
-    let caps = with_folding(
-        capabilities(false, false, false),
-        json!({ "rangeLimit": 2 }),
-    );
-    let (mut client, _) = opened(caps, text).await;
-    let folds = call(
-        &mut client,
-        "textDocument/foldingRange",
-        json!({ "textDocument": doc() }),
-    )
-    .await;
+    let folds = folds_with(json!({ "rangeLimit": 2 }), text).await;
     let folds = folds.as_array().expect("folds");
     assert_eq!(folds.len(), 2, "{folds:?}");
     // Without lineFoldingOnly the first line stays visible: the fold starts at its end.
