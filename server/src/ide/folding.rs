@@ -2,6 +2,10 @@
 //! continued over several lines, here-documents), blocks of two or more consecutive
 //! comment lines, and stages (FROM to the stage's last instruction, from the model).
 //!
+//! Query folds are checked against the scanned instructions (BuildKit's reading): one
+//! stands only inside the instruction it starts on, and every continued instruction
+//! folds even where the tree is broken.
+//!
 //! A fold covers whole lines: it starts on the line of its first byte and ends on the
 //! line of its last byte, so a node that ends with a line break (a comment, a
 //! here-document body) never hides the line after it. One-line folds are dropped, and
@@ -11,6 +15,7 @@
 #[cfg(test)]
 mod tests;
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use tree_sitter::{Query, QueryCursor, StreamingIterator, Tree};
@@ -55,10 +60,8 @@ pub fn folds(analysis: &Analysis, tree: &Tree) -> Vec<Fold> {
     let text = analysis.text();
     let syntax = analysis.syntax();
     let mut folds = Vec::new();
-    let mut push = |start: usize, end: usize, kind: FoldKind| {
-        if let Some(fold) = fold_of(analysis, start, end, kind) {
-            folds.push(fold);
-        }
+    let push = |folds: &mut Vec<Fold>, start: usize, end: usize, kind: FoldKind| {
+        folds.extend(fold_of(analysis, start, end, kind));
     };
 
     for stage in &analysis.model().stages {
@@ -72,7 +75,12 @@ pub fn folds(analysis: &Analysis, tree: &Tree) -> Vec<Fold> {
         ) else {
             continue;
         };
-        push(first.range.start(), last.range.end(), FoldKind::Stage);
+        push(
+            &mut folds,
+            first.range.start(),
+            last.range.end(),
+            FoldKind::Stage,
+        );
     }
 
     let index = analysis.line_index();
@@ -83,16 +91,25 @@ pub fn folds(analysis: &Analysis, tree: &Tree) -> Vec<Fold> {
             Some((last, range)) if last + 1 == line => Some((line, range.cover(comment.range))),
             other => {
                 if let Some((_, range)) = other {
-                    push(range.start(), range.end(), FoldKind::Comment);
+                    push(&mut folds, range.start(), range.end(), FoldKind::Comment);
                 }
                 Some((line, comment.range))
             }
         };
     }
     if let Some((_, range)) = block {
-        push(range.start(), range.end(), FoldKind::Comment);
+        push(&mut folds, range.start(), range.end(), FoldKind::Comment);
     }
 
+    // The instructions as BuildKit reads them, by first line: a query fold stands only if
+    // it starts on an instruction's first line and ends within it (the grammar does not
+    // know the escape directive and leaves ERROR nodes in a quarter of real files).
+    let spans: HashMap<u32, u32> = syntax
+        .instructions
+        .iter()
+        .filter_map(|i| fold_of(analysis, i.range.start(), i.range.end(), FoldKind::Code))
+        .map(|f| (f.start_line, f.end_line))
+        .collect();
     let mut cursor = QueryCursor::new();
     // Instructions are children of the file, here-documents their children (grandchildren
     // under ONBUILD): no fold starts deeper, so the walk need not go there.
@@ -101,8 +118,24 @@ pub fn folds(analysis: &Analysis, tree: &Tree) -> Vec<Fold> {
     while let Some(m) = matches.next() {
         for capture in m.captures() {
             let range = capture.node.byte_range();
-            push(range.start, range.end, FoldKind::Code);
+            if let Some(fold) = fold_of(analysis, range.start, range.end, FoldKind::Code) {
+                if spans
+                    .get(&fold.start_line)
+                    .is_some_and(|&end| fold.end_line <= end)
+                {
+                    folds.push(fold);
+                }
+            }
         }
+    }
+    // Continued instructions the tree missed.
+    for instruction in &syntax.instructions {
+        push(
+            &mut folds,
+            instruction.range.start(),
+            instruction.range.end(),
+            FoldKind::Code,
+        );
     }
 
     folds.sort_by_key(|f| (f.start_line, std::cmp::Reverse(f.end_line)));

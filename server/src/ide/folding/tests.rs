@@ -93,3 +93,14 @@ fn empty_and_one_line_files_have_no_folds() {
     check("FROM alpine", expect![[r#""#]]);
     check("# just a comment\n", expect![[r#""#]]);
 }
+
+#[test]
+fn backtick_escape_and_broken_trees() {
+    check(
+        "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN powershell -Command `\n    Write-Host hi; `\n    Write-Host there\nENV A=1 B 2\nLABEL a=1 \\\n  b=2 c 3\n",
+        expect![[r#"
+            1-7 Stage | FROM mcr.microsoft.com/windows/servercore:ltsc2022
+            2-4 Code | RUN powershell -Command `
+        "#]],
+    );
+}
