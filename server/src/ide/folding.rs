@@ -110,12 +110,14 @@ pub fn folds(analysis: &Analysis, tree: &Tree) -> Vec<Fold> {
         .filter_map(|i| fold_of(analysis, i.range.start(), i.range.end(), FoldKind::Code))
         .map(|f| (f.start_line, f.end_line))
         .collect();
+    // A tree of another text has nothing to say about this one.
+    let tree_fits = tree.root_node().end_byte() <= text.len();
     let mut cursor = QueryCursor::new();
     // Instructions are children of the file, here-documents their children (grandchildren
     // under ONBUILD): no fold starts deeper, so the walk need not go there.
     cursor.set_max_start_depth(Some(3));
     let mut matches = cursor.matches(fold_query(), tree.root_node(), text.as_bytes());
-    while let Some(m) = matches.next() {
+    while let Some(m) = matches.next().filter(|_| tree_fits) {
         for capture in m.captures() {
             let range = capture.node.byte_range();
             if let Some(fold) = fold_of(analysis, range.start, range.end, FoldKind::Code) {

@@ -195,8 +195,12 @@ pub fn highlight(
     let wanted = range.map_or(TextRange::new(0, text.len()), |r| {
         TextRange::new(r.start(), r.end().max(r.start() + 1))
     });
-    let ctx = Context::new(analysis);
     let root = tree.root_node();
+    if root.end_byte() > text.len() {
+        // A tree of another text: its ranges mean nothing here.
+        return Vec::new();
+    }
+    let ctx = Context::new(analysis);
     let mut walk = root.walk();
     let nodes: Vec<Node<'_>> = root
         .children(&mut walk)

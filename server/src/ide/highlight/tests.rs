@@ -317,3 +317,11 @@ fn memoised_captures_give_the_tokens_of_a_fresh_run() {
     assert!(warm_a.contains("4: base Stage\n"), "{warm_a}");
     assert!(warm_b.contains("4: bas String\n"), "{warm_b}");
 }
+
+#[test]
+fn a_tree_of_a_longer_text_gives_no_tokens() {
+    let (_, tree) = parsed("FROM alpine\nRUN echo a long line of text\n");
+    let analysis = Analysis::new("FROM alpine\n");
+    assert!(highlight(&analysis, &tree, None).is_empty());
+    assert!(crate::ide::folding::folds(&analysis, &tree).is_empty());
+}
