@@ -325,3 +325,21 @@ fn a_tree_of_a_longer_text_gives_no_tokens() {
     assert!(highlight(&analysis, &tree, None).is_empty());
     assert!(crate::ide::folding::folds(&analysis, &tree).is_empty());
 }
+
+#[test]
+fn every_capture_of_the_query_means_something_to_the_server() {
+    let hl = highlighter();
+    for (name, paint) in hl.query.capture_names().iter().zip(&hl.paints) {
+        let expected_ignored = *name == "spell";
+        assert_eq!(
+            *paint == Paint::Ignore,
+            expected_ignored,
+            "@{name}: {paint:?}"
+        );
+    }
+    // Neovim's fallback: an unknown sub-name reads as its parent.
+    assert_eq!(paint_of("keyword.function"), paint_of("keyword"));
+    assert_eq!(paint_of("string.special.url"), paint_of("string"));
+    assert_eq!(paint_of("punctuation.bracket"), Paint::Plain);
+    assert_eq!(paint_of("unknown"), Paint::Ignore);
+}
