@@ -12,7 +12,14 @@
 //! range); `hover-cold` is the first hover after an edit: the analysis (without the rules)
 //! and the build-cache model built from scratch, then the hover. Files: the large one and
 //! `real/moby__moby/vendor__github.com__docker__distribution__Dockerfile` (60 lines, 8
-//! stages). The corpus is found
+//! stages).
+//!
+//! `semantic-tokens`: `textDocument/semanticTokens/full` as the server answers it from a
+//! cached analysis and tree (the highlight query, painting, line splitting and the LSP
+//! encoding), on the large and the typical file: with the per-instruction captures
+//! memoised (every request after the first; after a keystroke only the edited
+//! instruction misses) and `-cold` (memo emptied first, as on opening a file); plus a
+//! 60-line range request and the folding ranges of the large file. The corpus is found
 //! at `$DOCKERFILE_LSP_CORPUS` or `../shared/corpus` next to the workspace; without it the
 //! benchmarks print a message and measure nothing.
 
@@ -190,6 +197,49 @@ fn hover_benches(c: &mut Criterion, corpus: &Path, config: &Config) {
     group.finish();
 }
 
+/// Semantic tokens and folding ranges from a cached analysis and tree.
+fn semantic_token_benches(c: &mut Criterion, files: &[(&str, PathBuf)]) {
+    use lsp::tokens;
+    let uri: tower_lsp_server::ls_types::Uri =
+        "file:///bench/Dockerfile".parse().expect("a valid URI");
+    let encoding = PositionEncoding::Utf16;
+    let mut group = c.benchmark_group("semantic-tokens");
+    for (name, path) in files {
+        let text = read(path);
+        let analysis = Analysis::new(text.as_str());
+        let tree = tree::parse(&mut tree::new_parser(), &text, None);
+        let mut cache = tokens::Cache::default();
+        group.bench_function(*name, |b| {
+            b.iter(|| {
+                tokens::full(&mut cache, &uri, &analysis, &tree, encoding)
+                    .data
+                    .len()
+            })
+        });
+        // The first request for a document: no instruction's captures memoised yet.
+        group.bench_function(format!("{name}-cold"), |b| {
+            b.iter(|| {
+                dockerfile_lsp::ide::highlight::clear_memo();
+                tokens::full(&mut cache, &uri, &analysis, &tree, encoding)
+                    .data
+                    .len()
+            })
+        });
+        if *name == "large" {
+            let middle = analysis.line_index().line_count() as u32 / 2;
+            let range = Range::new(Position::new(middle, 0), Position::new(middle + 60, 0));
+            group.bench_function("large-range-60-lines", |b| {
+                b.iter(|| tokens::range(&analysis, &tree, range, encoding).data.len())
+            });
+            let support = tokens::ClientSupport::default();
+            group.bench_function("large-folding", |b| {
+                b.iter(|| tokens::folding_ranges(&analysis, &tree, support, encoding).len())
+            });
+        }
+    }
+    group.finish();
+}
+
 fn benches(c: &mut Criterion) {
     let Some(corpus) = corpus_dir() else {
         eprintln!("corpus not found (set DOCKERFILE_LSP_CORPUS); no benchmarks run");
@@ -201,6 +251,8 @@ fn benches(c: &mut Criterion) {
         ("large", corpus.join(LARGE)),
         ("typical", corpus.join(TYPICAL)),
     ];
+
+    semantic_token_benches(c, &files);
 
     let mut group = c.benchmark_group("full-analysis");
     for (name, path) in &files {

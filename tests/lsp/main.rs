@@ -13,3 +13,4 @@ mod navigation;
 mod positions;
 mod settings;
 mod shellcheck;
+mod tokens;
