@@ -224,7 +224,7 @@ pub fn highlight(
     if misses > BULK_FROM_MISSES {
         // Many misses (a file just opened): one walk over the tree is cheaper than a query
         // per node; its captures are handed to the top-level node they start in.
-        let mut per_node = collect_bulk(&mut cursor, text, root, &nodes, wanted);
+        let mut per_node = collect_bulk_parallel(text, root, &nodes, wanted);
         for ((node, slot), computed) in nodes.iter().zip(found.iter_mut()).zip(per_node.drain(..)) {
             if slot.is_none() {
                 let computed = Arc::new(computed);
@@ -313,6 +313,55 @@ impl Context {
                 .iter()
                 .map(|d| d.range.start())
                 .collect(),
+        }
+    }
+}
+
+/// [`collect_bulk`] on two threads for large files (the walk is most of a cold request):
+/// each takes half of the top-level nodes and the part of `range` they cover.
+fn collect_bulk_parallel(
+    text: &str,
+    root: Node<'_>,
+    nodes: &[Node<'_>],
+    range: TextRange,
+) -> Vec<NodeCaptures> {
+    const PARALLEL_FROM_NODES: usize = 512;
+    if nodes.len() < PARALLEL_FROM_NODES {
+        return collect_bulk(&mut QueryCursor::new(), text, root, nodes, range);
+    }
+    let (first, second) = nodes.split_at(nodes.len() / 2);
+    let span = |part: &[Node<'_>]| {
+        let start = part
+            .first()
+            .map_or(0, |n| n.start_byte())
+            .max(range.start());
+        let end = part.last().map_or(0, |n| n.end_byte()).min(range.end());
+        TextRange::new(start, end.max(start))
+    };
+    let (a, b) = std::thread::scope(|scope| {
+        let other =
+            scope.spawn(|| collect_bulk(&mut QueryCursor::new(), text, root, second, span(second)));
+        let mine = collect_bulk(&mut QueryCursor::new(), text, root, first, span(first));
+        (mine, other.join())
+    });
+    match b {
+        Ok(mut b) => {
+            let mut a = a;
+            a.append(&mut b);
+            a
+        }
+        // The helper thread panicked: do its half here (a panic again is contained by
+        // the caller like any other).
+        Err(_) => {
+            let mut a = a;
+            a.extend(collect_bulk(
+                &mut QueryCursor::new(),
+                text,
+                root,
+                second,
+                span(second),
+            ));
+            a
         }
     }
 }

@@ -302,6 +302,38 @@ fn one_walk_and_a_query_per_node_find_the_same_captures() {
 }
 
 #[test]
+fn the_two_thread_walk_finds_what_one_walk_finds() {
+    // Enough top-level nodes for two threads; a here-document and a continued RUN sit
+    // where the halves meet, so neither half may drop or borrow the other's captures.
+    let mut text = String::from("# syntax=docker/dockerfile:1\nARG A=1\n");
+    for i in 0..700 {
+        text.push_str(&format!(
+            "FROM alpine AS s{i}\nRUN <<EOF\necho $A\nEOF\nRUN a \\\n  b\n# c{i}\nCOPY --from=s{i} /a /b\n"
+        ));
+    }
+    let (_, tree) = parsed(&text);
+    let root = tree.root_node();
+    let mut walk = root.walk();
+    let nodes: Vec<Node<'_>> = root.children(&mut walk).collect();
+    assert!(nodes.len() > 2_000, "{}", nodes.len());
+    let whole = TextRange::new(0, text.len());
+    let render = |all: &[NodeCaptures]| {
+        all.iter()
+            .map(|c| format!("{} {:?}\n", c.kind, c.captures))
+            .collect::<String>()
+    };
+    let one = collect_bulk(&mut QueryCursor::new(), &text, root, &nodes, whole);
+    let two = collect_bulk_parallel(&text, root, &nodes, whole);
+    assert_eq!(two.len(), nodes.len());
+    assert_eq!(render(&two), render(&one));
+    // A range inside the second half gives the same captures there as one walk.
+    let range = TextRange::new(text.len() * 3 / 4, text.len() * 3 / 4 + 500);
+    let one = collect_bulk(&mut QueryCursor::new(), &text, root, &nodes, range);
+    let two = collect_bulk_parallel(&text, root, &nodes, range);
+    assert_eq!(render(&two), render(&one));
+}
+
+#[test]
 fn memoised_captures_give_the_tokens_of_a_fresh_run() {
     // The second file shares most instructions with the first (memo hits) and edits one.
     let first = "FROM alpine AS base\nARG V=1\nRUN echo $V\nFROM base\nCOPY --from=base /a /b\n";
