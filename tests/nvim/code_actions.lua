@@ -26,10 +26,7 @@ end
 local text = start.text
 
 local function run(fail)
-  local last_version = -1
-  local session = start.start(bin, file, function(params)
-    last_version = params.version or last_version
-  end, fail)
+  local session = start.start(bin, file, nil, fail)
   if not session then
     return
   end
@@ -41,7 +38,7 @@ local function run(fail)
     if code == 'source.fixAll' then
       -- Fix-all as an on-save hook would run it: a source action asked for by kind,
       -- resolved by Neovim (codeAction/resolve) when it comes without an edit.
-      vim.wait(timeout, function() return last_version == vim.lsp.util.buf_versions[buf] end, 20)
+      vim.wait(timeout, function() return start.caught_up(session) end, 20)
       vim.ui.select = function(items, _, on_choice)
         for i, item in ipairs(items) do
           table.insert(step.offered, item[2].title)
@@ -66,7 +63,7 @@ local function run(fail)
     end
     -- Diagnostics of the buffer as it is now (the push for its current version).
     local current = function()
-      return last_version == vim.lsp.util.buf_versions[buf] and find(buf, code) ~= nil
+      return start.caught_up(session) and find(buf, code) ~= nil
     end
     if not vim.wait(timeout, current, 20) then
       fail(code .. ': no diagnostic with this code for the current buffer version')
@@ -113,7 +110,7 @@ local function run(fail)
     ::continue::
   end
   -- The final text's diagnostics, once the server has caught up.
-  vim.wait(timeout, function() return last_version == vim.lsp.util.buf_versions[buf] end, 20)
+  vim.wait(timeout, function() return start.caught_up(session) end, 20)
   result.final_codes = {}
   for _, d in ipairs(vim.diagnostic.get(buf)) do
     table.insert(result.final_codes, d.code)

@@ -14,16 +14,13 @@ local bin, file, timeout = start.bin, start.file, start.timeout
 local result = { errors = {}, answers = {} }
 
 local function run(fail)
-  local published = false
-  local session = start.start(bin, file, function()
-    published = true
-  end, fail)
+  local session = start.start(bin, file, nil, fail)
   if not session then
     return
   end
   local buf, client_id = session.buf, session.client_id
   -- The first push means the server is initialized and has the document.
-  if not vim.wait(timeout, function() return published or session.exited end, 20) then
+  if not vim.wait(timeout, function() return start.caught_up(session) or session.exited end, 20) then
     fail('no diagnostics pushed within ' .. timeout .. ' ms of opening the file')
     return
   end

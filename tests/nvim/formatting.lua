@@ -15,15 +15,12 @@ local result = { errors = {}, texts = {} }
 local text = start.text
 
 local function run(fail)
-  local published = false
-  local session = start.start(bin, file, function()
-    published = true
-  end, fail)
+  local session = start.start(bin, file, nil, fail)
   if not session then
     return
   end
   local buf = session.buf
-  if not vim.wait(timeout, function() return published end, 20) then
+  if not vim.wait(timeout, function() return start.caught_up(session) end, 20) then
     fail('no diagnostics published: the server did not start')
     return
   end

@@ -19,10 +19,7 @@ local result = { errors = {}, steps = {} }
 local text = start.text
 
 local function run(fail)
-  local last_version = -1
-  local session = start.start(bin, file, function(params)
-    last_version = params.version or last_version
-  end, fail)
+  local session = start.start(bin, file, nil, fail)
   if not session then
     return
   end
@@ -35,7 +32,7 @@ local function run(fail)
 
   for _, step in ipairs(steps) do
     -- The server has the buffer as it is now once it published its diagnostics.
-    if not vim.wait(timeout, function() return last_version == vim.lsp.util.buf_versions[buf] end, 20) then
+    if not vim.wait(timeout, function() return start.caught_up(session) end, 20) then
       fail('no diagnostics for the current buffer version before renaming to ' .. step.name)
       return
     end

@@ -1,9 +1,11 @@
 -- Shared by every script here.
 -- `M.start` starts dockerfile-lsp with Neovim 0.7's `vim.lsp.start_client` (there is no
 -- `vim.lsp.start` before 0.8), opens `file` and attaches the client by hand.
--- `on_publish(params)` sees every pushed diagnostics message before Neovim displays it.
--- Returns a session table: `client_id`, `buf`, and `exited`, `exit_code`, `exit_signal`
--- once the server has exited; or nil after `fail`.
+-- `on_publish(params)` (optional) sees every pushed diagnostics message before Neovim
+-- displays it. Returns a session table: `client_id`, `buf`, `published_version` (the
+-- version of the last push, -1 before the first), and `exited`, `exit_code`,
+-- `exit_signal` once the server has exited; or nil after `fail`. `M.caught_up(session)`
+-- says whether the server has published diagnostics for the buffer as it is now.
 -- `M.main(result, run)` runs a script body and always writes `result` (with the errors
 -- `fail` collected) to DLSP_OUT, then quits; `M.stop` shuts the server down and records
 -- how it exited; `M.text(buf)` is the buffer's text.
@@ -32,6 +34,12 @@ function M.main(result, run)
   vim.cmd('qall!')
 end
 
+-- Whether the last push was for the buffer's current version (the server has the buffer
+-- as it is now, and has answered `initialize`).
+function M.caught_up(session)
+  return session.published_version == vim.lsp.util.buf_versions[session.buf]
+end
+
 -- A clean shutdown (`shutdown` request, then `exit`); records the exit code and signal.
 function M.stop(session, result, fail)
   vim.lsp.stop_client(session.client_id)
@@ -50,7 +58,7 @@ end
 function M.start(bin, file, on_publish, fail)
   -- Debug level puts the whole JSON-RPC traffic into lsp.log, which the test prints on failure.
   vim.lsp.set_log_level('debug')
-  local session = { exited = false }
+  local session = { exited = false, published_version = -1 }
   local client_id = vim.lsp.start_client({
     name = 'dockerfile-lsp',
     cmd = { bin, 'serve' },
@@ -58,7 +66,10 @@ function M.start(bin, file, on_publish, fail)
     init_options = { diagnostics = { delayMs = 0 } },
     handlers = {
       ['textDocument/publishDiagnostics'] = function(err, params, ctx, config)
-        on_publish(params)
+        session.published_version = params.version or session.published_version
+        if on_publish then
+          on_publish(params)
+        end
         return vim.lsp.diagnostic.on_publish_diagnostics(err, params, ctx, config)
       end,
     },
