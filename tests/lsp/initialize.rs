@@ -16,6 +16,41 @@ async fn utf8_is_chosen_when_offered() {
     client.shutdown_and_exit().await;
 }
 
+/// Every editing feature is advertised, so clients ask for it.
+#[tokio::test]
+async fn editing_features_are_advertised() {
+    let (client, result) = TestClient::initialized(capabilities(false, false, false), None).await;
+    let caps = &result["capabilities"];
+    for provider in [
+        "definitionProvider",
+        "referencesProvider",
+        "documentHighlightProvider",
+        "workspaceSymbolProvider",
+        "documentFormattingProvider",
+        "documentRangeFormattingProvider",
+        "foldingRangeProvider",
+        "selectionRangeProvider",
+    ] {
+        assert_eq!(caps[provider], true, "{provider}");
+    }
+    assert_eq!(caps["completionProvider"]["resolveProvider"], true);
+    assert!(caps["signatureHelpProvider"]["triggerCharacters"].is_array());
+    assert_eq!(caps["renameProvider"]["prepareProvider"], true);
+    assert!(caps["documentSymbolProvider"].is_object());
+    assert!(caps["documentLinkProvider"].is_object());
+    assert_eq!(
+        caps["documentOnTypeFormattingProvider"]["firstTriggerCharacter"],
+        "\n"
+    );
+    let tokens = &caps["semanticTokensProvider"];
+    assert_eq!(tokens["range"], true);
+    assert_eq!(tokens["full"]["delta"], true);
+    assert!(tokens["legend"]["tokenTypes"]
+        .as_array()
+        .is_some_and(|t| !t.is_empty()));
+    client.shutdown_and_exit().await;
+}
+
 #[tokio::test]
 async fn utf16_is_the_fallback() {
     let (client, result) = TestClient::initialized(capabilities(false, false, false), None).await;
