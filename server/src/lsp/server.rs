@@ -443,9 +443,9 @@ impl Backend {
     /// The current version's analysis and the tree-sitter tree of the same text. When
     /// the background reparse has not caught up, the tree is parsed here (and offered to
     /// the store). `None` when the document is not open or keeps changing.
-    async fn current_with_tree(&self, uri: &Uri) -> Option<(AnalysisSnapshot, Arc<Config>, Tree)> {
+    async fn current_with_tree(&self, uri: &Uri) -> Option<(AnalysisSnapshot, Tree)> {
         for _ in 0..3 {
-            let (snapshot, config) = self.current(uri).await?;
+            let (snapshot, _) = self.current(uri).await?;
             let job = {
                 let store = self.store();
                 let doc = store.get(uri)?;
@@ -453,7 +453,7 @@ impl Backend {
                     continue;
                 }
                 match doc.request_job() {
-                    None => return Some((snapshot, config, doc.tree().clone())),
+                    None => return Some((snapshot, doc.tree().clone())),
                     Some(job) => job,
                 }
             };
@@ -462,10 +462,35 @@ impl Backend {
             let doc = store.get_mut(uri)?;
             if doc.version() == snapshot.version {
                 doc.offer_tree(edits, &tree);
-                return Some((snapshot, config, tree));
+                return Some((snapshot, tree));
             }
         }
         None
+    }
+
+    /// Answers a request from the current version: `f` runs on the blocking pool with the
+    /// analysis, the document's configuration and the session. `None` for a document that
+    /// is not open, or when `f` panicked (logged).
+    async fn answer<T, F>(&self, uri: &Uri, what: &str, f: F) -> Option<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Analysis, &Config, &Session) -> T + Send + 'static,
+    {
+        let (snapshot, config) = self.current(uri).await?;
+        let session = self.session();
+        contained(uri, what, move || f(&snapshot.analysis, &config, &session)).await
+    }
+
+    /// [`Backend::answer`] for features that read the tree-sitter tree: `f` gets the tree
+    /// parsed from the same text as the analysis.
+    async fn answer_with_tree<T, F>(&self, uri: &Uri, what: &str, f: F) -> Option<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Analysis, &Tree, &Session) -> T + Send + 'static,
+    {
+        let (snapshot, tree) = self.current_with_tree(uri).await?;
+        let session = self.session();
+        contained(uri, what, move || f(&snapshot.analysis, &tree, &session)).await
     }
 
     /// The analyses of every open document, for workspace symbols.
@@ -898,24 +923,13 @@ impl LanguageServer for Backend {
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let at = params.text_document_position;
-        let uri = at.text_document.uri;
-        let Some((snapshot, _)) = self.current(&uri).await else {
-            return Ok(None);
-        };
-        let session = self.session();
         let context = params.context;
-        let items = contained(&uri, "completion", move || {
-            completion::completion(
-                &snapshot.analysis,
-                at.position,
-                context.as_ref(),
-                session.encoding,
-                session.completion,
-            )
-        })
-        .await
-        .flatten();
-        Ok(items)
+        Ok(self
+            .answer(&at.text_document.uri, "completion", move |a, _, s| {
+                completion::completion(a, at.position, context.as_ref(), s.encoding, s.completion)
+            })
+            .await
+            .flatten())
     }
 
     async fn completion_resolve(&self, item: CompletionItem) -> Result<CompletionItem> {
@@ -931,23 +945,19 @@ impl LanguageServer for Backend {
 
     async fn signature_help(&self, params: SignatureHelpParams) -> Result<Option<SignatureHelp>> {
         let at = params.text_document_position_params;
-        let uri = at.text_document.uri;
-        let Some((snapshot, _)) = self.current(&uri).await else {
-            return Ok(None);
-        };
-        let session = self.session();
         let context = params.context;
-        Ok(contained(&uri, "signature help", move || {
-            completion::signature_help(
-                &snapshot.analysis,
-                at.position,
-                context.as_ref(),
-                session.encoding,
-                session.completion,
-            )
-        })
-        .await
-        .flatten())
+        Ok(self
+            .answer(&at.text_document.uri, "signature help", move |a, _, s| {
+                completion::signature_help(
+                    a,
+                    at.position,
+                    context.as_ref(),
+                    s.encoding,
+                    s.completion,
+                )
+            })
+            .await
+            .flatten())
     }
 
     async fn goto_definition(
@@ -955,33 +965,25 @@ impl LanguageServer for Backend {
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>> {
         let at = params.text_document_position_params;
-        let uri = at.text_document.uri;
-        let Some((snapshot, _)) = self.current(&uri).await else {
-            return Ok(None);
-        };
-        let encoding = self.session().encoding;
-        let key = uri.clone();
-        Ok(contained(&key, "definition", move || {
-            navigation::definition(&snapshot.analysis, &uri, at.position, encoding)
-        })
-        .await
-        .flatten())
+        let uri = at.text_document.uri.clone();
+        Ok(self
+            .answer(&at.text_document.uri, "definition", move |a, _, s| {
+                navigation::definition(a, &uri, at.position, s.encoding)
+            })
+            .await
+            .flatten())
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         let at = params.text_document_position;
-        let uri = at.text_document.uri;
-        let Some((snapshot, _)) = self.current(&uri).await else {
-            return Ok(None);
-        };
-        let encoding = self.session().encoding;
+        let uri = at.text_document.uri.clone();
         let declaration = params.context.include_declaration;
-        let key = uri.clone();
-        Ok(contained(&key, "references", move || {
-            navigation::references(&snapshot.analysis, &uri, at.position, declaration, encoding)
-        })
-        .await
-        .flatten())
+        Ok(self
+            .answer(&at.text_document.uri, "references", move |a, _, s| {
+                navigation::references(a, &uri, at.position, declaration, s.encoding)
+            })
+            .await
+            .flatten())
     }
 
     async fn document_highlight(
@@ -989,50 +991,43 @@ impl LanguageServer for Backend {
         params: DocumentHighlightParams,
     ) -> Result<Option<Vec<DocumentHighlight>>> {
         let at = params.text_document_position_params;
-        let uri = at.text_document.uri;
-        let Some((snapshot, _)) = self.current(&uri).await else {
-            return Ok(None);
-        };
-        let encoding = self.session().encoding;
-        Ok(contained(&uri, "document highlight", move || {
-            navigation::document_highlight(&snapshot.analysis, at.position, encoding)
-        })
-        .await
-        .flatten())
+        Ok(self
+            .answer(
+                &at.text_document.uri,
+                "document highlight",
+                move |a, _, s| navigation::document_highlight(a, at.position, s.encoding),
+            )
+            .await
+            .flatten())
     }
 
     async fn prepare_rename(
         &self,
         params: TextDocumentPositionParams,
     ) -> Result<Option<PrepareRenameResponse>> {
-        let uri = params.text_document.uri;
-        let Some((snapshot, _)) = self.current(&uri).await else {
-            return Ok(None);
-        };
-        let encoding = self.session().encoding;
-        Ok(contained(&uri, "prepare rename", move || {
-            navigation::prepare_rename(&snapshot.analysis, params.position, encoding)
-        })
-        .await
-        .flatten())
+        let position = params.position;
+        Ok(self
+            .answer(
+                &params.text_document.uri,
+                "prepare rename",
+                move |a, _, s| navigation::prepare_rename(a, position, s.encoding),
+            )
+            .await
+            .flatten())
     }
 
     /// Renames a stage, variable or heredoc delimiter; an invalid new name is an
     /// `InvalidParams` error whose message the editor shows.
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
         let at = params.text_document_position;
-        let uri = at.text_document.uri;
-        let Some((snapshot, _)) = self.current(&uri).await else {
-            return Ok(None);
-        };
-        let encoding = self.session().encoding;
-        let key = uri.clone();
+        let uri = at.text_document.uri.clone();
         let new_name = params.new_name;
-        match contained(&key, "rename", move || {
-            navigation::rename(&snapshot.analysis, &uri, at.position, &new_name, encoding)
-        })
-        .await
-        {
+        let renamed = self
+            .answer(&at.text_document.uri, "rename", move |a, _, s| {
+                navigation::rename(a, &uri, at.position, &new_name, s.encoding)
+            })
+            .await;
+        match renamed {
             Some(Ok(edit)) => Ok(edit),
             Some(Err(message)) => Err(tower_lsp_server::jsonrpc::Error::invalid_params(message)),
             None => Ok(None),
@@ -1044,21 +1039,13 @@ impl LanguageServer for Backend {
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
         let uri = params.text_document.uri;
-        let Some((snapshot, _)) = self.current(&uri).await else {
-            return Ok(None);
-        };
-        let session = self.session();
         let key = uri.clone();
-        Ok(contained(&key, "document symbols", move || {
-            navigation::document_symbols(
-                &snapshot.analysis,
-                &uri,
-                session.encoding,
-                session.navigation,
-            )
-        })
-        .await
-        .flatten())
+        Ok(self
+            .answer(&key, "document symbols", move |a, _, s| {
+                navigation::document_symbols(a, &uri, s.encoding, s.navigation)
+            })
+            .await
+            .flatten())
     }
 
     /// Symbols of every open document whose name matches the query.
@@ -1077,43 +1064,33 @@ impl LanguageServer for Backend {
     }
 
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
-        let uri = params.text_document.uri;
-        let Some((snapshot, _)) = self.current(&uri).await else {
-            return Ok(None);
-        };
-        let encoding = self.session().encoding;
-        Ok(contained(&uri, "document links", move || {
-            navigation::document_links(&snapshot.analysis, encoding)
-        })
-        .await)
+        Ok(self
+            .answer(&params.text_document.uri, "document links", |a, _, s| {
+                navigation::document_links(a, s.encoding)
+            })
+            .await)
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        let uri = params.text_document.uri;
-        let Some((snapshot, _, tree)) = self.current_with_tree(&uri).await else {
-            return Ok(None);
-        };
-        let session = self.session();
-        Ok(contained(&uri, "folding ranges", move || {
-            tokens::folding_ranges(&snapshot.analysis, &tree, session.tokens, session.encoding)
-        })
-        .await)
+        Ok(self
+            .answer_with_tree(&params.text_document.uri, "folding ranges", |a, tree, s| {
+                tokens::folding_ranges(a, tree, s.tokens, s.encoding)
+            })
+            .await)
     }
 
     async fn selection_range(
         &self,
         params: SelectionRangeParams,
     ) -> Result<Option<Vec<SelectionRange>>> {
-        let uri = params.text_document.uri;
-        let Some((snapshot, _, tree)) = self.current_with_tree(&uri).await else {
-            return Ok(None);
-        };
-        let encoding = self.session().encoding;
         let positions = params.positions;
-        Ok(contained(&uri, "selection ranges", move || {
-            tokens::selection_ranges(&snapshot.analysis, &tree, &positions, encoding)
-        })
-        .await)
+        Ok(self
+            .answer_with_tree(
+                &params.text_document.uri,
+                "selection ranges",
+                move |a, tree, s| tokens::selection_ranges(a, tree, &positions, s.encoding),
+            )
+            .await)
     }
 
     async fn semantic_tokens_full(
@@ -1121,18 +1098,13 @@ impl LanguageServer for Backend {
         params: SemanticTokensParams,
     ) -> Result<Option<SemanticTokensResult>> {
         let uri = params.text_document.uri;
-        let Some((snapshot, _, tree)) = self.current_with_tree(&uri).await else {
-            return Ok(None);
-        };
-        let encoding = self.session().encoding;
-        let this = self.clone();
-        let key = uri.clone();
-        Ok(contained(&key, "semantic tokens", move || {
-            let mut cache = lock(&this.inner.tokens);
-            tokens::full(&mut cache, &uri, &snapshot.analysis, &tree, encoding)
-        })
-        .await
-        .map(SemanticTokensResult::Tokens))
+        let (key, this) = (uri.clone(), self.clone());
+        Ok(self
+            .answer_with_tree(&key, "semantic tokens", move |a, tree, s| {
+                tokens::full(&mut lock(&this.inner.tokens), &uri, a, tree, s.encoding)
+            })
+            .await
+            .map(SemanticTokensResult::Tokens))
     }
 
     async fn semantic_tokens_full_delta(
@@ -1140,71 +1112,56 @@ impl LanguageServer for Backend {
         params: SemanticTokensDeltaParams,
     ) -> Result<Option<SemanticTokensFullDeltaResult>> {
         let uri = params.text_document.uri;
-        let Some((snapshot, _, tree)) = self.current_with_tree(&uri).await else {
-            return Ok(None);
-        };
-        let encoding = self.session().encoding;
-        let this = self.clone();
-        let key = uri.clone();
+        let (key, this) = (uri.clone(), self.clone());
         let previous = params.previous_result_id;
-        Ok(contained(&key, "semantic tokens delta", move || {
-            let mut cache = lock(&this.inner.tokens);
-            tokens::full_delta(
-                &mut cache,
-                &uri,
-                &previous,
-                &snapshot.analysis,
-                &tree,
-                encoding,
-            )
-        })
-        .await)
+        Ok(self
+            .answer_with_tree(&key, "semantic tokens delta", move |a, tree, s| {
+                let mut cache = lock(&this.inner.tokens);
+                tokens::full_delta(&mut cache, &uri, &previous, a, tree, s.encoding)
+            })
+            .await)
     }
 
     async fn semantic_tokens_range(
         &self,
         params: SemanticTokensRangeParams,
     ) -> Result<Option<SemanticTokensRangeResult>> {
-        let uri = params.text_document.uri;
-        let Some((snapshot, _, tree)) = self.current_with_tree(&uri).await else {
-            return Ok(None);
-        };
-        let encoding = self.session().encoding;
         let range = params.range;
-        Ok(contained(&uri, "semantic tokens range", move || {
-            tokens::range(&snapshot.analysis, &tree, range, encoding)
-        })
-        .await
-        .map(SemanticTokensRangeResult::Tokens))
+        Ok(self
+            .answer_with_tree(
+                &params.text_document.uri,
+                "semantic tokens range",
+                move |a, tree, s| tokens::range(a, tree, range, s.encoding),
+            )
+            .await
+            .map(SemanticTokensRangeResult::Tokens))
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
-        let uri = params.text_document.uri;
-        let Some((snapshot, config)) = self.current(&uri).await else {
-            return Ok(None);
-        };
-        let encoding = self.session().encoding;
         let options = params.options;
-        Ok(contained(&uri, "formatting", move || {
-            formatting::format_document(&snapshot.analysis, &options, &config, encoding)
-        })
-        .await)
+        Ok(self
+            .answer(
+                &params.text_document.uri,
+                "formatting",
+                move |a, config, s| formatting::format_document(a, &options, config, s.encoding),
+            )
+            .await)
     }
 
     async fn range_formatting(
         &self,
         params: DocumentRangeFormattingParams,
     ) -> Result<Option<Vec<TextEdit>>> {
-        let uri = params.text_document.uri;
-        let Some((snapshot, config)) = self.current(&uri).await else {
-            return Ok(None);
-        };
-        let encoding = self.session().encoding;
         let (range, options) = (params.range, params.options);
-        Ok(contained(&uri, "range formatting", move || {
-            formatting::format_range(&snapshot.analysis, range, &options, &config, encoding)
-        })
-        .await)
+        Ok(self
+            .answer(
+                &params.text_document.uri,
+                "range formatting",
+                move |a, config, s| {
+                    formatting::format_range(a, range, &options, config, s.encoding)
+                },
+            )
+            .await)
     }
 
     async fn on_type_formatting(
@@ -1212,23 +1169,16 @@ impl LanguageServer for Backend {
         params: DocumentOnTypeFormattingParams,
     ) -> Result<Option<Vec<TextEdit>>> {
         let at = params.text_document_position;
-        let uri = at.text_document.uri;
-        let Some((snapshot, config)) = self.current(&uri).await else {
-            return Ok(None);
-        };
-        let encoding = self.session().encoding;
         let (ch, options) = (params.ch, params.options);
-        Ok(contained(&uri, "on-type formatting", move || {
-            formatting::format_on_type(
-                &snapshot.analysis,
-                at.position,
-                &ch,
-                &options,
-                &config,
-                encoding,
+        Ok(self
+            .answer(
+                &at.text_document.uri,
+                "on-type formatting",
+                move |a, config, s| {
+                    formatting::format_on_type(a, at.position, &ch, &options, config, s.encoding)
+                },
             )
-        })
-        .await)
+            .await)
     }
 }
 
