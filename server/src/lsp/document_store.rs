@@ -509,6 +509,37 @@ mod tests {
     }
 
     #[test]
+    fn a_request_parses_without_taking_the_background_slot() {
+        let mut parser = tree::new_parser();
+        let mut doc = Document::new_deferred("FROM alpine\nRUN echo hi\n", 1, &mut parser);
+        let fresh = |text: &str| tree::parse(&mut tree::new_parser(), text, None);
+        let background = doc.reparse_job().expect("the first parse is pending");
+        // A request needs the tree now: its own job, while the background one is out.
+        let (edits, tree) = doc.request_job().expect("the tree is not current").run();
+        assert!(doc.offer_tree(edits, &tree));
+        assert!(doc.tree_is_current());
+        assert!(doc.request_job().is_none(), "nothing to parse once current");
+        assert_eq!(
+            doc.tree().root_node().to_sexp(),
+            fresh("FROM alpine\nRUN echo hi\n").root_node().to_sexp()
+        );
+        // The background job still finishes normally and frees its slot.
+        assert!(doc.finish_reparse(Some(background.run())));
+        // A request's tree of an older text is refused.
+        doc.apply_edits(&[change(1, 4, 1, 8, "ls")], 2, PositionEncoding::Utf16);
+        let (edits, stale) = doc.request_job().expect("pending").run();
+        doc.apply_edits(&[change(0, 5, 0, 11, "debian")], 3, PositionEncoding::Utf16);
+        assert!(!doc.offer_tree(edits, &stale));
+        assert!(!doc.tree_is_current());
+        let (edits, tree) = doc.request_job().expect("pending").run();
+        assert!(doc.offer_tree(edits, &tree));
+        assert_eq!(
+            doc.tree().root_node().to_sexp(),
+            fresh("FROM debian\nRUN ls hi\n").root_node().to_sexp()
+        );
+    }
+
+    #[test]
     fn a_deferred_open_parses_in_a_job_even_after_edits() {
         let mut parser = tree::new_parser();
         let mut doc = Document::new_deferred("FROM alpine\nRUN echo hi\n", 1, &mut parser);
