@@ -1106,44 +1106,6 @@ fn never_panics_on_any_offset() {
 #[test]
 fn full_text_snapshots() {
     check_full(
-        "FROM alpine\nRUN --mount=type=cache,sha$0ring=locked,target=/x x\n",
-        expect![[r#"
-        35..49 `sharing=locked`
-        `sharing=shared|private|locked` (default `shared`)
-
-        What happens when several builds use the same cache at the same time:
-
-        - `shared`: all of them read and write it at once;
-        - `private`: each additional user gets a new, empty cache;
-        - `locked`: later users wait until the first one is done.
-
-        Use `locked` for tools that cannot share their cache, such as apt.
-
-        ```dockerfile
-        RUN --mount=type=cache,target=/var/lib/apt/lists,sharing=locked \
-            apt-get update && apt-get install -y --no-install-recommends curl
-        ```"#]],
-    );
-    check_full(
-        "FROM alpine\nCOPY --li$0nk a b\n",
-        expect![[r#"
-        17..23 `--link`
-        `--link[=<bool>]` · Dockerfile 1.4+
-
-        Copies the files into an empty directory of their own and stacks that layer on top,
-        instead of writing into the previous filesystem. The layer no longer depends on the steps
-        before it, so it can be reused when they change and rebased onto a new base image.
-
-        The copy cannot see the earlier state: symlinks in `<dest>` are not followed and `--chown`
-        needs numeric ids. Default: `false`.
-
-        ```dockerfile
-        COPY --link --from=build /out/server /usr/local/bin/server
-        ```
-
-        [Dockerfile reference](https://docs.docker.com/reference/dockerfile/#copy---link)"#]],
-    );
-    check_full(
         "FROM --platform=$BUILD$0PLATFORM alpine\n",
         expect![[r#"
             16..30 `$BUILDPLATFORM`
@@ -1197,27 +1159,45 @@ fn full_text_snapshots() {
 
             [Dockerfile reference](https://docs.docker.com/reference/dockerfile/#here-documents)"#]],
     );
-    check_full(
-        "# esc$0ape=`\nFROM alpine\n",
-        expect![[r#"
-        2..8 `escape`
-        `# escape=\` (the default) or ``# escape=` ``
+}
 
-        Sets the escape character, which also continues an instruction on the next line. A
-        backtick suits Windows Dockerfiles, where `\` separates path components
-        (`COPY app C:\app\`). Inside `RUN` commands the escape character is only processed at
-        the end of a line.
-
-        Parser directives must come first in the file, before any instruction, comment or
-        empty line, each at most once. Anywhere else the line is an ordinary comment and
-        does nothing, without any error.
-
-        ```dockerfile
-        # escape=`
-        FROM mcr.microsoft.com/windows/servercore:ltsc2022
-        RUN mkdir C:\app `
-            && echo done
-        ```"#]],
+/// Where a hover is reference text alone, it is exactly that text as `DocTexts` gives it
+/// (the docs module's own snapshots pin the wording down) over exactly the token.
+#[test]
+fn reference_hovers_are_the_reference_text() {
+    let cases = [
+        (
+            "FROM alpine\nRUN --mount=type=cache,sha$0ring=locked,target=/x x\n",
+            "sharing=locked",
+            DocTexts.mount_option("cache", "sharing"),
+        ),
+        (
+            "FROM alpine\nCOPY --li$0nk a b\n",
+            "--link",
+            DocTexts.flag(Kind::Copy, "link"),
+        ),
+        (
+            "# esc$0ape=`\nFROM alpine\n",
+            "escape",
+            DocTexts.directive("escape"),
+        ),
+    ];
+    for (fixture, token, doc) in cases {
+        let (text, offset) = cursor(fixture);
+        let analysis = Analysis::new(text.as_str());
+        let h = hover(&analysis, &Config::default(), offset).expect("a hover");
+        assert_eq!(&text[h.range.range()], token, "{fixture:?}");
+        let doc = doc.expect("documented");
+        assert!(doc.len() > 200, "{doc}");
+        assert_eq!(h.markdown, doc, "{fixture:?}");
+    }
+    // Flag texts end with their link into Docker's reference.
+    let link = DocTexts.flag(Kind::Copy, "link").expect("documented");
+    assert!(
+        link.ends_with(
+            "\n\n[Dockerfile reference](https://docs.docker.com/reference/dockerfile/#copy---link)"
+        ),
+        "{link}"
     );
 }
 
