@@ -11,7 +11,7 @@
 
 local edit = vim.fn.json_decode(os.getenv('DLSP_EDIT'))
 local start = dofile(os.getenv('DLSP_DIR') .. '/start.lua')
-local bin, file, timeout = start.bin, start.file, start.timeout
+local timeout = start.timeout
 
 local result = { errors = {}, published = {} }
 
@@ -50,14 +50,7 @@ local function has_code(buf, code)
   return false
 end
 
-local function run(fail)
-  local session = start.start(bin, file, function(params)
-    -- Records every push as the server sent it.
-    table.insert(result.published, params)
-  end, fail)
-  if not session then
-    return
-  end
+local function run(session, fail)
   local buf, client_id = session.buf, session.client_id
 
   -- Step 1: the diagnostics of the file as opened.
@@ -107,4 +100,7 @@ local function run(fail)
   start.stop(session, result, fail)
 end
 
-start.main(result, run)
+start.main(result, run, function(params)
+  -- Records every push as the server sent it.
+  table.insert(result.published, params)
+end)

@@ -10,7 +10,7 @@
 
 local steps = vim.fn.json_decode(os.getenv('DLSP_STEPS'))
 local start = dofile(os.getenv('DLSP_DIR') .. '/start.lua')
-local bin, file, timeout = start.bin, start.file, start.timeout
+local timeout = start.timeout
 
 local result = { errors = {}, steps = {} }
 
@@ -25,11 +25,7 @@ end
 
 local text = start.text
 
-local function run(fail)
-  local session = start.start(bin, file, nil, fail)
-  if not session then
-    return
-  end
+local function run(session, fail)
   local buf = session.buf
 
   for _, code in ipairs(steps) do

@@ -9,15 +9,11 @@
 
 local positions = vim.fn.json_decode(os.getenv('DLSP_POSITIONS'))
 local start = dofile(os.getenv('DLSP_DIR') .. '/start.lua')
-local bin, file, timeout = start.bin, start.file, start.timeout
+local timeout = start.timeout
 
 local result = { errors = {}, answers = {} }
 
-local function run(fail)
-  local session = start.start(bin, file, nil, fail)
-  if not session then
-    return
-  end
+local function run(session, fail)
   local buf, client_id = session.buf, session.client_id
   -- The first push means the server is initialized and has the document.
   if not vim.wait(timeout, function() return start.caught_up(session) or session.exited end, 20) then

@@ -8,17 +8,13 @@
 -- Inputs (environment): DLSP_BIN, DLSP_FILE, DLSP_OUT, DLSP_TIMEOUT_MS, DLSP_DIR as in client.lua.
 
 local start = dofile(os.getenv('DLSP_DIR') .. '/start.lua')
-local bin, file, timeout = start.bin, start.file, start.timeout
+local timeout = start.timeout
 
 local result = { errors = {}, texts = {} }
 
 local text = start.text
 
-local function run(fail)
-  local session = start.start(bin, file, nil, fail)
-  if not session then
-    return
-  end
+local function run(session, fail)
   local buf = session.buf
   if not vim.wait(timeout, function() return start.caught_up(session) end, 20) then
     fail('no diagnostics published: the server did not start')

@@ -12,17 +12,13 @@
 local steps = vim.fn.json_decode(os.getenv('DLSP_STEPS'))
 local invalid = vim.fn.json_decode(os.getenv('DLSP_INVALID'))
 local start = dofile(os.getenv('DLSP_DIR') .. '/start.lua')
-local bin, file, timeout = start.bin, start.file, start.timeout
+local timeout = start.timeout
 
 local result = { errors = {}, steps = {} }
 
 local text = start.text
 
-local function run(fail)
-  local session = start.start(bin, file, nil, fail)
-  if not session then
-    return
-  end
+local function run(session, fail)
   local buf, client_id = session.buf, session.client_id
   -- Messages Neovim would show the user (e.g. "Nothing to rename").
   local notes = {}

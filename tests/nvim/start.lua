@@ -6,9 +6,9 @@
 -- version of the last push, -1 before the first), and `exited`, `exit_code`,
 -- `exit_signal` once the server has exited; or nil after `fail`. `M.caught_up(session)`
 -- says whether the server has published diagnostics for the buffer as it is now.
--- `M.main(result, run)` runs a script body and always writes `result` (with the errors
--- `fail` collected) to DLSP_OUT, then quits; `M.stop` shuts the server down and records
--- how it exited; `M.text(buf)` is the buffer's text.
+-- `M.main(result, run)` starts the server and runs a script body, and always writes
+-- `result` (with the errors `fail` collected) to DLSP_OUT, then quits; `M.stop` shuts
+-- the server down and records how it exited; `M.text(buf)` is the buffer's text.
 local M = {}
 
 -- The inputs every script reads (environment): DLSP_BIN (the server binary), DLSP_FILE
@@ -19,14 +19,20 @@ M.file = os.getenv('DLSP_FILE')
 M.out = os.getenv('DLSP_OUT')
 M.timeout = tonumber(os.getenv('DLSP_TIMEOUT_MS') or '20000')
 
--- Runs `run(fail)`; a Lua error becomes one of `result.errors`. Writes `result` as JSON
--- to DLSP_OUT and quits Neovim whatever happened.
-function M.main(result, run)
+-- Starts the server on DLSP_FILE (`on_publish` as in `M.start`) and runs
+-- `run(session, fail)`; a Lua error becomes one of `result.errors`. Writes `result` as
+-- JSON to DLSP_OUT and quits Neovim whatever happened.
+function M.main(result, run, on_publish)
   result.errors = result.errors or {}
   local function fail(msg)
     table.insert(result.errors, msg)
   end
-  local ok, err = pcall(run, fail)
+  local ok, err = pcall(function()
+    local session = M.start(M.bin, M.file, on_publish, fail)
+    if session then
+      run(session, fail)
+    end
+  end)
   if not ok then
     fail('lua error: ' .. tostring(err))
   end
