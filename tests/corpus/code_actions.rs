@@ -58,15 +58,14 @@ fn edits_of(edit: &lsp::WorkspaceEdit, uri: &Uri) -> Vec<lsp::TextEdit> {
 
 #[test]
 fn code_actions_on_every_corpus_file_apply_cleanly() {
-    let Some(corpus) = common::corpus_dir() else {
-        common::skip("DOCKERFILE_LSP_REQUIRE_CORPUS", "corpus not found");
+    let Some(corpus_files) = common::files_or_skip(common::REQUIRE_CORPUS) else {
         return;
     };
     let uri = Uri::from_str("file:///corpus/Dockerfile").unwrap();
     let config = Config::default();
     let mut failures = Vec::new();
     let (mut files, mut actions_seen) = (0, 0);
-    for file in common::corpus_files(&corpus) {
+    for file in corpus_files {
         if file.folder() == "large" {
             continue;
         }

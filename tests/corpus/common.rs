@@ -2,6 +2,8 @@
 //! prerequisite skips a test or fails it; shared by the corpus, oracle, fix-all and
 //! hadolint tests.
 
+#![allow(dead_code)] // each test binary that includes this file uses its own subset
+
 use std::path::{Path, PathBuf};
 
 /// The corpus folders whose files the tests read, in order.
@@ -28,6 +30,21 @@ pub fn corpus_dir() -> Option<PathBuf> {
 /// True when the environment variable is set to `1`: the prerequisite is mandatory.
 pub fn required(var: &str) -> bool {
     std::env::var(var).is_ok_and(|v| v == "1")
+}
+
+/// Makes a missing corpus a test failure when set to `1` (CI sets it).
+pub const REQUIRE_CORPUS: &str = "DOCKERFILE_LSP_REQUIRE_CORPUS";
+
+/// Every corpus file ([`corpus_files`]), or `None` after [`skip`] under `require` when
+/// the corpus is missing. A corpus without files is a failure.
+pub fn files_or_skip(require: &str) -> Option<Vec<CorpusFile>> {
+    let Some(corpus) = corpus_dir() else {
+        skip(require, "corpus not found (set DOCKERFILE_LSP_CORPUS)");
+        return None;
+    };
+    let files = corpus_files(&corpus);
+    assert!(!files.is_empty(), "no files in {}", corpus.display());
+    Some(files)
 }
 
 /// Reports a missing prerequisite: a panic when `var` makes it mandatory, else a

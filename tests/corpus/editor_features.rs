@@ -14,14 +14,10 @@ use super::{common, REQUIRE};
 /// every instruction keyword, flag and FROM word of every real-world file: no panic.
 #[test]
 fn every_corpus_file_gets_lenses_hints_and_hovers() {
-    let Some(corpus) = common::corpus_dir() else {
-        common::skip(REQUIRE, "corpus not found (set DOCKERFILE_LSP_CORPUS)");
+    let Some(files) = common::files_or_skip(REQUIRE) else {
         return;
     };
-    let files: Vec<_> = common::corpus_files(&corpus)
-        .into_iter()
-        .filter(|f| f.folder() == "real")
-        .collect();
+    let files: Vec<_> = files.into_iter().filter(|f| f.folder() == "real").collect();
     assert!(
         files.len() > 100,
         "the corpus has its files: {}",

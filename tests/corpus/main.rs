@@ -21,7 +21,7 @@ use dockerfile_lsp::ide::Analysis;
 use dockerfile_lsp::rules::{self, Level, Severity};
 use dockerfile_lsp::text::TextRange;
 
-const REQUIRE: &str = "DOCKERFILE_LSP_REQUIRE_CORPUS";
+const REQUIRE: &str = common::REQUIRE_CORPUS;
 
 /// The rules that report what BuildKit refuses to parse: none may fire on `real/`.
 const PARSE_ERROR_RULES: [&str; 5] = [
@@ -89,12 +89,9 @@ fn bad_range(text: &str, range: TextRange) -> bool {
 
 #[test]
 fn corpus_is_analysed_without_panics_or_syntax_errors_on_real_files() {
-    let Some(corpus) = common::corpus_dir() else {
-        common::skip(REQUIRE, "corpus not found (set DOCKERFILE_LSP_CORPUS)");
+    let Some(files) = common::files_or_skip(REQUIRE) else {
         return;
     };
-    let files = common::corpus_files(&corpus);
-    assert!(!files.is_empty(), "no files in {}", corpus.display());
     install_panic_recorder();
 
     let config = Config::default();
@@ -171,14 +168,10 @@ fn corpus_is_analysed_without_panics_or_syntax_errors_on_real_files() {
 /// rewrites it.
 #[test]
 fn corpus_findings_match_the_committed_table() {
-    let Some(corpus) = common::corpus_dir() else {
-        common::skip(REQUIRE, "corpus not found (set DOCKERFILE_LSP_CORPUS)");
+    let Some(files) = common::files_or_skip(REQUIRE) else {
         return;
     };
-    let files: Vec<_> = common::corpus_files(&corpus)
-        .into_iter()
-        .filter(|f| f.folder() == "real")
-        .collect();
+    let files: Vec<_> = files.into_iter().filter(|f| f.folder() == "real").collect();
     // Every rule switched on, so that opt-in rules are counted too.
     let mut all_on = Config::default();
     for rule in rules::all_rules() {

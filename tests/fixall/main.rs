@@ -37,7 +37,7 @@ use dockerfile_lsp::syntax;
 use dockerfile_lsp_tests::python;
 use serde_json::Value;
 
-const REQUIRE_CORPUS: &str = "DOCKERFILE_LSP_REQUIRE_CORPUS";
+const REQUIRE_CORPUS: &str = common::REQUIRE_CORPUS;
 const REQUIRE_ORACLE: &str = "DOCKERFILE_LSP_REQUIRE_ORACLE";
 const UPDATE: &str = "UPDATE_FIX_ALL_CORPUS";
 const SUMMARY: &str = "docs/fix-all-corpus.md";

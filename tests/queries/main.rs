@@ -324,12 +324,8 @@ fn count_captures(query: &Query, text: &str, counts: &mut BTreeMap<String, usize
 }
 
 fn corpus_texts() -> Option<Vec<(String, String)>> {
-    let Some(corpus) = common::corpus_dir() else {
-        common::skip("DOCKERFILE_LSP_CORPUS_REQUIRED", "the corpus is missing");
-        return None;
-    };
     Some(
-        common::corpus_files(&corpus)
+        common::files_or_skip(common::REQUIRE_CORPUS)?
             .into_iter()
             .map(|f| {
                 let text = common::read_lossy(&f.path);
