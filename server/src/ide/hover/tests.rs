@@ -1209,9 +1209,9 @@ fn keyword_uses_the_instruction_docs() {
     assert_eq!(h.range, TextRange::new(12, 15));
     let doc = docs::instruction(Kind::Run).expect("RUN doc").markdown();
     assert!(h.markdown.starts_with(&doc));
-    if let Some(cache) = cache_explain::instruction_section(&analysis, &Config::default(), 1) {
-        assert!(h.markdown.ends_with(cache.trim_end()));
-    }
+    let cache = cache_explain::instruction_section(&analysis, &Config::default(), 1)
+        .expect("a RUN has a build-cache section");
+    assert!(h.markdown.ends_with(cache.trim_end()));
 }
 
 #[test]
