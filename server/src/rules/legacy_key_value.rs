@@ -98,18 +98,6 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     }
 }
 
-/// The joined offset of source offset `at`, when `at` is inside the joined text.
-fn joined_offset(joined: &Joined, at: usize) -> Option<usize> {
-    let mut j = 0;
-    for (src, len) in joined.segments() {
-        if (src..src + len).contains(&at) {
-            return Some(j + at - src);
-        }
-        j += len;
-    }
-    None
-}
-
 /// Edits turning `key value` into `key=value`, with the value wrapped in double quotes
 /// when it has blanks outside quotes. BuildKit runs the legacy value through the same
 /// word lexer as a `key=value` word (quotes removed, escapes and `$VAR` processed), so
@@ -135,7 +123,7 @@ fn rewrite(
         return None;
     }
     let v = value.text.as_str();
-    let j0 = joined_offset(joined, value.range.start())?;
+    let j0 = joined.to_joined(value.range.start())?;
     if joined.text.get(j0..j0 + v.len()) != Some(v) {
         return None;
     }

@@ -239,6 +239,23 @@ impl Joined {
         (s + (offset - j)) as usize
     }
 
+    /// Maps a source offset to the joined offset, for an offset inside a source chunk or
+    /// just after its last byte (a cursor position); `None` in text the join drops (the
+    /// escape and line break, comment lines) and outside the instruction.
+    pub fn to_joined(&self, offset: usize) -> Option<usize> {
+        let mut joined = 0;
+        for (src, len) in self.segments() {
+            if offset < src {
+                return None;
+            }
+            if offset <= src + len {
+                return Some(joined + offset - src);
+            }
+            joined += len;
+        }
+        None
+    }
+
     /// Maps a joined range to a source range; the end stays in the chunk of the last
     /// byte, so a range never swallows the continuation it spans at its end.
     pub fn range_to_source(&self, start: usize, end: usize) -> TextRange {
@@ -352,5 +369,30 @@ pub struct Dockerfile {
 impl Dockerfile {
     pub fn directive(&self, kind: DirectiveKind) -> Option<&Directive> {
         self.directives.iter().find(|d| d.kind == kind)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    #[test]
+    fn source_offsets_map_to_joined_offsets_and_back() {
+        let text = "FROM a\nRUN echo \\\n# note\n  hi\n";
+        let df = parse(text);
+        let joined = &df.instructions[1].joined;
+        assert_eq!(joined.text, "RUN echo   hi");
+        let run = text.find("RUN").unwrap();
+        let hi = text.find("hi").unwrap();
+        assert_eq!(joined.to_joined(run), Some(0));
+        assert_eq!(joined.to_joined(hi), Some(11));
+        assert_eq!(joined.to_source(11), hi);
+        // Just after a chunk's last byte (before the escape): the end of that chunk.
+        let escape = text.find('\\').unwrap();
+        assert_eq!(joined.to_joined(escape), Some(9));
+        // The dropped comment line, and before or after the instruction.
+        assert_eq!(joined.to_joined(text.find("# note").unwrap() + 2), None);
+        assert_eq!(joined.to_joined(run - 1), None);
+        assert_eq!(joined.to_joined(text.len()), None);
     }
 }

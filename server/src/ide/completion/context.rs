@@ -197,18 +197,16 @@ pub(super) fn in_directive_block(analysis: &Analysis, line: usize) -> bool {
 /// empty) sees a space for each line break in between.
 fn joined_prefix(text: &str, inst: &Instruction, offset: usize) -> String {
     let joined = &inst.joined;
-    let mut at = 0;
-    let mut last_end = inst.range.start();
-    for (start, len) in joined.segments() {
-        if offset < start {
-            break;
-        }
-        if offset <= start + len {
-            return joined.text[..at + offset - start].to_string();
-        }
-        at += len;
-        last_end = start + len;
+    if let Some(at) = joined.to_joined(offset) {
+        return joined.text[..at].to_string();
     }
+    // Past the last chunk that starts before the cursor: all of them, then the gap.
+    let (at, last_end) = joined
+        .segments()
+        .take_while(|&(start, _)| start <= offset)
+        .fold((0, inst.range.start()), |(at, _), (start, len)| {
+            (at + len, start + len)
+        });
     let mut prefix = joined.text[..at].to_string();
     let gap = text.get(last_end..offset).unwrap_or("");
     if gap.contains(['\n', '\r']) {
