@@ -129,7 +129,7 @@ pub fn code_actions(req: &Request<'_>, params: &CodeActionParams) -> Vec<CodeAct
         .map(CodeActionOrCommand::CodeAction)
         .collect();
     if wanted(only, CodeActionKind::REFACTOR_REWRITE.as_str()) {
-        let range = to_offsets(analysis, params.range, req.encoding);
+        let range = position::range_in(analysis, params.range, req.encoding);
         // A refactor that a quick fix in this answer already offers is not repeated.
         let offered: Vec<String> = out
             .iter()
@@ -267,7 +267,7 @@ fn suppression_actions(req: &Request<'_>, diagnostic: &lsp::Diagnostic) -> Vec<C
         code.clone()
     };
     let analysis = &*req.snapshot.analysis;
-    let at = to_offsets(analysis, diagnostic.range, req.encoding).start();
+    let at = position::range_in(analysis, diagnostic.range, req.encoding).start();
     let mut out = Vec::new();
     if let Some(edit) = ignore_for_instruction(analysis, at, &id) {
         out.push(suppression(
@@ -537,13 +537,6 @@ fn workspace_edit(req: &Request<'_>, edits: Vec<lsp::TextEdit>) -> WorkspaceEdit
             ..WorkspaceEdit::default()
         }
     }
-}
-
-/// An LSP range as byte offsets into the analysed text (clamped to it).
-pub fn to_offsets(analysis: &Analysis, range: lsp::Range, encoding: PositionEncoding) -> TextRange {
-    let offset = |p| position::offset_in(analysis.line_index(), analysis.text(), p, encoding);
-    let (a, b) = (offset(range.start), offset(range.end));
-    TextRange::new(a.min(b), a.max(b))
 }
 
 #[cfg(test)]

@@ -117,7 +117,7 @@ pub fn completion(
     support: ClientSupport,
 ) -> Option<CompletionResponse> {
     let (index, text) = (analysis.line_index(), analysis.text());
-    let offset = position::offset_in(index, text, position, encoding);
+    let offset = position::offset_in(analysis, position, encoding);
     // A space typed as indentation is not a request for keywords.
     let line_start = index.line_start(index.line_of(offset));
     let indenting = context.and_then(|c| c.trigger_character.as_deref()) == Some(" ")
@@ -197,8 +197,7 @@ pub fn signature_help(
     encoding: PositionEncoding,
     support: ClientSupport,
 ) -> Option<SignatureHelp> {
-    let (index, text) = (analysis.line_index(), analysis.text());
-    let offset = position::offset_in(index, text, position, encoding);
+    let offset = position::offset_in(analysis, position, encoding);
     let help = sig::signature_help(analysis, offset)?;
     let signatures = help
         .signatures

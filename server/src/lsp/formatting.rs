@@ -55,10 +55,6 @@ fn to_lsp(
         .collect()
 }
 
-fn offset(analysis: &Analysis, pos: Position, encoding: PositionEncoding) -> usize {
-    position::offset_in(analysis.line_index(), analysis.text(), pos, encoding)
-}
-
 /// `textDocument/formatting`.
 pub fn format_document(
     analysis: &Analysis,
@@ -78,11 +74,7 @@ pub fn format_range(
     config: &Config,
     encoding: PositionEncoding,
 ) -> Vec<TextEdit> {
-    let (start, end) = (
-        offset(analysis, range.start, encoding),
-        offset(analysis, range.end, encoding),
-    );
-    let range = crate::text::TextRange::new(start.min(end), end.max(start));
+    let range = position::range_in(analysis, range, encoding);
     let edits = format::format_range(analysis, range, self::options(options, config));
     to_lsp(analysis, &edits, encoding)
 }
@@ -96,7 +88,7 @@ pub fn format_on_type(
     config: &Config,
     encoding: PositionEncoding,
 ) -> Vec<TextEdit> {
-    let at = offset(analysis, position, encoding);
+    let at = position::offset_in(analysis, position, encoding);
     let edits = format::on_type(analysis, at, ch, self::options(options, config));
     to_lsp(analysis, &edits, encoding)
 }

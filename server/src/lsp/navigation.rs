@@ -41,11 +41,6 @@ impl ClientSupport {
     }
 }
 
-/// The byte offset of `position` in the analysed text (clamped).
-fn offset(analysis: &Analysis, position: Position, encoding: PositionEncoding) -> usize {
-    position::offset_in(analysis.line_index(), analysis.text(), position, encoding)
-}
-
 fn location(
     analysis: &Analysis,
     uri: &Uri,
@@ -62,7 +57,7 @@ pub fn definition(
     position: Position,
     encoding: PositionEncoding,
 ) -> Option<GotoDefinitionResponse> {
-    let at = offset(analysis, position, encoding);
+    let at = position::offset_in(analysis, position, encoding);
     let targets = nav::definition(analysis, at);
     if targets.is_empty() {
         return None;
@@ -82,7 +77,7 @@ pub fn references(
     include_declaration: bool,
     encoding: PositionEncoding,
 ) -> Option<Vec<Location>> {
-    let at = offset(analysis, position, encoding);
+    let at = position::offset_in(analysis, position, encoding);
     let found = nav::references(analysis, at, include_declaration);
     if found.is_empty() {
         return None;
@@ -101,7 +96,7 @@ pub fn document_highlight(
     position: Position,
     encoding: PositionEncoding,
 ) -> Option<Vec<DocumentHighlight>> {
-    let at = offset(analysis, position, encoding);
+    let at = position::offset_in(analysis, position, encoding);
     let found = nav::highlights(analysis, at);
     if found.is_empty() {
         return None;
@@ -127,7 +122,7 @@ pub fn prepare_rename(
     position: Position,
     encoding: PositionEncoding,
 ) -> Option<PrepareRenameResponse> {
-    let at = offset(analysis, position, encoding);
+    let at = position::offset_in(analysis, position, encoding);
     let p = core_rename::prepare(analysis, at)?;
     Some(PrepareRenameResponse::RangeWithPlaceholder {
         range: to_proto::range(analysis, p.range, encoding),
@@ -144,7 +139,7 @@ pub fn rename(
     new_name: &str,
     encoding: PositionEncoding,
 ) -> Result<Option<WorkspaceEdit>, String> {
-    let at = offset(analysis, position, encoding);
+    let at = position::offset_in(analysis, position, encoding);
     let Some(edits) = core_rename::rename(analysis, at, new_name)? else {
         return Ok(None);
     };

@@ -6,9 +6,10 @@
 //! points are computed from the bytes.
 
 use ropey::{Rope, RopeSlice};
-use tower_lsp_server::ls_types::{ClientCapabilities, Position, PositionEncodingKind};
+use tower_lsp_server::ls_types::{ClientCapabilities, Position, PositionEncodingKind, Range};
 
-use crate::text::{ColumnUnit, LineCol, LineIndex};
+use crate::ide::Analysis;
+use crate::text::{ColumnUnit, LineCol, LineIndex, TextRange};
 
 /// The unit LSP columns count in, agreed on at `initialize`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -104,17 +105,24 @@ pub fn position_of(
 /// The byte offset of an LSP position in an analysed text (the same clamping and
 /// rounding as [`offset_of`], computed with the text's line index instead of a rope, so a
 /// request answered from an analysis snapshot reads positions in exactly its text).
-pub fn offset_in(
-    index: &LineIndex,
-    text: &str,
-    pos: Position,
-    encoding: PositionEncoding,
-) -> usize {
+pub fn offset_in(analysis: &Analysis, pos: Position, encoding: PositionEncoding) -> usize {
     let at = LineCol {
         line: pos.line,
         col: pos.character,
     };
-    index.offset(text, at, encoding.column_unit())
+    analysis
+        .line_index()
+        .offset(analysis.text(), at, encoding.column_unit())
+}
+
+/// The byte range of an LSP range in an analysed text ([`offset_in`] at both ends; a
+/// reversed range is put in order).
+pub fn range_in(analysis: &Analysis, range: Range, encoding: PositionEncoding) -> TextRange {
+    let (a, b) = (
+        offset_in(analysis, range.start, encoding),
+        offset_in(analysis, range.end, encoding),
+    );
+    TextRange::new(a.min(b), a.max(b))
 }
 
 /// The tree-sitter point of a byte offset: the row counts `\n` before it, the column

@@ -826,12 +826,7 @@ impl LanguageServer for Backend {
         let diagnostics = self.with_shellcheck(&uri, &snapshot);
         let hover = contained(&uri, "hover", move || {
             let analysis = &snapshot.analysis;
-            let offset = position::offset_in(
-                analysis.line_index(),
-                analysis.text(),
-                at.position,
-                session.encoding,
-            );
+            let offset = position::offset_in(analysis, at.position, session.encoding);
             lsp_hover::hover(
                 analysis,
                 &diagnostics,
@@ -892,7 +887,7 @@ impl LanguageServer for Backend {
         let hints = contained(&uri, "inlay hints", move || {
             let analysis = &snapshot.analysis;
             let (index, text) = (analysis.line_index(), analysis.text());
-            let range = code_actions::to_offsets(analysis, range, session.encoding);
+            let range = position::range_in(analysis, range, session.encoding);
             inlay_hints::inlay_hints(analysis, range)
                 .into_iter()
                 .map(|hint| InlayHint {

@@ -12,12 +12,11 @@ use std::collections::HashMap;
 use tower_lsp_server::ls_types::*;
 use tree_sitter::Tree;
 
-use super::position::{offset_in, position_of, PositionEncoding};
+use super::position::{offset_in, position_of, range_in, PositionEncoding};
 use crate::ide::folding::{folds, FoldKind};
 use crate::ide::highlight::{highlight, HighlightKind, HighlightToken};
 use crate::ide::selection::selection_chain;
 use crate::ide::Analysis;
-use crate::text::TextRange;
 
 /// What the client's folding support takes.
 #[derive(Clone, Copy, Debug, Default)]
@@ -255,11 +254,8 @@ pub fn range(
     range: Range,
     encoding: PositionEncoding,
 ) -> SemanticTokens {
-    let text = analysis.text();
-    let index = analysis.line_index();
-    let start = offset_in(index, text, range.start, encoding);
-    let end = offset_in(index, text, range.end, encoding).max(start);
-    let tokens = highlight(analysis, tree, Some(TextRange::new(start, end)));
+    let range = range_in(analysis, range, encoding);
+    let tokens = highlight(analysis, tree, Some(range));
     SemanticTokens {
         result_id: None,
         data: encode(analysis, &tokens, encoding),
@@ -321,7 +317,7 @@ pub fn selection_ranges(
     positions
         .iter()
         .map(|&pos| {
-            let offset = offset_in(index, text, pos, encoding);
+            let offset = offset_in(analysis, pos, encoding);
             let chain = selection_chain(analysis, tree, offset);
             let mut result: Option<SelectionRange> = None;
             for r in chain.iter().rev() {

@@ -92,7 +92,7 @@ fn applied(snap: &AnalysisSnapshot, action: &CodeAction) -> String {
         .iter()
         .map(|e| {
             TextEdit::replace(
-                to_offsets(&snap.analysis, e.range, PositionEncoding::Utf16),
+                crate::lsp::position::range_in(&snap.analysis, e.range, PositionEncoding::Utf16),
                 e.new_text.clone(),
             )
         })
