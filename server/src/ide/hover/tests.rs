@@ -1123,42 +1123,21 @@ fn full_text_snapshots() {
             An automatic ARG of the global scope: `FROM` lines can use it directly; inside a
             stage, declare `ARG <name>` (no value) before using it."#]],
     );
-    check_full(
-        "FROM alpine\nRUN <<E$0OF\nx\nEOF\n",
-        expect![[r#"
-            16..21 `<<EOF`
-            **Here-document** `<<EOF` · delimiter `EOF`
+    // The here-document hover: what this one does, then the reference text itself.
+    let (text, offset) = cursor("FROM alpine\nRUN <<E$0OF\nx\nEOF\n");
+    let rendered = render(&text, offset, &DocTexts);
+    let (own, reference) = rendered
+        .split_once("\n\n---\n\n")
+        .expect("a rule between the two parts");
+    assert_eq!(reference, DocTexts.heredoc());
+    expect![[r#"
+        16..21 `<<EOF`
+        **Here-document** `<<EOF` · delimiter `EOF`
 
-            - Expansion: the builder passes the body on unchanged; the shell expands `$NAME` when the command runs (ENV and ARG values are in its environment).
-            - Read by: the shell of this `RUN` (`/bin/sh -c` unless `SHELL` changed it), as a script
-            - Body: line 3, ended by line 4.
-
-            ---
-
-            **Here-document** · Dockerfile 1.4+
-
-            `<<EOF` feeds the lines that follow, up to a line that is exactly `EOF`, to the
-            instruction: to `RUN` as a script (or as the standard input of its command), to `COPY`
-            and `ADD` as the content of a file.
-
-            - `<<EOF`: variables in the body (`$VERSION`) are expanded: by the builder for `COPY` and
-              `ADD`, by the shell that runs the script for `RUN` (it sees ARG and ENV values).
-            - `<<"EOF"` or `<<'EOF'` (any part quoted): the body is taken literally. A shell that
-              runs it still expands its own variables.
-            - `<<-EOF`: leading tabs are removed from the body lines and the terminator.
-            - In `RUN`, a `#!` first line chooses the interpreter (`#!/usr/bin/env python3`).
-
-            ```dockerfile
-            RUN <<EOF
-            set -e
-            apt-get update
-            apt-get install -y --no-install-recommends git
-            rm -rf /var/lib/apt/lists/*
-            EOF
-            ```
-
-            [Dockerfile reference](https://docs.docker.com/reference/dockerfile/#here-documents)"#]],
-    );
+        - Expansion: the builder passes the body on unchanged; the shell expands `$NAME` when the command runs (ENV and ARG values are in its environment).
+        - Read by: the shell of this `RUN` (`/bin/sh -c` unless `SHELL` changed it), as a script
+        - Body: line 3, ended by line 4."#]]
+    .assert_eq(own);
 }
 
 /// Where a hover is reference text alone, it is exactly that text as `DocTexts` gives it
