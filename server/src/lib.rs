@@ -7,6 +7,8 @@
 //! - [`rules`]: one file per rule, the registry, suppressions, the driver.
 //! - [`ide`]: the analysis façade that editor features and the CLI call.
 //! - [`config`]: configuration files and settings, merged into one [`config::Config`].
+//! - [`registry`]: tag → digest lookups against OCI registries (network I/O, outside the
+//!   core; the analysis reads only facts already fetched).
 //! - [`lsp`]: the language server (the only module that knows LSP).
 //! - [`cli`]: the command line (`check`, `rules`, `serve`).
 //!
@@ -18,6 +20,7 @@ pub mod config;
 pub mod fix;
 pub mod ide;
 pub mod lsp;
+pub mod registry;
 pub mod rules;
 pub mod semantic;
 pub mod shellcheck;

@@ -7,6 +7,7 @@
 pub mod build_context;
 pub mod format;
 pub mod load;
+pub mod registry;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -37,6 +38,11 @@ pub struct Config {
     pub shellcheck_ignored: Vec<String>,
     /// Formatting preferences (`[format]`).
     pub format: format::FormatConfig,
+    /// How the registry is asked (`[registry]`, `registry.*` settings).
+    pub registry: registry::RegistryConfig,
+    /// Registry facts already fetched, by tag (`image-digest-outdated`, hovers). The
+    /// analysis only ever reads this table; the server fills it after lookups.
+    pub image_facts: Arc<crate::semantic::FactsTable>,
 }
 
 impl Config {
@@ -72,6 +78,10 @@ impl Config {
             self.shellcheck_path = other.shellcheck_path.clone();
         }
         self.format.merge(&other.format);
+        self.registry.merge(&other.registry);
+        if !other.image_facts.is_empty() {
+            self.image_facts = other.image_facts.clone();
+        }
         for code in &other.shellcheck_ignored {
             if !self.shellcheck_ignored.contains(code) {
                 self.shellcheck_ignored.push(code.clone());

@@ -12,6 +12,7 @@ pub mod hover;
 pub mod inlay_hints;
 pub mod links;
 pub mod navigation;
+pub mod pin;
 pub mod rename;
 pub mod selection;
 pub mod signature_help;

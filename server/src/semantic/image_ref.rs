@@ -72,6 +72,12 @@ impl ImageRef {
             }
             _ => ("docker.io".to_string(), name),
         };
+        // Docker's legacy name for Hub (`index.docker.io/library/node`) is Hub.
+        let registry = if registry == "index.docker.io" {
+            "docker.io".to_string()
+        } else {
+            registry
+        };
         if path.is_empty() {
             return Err(InvalidRef("the repository name is empty".into()));
         }
@@ -112,6 +118,24 @@ impl ImageRef {
 
     pub fn is_docker_hub(&self) -> bool {
         self.registry == "docker.io"
+    }
+
+    /// The tag this reference follows, `latest` when none is written; `None` for a
+    /// digest-only reference (it follows no tag).
+    pub fn tag_or_latest(&self) -> Option<&str> {
+        match (&self.tag, &self.digest) {
+            (Some(t), _) => Some(t),
+            (None, Some(_)) => None,
+            (None, None) => Some("latest"),
+        }
+    }
+
+    /// The key of registry facts about the tag this reference follows:
+    /// `docker.io/library/node:22` (`latest` when no tag is written). `None` for a
+    /// digest-only reference.
+    pub fn tag_key(&self) -> Option<String> {
+        let tag = self.tag_or_latest()?;
+        Some(format!("{}/{}:{tag}", self.registry, self.repository))
     }
 }
 

@@ -3,7 +3,29 @@
 //! does, and facts about official Docker Hub images (slim and alpine variants).
 //! Pure data; no registry access.
 
+use std::collections::BTreeMap;
+use std::time::SystemTime;
+
 use super::image_ref::ImageRef;
+
+/// What a registry said about one tag, as fetched by the registry client (outside the
+/// core) and handed to the analysis as data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageFacts {
+    /// The digest the tag points to (`sha256:<64 hex>`): the index (manifest list) when
+    /// the tag has one, so every platform stays buildable.
+    pub digest: String,
+    /// The media type of the manifest that digest names.
+    pub media_type: String,
+    /// The platforms of a multi-platform index (`linux/amd64`, `linux/arm/v7`); for a
+    /// single manifest, empty.
+    pub platforms: Vec<String>,
+    /// When the registry answered.
+    pub fetched_at: SystemTime,
+}
+
+/// Registry facts by [`ImageRef::tag_key`] (`docker.io/library/node:22`).
+pub type FactsTable = BTreeMap<String, ImageFacts>;
 
 /// An OS/architecture pair, normalised (`x86_64` → `amd64`, `aarch64` → `arm64`).
 #[derive(Clone, Debug, PartialEq, Eq)]

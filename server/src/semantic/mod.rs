@@ -22,6 +22,7 @@ use crate::syntax::{Dockerfile, Instruction, Kind, Word};
 use crate::text::TextRange;
 pub use expand::{Modifier, VarRef};
 pub use image_ref::{ImageRef, InvalidRef};
+pub use images::{FactsTable, ImageFacts};
 pub use shell::{Script, ShellCommand, ShellWord};
 
 /// ARGs every build knows without a declaration: the proxy variables.
