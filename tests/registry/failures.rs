@@ -1,0 +1,1 @@
+//! Failure paths against a loopback server the tests control (filled in by the client work).
