@@ -21,6 +21,7 @@ fn main() -> ExitCode {
         Some(Command::Check(args)) => cli::check::run(args),
         Some(Command::Rules(args)) => cli::rules::run(args),
         Some(Command::Format(args)) => cli::format::run(args),
+        Some(Command::Pin(args)) => cli::pin::run(args),
     }
 }
 

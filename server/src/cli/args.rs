@@ -31,6 +31,9 @@ pub enum Command {
     Rules(RulesArgs),
     /// Format Dockerfiles in place (standard input: print the result).
     Format(FormatArgs),
+    /// Pin every image reference to its digest by asking the registry (with `--check`:
+    /// report unpinned and outdated references instead, for CI).
+    Pin(PinArgs),
 }
 
 /// Options editors pass when they start the server.
@@ -109,6 +112,34 @@ pub struct FormatArgs {
     /// `[format] continuation-indent` of the configuration.
     #[arg(long, value_name = "N|tab", value_parser = parse_indent)]
     pub continuation_indent: Option<Indent>,
+    /// The file name to show (and to search configuration from) for standard input.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PinArgs {
+    /// Files or directories to pin; `-` reads standard input (and prints the pinned
+    /// text). Directories are searched recursively for Dockerfiles. Defaults to the
+    /// current directory.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Write nothing; exit with 1 when a reference is not pinned or its digest is no
+    /// longer what its tag points to, listing each on stdout.
+    #[arg(long)]
+    pub check: bool,
+    /// Use this configuration file for every file instead of searching for one
+    /// (its `[registry]` table applies).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The time one lookup may take, in milliseconds (default 10000); overrides
+    /// `[registry] timeout-ms`.
+    #[arg(long, value_name = "MS")]
+    pub timeout_ms: Option<u64>,
+    /// A registry host (`host` or `host:port`) to speak plain http to; repeatable.
+    /// Loopback hosts always are.
+    #[arg(long = "insecure-host", value_name = "HOST")]
+    pub insecure_hosts: Vec<String>,
     /// The file name to show (and to search configuration from) for standard input.
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<PathBuf>,

@@ -1,4 +1,5 @@
 //! The command line: `check` lints Dockerfiles and prints findings, `format` formats them,
+//! `pin` pins image references to digests,
 //! `rules` documents the rules, `serve` (the default) runs the language server. Argument definitions live in
 //! [`args`]; `main.rs` only parses them and dispatches.
 
@@ -7,10 +8,12 @@ pub mod check;
 pub mod discover;
 pub mod format;
 pub mod output;
+pub mod pin;
 pub mod rules;
 
 pub use args::{
-    CheckArgs, Cli, ColorChoice, Command, FailOn, FormatArgs, OutputFormat, RulesArgs, RulesFormat,
+    CheckArgs, Cli, ColorChoice, Command, FailOn, FormatArgs, OutputFormat, PinArgs, RulesArgs,
+    RulesFormat,
 };
 
 use std::io;

@@ -231,7 +231,9 @@ type Problem = (MessageKind, String);
 
 /// Parses our TOML schema: `[rules] id = "level"`, `trusted-registries = [..]`,
 /// `[labels] schema = {..}, strict = bool`, `[diagnostics] delay-ms = N`,
-/// `[format] continuation-indent = 4 | "tab"`. Unknown keys and rule ids are warnings.
+/// `[format] continuation-indent = 4 | "tab"`, `[registry] offline = bool, timeout-ms = N,
+/// cache-ttl-seconds = N, insecure-hosts = [..], docker-config = "dir"`. Unknown keys and
+/// rule ids are warnings.
 pub fn parse_toml(text: &str) -> (Config, Vec<Problem>) {
     let mut config = Config::default();
     let mut problems = Vec::new();
@@ -261,6 +263,7 @@ pub fn parse_toml(text: &str) -> (Config, Vec<Problem>) {
             },
             "shellcheck" => parse_shellcheck_table(&mut config, &mut problems, value),
             "format" => parse_format_table(&mut config, &mut problems, value),
+            "registry" => parse_registry_table(&mut config, &mut problems, value),
             "trusted-registries" => match string_list(value) {
                 Some(list) => config.trusted_registries = list,
                 None => problems.push(warning(
@@ -537,6 +540,44 @@ fn parse_format_table(config: &mut Config, problems: &mut Vec<Problem>, value: &
     }
 }
 
+/// `[registry]`: how pinning asks registries (see [`super::registry::RegistryConfig`]).
+fn parse_registry_table(config: &mut Config, problems: &mut Vec<Problem>, value: &toml::Value) {
+    let Some(table) = value.as_table() else {
+        problems.push(warning("`registry` must be a table"));
+        return;
+    };
+    let registry = &mut config.registry;
+    for (key, value) in table {
+        match key.as_str() {
+            "offline" => match value.as_bool() {
+                Some(b) => registry.offline = Some(b),
+                None => problems.push(warning("`registry.offline` must be true or false")),
+            },
+            "timeout-ms" => match value.as_integer() {
+                Some(ms) if ms > 0 => registry.timeout_ms = Some(ms as u64),
+                _ => problems.push(warning("`registry.timeout-ms` must be a positive integer")),
+            },
+            "cache-ttl-seconds" => match value.as_integer() {
+                Some(s) if s >= 0 => registry.cache_ttl_secs = Some(s as u64),
+                _ => problems.push(warning(
+                    "`registry.cache-ttl-seconds` must be a non-negative integer",
+                )),
+            },
+            "insecure-hosts" => match string_list(value) {
+                Some(hosts) => registry.insecure_hosts = hosts,
+                None => problems.push(warning(
+                    "`registry.insecure-hosts` must be a string or a list of strings",
+                )),
+            },
+            "docker-config" => match value.as_str() {
+                Some(dir) => registry.docker_config = Some(dir.to_string()),
+                None => problems.push(warning("`registry.docker-config` must be a folder path")),
+            },
+            other => problems.push(warning(format!("unknown setting `registry.{other}`"))),
+        }
+    }
+}
+
 fn warning(message: impl Into<String>) -> Problem {
     (MessageKind::Warning, message.into())
 }
@@ -628,6 +669,38 @@ delay-ms = 0
             [
                 "`format.continuation-indent` must be a number of spaces (1 to 16) or \"tab\"",
                 "unknown setting `format.width`",
+            ]
+        );
+    }
+
+    #[test]
+    fn toml_registry_table_is_read() {
+        let (config, problems) = parse_toml(
+            "[registry]\noffline = true\ntimeout-ms = 2500\ncache-ttl-seconds = 60\ninsecure-hosts = [\"reg.lan:5000\"]\ndocker-config = \"/tmp/dc\"\n",
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        let r = &config.registry;
+        assert_eq!(
+            (
+                r.offline,
+                r.timeout_ms,
+                r.cache_ttl_secs,
+                r.docker_config.as_deref()
+            ),
+            (Some(true), Some(2500), Some(60), Some("/tmp/dc"))
+        );
+        assert_eq!(r.insecure_hosts, ["reg.lan:5000"]);
+        let (config, problems) =
+            parse_toml("[registry]\ntimeout-ms = 0\noffline = \"yes\"\nmirror = 1\n");
+        assert_eq!(config.registry, Default::default());
+        let mut messages: Vec<&str> = problems.iter().map(|(_, m)| m.as_str()).collect();
+        messages.sort_unstable();
+        assert_eq!(
+            messages,
+            [
+                "`registry.offline` must be true or false",
+                "`registry.timeout-ms` must be a positive integer",
+                "unknown setting `registry.mirror`",
             ]
         );
     }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 /// The `[registry]` table / `registry` settings object. `None` fields are unset, so
 /// that a later source only overrides what it names ([`RegistryConfig::merge`]).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct RegistryConfig {
     /// Never contact a registry; answer from the cache only.
     pub offline: Option<bool>,

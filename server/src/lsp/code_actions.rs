@@ -13,6 +13,7 @@ use tower_lsp_server::ls_types::{
 };
 
 use super::document_store::AnalysisSnapshot;
+use super::pin;
 use super::position::{self, PositionEncoding};
 use super::to_proto;
 use crate::config::Config;
@@ -85,6 +86,7 @@ pub fn kinds() -> Vec<CodeActionKind> {
         CodeActionKind::REFACTOR_REWRITE,
         CodeActionKind::SOURCE_FIX_ALL,
         CodeActionKind::from(FIX_ALL_KIND),
+        CodeActionKind::from(pin::PIN_ALL_KIND),
     ]
 }
 
@@ -144,6 +146,16 @@ pub fn code_actions(req: &Request<'_>, params: &CodeActionParams) -> Vec<CodeAct
                 .filter(|a| !offered.contains(&a.title))
                 .map(CodeActionOrCommand::CodeAction),
         );
+        out.extend(
+            pin::actions_in_range(&pin_listing(req), range)
+                .into_iter()
+                .map(CodeActionOrCommand::CodeAction),
+        );
+    }
+    if wanted(only, pin::PIN_ALL_KIND) {
+        if let Some(action) = pin::pin_all_action(&pin_listing(req)) {
+            out.push(CodeActionOrCommand::CodeAction(action));
+        }
     }
     if wanted(only, FIX_ALL_KIND) {
         if let Some(action) = fix_all_action(req) {
@@ -151,6 +163,17 @@ pub fn code_actions(req: &Request<'_>, params: &CodeActionParams) -> Vec<CodeAct
         }
     }
     out
+}
+
+fn pin_listing<'a>(req: &Request<'a>) -> pin::Listing<'a> {
+    pin::Listing {
+        uri: req.uri,
+        version: req.snapshot.version,
+        analysis: &req.snapshot.analysis,
+        encoding: req.encoding,
+        support: req.support,
+        resolve: req.support.resolve_edit,
+    }
 }
 
 /// The fixes a diagnostic carries in `data`, unless they were computed for another
@@ -520,12 +543,23 @@ pub fn resolve(req: &Request<'_>, mut action: CodeAction) -> Option<CodeAction> 
 /// Edits to this document, carrying its version when the client can check it (an edit
 /// computed for an older version is then refused instead of garbling the text).
 fn workspace_edit(req: &Request<'_>, edits: Vec<lsp::TextEdit>) -> WorkspaceEdit {
-    if req.support.document_changes {
+    versioned_edit(req.uri, req.snapshot.version, edits, req.support)
+}
+
+/// Edits to version `version` of `uri`: versioned `documentChanges` when the client takes
+/// them, plain `changes` otherwise.
+pub fn versioned_edit(
+    uri: &Uri,
+    version: i32,
+    edits: Vec<lsp::TextEdit>,
+    support: ClientSupport,
+) -> WorkspaceEdit {
+    if support.document_changes {
         WorkspaceEdit {
             document_changes: Some(lsp::DocumentChanges::Edits(vec![TextDocumentEdit {
                 text_document: OptionalVersionedTextDocumentIdentifier {
-                    uri: req.uri.clone(),
-                    version: Some(req.snapshot.version),
+                    uri: uri.clone(),
+                    version: Some(version),
                 },
                 edits: edits.into_iter().map(lsp::OneOf::Left).collect(),
             }])),
@@ -533,7 +567,7 @@ fn workspace_edit(req: &Request<'_>, edits: Vec<lsp::TextEdit>) -> WorkspaceEdit
         }
     } else {
         WorkspaceEdit {
-            changes: Some([(req.uri.clone(), edits)].into_iter().collect()),
+            changes: Some([(uri.clone(), edits)].into_iter().collect()),
             ..WorkspaceEdit::default()
         }
     }

@@ -118,7 +118,65 @@ pub fn config_from_settings(settings: &Value) -> (Config, Vec<String>) {
             }
         }
     }
+    if let Some(registry) = obj.get("registry") {
+        read_registry(registry, &mut config, &mut warnings);
+    }
     (config, warnings)
+}
+
+/// `registry`: `offline`, `timeoutMs`, `cacheTtlSeconds`, `insecureHosts`,
+/// `dockerConfig` (see [`crate::config::registry::RegistryConfig`]).
+fn read_registry(value: &Value, config: &mut Config, warnings: &mut Vec<String>) {
+    let Some(obj) = value.as_object() else {
+        if !value.is_null() {
+            warnings.push(format!("`registry` must be an object, got `{value}`"));
+        }
+        return;
+    };
+    let registry = &mut config.registry;
+    for (key, value) in obj {
+        if value.is_null() {
+            continue;
+        }
+        match key.as_str() {
+            "offline" => match value.as_bool() {
+                Some(b) => registry.offline = Some(b),
+                None => warnings.push(format!(
+                    "`registry.offline` must be true or false, got `{value}`"
+                )),
+            },
+            "timeoutMs" => match value.as_u64().filter(|ms| *ms > 0) {
+                Some(ms) => registry.timeout_ms = Some(ms),
+                None => warnings.push(format!(
+                    "`registry.timeoutMs` must be a positive integer, got `{value}`"
+                )),
+            },
+            "cacheTtlSeconds" => match value.as_u64() {
+                Some(s) => registry.cache_ttl_secs = Some(s),
+                None => warnings.push(format!(
+                    "`registry.cacheTtlSeconds` must be a non-negative integer, got `{value}`"
+                )),
+            },
+            "insecureHosts" => match value.as_array() {
+                Some(items) => {
+                    registry.insecure_hosts = items
+                        .iter()
+                        .filter_map(|v| v.as_str().map(str::to_owned))
+                        .collect()
+                }
+                None => {
+                    warnings.push("`registry.insecureHosts` must be an array of hosts".to_owned())
+                }
+            },
+            "dockerConfig" => match value.as_str() {
+                Some(dir) => registry.docker_config = Some(dir.to_owned()),
+                None => warnings.push(format!(
+                    "`registry.dockerConfig` must be a folder path, got `{value}`"
+                )),
+            },
+            other => warnings.push(format!("unknown setting `registry.{other}`")),
+        }
+    }
 }
 
 /// Editor features that are not part of the analysis: they live in the session, not in
@@ -187,6 +245,45 @@ mod tests {
     use super::*;
     use crate::rules::Severity;
     use serde_json::json;
+
+    #[test]
+    fn maps_registry_settings() {
+        let (config, warnings) = config_from_settings(&json!({
+            "registry": {
+                "offline": true,
+                "timeoutMs": 1500,
+                "cacheTtlSeconds": 0,
+                "insecureHosts": ["reg.lan:5000"],
+                "dockerConfig": "/tmp/dc"
+            }
+        }));
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let r = &config.registry;
+        assert_eq!(
+            (
+                r.offline(),
+                r.timeout_ms,
+                r.cache_ttl_secs,
+                r.docker_config.as_deref()
+            ),
+            (true, Some(1500), Some(0), Some("/tmp/dc"))
+        );
+        assert_eq!(r.insecure_hosts, ["reg.lan:5000"]);
+        let (config, warnings) = config_from_settings(&json!({
+            "registry": { "timeoutMs": -1, "insecureHosts": "x", "proxy": 1 }
+        }));
+        assert_eq!(config.registry, Default::default());
+        let mut warnings = warnings;
+        warnings.sort_unstable();
+        assert_eq!(
+            warnings,
+            [
+                "`registry.insecureHosts` must be an array of hosts",
+                "`registry.timeoutMs` must be a positive integer, got `-1`",
+                "unknown setting `registry.proxy`",
+            ]
+        );
+    }
 
     #[test]
     fn maps_rules_and_delay() {

@@ -1,6 +1,7 @@
 //! `textDocument/hover`: the diagnostics under the cursor, one line per rule with a link
 //! to its documentation, then the core hover ([`crate::ide::hover`]) of the token, in
-//! Markdown or, for clients that do not take Markdown, plain text.
+//! Markdown or, for clients that do not take Markdown, plain text; on an image reference,
+//! what the registry said about it when a lookup has fetched it ([`super::pin`]).
 
 use tower_lsp_server::ls_types::{
     ClientCapabilities, Hover, HoverContents, MarkupContent, MarkupKind,
@@ -68,22 +69,30 @@ pub fn hover(
     let offset = offset.min(analysis.text().len());
     let lines = diagnostic_lines(diagnostics, offset);
     let core = ide::hover::hover(analysis, config, offset);
+    // What the registry said about the image reference here, when a lookup fetched it.
+    let registry = super::pin::hover_section(analysis, offset, &config.image_facts);
     let range = match (
         &core,
+        &registry,
         diagnostics
             .iter()
             .find(|d| d.range.contains_inclusive(offset)),
     ) {
-        (Some(core), _) => core.range,
-        (None, Some(d)) => d.range,
-        (None, None) => return None,
+        (Some(core), _, _) => core.range,
+        (None, Some((range, _)), _) => *range,
+        (None, None, Some(d)) => d.range,
+        (None, None, None) => return None,
     };
     let mut value = lines.join("\n\n");
-    if let Some(core) = &core {
+    for section in core
+        .iter()
+        .map(|c| c.markdown.as_str())
+        .chain(registry.as_ref().map(|(_, s)| s.as_str()))
+    {
         if !value.is_empty() {
             value.push_str("\n\n---\n\n");
         }
-        value.push_str(&core.markdown);
+        value.push_str(section);
     }
     let (kind, value) = if markdown {
         (MarkupKind::Markdown, value)

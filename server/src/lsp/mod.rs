@@ -13,6 +13,8 @@
 //!   references, highlights, rename, symbols and links; [`tokens`]: semantic tokens,
 //!   folding and selection ranges from the tree-sitter tree and `queries/`;
 //!   [`formatting`]: document, range and on-type formatting.
+//! - [`pin`]: pinning images to digests (code actions, resolve / executeCommand with the
+//!   registry lookup, the hover section of fetched facts).
 //! - [`server`]: the [`Backend`] that implements the protocol; code lenses and inlay
 //!   hints are converted there from [`crate::ide::code_lens`] and
 //!   [`crate::ide::inlay_hints`].
@@ -30,6 +32,7 @@ pub mod formatting;
 pub mod hover;
 pub mod markdown;
 pub mod navigation;
+pub mod pin;
 pub mod position;
 pub mod server;
 pub mod to_proto;

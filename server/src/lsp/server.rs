@@ -23,12 +23,17 @@ use super::formatting;
 use super::hover as lsp_hover;
 use super::markdown;
 use super::navigation;
+use super::pin::{self, PinRequest};
 use super::position::{self, PositionEncoding};
 use super::to_proto;
 use super::tokens;
+use crate::config::registry::RegistryConfig;
 use crate::config::Config;
 use crate::ide::{code_lens, inlay_hints, Analysis};
+use crate::registry::client::ClientOptions;
+use crate::registry::{plan, CacheOptions, HttpRegistry, Resolver};
 use crate::rules::Diagnostic;
+use crate::semantic::FactsTable;
 use crate::shellcheck;
 
 /// What was agreed on at `initialize`, and the current editor settings.
@@ -58,6 +63,13 @@ struct Session {
     /// Code lenses and inlay hints on or off (editor settings).
     features: Features,
     settings: Arc<Config>,
+    /// The client accepts `window/workDoneProgress/create` (server-initiated progress).
+    work_done_progress: bool,
+    /// The client accepts `workspace/applyEdit`.
+    apply_edit: bool,
+    /// Registry facts fetched so far (every resolver's answers), handed to the analysis
+    /// through each document's configuration.
+    facts: Arc<FactsTable>,
 }
 
 struct Inner {
@@ -74,6 +86,9 @@ struct Inner {
     shellcheck_runners: Mutex<HashMap<Option<String>, Option<shellcheck::Runner>>>,
     /// The semantic tokens last sent per document, for deltas.
     tokens: Mutex<tokens::Cache>,
+    /// One registry cache per registry configuration (documents may configure
+    /// `[registry]` differently); built on the first lookup.
+    resolvers: Mutex<HashMap<RegistryConfig, Arc<Resolver>>>,
 }
 
 /// Per document: the lock a background ShellCheck run holds, and the version the last
@@ -118,6 +133,9 @@ where
     }
 }
 
+/// Numbers the progress tokens of pin lookups.
+static PROGRESS_IDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic while holding the lock leaves consistent data (mutations are single calls),
     // so a poisoned lock is still usable.
@@ -135,6 +153,7 @@ impl Backend {
                 shellcheck: Mutex::new(HashMap::new()),
                 shellcheck_runners: Mutex::new(HashMap::new()),
                 tokens: Mutex::new(tokens::Cache::default()),
+                resolvers: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -221,7 +240,10 @@ impl Backend {
             store.config_generation += 1;
             for (uri, file) in file_configs {
                 if let Some(doc) = store.get_mut(&uri) {
-                    doc.config = Arc::new(settings::effective(&file, &session.settings));
+                    doc.config = Arc::new(with_facts(
+                        settings::effective(&file, &session.settings),
+                        &session.facts,
+                    ));
                     doc.analysis = None;
                     to_publish.push((uri, doc.version(), settings::delay_ms(&doc.config)));
                 }
@@ -505,6 +527,166 @@ impl Backend {
         out
     }
 
+    /// The registry cache for `config`, built on its first lookup.
+    fn resolver_for(&self, config: &RegistryConfig) -> std::result::Result<Arc<Resolver>, String> {
+        let mut resolvers = lock(&self.inner.resolvers);
+        if let Some(resolver) = resolvers.get(config) {
+            return Ok(resolver.clone());
+        }
+        let client = HttpRegistry::new(ClientOptions::from_config(config))?;
+        let resolver = Arc::new(Resolver::new(
+            Arc::new(client),
+            CacheOptions::from_config(config),
+        ));
+        resolvers.insert(config.clone(), resolver.clone());
+        Ok(resolver)
+    }
+
+    /// Looks up the images a pin action names and returns the edit for the version it
+    /// was offered on; `Err` with a message for the user (the host and the reason) when
+    /// nothing can be pinned or the document changed meanwhile. Partial failures are
+    /// shown as a warning and the rest is pinned.
+    async fn pin(&self, request: PinRequest) -> std::result::Result<WorkspaceEdit, String> {
+        let title = request.title.clone();
+        let changed = || {
+            format!("{title}: the document changed since the action was offered; ask for code actions again")
+        };
+        let Some((snapshot, config)) = self.current(&request.uri).await else {
+            return Err(format!("{title}: the document is not open"));
+        };
+        if snapshot.version != request.version {
+            return Err(changed());
+        }
+        let analysis = snapshot.analysis.clone();
+        let wanted = request.clone();
+        let sites = contained(&request.uri, "pin", move || {
+            pin::requested_sites(&analysis, &wanted)
+        })
+        .await
+        .ok_or_else(|| format!("{title}: internal error (see the server log)"))?
+        .map_err(|m| format!("{title}: {m}"))?;
+        let keys = plan::keys_of(&sites);
+        let resolver = self
+            .resolver_for(&config.registry)
+            .map_err(|e| format!("{title}: {e}"))?;
+        let session = self.session();
+        let progress = if session.work_done_progress && !keys.is_empty() {
+            let token = ProgressToken::String(format!(
+                "dockerfile-lsp/pin/{}",
+                PROGRESS_IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            ));
+            match self
+                .inner
+                .client
+                .create_work_done_progress(token.clone())
+                .await
+            {
+                Ok(()) => Some(
+                    self.inner
+                        .client
+                        .progress(token, "Pinning images")
+                        .with_message(format!("asking the registry about {} image(s)", keys.len()))
+                        .with_percentage(0)
+                        .begin()
+                        .await,
+                ),
+                Err(err) => {
+                    tracing::debug!(error = %err, "window/workDoneProgress/create failed");
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let (found, failed) = pin::resolve_all(&resolver, keys, progress.as_ref()).await;
+        if let Some(progress) = progress {
+            progress
+                .finish_with_message(format!("{} found, {} failed", found.len(), failed.len()))
+                .await;
+        }
+        if !found.is_empty() {
+            self.facts_changed().await;
+        }
+        let (edits, problems) = plan::edits_for(&sites, &found);
+        if edits.is_empty() {
+            if failed.is_empty() && problems.is_empty() {
+                return Err(format!("{title}: already pinned to the current digest"));
+            }
+            return Err(format!(
+                "{title}: {}",
+                plan::failure_message(&failed, &problems)
+            ));
+        }
+        if !failed.is_empty() || !problems.is_empty() {
+            self.inner
+                .client
+                .show_message(
+                    MessageType::WARNING,
+                    format!("{title}: {}", plan::failure_message(&failed, &problems)),
+                )
+                .await;
+        }
+        // Only for the version the action was offered on: an edit computed for other
+        // text would garble the document.
+        if self.store().get(&request.uri).map(|d| d.version()) != Some(request.version) {
+            return Err(changed());
+        }
+        Ok(pin::workspace_edit(
+            &request.uri,
+            request.version,
+            &snapshot.analysis,
+            &edits,
+            session.encoding,
+            session.code_actions,
+        ))
+    }
+
+    /// New registry facts arrived: every document is analysed again with them (hovers
+    /// and `image-digest-outdated` read them) and republished.
+    async fn facts_changed(&self) {
+        let resolvers: Vec<Arc<Resolver>> = lock(&self.inner.resolvers).values().cloned().collect();
+        let mut table = FactsTable::new();
+        for resolver in resolvers {
+            table.extend(resolver.table());
+        }
+        let facts = Arc::new(table);
+        let session = {
+            let mut session = self
+                .inner
+                .session
+                .write()
+                .unwrap_or_else(|p| p.into_inner());
+            if *session.facts == *facts {
+                return;
+            }
+            session.facts = facts.clone();
+            session.clone()
+        };
+        let mut to_publish = Vec::new();
+        {
+            let mut store = self.store();
+            store.config_generation += 1;
+            for uri in store.uris() {
+                if let Some(doc) = store.get_mut(&uri) {
+                    doc.config = Arc::new(with_facts((*doc.config).clone(), &facts));
+                    doc.analysis = None;
+                    to_publish.push((uri, doc.version()));
+                }
+            }
+        }
+        if session.pull_diagnostics {
+            if session.diagnostic_refresh {
+                if let Err(err) = self.inner.client.workspace_diagnostic_refresh().await {
+                    tracing::warn!(error = %err, "workspace/diagnostic/refresh failed");
+                }
+            }
+        } else {
+            for (uri, version) in to_publish {
+                self.schedule(uri, version, 0);
+            }
+        }
+    }
+
     /// The ShellCheck program for `config`, looked up once per configured path.
     fn shellcheck_runner(&self, config: &Config) -> Option<shellcheck::Runner> {
         let key = config.shellcheck_path.clone();
@@ -513,6 +695,12 @@ impl Backend {
             .or_insert_with_key(|path| shellcheck::locate(path.as_deref()).ok())
             .clone()
     }
+}
+
+/// `config` with the registry facts fetched so far.
+fn with_facts(mut config: Config, facts: &Arc<FactsTable>) -> Config {
+    config.image_facts = facts.clone();
+    config
 }
 
 fn server_capabilities(encoding: PositionEncoding) -> ServerCapabilities {
@@ -565,6 +753,10 @@ fn server_capabilities(encoding: PositionEncoding) -> ServerCapabilities {
         document_formatting_provider: Some(OneOf::Left(true)),
         document_range_formatting_provider: Some(OneOf::Left(true)),
         document_on_type_formatting_provider: Some(formatting::on_type_capability()),
+        execute_command_provider: Some(ExecuteCommandOptions {
+            commands: vec![pin::COMMAND.to_owned()],
+            work_done_progress_options: Default::default(),
+        }),
         ..Default::default()
     }
 }
@@ -608,6 +800,12 @@ impl LanguageServer for Backend {
             session.inlay_hint_refresh = workspace
                 .and_then(|w| w.inlay_hint.as_ref())
                 .and_then(|c| c.refresh_support)
+                .unwrap_or(false);
+            session.apply_edit = workspace.and_then(|w| w.apply_edit).unwrap_or(false);
+            session.work_done_progress = caps
+                .window
+                .as_ref()
+                .and_then(|w| w.work_done_progress)
                 .unwrap_or(false);
         }
         if let Some(options) = &params.initialization_options {
@@ -653,7 +851,10 @@ impl LanguageServer for Backend {
         // *.containerfile and *.dockerfile often arrive as plain text).
         let session = self.session();
         let file = settings::file_config(doc.uri.to_file_path().as_deref());
-        let config = Arc::new(settings::effective(&file, &session.settings));
+        let config = Arc::new(with_facts(
+            settings::effective(&file, &session.settings),
+            &session.facts,
+        ));
         let delay = settings::delay_ms(&config);
         self.store()
             .open(doc.uri.clone(), &doc.text, doc.version, config);
@@ -781,7 +982,19 @@ impl LanguageServer for Backend {
         Ok(Some(actions))
     }
 
-    async fn code_action_resolve(&self, action: CodeAction) -> Result<CodeAction> {
+    async fn code_action_resolve(&self, mut action: CodeAction) -> Result<CodeAction> {
+        if let Some(request) = action.data.as_ref().and_then(PinRequest::from_json) {
+            match self.pin(request).await {
+                Ok(edit) => action.edit = Some(edit),
+                Err(message) => {
+                    self.inner
+                        .client
+                        .show_message(MessageType::ERROR, message)
+                        .await
+                }
+            }
+            return Ok(action);
+        }
         let Some(uri) = action
             .data
             .as_ref()
@@ -812,6 +1025,50 @@ impl LanguageServer for Backend {
         // An action for a version that is gone resolves to no edit: applying nothing is
         // better than applying edits computed for other text.
         Ok(resolved.unwrap_or(fallback))
+    }
+
+    /// Runs the pin command (clients without `codeAction/resolve`): looks the images up
+    /// and asks the client to apply the edit.
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        if params.command != pin::COMMAND {
+            return Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!(
+                "unknown command `{}`",
+                params.command
+            )));
+        }
+        let Some(request) = params.arguments.first().and_then(PinRequest::from_json) else {
+            return Err(tower_lsp_server::jsonrpc::Error::invalid_params(
+                "expected one argument: the pin request of a code action",
+            ));
+        };
+        let title = request.title.clone();
+        let message = match self.pin(request).await {
+            Ok(edit) if !self.session().apply_edit => {
+                let _ = edit;
+                Some(format!(
+                    "{title}: the editor cannot apply edits (workspace/applyEdit)"
+                ))
+            }
+            Ok(edit) => match self.inner.client.apply_edit(edit).await {
+                Ok(response) if response.applied => None,
+                Ok(response) => Some(format!(
+                    "{title}: the editor did not apply the edit{}",
+                    response
+                        .failure_reason
+                        .map(|r| format!(" ({r})"))
+                        .unwrap_or_default()
+                )),
+                Err(err) => Some(format!("{title}: workspace/applyEdit failed: {err}")),
+            },
+            Err(message) => Some(message),
+        };
+        if let Some(message) = message {
+            self.inner
+                .client
+                .show_message(MessageType::ERROR, message)
+                .await;
+        }
+        Ok(None)
     }
 
     /// The hover of the token under the cursor, preceded by one line per diagnostic

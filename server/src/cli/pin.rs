@@ -1,0 +1,278 @@
+//! `dockerfile-lsp pin [--check] PATH...|-`: pins every image reference (`FROM`,
+//! `COPY --from=<image>`, `RUN --mount=from=<image>`) to the digest its tag points to now,
+//! asking each image's registry with the user's Docker credentials
+//! ([`crate::registry`]).
+//!
+//! Without `--check`, files are rewritten in place (standard input: the pinned text is
+//! printed) and each change is listed on stderr. With `--check` nothing is written; every
+//! reference that is not pinned, or whose digest is no longer what its tag points to, is
+//! listed on stdout as `path:line:column: message`, for CI. References that cannot be
+//! pinned (a variable without a default, a digest inside a variable) are named on stderr
+//! and do not fail the check.
+//!
+//! Exit status: 0 when everything is pinned and current (or was written), 1 with
+//! `--check` when something is unpinned or outdated, 2 on an error (unreadable file,
+//! failed lookup).
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{self, Read, Write};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use super::args::PinArgs;
+use super::check::{expand_paths, read_input, Input};
+use super::{finish_output, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use crate::config::load;
+use crate::config::registry::RegistryConfig;
+use crate::ide::pin::{self, PinSite};
+use crate::ide::Analysis;
+use crate::registry::client::ClientOptions;
+use crate::registry::plan::{self, Status};
+use crate::registry::{CacheOptions, HttpRegistry, Key, LookupError, Resolver};
+use crate::semantic::ImageFacts;
+use crate::text::apply_edits;
+
+/// Runs `pin` against the process's stdin, stdout and stderr.
+pub fn run(args: &PinArgs) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let status = runtime.block_on(pin_files(
+        args,
+        &mut io::stdin().lock(),
+        &mut out,
+        &mut io::stderr().lock(),
+    ));
+    finish_output(out.flush(), status)
+}
+
+/// One input with its references.
+struct Work {
+    input: Input,
+    shown: String,
+    analysis: Analysis,
+    sites: Vec<PinSite>,
+    registry: RegistryConfig,
+}
+
+/// Pins (or checks) every input; returns the exit status. Needs a tokio runtime.
+pub async fn pin_files(
+    args: &PinArgs,
+    stdin: &mut dyn Read,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> u8 {
+    let mut had_errors = false;
+    let explicit = args.config.as_deref().map(load::load_file);
+    if let Some(loaded) = &explicit {
+        for m in &loaded.messages {
+            let _ = writeln!(stderr, "{m}");
+        }
+        if loaded.has_errors() {
+            return EXIT_ERROR;
+        }
+    }
+    let inputs = expand_paths(
+        &args.paths,
+        args.stdin_filename.is_some(),
+        stderr,
+        &mut had_errors,
+    );
+    let mut work = Vec::new();
+    for input in inputs {
+        let Some((shown, config_path, bytes)) =
+            read_input(&input, args.stdin_filename.as_deref(), stdin, stderr)
+        else {
+            had_errors = true;
+            continue;
+        };
+        let Ok(text) = String::from_utf8(bytes) else {
+            let _ = writeln!(stderr, "error: {shown}: not valid UTF-8; not pinned");
+            had_errors = true;
+            continue;
+        };
+        let mut registry = match &explicit {
+            Some(loaded) => loaded.config.registry.clone(),
+            None => load::config_for_path(&config_path).registry,
+        };
+        registry.merge(&RegistryConfig {
+            timeout_ms: args.timeout_ms,
+            insecure_hosts: args.insecure_hosts.clone(),
+            ..RegistryConfig::default()
+        });
+        let analysis = Analysis::new(text);
+        let sites = pin::pin_sites(&analysis);
+        work.push(Work {
+            input,
+            shown,
+            analysis,
+            sites,
+            registry,
+        });
+    }
+
+    // One cache per registry configuration; every tag is asked once, all at once.
+    let mut resolvers: HashMap<RegistryConfig, Arc<Resolver>> = HashMap::new();
+    let mut keys: HashMap<RegistryConfig, Vec<Key>> = HashMap::new();
+    for w in &work {
+        if !resolvers.contains_key(&w.registry) {
+            match HttpRegistry::new(ClientOptions::from_config(&w.registry)) {
+                Ok(client) => {
+                    let resolver =
+                        Resolver::new(Arc::new(client), CacheOptions::from_config(&w.registry));
+                    resolvers.insert(w.registry.clone(), Arc::new(resolver));
+                }
+                Err(err) => {
+                    let _ = writeln!(stderr, "error: cannot set up the registry client: {err}");
+                    return EXIT_ERROR;
+                }
+            }
+        }
+        keys.entry(w.registry.clone())
+            .or_default()
+            .extend(plan::keys_of(&w.sites));
+    }
+    let mut answers: HashMap<
+        RegistryConfig,
+        (BTreeMap<Key, ImageFacts>, BTreeMap<Key, LookupError>),
+    > = HashMap::new();
+    for (config, mut wanted) in keys {
+        wanted.sort();
+        wanted.dedup();
+        let mut tasks = plan::spawn_lookups(&resolvers[&config], wanted);
+        let entry = answers.entry(config).or_default();
+        while let Some(joined) = tasks.join_next().await {
+            match joined {
+                Ok((key, Ok(facts))) => {
+                    entry.0.insert(key, facts);
+                }
+                Ok((key, Err(err))) => {
+                    entry.1.insert(key, err);
+                }
+                Err(err) => {
+                    let _ = writeln!(stderr, "error: a lookup failed: {err}");
+                    had_errors = true;
+                }
+            }
+        }
+    }
+
+    let mut findings = 0;
+    let mut pinned = 0;
+    let empty = (BTreeMap::new(), BTreeMap::new());
+    for w in &work {
+        let (facts, failures) = answers.get(&w.registry).unwrap_or(&empty);
+        let at = |site: &PinSite| {
+            let index = w.analysis.line_index();
+            let line = index.line_of(site.range.start());
+            let column = w.analysis.text()[index.line_start(line)..site.range.start()]
+                .chars()
+                .count();
+            format!("{}:{}:{}", w.shown, line + 1, column + 1)
+        };
+        for site in &w.sites {
+            let target = match &site.target {
+                Ok(target) => target,
+                Err(skip) => {
+                    let _ = writeln!(
+                        stderr,
+                        "{}: skipped {}: {}",
+                        at(site),
+                        plan::shown(site),
+                        skip.reason()
+                    );
+                    continue;
+                }
+            };
+            if let Some(err) = Key::of(target).and_then(|k| failures.get(&k)) {
+                let _ = writeln!(stderr, "{}: error: {}: {err}", at(site), plan::shown(site));
+                had_errors = true;
+                continue;
+            }
+            match plan::status(site, facts) {
+                Status::Unpinned(f) if args.check => {
+                    findings += 1;
+                    let _ = writeln!(
+                        stdout,
+                        "{}: {} is not pinned to a digest (its tag points to {})",
+                        at(site),
+                        plan::shown(site),
+                        f.digest
+                    );
+                }
+                Status::Outdated(f) if args.check => {
+                    findings += 1;
+                    let _ = writeln!(
+                        stdout,
+                        "{}: {} is pinned to {}, but its tag now points to {}",
+                        at(site),
+                        plan::shown(site),
+                        target.digest.as_deref().unwrap_or_default(),
+                        f.digest
+                    );
+                }
+                Status::Unpinned(f) | Status::Outdated(f) => {
+                    let _ = writeln!(
+                        stderr,
+                        "{}: pinned {} to {}",
+                        at(site),
+                        plan::shown(site),
+                        f.digest
+                    );
+                }
+                Status::Current | Status::DigestOnly | Status::Unknown => {}
+            }
+        }
+        if args.check {
+            continue;
+        }
+        let (edits, problems) = plan::edits_for(&w.sites, facts);
+        for problem in problems {
+            let _ = writeln!(stderr, "error: {}: {problem}", w.shown);
+            had_errors = true;
+        }
+        pinned += edits.len();
+        let text = w.analysis.text();
+        let new = apply_edits(text, &edits);
+        match &w.input {
+            Input::Stdin => {
+                let _ = stdout.write_all(new.as_bytes());
+            }
+            Input::File(path) if new != text => {
+                if let Err(err) = std::fs::write(path, new.as_bytes()) {
+                    let _ = writeln!(stderr, "error: cannot write {}: {err}", path.display());
+                    had_errors = true;
+                }
+            }
+            Input::File(_) => {}
+        }
+    }
+    if args.check {
+        let _ = writeln!(
+            stderr,
+            "{findings} reference{} not pinned to the current digest",
+            if findings == 1 { "" } else { "s" }
+        );
+    } else {
+        let _ = writeln!(
+            stderr,
+            "{pinned} reference{} pinned",
+            if pinned == 1 { "" } else { "s" }
+        );
+    }
+    if had_errors {
+        EXIT_ERROR
+    } else if findings > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
