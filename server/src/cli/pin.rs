@@ -54,6 +54,9 @@ pub fn run(args: &PinArgs) -> ExitCode {
     finish_output(out.flush(), status)
 }
 
+/// The answers of one registry configuration: facts and failures by tag.
+type Answers = (BTreeMap<Key, ImageFacts>, BTreeMap<Key, LookupError>);
+
 /// One input with its references.
 struct Work {
     input: Input,
@@ -140,10 +143,7 @@ pub async fn pin_files(
             .or_default()
             .extend(plan::keys_of(&w.sites));
     }
-    let mut answers: HashMap<
-        RegistryConfig,
-        (BTreeMap<Key, ImageFacts>, BTreeMap<Key, LookupError>),
-    > = HashMap::new();
+    let mut answers: HashMap<RegistryConfig, Answers> = HashMap::new();
     for (config, mut wanted) in keys {
         wanted.sort();
         wanted.dedup();
