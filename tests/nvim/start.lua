@@ -13,7 +13,7 @@ local M = {}
 
 -- The inputs every script reads (environment): DLSP_BIN (the server binary), DLSP_FILE
 -- (the Dockerfile to open), DLSP_OUT (where to write the JSON), DLSP_TIMEOUT_MS (how long
--- to wait for each step).
+-- to wait for each step), and optionally DLSP_INIT (JSON initialization options).
 M.bin = os.getenv('DLSP_BIN')
 M.file = os.getenv('DLSP_FILE')
 M.out = os.getenv('DLSP_OUT')
@@ -69,7 +69,12 @@ function M.start(bin, file, on_publish, fail)
     name = 'dockerfile-lsp',
     cmd = { bin, 'serve' },
     root_dir = vim.fn.fnamemodify(file, ':h'),
-    init_options = { diagnostics = { delayMs = 0 } },
+    -- DLSP_INIT (optional JSON) adds initialization options (registry settings).
+    init_options = vim.tbl_deep_extend(
+      'force',
+      { diagnostics = { delayMs = 0 } },
+      os.getenv('DLSP_INIT') and vim.fn.json_decode(os.getenv('DLSP_INIT')) or {}
+    ),
     handlers = {
       ['textDocument/publishDiagnostics'] = function(err, params, ctx, config)
         session.published_version = params.version or session.published_version

@@ -1,6 +1,7 @@
 //! A small LSP client for in-process tests: it runs the real server over a
 //! `tokio::io::duplex` pipe, speaks raw JSON-RPC with `Content-Length` framing, answers
-//! the server's own requests (`workspace/configuration` from settings the test controls)
+//! the server's own requests (`workspace/configuration` from settings the test controls,
+//! `workspace/applyEdit` as applied)
 //! and waits for notifications with timeouts.
 
 use std::collections::VecDeque;
@@ -96,6 +97,9 @@ impl TestClient {
                             let value = reader_settings.lock().unwrap().clone();
                             Value::Array(vec![value; items])
                         }
+                        // The test reads the edit from the request itself
+                        // (`server_request`); an editor would apply it.
+                        Some("workspace/applyEdit") => json!({ "applied": true }),
                         _ => Value::Null,
                     };
                     write_message(
