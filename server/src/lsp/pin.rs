@@ -255,6 +255,29 @@ pub async fn resolve_all(
     (found, failed)
 }
 
+/// A `$/progress` that ends even when the request is cancelled (its future dropped):
+/// an editor would otherwise show the spinner forever.
+pub struct ProgressGuard(pub Option<OngoingProgress<Bounded, NotCancellable>>);
+
+impl ProgressGuard {
+    /// Ends the progress with `message`.
+    pub async fn finish(mut self, message: String) {
+        if let Some(progress) = self.0.take() {
+            progress.finish_with_message(message).await;
+        }
+    }
+}
+
+impl Drop for ProgressGuard {
+    fn drop(&mut self) {
+        if let Some(progress) = self.0.take() {
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                runtime.spawn(async move { progress.finish_with_message("cancelled").await });
+            }
+        }
+    }
+}
+
 /// The hover section of fetched facts for the image reference at `offset`, with the
 /// reference's range; `None` when nothing was fetched for it.
 pub fn hover_section(

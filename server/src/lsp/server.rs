@@ -570,7 +570,7 @@ impl Backend {
             .resolver_for(&config.registry)
             .map_err(|e| format!("{title}: {e}"))?;
         let session = self.session();
-        let progress = if session.work_done_progress && !keys.is_empty() {
+        let progress = pin::ProgressGuard(if session.work_done_progress && !keys.is_empty() {
             let token = ProgressToken::String(format!(
                 "dockerfile-lsp/pin/{}",
                 PROGRESS_IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
@@ -597,13 +597,11 @@ impl Backend {
             }
         } else {
             None
-        };
-        let (found, failed) = pin::resolve_all(&resolver, keys, progress.as_ref()).await;
-        if let Some(progress) = progress {
-            progress
-                .finish_with_message(format!("{} found, {} failed", found.len(), failed.len()))
-                .await;
-        }
+        });
+        let (found, failed) = pin::resolve_all(&resolver, keys, progress.0.as_ref()).await;
+        progress
+            .finish(format!("{} found, {} failed", found.len(), failed.len()))
+            .await;
         if !found.is_empty() {
             self.facts_changed().await;
         }
