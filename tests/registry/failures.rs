@@ -115,6 +115,15 @@ fn basic_challenge() -> Response {
     Response::new(401).header("WWW-Authenticate", r#"Basic realm="fake""#)
 }
 
+/// The error message of a lookup against a server that always answers `response`,
+/// after checking its kind and host.
+async fn message_for(response: Response, kind: ErrorKind) -> String {
+    let server = FakeRegistry::start(move |_| response.clone());
+    let err = Setup::new().fetch(&server).await.unwrap_err();
+    assert_error(&err, kind, &server.host());
+    err.message
+}
+
 #[tokio::test]
 async fn a_slow_registry_times_out_within_the_lookup_timeout() {
     let server = FakeRegistry::start(|_| {
@@ -175,26 +184,30 @@ async fn refused_credentials_say_where_they_came_from_never_what_they_are() {
 
 #[tokio::test]
 async fn not_found_names_tag_and_repository() {
-    let server = FakeRegistry::start(|_| Response::new(404));
-    let err = Setup::new().fetch(&server).await.unwrap_err();
-    assert_error(&err, ErrorKind::NotFound, &server.host());
-    assert_eq!(err.message, "tag `1.0` of `team/app` not found");
+    assert_eq!(
+        message_for(Response::new(404), ErrorKind::NotFound).await,
+        "tag `1.0` of `team/app` not found"
+    );
 }
 
 #[tokio::test]
 async fn rate_limited_passes_retry_after_on() {
-    let server = FakeRegistry::start(|_| Response::new(429).header("Retry-After", "120"));
-    let err = Setup::new().fetch(&server).await.unwrap_err();
-    assert_error(&err, ErrorKind::RateLimited, &server.host());
-    assert_eq!(err.message, "rate limited; try again in 120 s");
+    assert_eq!(
+        message_for(
+            Response::new(429).header("Retry-After", "120"),
+            ErrorKind::RateLimited
+        )
+        .await,
+        "rate limited; try again in 120 s"
+    );
 }
 
 #[tokio::test]
 async fn rate_limited_without_retry_after() {
-    let server = FakeRegistry::start(|_| Response::new(429));
-    let err = Setup::new().fetch(&server).await.unwrap_err();
-    assert_error(&err, ErrorKind::RateLimited, &server.host());
-    assert_eq!(err.message, "rate limited; try again later");
+    assert_eq!(
+        message_for(Response::new(429), ErrorKind::RateLimited).await,
+        "rate limited; try again later"
+    );
 }
 
 #[tokio::test]
@@ -233,18 +246,18 @@ async fn an_index_whose_body_does_not_match_its_head_digest_is_refused() {
 
 #[tokio::test]
 async fn a_server_error_is_a_protocol_error() {
-    let server = FakeRegistry::start(|_| Response::new(500));
-    let err = Setup::new().fetch(&server).await.unwrap_err();
-    assert_error(&err, ErrorKind::Protocol, &server.host());
-    assert_eq!(err.message, "the registry failed with HTTP 500");
+    assert_eq!(
+        message_for(Response::new(500), ErrorKind::Protocol).await,
+        "the registry failed with HTTP 500"
+    );
 }
 
 #[tokio::test]
 async fn forbidden() {
-    let server = FakeRegistry::start(|_| Response::new(403));
-    let err = Setup::new().fetch(&server).await.unwrap_err();
-    assert_error(&err, ErrorKind::Forbidden, &server.host());
-    assert_eq!(err.message, "access to `team/app` is forbidden");
+    assert_eq!(
+        message_for(Response::new(403), ErrorKind::Forbidden).await,
+        "access to `team/app` is forbidden"
+    );
 }
 
 #[tokio::test]

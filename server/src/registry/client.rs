@@ -623,18 +623,17 @@ fn transport_error(host: &str, error: &reqwest::Error) -> LookupError {
         if let Some(refused) = e.downcast_ref::<RedirectRefused>() {
             return LookupError::new(host, ErrorKind::Refused, refused.0.clone());
         }
-        let inner = e
-            .downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref())
-            .map(|inner| inner as &(dyn std::error::Error + 'static));
-        if let Some(rustls) = e
-            .downcast_ref::<rustls::Error>()
-            .or_else(|| inner.and_then(|i| i.downcast_ref::<rustls::Error>()))
-        {
+        if let Some(rustls) = e.downcast_ref::<rustls::Error>() {
             tls = Some(rustls.to_string());
         }
         root = e.to_string();
-        cause = e.source();
+        // `io::Error::source` skips the error it wraps (rustls's among them).
+        cause = match e.downcast_ref::<std::io::Error>() {
+            Some(io) => io
+                .get_ref()
+                .map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => e.source(),
+        };
     }
     if error.is_timeout() {
         return LookupError::new(host, ErrorKind::Timeout, format!("timed out: {root}"));

@@ -138,3 +138,27 @@ fn media_types_lose_their_parameters() {
     );
     assert_eq!(media_type_of(&headers).as_deref(), Some(OCI_INDEX));
 }
+
+#[tokio::test]
+async fn a_tls_handshake_with_a_plain_http_server_is_a_tls_error() {
+    // A server that answers anything with plain HTTP: the client's ClientHello gets a
+    // response that is no TLS record.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        if let Ok((mut stream, _)) = listener.accept() {
+            use std::io::{Read, Write};
+            let mut buf = [0; 512];
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+        }
+    });
+    let registry = HttpRegistry::new(ClientOptions::default()).unwrap();
+    let url = Url::parse(&format!("https://127.0.0.1:{port}/v2/")).unwrap();
+    let err = request(&registry.client, Method::GET, url, None, false)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Tls, "{err}");
+    assert_eq!(err.host, format!("127.0.0.1:{port}"));
+    assert!(err.message.starts_with("TLS failed: "), "{err}");
+}
