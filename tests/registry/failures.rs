@@ -285,6 +285,50 @@ async fn malformed_answers_are_protocol_errors() {
 }
 
 #[tokio::test]
+async fn unusable_challenges_and_token_answers() {
+    let challenge = |value: &'static str| {
+        move |_: &Request| Response::new(401).header("WWW-Authenticate", value)
+    };
+    for (server, kind) in [
+        (
+            FakeRegistry::start(challenge("Negotiate")),
+            ErrorKind::Unauthorized,
+        ),
+        (
+            FakeRegistry::start(|_| Response::new(401)),
+            ErrorKind::Unauthorized,
+        ),
+        (
+            FakeRegistry::start(challenge(r#"Bearer realm="/token""#)),
+            ErrorKind::Protocol,
+        ),
+        (
+            FakeRegistry::start(challenge(r#"Bearer realm="ftp://127.0.0.1/token""#)),
+            ErrorKind::Protocol,
+        ),
+    ] {
+        let err = Setup::new().fetch(&server).await.unwrap_err();
+        assert_error(&err, kind, &server.host());
+    }
+    // A token endpoint that answers without a token, or fails.
+    for token_answer in [
+        Response::new(200).json(&json!({"expires_in": 300})),
+        Response::new(200).body("not json"),
+        Response::new(500),
+    ] {
+        let server = FakeRegistry::start(move |req| {
+            if req.path == "/token" {
+                return token_answer.clone();
+            }
+            let challenge = format!(r#"Bearer realm="http://{}/token""#, req.server);
+            Response::new(401).header("WWW-Authenticate", &challenge)
+        });
+        let err = Setup::new().fetch(&server).await.unwrap_err();
+        assert_error(&err, ErrorKind::Protocol, &server.host());
+    }
+}
+
+#[tokio::test]
 async fn nothing_listening_is_a_connect_error() {
     let port = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -543,7 +587,7 @@ async fn an_index_gives_its_platforms() {
     })
     .to_string();
     let expected = sha256(index.as_bytes());
-    let server = FakeRegistry::start(move |_| Response::manifest(OCI_INDEX, index.clone()));
+    let server = FakeRegistry::serving("team/app", "1.0", OCI_INDEX, index);
     let facts = Setup::new().fetch(&server).await.unwrap();
     assert_eq!(facts.digest, expected);
     assert_eq!(facts.media_type, OCI_INDEX);

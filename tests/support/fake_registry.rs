@@ -177,6 +177,26 @@ impl FakeRegistry {
         }
     }
 
+    /// A registry without auth that serves one manifest at
+    /// `/v2/<repository>/manifests/<tag>` (HEAD and GET, with its digest and media type)
+    /// and answers 404 to everything else.
+    pub fn serving(
+        repository: &str,
+        tag: &str,
+        media_type: &str,
+        body: impl Into<Vec<u8>>,
+    ) -> FakeRegistry {
+        let path = format!("/v2/{repository}/manifests/{tag}");
+        let response = Response::manifest(media_type, body);
+        FakeRegistry::start(move |req| {
+            if req.path == path {
+                response.clone()
+            } else {
+                Response::new(404)
+            }
+        })
+    }
+
     /// `127.0.0.1:<port>`: the registry part of an image reference.
     pub fn host(&self) -> String {
         self.addr.to_string()

@@ -424,9 +424,8 @@ impl<'a> Lookup<'a> {
             return Err(self.error(ErrorKind::Unauthorized, message));
         }
         if !status.is_success() {
-            let mut error = status_error(&self.host, status, answer.headers(), "the token server");
-            error.message = format!("{realm_host}: {}", error.message);
-            return Err(error);
+            let who = format!("the token server {realm_host}");
+            return Err(status_error(&self.host, status, answer.headers(), &who));
         }
         let body = read_body(answer, &realm_host, "token answer").await?;
         let token = token_from_response(&body).ok_or_else(|| {
