@@ -10,6 +10,7 @@ mod formatting;
 mod hover;
 mod initialize;
 mod navigation;
+mod pin;
 mod positions;
 mod settings;
 mod shellcheck;
