@@ -255,7 +255,7 @@ mod tests {
                 Err(e) => format!("error: {}", e.0),
             };
             let shown = s.replace(&D[7..], "…");
-            let cut = |t: &str| match t.char_indices().nth(60) {
+            let cut = |t: &str| match t.char_indices().nth(120) {
                 Some((i, _)) => format!("{}…", &t[..i]),
                 None => t.to_string(),
             };
@@ -288,23 +288,23 @@ mod tests {
                 "node:latest",
             ],
             expect![[r#"
-                node                                     docker.io | library/node | - | - | key docker.io/library/nod…
-                user/name:tag                            docker.io | user/name | tag | - | key docker.io/user/name:ta…
-                host:5000/a/b:tag@sha256:…               host:5000 | a/b | tag | sha256:012345… | key host:5000/a/b:t…
-                localhost/x                              localhost | x | - | - | key localhost/x:latest | follows lat…
-                localhost:5000/x:1                       localhost:5000 | x | 1 | - | key localhost:5000/x:1 | follow…
-                localhost                                docker.io | library/localhost | - | - | key docker.io/librar…
-                node:22@sha256:…                         docker.io | library/node | 22 | sha256:012345… | key docker.…
-                node@sha256:…                            docker.io | library/node | - | sha256:012345… | key - | foll…
-                index.docker.io/node:22                  docker.io | library/node | 22 | - | key docker.io/library/no…
-                index.docker.io/user/app                 docker.io | user/app | - | - | key docker.io/user/app:latest…
-                docker.io/library/node                   docker.io | library/node | - | - | key docker.io/library/nod…
-                docker.io/node                           docker.io | library/node | - | - | key docker.io/library/nod…
-                ghcr.io/o/r/deep/path:1.2.3              ghcr.io | o/r/deep/path | 1.2.3 | - | key ghcr.io/o/r/deep/p…
+                node                                     docker.io | library/node | - | - | key docker.io/library/node:latest | follows latest
+                user/name:tag                            docker.io | user/name | tag | - | key docker.io/user/name:tag | follows tag
+                host:5000/a/b:tag@sha256:…               host:5000 | a/b | tag | sha256:012345… | key host:5000/a/b:tag | follows tag
+                localhost/x                              localhost | x | - | - | key localhost/x:latest | follows latest
+                localhost:5000/x:1                       localhost:5000 | x | 1 | - | key localhost:5000/x:1 | follows 1
+                localhost                                docker.io | library/localhost | - | - | key docker.io/library/localhost:latest | follows latest
+                node:22@sha256:…                         docker.io | library/node | 22 | sha256:012345… | key docker.io/library/node:22 | follows 22
+                node@sha256:…                            docker.io | library/node | - | sha256:012345… | key - | follows -
+                index.docker.io/node:22                  docker.io | library/node | 22 | - | key docker.io/library/node:22 | follows 22
+                index.docker.io/user/app                 docker.io | user/app | - | - | key docker.io/user/app:latest | follows latest
+                docker.io/library/node                   docker.io | library/node | - | - | key docker.io/library/node:latest | follows latest
+                docker.io/node                           docker.io | library/node | - | - | key docker.io/library/node:latest | follows latest
+                ghcr.io/o/r/deep/path:1.2.3              ghcr.io | o/r/deep/path | 1.2.3 | - | key ghcr.io/o/r/deep/path:1.2.3 | follows 1.2.3
                 Host/app                                 Host | app | - | - | key Host/app:latest | follows latest
                 [::1]:5000/app:1                         [::1]:5000 | app | 1 | - | key [::1]:5000/app:1 | follows 1
-                a-b.example.com/x__y/z-1:_v              a-b.example.com | x__y/z-1 | _v | - | key a-b.example.com/x_…
-                node:latest                              docker.io | library/node | latest | - | key docker.io/librar…
+                a-b.example.com/x__y/z-1:_v              a-b.example.com | x__y/z-1 | _v | - | key a-b.example.com/x__y/z-1:_v | follows _v
+                node:latest                              docker.io | library/node | latest | - | key docker.io/library/node:latest | follows latest
             "#]],
         );
         let r = ImageRef::parse(&format!("ghcr.io/o/r:1.2@{D}")).unwrap();
@@ -341,24 +341,24 @@ mod tests {
             ],
             expect![[r#"
                                                          error: the image reference is empty
-                Ubuntu                                   error: invalid repository name component `Ubuntu` (lowercase…
+                Ubuntu                                   error: invalid repository name component `Ubuntu` (lowercase letters, digits and separators only)
                 ubuntu:                                  error: invalid tag ``
                 :22                                      error: the repository name is empty
                 ubuntu@sha256:xyz                        error: invalid digest `sha256:xyz`
-                a//b                                     error: invalid repository name component `` (lowercase lette…
-                ghcr.io/Org/app                          error: invalid repository name component `Org` (lowercase le…
+                a//b                                     error: invalid repository name component `` (lowercase letters, digits and separators only)
+                ghcr.io/Org/app                          error: invalid repository name component `Org` (lowercase letters, digits and separators only)
                 node:-x                                  error: invalid tag `-x`
-                node:ttttttttttttttttttttttttttttttttttttttttttttttttttttttt… error: invalid tag `tttttttttttttttttttttttttttttttttttttttt…
-                node@sha256:0123456789abcdef0123456789abcdef0123456789 error: invalid digest `sha256:0123456789abcdef0123456789abcd…
-                node@sha256:0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF… error: invalid digest `sha256:0123456789ABCDEF0123456789ABCD…
+                node:ttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt… error: invalid tag `tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt…
+                node@sha256:0123456789abcdef0123456789abcdef0123456789 error: invalid digest `sha256:0123456789abcdef0123456789abcdef0123456789`
+                node@sha256:0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF error: invalid digest `sha256:0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF`
                 node@md5                                 error: invalid digest `md5`
                 my_host:5000/app                         error: invalid registry host `my_host:5000`
                 host:port/app                            error: invalid registry host `host:port`
                 -bad.io/app                              error: invalid registry host `-bad.io`
                 [::1/app                                 error: invalid registry host `[::1`
-                a__-b                                    error: invalid repository name component `a__-b` (lowercase …
-                x/                                       error: invalid repository name component `` (lowercase lette…
-                a/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb… error: the repository name is longer than 255 characters
+                a__-b                                    error: invalid repository name component `a__-b` (lowercase letters, digits and separators only)
+                x/                                       error: invalid repository name component `` (lowercase letters, digits and separators only)
+                a/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb… error: the repository name is longer than 255 characters
             "#]],
         );
     }
