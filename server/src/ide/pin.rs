@@ -100,7 +100,9 @@ pub fn media_type_name(media_type: &str) -> Option<&'static str> {
         "application/vnd.oci.image.index.v1+json" => "OCI image index",
         "application/vnd.docker.distribution.manifest.list.v2+json" => "Docker manifest list",
         "application/vnd.oci.image.manifest.v1+json" => "OCI image manifest",
-        "application/vnd.docker.distribution.manifest.v2+json" => "Docker image manifest (schema 2)",
+        "application/vnd.docker.distribution.manifest.v2+json" => {
+            "Docker image manifest (schema 2)"
+        }
         "application/vnd.docker.distribution.manifest.v1+json"
         | "application/vnd.docker.distribution.manifest.v1+prettyjws" => {
             "Docker image manifest (schema 1, deprecated)"

@@ -220,9 +220,7 @@ pub fn short_digest(digest: &str) -> String {
 /// `2026-12-07 05:12 UTC` (proleptic Gregorian calendar; times before 1970 clamp to the
 /// epoch).
 pub fn format_utc(t: SystemTime) -> String {
-    let secs = t
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs()) as i64;
+    let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()) as i64;
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
@@ -380,7 +378,9 @@ fn slot(
         },
         (Some(_), None) => {
             let has_at = |v: &&VarRef| {
-                ctx.model.value_at(at, &v.name).is_some_and(|x| x.contains('@'))
+                ctx.model
+                    .value_at(at, &v.name)
+                    .is_some_and(|x| x.contains('@'))
                     || v.word.as_deref().is_some_and(|w| w.contains('@'))
             };
             let var = refs.iter().find(has_at).or(refs.last());
@@ -430,7 +430,9 @@ fn outside_refs<'w>(
     written: &'w str,
     refs: &'w [VarRef],
 ) -> impl Iterator<Item = (usize, char)> + 'w {
-    written
-        .char_indices()
-        .filter(|&(i, _)| !refs.iter().any(|v| v.range.start() <= i && i < v.range.end()))
+    written.char_indices().filter(|&(i, _)| {
+        !refs
+            .iter()
+            .any(|v| v.range.start() <= i && i < v.range.end())
+    })
 }

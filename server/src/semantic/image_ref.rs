@@ -168,9 +168,8 @@ fn valid_digest(d: &str) -> bool {
 /// letters, digits and inner hyphens, or a bracketed IPv6 address, and an optional
 /// `:port`.
 fn valid_host(host: &str) -> bool {
-    let port_ok = |p: Option<&str>| {
-        p.is_none_or(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()))
-    };
+    let port_ok =
+        |p: Option<&str>| p.is_none_or(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()));
     if let Some(rest) = host.strip_prefix('[') {
         let Some((v6, after)) = rest.split_once(']') else {
             return false;
@@ -196,7 +195,9 @@ fn valid_host(host: &str) -> bool {
             !label.is_empty()
                 && !label.starts_with('-')
                 && !label.ends_with('-')
-                && label.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
+                && label
+                    .bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || c == b'-')
         })
 }
 
@@ -248,7 +249,9 @@ mod tests {
                     r.registry,
                     r.repository,
                     r.tag.as_deref().unwrap_or("-"),
-                    r.digest.as_deref().map_or("-".into(), |d| format!("{}…", &d[..13])),
+                    r.digest
+                        .as_deref()
+                        .map_or("-".into(), |d| format!("{}…", &d[..13])),
                     r.tag_key().as_deref().unwrap_or("-"),
                     r.tag_or_latest().unwrap_or("-"),
                 ),
@@ -311,7 +314,9 @@ mod tests {
         assert_eq!(r.full_name(), format!("ghcr.io/o/r:1.2@{D}"));
         assert_eq!(r.written, format!("ghcr.io/o/r:1.2@{D}"));
         assert!(!r.is_docker_hub());
-        assert!(ImageRef::parse("index.docker.io/node").unwrap().is_docker_hub());
+        assert!(ImageRef::parse("index.docker.io/node")
+            .unwrap()
+            .is_docker_hub());
     }
 
     #[test]

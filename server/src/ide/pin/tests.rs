@@ -181,14 +181,23 @@ RUN --mount=type=bind,from=alpine:3.20,target=/x true
 fn edits_refuse_bad_digests_and_unpinnable_sites() {
     let analysis = Analysis::new(format!("FROM node:22\nFROM alpine@{D1}\n"));
     let sites = pin_sites(&analysis);
-    let bad: Vec<String> = ["", "sha256:abc", "md5:1234", "sha256:ZZ", &D1.to_uppercase()]
-        .iter()
-        .map(|d| match pin_edit(&sites[0], d) {
-            Ok(e) => panic!("accepted {d:?}: {e:?}"),
-            Err(skip) => skip.reason(),
-        })
-        .collect();
-    assert_eq!(bad[0], "not a valid image reference: `` is not a digest (`sha256:` and 64 hex digits)");
+    let bad: Vec<String> = [
+        "",
+        "sha256:abc",
+        "md5:1234",
+        "sha256:ZZ",
+        &D1.to_uppercase(),
+    ]
+    .iter()
+    .map(|d| match pin_edit(&sites[0], d) {
+        Ok(e) => panic!("accepted {d:?}: {e:?}"),
+        Err(skip) => skip.reason(),
+    })
+    .collect();
+    assert_eq!(
+        bad[0],
+        "not a valid image reference: `` is not a digest (`sha256:` and 64 hex digits)"
+    );
     assert_eq!(bad.len(), 5);
     assert_eq!(pin_edit(&sites[1], D2), Err(Skip::NoTag));
     assert!(is_digest(D1) && !is_digest(&D1[..70]));
@@ -202,7 +211,11 @@ fn site_at_finds_the_reference_under_the_cursor() {
     assert_eq!(at("golang").as_deref(), Some("golang:1.23"));
     assert_eq!(at(":1.23").as_deref(), Some("golang:1.23"));
     assert_eq!(at("nginx").as_deref(), Some("nginx:1"));
-    assert_eq!(at(" AS"), Some("golang:1.23".to_string()), "the end is included");
+    assert_eq!(
+        at(" AS"),
+        Some("golang:1.23".to_string()),
+        "the end is included"
+    );
     assert_eq!(at("AS build"), None);
     assert_eq!(at("/a"), None);
 }
@@ -279,7 +292,11 @@ fn facts_markdown_for_an_index_a_pinned_site_and_a_variable() {
         This file pins `sha256:111111111111…`, which is no longer what `node:22` points to.
     "#]]
     .assert_eq(&hover(&format!("FROM node:22@{D1}\n"), &index));
-    let single = facts(D1, "application/vnd.docker.distribution.manifest.v2+json", &[]);
+    let single = facts(
+        D1,
+        "application/vnd.docker.distribution.manifest.v2+json",
+        &[],
+    );
     expect![[r#"
         **`node:22`** according to its registry:
 
@@ -294,7 +311,10 @@ fn facts_markdown_for_an_index_a_pinned_site_and_a_variable() {
     .assert_eq(&hover(&format!("ARG V=22\nFROM node:${{V}}@{D1}\n"), &single));
     let odd = facts(D1, "application/x-unknown", &[]);
     assert!(hover("FROM node:22\n", &odd).contains("- media type: `application/x-unknown`\n"));
-    assert_eq!(media_type_name("application/vnd.docker.distribution.manifest.list.v2+json"), Some("Docker manifest list"));
+    assert_eq!(
+        media_type_name("application/vnd.docker.distribution.manifest.list.v2+json"),
+        Some("Docker manifest list")
+    );
 }
 
 #[test]
@@ -326,5 +346,10 @@ fn plan_pins_sorts_sites() {
     assert_eq!(names(&plan.current), ["alpine:3.20@".to_string() + D1]);
     assert_eq!(names(&plan.unknown), ["ghcr.io/o/x:1"]);
     assert_eq!(plan.skipped.len(), 1);
-    assert_eq!(plan.skipped[0].1, Skip::Unresolved { variable: "NOPE".into() });
+    assert_eq!(
+        plan.skipped[0].1,
+        Skip::Unresolved {
+            variable: "NOPE".into()
+        }
+    );
 }
