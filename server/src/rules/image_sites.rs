@@ -13,7 +13,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use crate::rules::copy_from_unknown_stage::from_refs_unexpanded;
 use crate::rules::RuleContext;
 use crate::semantic::expand::{self, Modifier, VarRef};
-use crate::semantic::{Base, FactsTable, ImageFacts, ImageRef};
+use crate::semantic::{Base, FactsTable, ImageFacts, ImageRef, AUTOMATIC_ARGS};
 use crate::text::{TextEdit, TextRange};
 
 /// Where an image reference is written.
@@ -94,6 +94,9 @@ impl Skip {
     /// A sentence for the user.
     pub fn reason(&self) -> String {
         match self {
+            Skip::Unresolved { variable } if AUTOMATIC_ARGS.contains(&variable.as_str()) => format!(
+                "`{variable}` is set by BuildKit at build time, not by an ARG default, so the image is only known then"
+            ),
             Skip::Unresolved { variable } => format!(
                 "`{variable}` has no default value here (no `ARG {variable}=…` before this line), so the image is only known at build time; give the ARG a default to pin it"
             ),

@@ -95,6 +95,7 @@ FROM $IMG AS b
 FROM ${PINNED} AS c
 FROM alpine:3.20@${DIGEST} AS d
 FROM node:$UNSET AS e
+FROM golang:1.23-${TARGETOS} AS g
 FROM node:${V}! AS f
 COPY --from=repo/img:${NOPE} /a /b
 COPY --from=${STAGE} /a /b
@@ -110,9 +111,11 @@ COPY --from=${STAGE} /a /b
                 no action: the digest comes from the value of `DIGEST`; pin it where `DIGEST` is set, not in this reference
             FROM `node:$UNSET` (instruction 8) -> skip: `UNSET` has no default value here (no `ARG UNSET=…` before this line), so the image is only known at build time; give the ARG a default to pin it
                 no action: `UNSET` has no default value here (no `ARG UNSET=…` before this line), so the image is only known at build time; give the ARG a default to pin it
-            FROM `node:${V}!` (instruction 9) -> skip: not a valid image reference: invalid tag `22!`
+            FROM `golang:1.23-${TARGETOS}` (instruction 9) -> skip: `TARGETOS` is set by BuildKit at build time, not by an ARG default, so the image is only known then
+                no action: `TARGETOS` is set by BuildKit at build time, not by an ARG default, so the image is only known then
+            FROM `node:${V}!` (instruction 10) -> skip: not a valid image reference: invalid tag `22!`
                 no action: not a valid image reference: invalid tag `22!`
-            COPY --from `repo/img:${NOPE}` (instruction 10) -> skip: `NOPE` has no default value here (no `ARG NOPE=…` before this line), so the image is only known at build time; give the ARG a default to pin it
+            COPY --from `repo/img:${NOPE}` (instruction 11) -> skip: `NOPE` has no default value here (no `ARG NOPE=…` before this line), so the image is only known at build time; give the ARG a default to pin it
                 no action: `NOPE` has no default value here (no `ARG NOPE=…` before this line), so the image is only known at build time; give the ARG a default to pin it
         "#]],
     );
