@@ -9,16 +9,14 @@
 //! The enumeration lives in the rules layer (`rules::image_sites`) because the digest
 //! rules use it too; this module re-exports its types.
 
-use std::sync::LazyLock;
 use std::time::SystemTime;
 
-use crate::config::Config;
+use crate::ide::navigation::default_context;
 use crate::ide::Analysis;
 use crate::rules::image_sites::image_sites;
 pub use crate::rules::image_sites::{
     format_utc, is_digest, short_digest, DigestSlot, PinSite, SiteKind, Skip,
 };
-use crate::rules::RuleContext;
 use crate::semantic::{FactsTable, ImageFacts};
 use crate::text::TextEdit;
 
@@ -26,16 +24,7 @@ use crate::text::TextEdit;
 /// `context`), in text order, with what it resolves to.
 pub fn pin_sites(analysis: &Analysis) -> Vec<PinSite> {
     // The sites do not depend on the configuration.
-    static CONFIG: LazyLock<Config> = LazyLock::new(Config::default);
-    let ctx = RuleContext {
-        text: analysis.text(),
-        syntax: analysis.syntax(),
-        model: analysis.model(),
-        config: &CONFIG,
-        line_index: analysis.line_index(),
-        cache: analysis.cache_cell(),
-    };
-    image_sites(&ctx)
+    image_sites(&default_context(analysis))
 }
 
 /// The site whose written reference contains `offset` (ends included).

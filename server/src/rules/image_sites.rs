@@ -252,13 +252,8 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 /// `context`), outside ONBUILD, in text order, with what it resolves to.
 pub(crate) fn image_sites(ctx: &RuleContext<'_>) -> Vec<PinSite> {
     let model = ctx.model;
-    let is_stage_name = |value: &str| {
-        let lower = value.to_ascii_lowercase();
-        model
-            .stages
-            .iter()
-            .any(|s| s.name.as_deref() == Some(lower.as_str()))
-    };
+    // Any stage of the file, by name or index (a later one too: never an image to pin).
+    let is_stage = |value: &str| model.stage_by_ref(value).is_some();
     let mut out = Vec::new();
     for stage in &model.stages {
         let Some(word) = &stage.base_word else {
@@ -266,7 +261,7 @@ pub(crate) fn image_sites(ctx: &RuleContext<'_>) -> Vec<PinSite> {
         };
         let target = match &stage.base {
             Base::Scratch | Base::Stage(_) => continue,
-            Base::Image(r) if is_stage_name(&r.written) => continue,
+            Base::Image(r) if is_stage(&r.written) => continue,
             Base::Image(r) => Ok(r.clone()),
             Base::Invalid(e) => Err(Skip::Invalid(e.0.clone())),
             Base::Unresolved => Err(unresolved(ctx, stage.from, &word.text)),
@@ -297,7 +292,7 @@ pub(crate) fn image_sites(ctx: &RuleContext<'_>) -> Vec<PinSite> {
         } else if lower.is_empty()
             || ["scratch", "context"].contains(&lower.as_str())
             || lower.bytes().all(|c| c.is_ascii_digit())
-            || is_stage_name(&lower)
+            || is_stage(&lower)
         {
             continue;
         } else {
