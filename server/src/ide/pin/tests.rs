@@ -356,3 +356,96 @@ fn plan_pins_sorts_sites() {
         }
     );
 }
+
+/// Instruction heads, reference pieces and tails that make lines with image references
+/// in every form the sites handle, and some that break them.
+const HEADS: &[&str] = &[
+    "FROM ",
+    "FROM ",
+    "FROM --platform=linux/amd64 ",
+    "COPY --from=",
+    "ADD --from=",
+    "RUN --mount=type=bind,from=",
+    "ONBUILD COPY --from=",
+    "ARG V=",
+    "ARG IMG=",
+    "",
+];
+const PIECES: &[&str] = &[
+    "node",
+    "node:22",
+    ":${V}",
+    "${IMG}",
+    "$IMG",
+    "@${D}",
+    "ghcr.io/o/x",
+    "localhost:5000/a/b",
+    "@sha256:1111111111111111111111111111111111111111111111111111111111111111",
+    "22",
+    "build",
+    "scratch",
+    "context",
+    "0",
+    "\"",
+    "'",
+    "\\\n",
+    "Node",
+    "@",
+    ":",
+    "${",
+    "}",
+    "-slim",
+    "${UNSET}",
+    "`\n",
+];
+const TAILS: &[&str] = &[" AS build", " /a /b", ",target=/x true", "", "\r", " AS b2"];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+    /// Any mix of the pieces: sites stay inside the text, every edit applies, adds no
+    /// parser error, and leaves a site that names the new digest with the tag it had.
+    #[test]
+    fn random_files_pin_safely(
+        escape in proptest::bool::ANY,
+        lines in proptest::collection::vec(
+            (
+                proptest::sample::select(HEADS),
+                proptest::collection::vec(proptest::sample::select(PIECES), 1..4),
+                proptest::sample::select(TAILS),
+            ),
+            1..8,
+        )
+    ) {
+        let mut text = String::from(if escape { "# escape=`\n" } else { "" });
+        text.push_str("ARG V=22\nARG IMG=node\nARG D=sha256:1111111111111111111111111111111111111111111111111111111111111111\n");
+        for (head, pieces, tail) in &lines {
+            text.push_str(head);
+            text.push_str(&pieces.concat());
+            text.push_str(tail);
+            text.push('\n');
+        }
+        let analysis = Analysis::new(text.as_str());
+        for s in &pin_sites(&analysis) {
+            proptest::prop_assert!(text.get(s.range.range()).is_some());
+            let Ok(edit) = pin_edit(s, D2) else { continue };
+            let r = s.can_pin().unwrap().clone();
+            let fixed = apply_edits(&text, &[edit]);
+            let after = Analysis::new(fixed.as_str());
+            proptest::prop_assert!(after.syntax().errors.len() <= analysis.syntax().errors.len());
+            let Some(again) = site_at(&after, s.range.start()) else {
+                return Err(proptest::test_runner::TestCaseError::fail(format!(
+                    "no site after pinning {:?} in {text:?}",
+                    s.written
+                )));
+            };
+            let pinned = again.target.clone().unwrap();
+            proptest::prop_assert_eq!(pinned.digest.as_deref(), Some(D2), "{:?} in {:?}", s.written, text);
+            proptest::prop_assert_eq!(&pinned.registry, &r.registry);
+            proptest::prop_assert_eq!(&pinned.repository, &r.repository);
+            if r.tag.is_some() || !s.uses_variables() {
+                proptest::prop_assert_eq!(pinned.tag_or_latest(), r.tag_or_latest());
+            }
+        }
+    }
+}
