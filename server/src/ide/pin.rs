@@ -34,6 +34,20 @@ pub fn site_at(analysis: &Analysis, offset: usize) -> Option<PinSite> {
         .find(|s| s.range.start() <= offset && offset <= s.range.end())
 }
 
+/// The hover text of the fetched facts about the image reference at `offset`: the site
+/// and [`facts_markdown`], or `None` when no site is there or its tag has no facts in
+/// `table`.
+pub fn facts_hover(
+    analysis: &Analysis,
+    offset: usize,
+    table: &FactsTable,
+    now: SystemTime,
+) -> Option<(PinSite, String)> {
+    let site = site_at(analysis, offset)?;
+    let text = facts_markdown(&site, site.facts(table)?, now);
+    Some((site, text))
+}
+
 /// The edit that makes `site` point at `digest` (`sha256:<hex>`): appends
 /// `@<digest>` to the written reference, or replaces a digest written literally; the
 /// written tag and any variables stay as they are.
