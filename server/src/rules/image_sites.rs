@@ -88,6 +88,8 @@ pub enum Skip {
     SplitAcrossLines,
     /// The source differs from the word BuildKit reads in another way (escapes).
     NotVerbatim,
+    /// The digest given to [`PinSite::edit`] is not `sha256:<64 hex>` (or sha512).
+    BadDigest(String),
 }
 
 impl Skip {
@@ -108,6 +110,7 @@ impl Skip {
             Skip::Quoted => "the reference is written in quotes; write it without quotes to pin it here".into(),
             Skip::SplitAcrossLines => "a line continuation splits the reference; join it on one line to pin it here".into(),
             Skip::NotVerbatim => "the reference is written with escape characters; write it plainly to pin it here".into(),
+            Skip::BadDigest(d) => format!("`{d}` is not a digest (`sha256:` and 64 lowercase hex digits)"),
         }
     }
 }
@@ -188,10 +191,7 @@ impl PinSite {
     pub fn edit(&self, digest: &str) -> Result<TextEdit, Skip> {
         let slot = self.slot.as_ref().map_err(Clone::clone)?;
         if !is_digest(digest) {
-            return Err(Skip::Invalid(format!(
-                "`{}` is not a digest (`sha256:` and 64 hex digits)",
-                digest.chars().take(80).collect::<String>()
-            )));
+            return Err(Skip::BadDigest(digest.chars().take(80).collect()));
         }
         let tag = if slot.add_latest { ":latest" } else { "" };
         Ok(TextEdit::replace(slot.range, format!("{tag}@{digest}")))

@@ -194,7 +194,7 @@ fn edits_refuse_bad_digests_and_unpinnable_sites() {
     .collect();
     assert_eq!(
         bad[0],
-        "not a valid image reference: `` is not a digest (`sha256:` and 64 hex digits)"
+        "`` is not a digest (`sha256:` and 64 lowercase hex digits)"
     );
     assert_eq!(bad.len(), 5);
     assert_eq!(pin_edit(&sites[1], D2), Err(Skip::NoTag));
