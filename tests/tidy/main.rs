@@ -113,6 +113,7 @@ fn every_fix_has_a_before_after_snapshot() {
     let mut bad = Vec::new();
     let snapshot_helpers = [
         "check_rule_fix(",
+        "check_rule_fix_with(",
         "check_rule_fixes(",
         "check_rule_fix_raw(",
         "fixed_with(",

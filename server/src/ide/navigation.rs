@@ -545,17 +545,21 @@ impl<'a> Builder<'a> {
 /// The `COPY --from=` and `RUN --mount=from=` values of the file (outside ONBUILD), read
 /// as the rules read them (`copy-from-unknown-stage`), with variables expanded.
 pub(crate) fn from_refs_of(analysis: &Analysis) -> Vec<FromRef<'_>> {
-    // The values do not depend on the configuration.
+    from_refs(&default_context(analysis))
+}
+
+/// A rule context over `analysis` with the default configuration, for rule-layer
+/// helpers whose answers do not depend on the configuration.
+pub(crate) fn default_context(analysis: &Analysis) -> RuleContext<'_> {
     static CONFIG: LazyLock<Config> = LazyLock::new(Config::default);
-    let ctx = RuleContext {
+    RuleContext {
         text: analysis.text(),
         syntax: analysis.syntax(),
         model: analysis.model(),
         config: &CONFIG,
         line_index: analysis.line_index(),
         cache: analysis.cache_cell(),
-    };
-    from_refs(&ctx)
+    }
 }
 
 /// The references in `range` of the text, in source offsets.

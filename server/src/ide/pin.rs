@@ -5,60 +5,26 @@
 //! client (`crate::registry`) through the caller; nothing here waits on the network.
 //!
 //! Never pinned: `scratch`, `context`, references to stages (by name or index).
+//!
+//! The enumeration lives in the rules layer (`rules::image_sites`) because the digest
+//! rules use it too; this module re-exports its types.
 
 use std::time::SystemTime;
 
+use crate::ide::navigation::default_context;
 use crate::ide::Analysis;
-use crate::semantic::{ImageFacts, ImageRef};
-use crate::text::{TextEdit, TextRange};
-
-/// Where an image reference is written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SiteKind {
-    From,
-    CopyFrom,
-    MountFrom,
-}
-
-/// One image reference of the file.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PinSite {
-    pub kind: SiteKind,
-    /// The instruction it belongs to.
-    pub instruction: usize,
-    /// The reference as written in the source.
-    pub range: TextRange,
-    pub written: String,
-    /// The reference after ARG defaults are applied, or why it cannot be pinned.
-    pub target: Result<ImageRef, Skip>,
-}
-
-/// Why a reference cannot be pinned (shown to the user instead of an action).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Skip {
-    /// A variable without a default (`${TAG}` with no `ARG TAG=…`).
-    Unresolved { variable: String },
-    /// Not a valid reference after expansion.
-    Invalid(String),
-    /// The digest comes from a variable's value, so the edit would have to change the
-    /// ARG, not this reference.
-    DigestInVariable { variable: String },
-    /// A digest without a tag: there is no tag to ask the registry about.
-    NoTag,
-}
-
-impl Skip {
-    /// A sentence for the user.
-    pub fn reason(&self) -> String {
-        todo!("H3")
-    }
-}
+use crate::rules::image_sites::image_sites;
+pub use crate::rules::image_sites::{
+    format_utc, is_digest, short_digest, DigestSlot, PinSite, SiteKind, Skip,
+};
+use crate::semantic::{FactsTable, ImageFacts};
+use crate::text::TextEdit;
 
 /// Every image reference of the file that names an image (not a stage, `scratch` or
 /// `context`), in text order, with what it resolves to.
 pub fn pin_sites(analysis: &Analysis) -> Vec<PinSite> {
-    let _ = analysis;
-    todo!("H3")
+    // The sites do not depend on the configuration.
+    image_sites(&default_context(analysis))
 }
 
 /// The site whose written reference contains `offset` (ends included).
@@ -68,18 +34,140 @@ pub fn site_at(analysis: &Analysis, offset: usize) -> Option<PinSite> {
         .find(|s| s.range.start() <= offset && offset <= s.range.end())
 }
 
+/// The hover text of the fetched facts about the image reference at `offset`: the site
+/// and [`facts_markdown`], or `None` when no site is there or its tag has no facts in
+/// `table`.
+pub fn facts_hover(
+    analysis: &Analysis,
+    offset: usize,
+    table: &FactsTable,
+    now: SystemTime,
+) -> Option<(PinSite, String)> {
+    let site = site_at(analysis, offset)?;
+    let text = facts_markdown(&site, site.facts(table)?, now);
+    Some((site, text))
+}
+
 /// The edit that makes `site` point at `digest` (`sha256:<hex>`): appends
 /// `@<digest>` to the written reference, or replaces a digest written literally; the
 /// written tag and any variables stay as they are.
 pub fn pin_edit(site: &PinSite, digest: &str) -> Result<TextEdit, Skip> {
-    let _ = (site, digest);
-    todo!("H3")
+    site.edit(digest)
+}
+
+/// What "Pin all images in this file" (and `dockerfile-lsp pin`) does with the facts
+/// fetched for the file's tags.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PinPlan {
+    /// One edit per site whose digest is missing or differs from its tag's current one,
+    /// in text order; they never overlap.
+    pub edits: Vec<(PinSite, TextEdit)>,
+    /// Sites already pinned to their tag's current digest.
+    pub current: Vec<PinSite>,
+    /// Sites that cannot be pinned, with why.
+    pub skipped: Vec<(PinSite, Skip)>,
+    /// Pinnable sites whose tag has no facts in the table (the lookup failed or was not
+    /// made).
+    pub unknown: Vec<PinSite>,
+}
+
+/// Sorts every site of the file into edits, already current, skipped and unknown, using
+/// the facts in `facts` (by [`PinSite::tag_key`]).
+pub fn plan_pins(analysis: &Analysis, facts: &FactsTable) -> PinPlan {
+    let mut plan = PinPlan::default();
+    for site in pin_sites(analysis) {
+        if let Err(skip) = site.can_pin() {
+            plan.skipped.push((site, skip));
+            continue;
+        }
+        let Some(f) = site.facts(facts) else {
+            plan.unknown.push(site);
+            continue;
+        };
+        if site.pinned_digest() == Some(f.digest.as_str()) {
+            plan.current.push(site);
+            continue;
+        }
+        match site.edit(&f.digest) {
+            Ok(edit) => plan.edits.push((site, edit)),
+            Err(skip) => plan.skipped.push((site, skip)),
+        }
+    }
+    plan
+}
+
+/// The readable name of a manifest media type ("OCI image index"), `None` for one this
+/// module does not know.
+pub fn media_type_name(media_type: &str) -> Option<&'static str> {
+    Some(match media_type {
+        "application/vnd.oci.image.index.v1+json" => "OCI image index",
+        "application/vnd.docker.distribution.manifest.list.v2+json" => "Docker manifest list",
+        "application/vnd.oci.image.manifest.v1+json" => "OCI image manifest",
+        "application/vnd.docker.distribution.manifest.v2+json" => {
+            "Docker image manifest (schema 2)"
+        }
+        "application/vnd.docker.distribution.manifest.v1+json"
+        | "application/vnd.docker.distribution.manifest.v1+prettyjws" => {
+            "Docker image manifest (schema 1, deprecated)"
+        }
+        _ => return None,
+    })
+}
+
+/// How long before `now` `then` was, in words: "just now", "3 minutes ago", "2 hours
+/// ago", "5 days ago". A time after `now` (clock skew) is "just now".
+pub fn time_ago(then: SystemTime, now: SystemTime) -> String {
+    let secs = now.duration_since(then).map_or(0, |d| d.as_secs());
+    let (n, unit) = match secs {
+        0..=59 => return "just now".into(),
+        60..=3599 => (secs / 60, "minute"),
+        3600..=86_399 => (secs / 3600, "hour"),
+        _ => (secs / 86_400, "day"),
+    };
+    let s = if n == 1 { "" } else { "s" };
+    format!("{n} {unit}{s} ago")
 }
 
 /// Markdown lines about fetched facts for a hover: digest, media type, platforms of an
 /// index, when fetched (relative to `now` and as a UTC time), and whether the written
 /// digest (if any) is still current.
 pub fn facts_markdown(site: &PinSite, facts: &ImageFacts, now: SystemTime) -> String {
-    let _ = (site, facts, now);
-    todo!("H3")
+    let shown = site.shown();
+    let mut out = format!("**`{shown}`** according to its registry:\n\n");
+    out.push_str(&format!("- digest: `{}`\n", facts.digest));
+    let kind = match media_type_name(&facts.media_type) {
+        Some(name) => format!("{name} (`{}`)", facts.media_type),
+        None if facts.media_type.is_empty() => "not given".into(),
+        None => format!("`{}`", facts.media_type),
+    };
+    out.push_str(&format!("- media type: {kind}\n"));
+    if !facts.platforms.is_empty() {
+        out.push_str(&format!(
+            "- platforms ({}): {}\n",
+            facts.platforms.len(),
+            facts.platforms.join(", ")
+        ));
+    }
+    out.push_str(&format!(
+        "- fetched {}, {}\n",
+        time_ago(facts.fetched_at, now),
+        format_utc(facts.fetched_at)
+    ));
+    match site.pinned_digest() {
+        Some(d) if d == facts.digest => {
+            out.push_str("\nThe pinned digest is the tag's current one.\n");
+        }
+        Some(d) => out.push_str(&format!(
+            "\nThis file pins `{}`, which is no longer what `{shown}` points to.\n",
+            short_digest(d)
+        )),
+        None => {}
+    }
+    if let Some(note) = site.variable_note() {
+        out.push_str(&format!("\nNote: {note}.\n"));
+    }
+    out
 }
+
+#[cfg(test)]
+mod tests;

@@ -11,10 +11,11 @@ declare_rule! {
     /// registry facts the analysis is given, is not published for that platform (for
     /// example `--platform=linux/arm64` on an amd64-only image).
     ///
-    /// This cannot be decided from the Dockerfile alone. The rule reads the
-    /// `image_platforms` facts of the configuration (image reference → platforms the
-    /// registry lists for it); until a registry client supplies them it is silent, and
-    /// it is off by default. Stages without a constant `--platform` are built for a
+    /// This cannot be decided from the Dockerfile alone. The rule reads the platforms
+    /// of the multi-platform index the editor fetched for the image's tag (the registry
+    /// facts of the analysis; ignored when the `FROM` pins another digest than the one
+    /// fetched) and the `image_platforms` facts of the configuration (image reference →
+    /// platforms); without either it is silent, and it is off by default. Stages without a constant `--platform` are built for a
     /// platform chosen at build time and are not checked.
     ///
     /// ## Why is this bad?
@@ -54,7 +55,8 @@ declare_rule! {
 
 fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
     let facts = &ctx.config.image_platforms;
-    if facts.is_empty() {
+    let fetched = &ctx.config.image_facts;
+    if facts.is_empty() && fetched.is_empty() {
         return;
     }
     for stage in &ctx.model.stages {
@@ -69,7 +71,16 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
         let Some(wanted) = Platform::parse(platform.text.trim_matches('"')) else {
             continue;
         };
-        let Some(offered) = facts.get(&r.written).or_else(|| facts.get(&r.full_name())) else {
+        let index = || {
+            let f = fetched.get(&r.tag_key()?)?;
+            let same = r.digest.as_ref().is_none_or(|d| *d == f.digest);
+            (same && !f.platforms.is_empty()).then_some(&f.platforms)
+        };
+        let Some(offered) = facts
+            .get(&r.written)
+            .or_else(|| facts.get(&r.full_name()))
+            .or_else(index)
+        else {
             continue;
         };
         let offered: Vec<Platform> = offered.iter().filter_map(|p| Platform::parse(p)).collect();
@@ -99,8 +110,12 @@ fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+    use std::time::UNIX_EPOCH;
+
     use super::RULE;
     use crate::config::Config;
+    use crate::semantic::{FactsTable, ImageFacts};
     use crate::ide::Analysis;
     use crate::rules::test_support::render;
     use expect_test::expect;
@@ -138,6 +153,50 @@ mod tests {
 FROM --platform=linux/arm64 vendor/tool:2.1
 FROM --platform=linux/s390x alpine:3.20
 "#));
+    }
+
+    fn fetched(platforms: &[&str]) -> Config {
+        let mut config = Config::default();
+        config.rules.insert(
+            RULE.id.to_string(),
+            crate::rules::Level::On(crate::rules::Severity::Info),
+        );
+        let mut table = FactsTable::new();
+        table.insert(
+            "ghcr.io/o/tool:1".into(),
+            ImageFacts {
+                digest: format!("sha256:{}", "2".repeat(64)),
+                media_type: "application/vnd.oci.image.index.v1+json".into(),
+                platforms: platforms.iter().map(|p| p.to_string()).collect(),
+                fetched_at: UNIX_EPOCH,
+            },
+        );
+        config.image_facts = Arc::new(table);
+        config
+    }
+
+    #[test]
+    fn reads_platforms_of_a_fetched_index() {
+        let text = format!(
+            "FROM --platform=linux/arm64 ghcr.io/o/tool:1\nFROM --platform=linux/arm64 ghcr.io/o/tool:1@sha256:{}\nFROM --platform=linux/amd64 ghcr.io/o/tool:1\n",
+            "1".repeat(64)
+        );
+        let run = |config: &Config| {
+            let diags: Vec<_> = Analysis::new(text.as_str())
+                .diagnostics(config)
+                .into_iter()
+                .filter(|d| d.rule.id == RULE.id)
+                .collect();
+            render(&text, &diags)
+        };
+        // The second FROM pins another digest than the one fetched: its platforms are
+        // unknown.
+        expect![[r#"
+            1 | FROM --platform=linux/arm64 ghcr.io/o/tool:1
+              |                             ^^^^^^^^^^^^^^^^ base-image-platform-mismatch: `ghcr.io/o/tool:1` is published for linux/amd64, linux/s390x, not for linux/arm64; this stage would run emulated or fail to pull
+        "#]].assert_eq(&run(&fetched(&["linux/amd64", "linux/s390x"])));
+        assert_eq!(run(&fetched(&["linux/amd64", "linux/arm64/v8"])), "");
+        assert_eq!(run(&fetched(&[])), "", "a single manifest lists no platforms");
     }
 
     #[test]

@@ -76,8 +76,11 @@ pub(crate) struct FromRef<'a> {
     pub stage: &'a Stage,
     /// The value as written.
     pub written: String,
-    /// The value after variable expansion.
+    /// The value after variable expansion (the written text when `expanded` is false).
     pub value: String,
+    /// False when a variable of the value has no known value (only
+    /// [`from_refs_unexpanded`] returns those).
+    pub expanded: bool,
     /// Where the value is written.
     pub range: TextRange,
     /// `COPY --from` or `RUN --mount=from`.
@@ -90,9 +93,21 @@ pub(crate) fn from_refs<'a>(ctx: &RuleContext<'a>) -> Vec<FromRef<'a>> {
     from_refs_with(ctx, false).into_iter().map(|(_, r)| r).collect()
 }
 
+/// Every `--from=` / `--mount=…,from=…` reference outside ONBUILD with the index of its
+/// instruction, including those whose value cannot be expanded (`expanded` false).
+pub(crate) fn from_refs_unexpanded<'a>(ctx: &RuleContext<'a>) -> Vec<(usize, FromRef<'a>)> {
+    all_from_refs(ctx, false)
+}
+
 /// [`from_refs`] with the instruction index of each, and with `onbuild` also the
 /// `--from` of `ONBUILD COPY` / `ONBUILD RUN --mount` triggers.
 fn from_refs_with<'a>(ctx: &RuleContext<'a>, onbuild: bool) -> Vec<(usize, FromRef<'a>)> {
+    let mut all = all_from_refs(ctx, onbuild);
+    all.retain(|(_, r)| r.expanded);
+    all
+}
+
+fn all_from_refs<'a>(ctx: &RuleContext<'a>, onbuild: bool) -> Vec<(usize, FromRef<'a>)> {
     let mut out = Vec::new();
     for (i, outer) in ctx.syntax.instructions.iter().enumerate() {
         let inst = if onbuild { outer.effective() } else { outer };
@@ -104,17 +119,15 @@ fn from_refs_with<'a>(ctx: &RuleContext<'a>, onbuild: bool) -> Vec<(usize, FromR
         }
         let mut push = |written: &str, range: TextRange, what: &'static str| {
             let value = if written.contains('$') {
-                match ctx.model.expand_at(i, written) {
-                    Some(v) => v,
-                    None => return,
-                }
+                ctx.model.expand_at(i, written)
             } else {
-                written.to_string()
+                Some(written.to_string())
             };
             out.push((i, FromRef {
                 stage,
                 written: written.to_string(),
-                value,
+                expanded: value.is_some(),
+                value: value.unwrap_or_else(|| written.to_string()),
                 range,
                 what,
             }));

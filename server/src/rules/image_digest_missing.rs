@@ -1,7 +1,7 @@
 //! `image-digest-missing`: a base image not pinned by digest (opt-in).
 
-use crate::rules::{Diagnostics, RuleContext};
-use crate::semantic::Base;
+use crate::rules::image_sites::{format_utc, image_sites, short_digest, SiteKind};
+use crate::rules::{Applicability, Diagnostics, RuleContext};
 
 declare_rule! {
     /// ## What it does
@@ -29,7 +29,13 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// No automatic fix yet: the digest of the current tag needs registry access.
+    /// When the registry facts the analysis has (fetched by the editor, never by the
+    /// rule) know the tag, a fix appends the digest the tag pointed to when it was
+    /// fetched, keeping the tag and any `${VAR}` as written (`FROM node` becomes
+    /// `node:latest@sha256:…`). It is unsafe: the build stops following the tag, and
+    /// the facts may be older than the tag's latest move (the title says when they were
+    /// fetched). Without facts there is no fix; the editor's "Pin to its digest" action
+    /// asks the registry.
     ///
     /// ## References
     /// - Docker docs, "Best practices: Pin base image versions"
@@ -38,7 +44,7 @@ declare_rule! {
         id: "image-digest-missing",
         summary: "Base image is not pinned by digest",
         level: Off,
-        fix: None,
+        fix: Sometimes,
         hadolint: [],
         buildkit: [],
         check: check,
@@ -46,29 +52,103 @@ declare_rule! {
 }
 
 fn check(ctx: &RuleContext<'_>, acc: &mut Diagnostics) {
-    for stage in &ctx.model.stages {
-        let (Base::Image(r), Some(word)) = (&stage.base, &stage.base_word) else {
+    for site in image_sites(ctx) {
+        let Ok(r) = &site.target else {
             continue;
         };
-        if r.digest.is_some() {
+        if site.kind != SiteKind::From || r.digest.is_some() {
             continue;
         }
-        acc.report(
+        let d = acc.report(
             &RULE,
-            word.range,
+            site.range,
             format!(
                 "`{}` is not pinned by digest, so it can change under the same tag; append `@sha256:<digest>` (and keep it updated with a bot)",
                 r.written
             ),
         );
+        let Some(facts) = site.facts(&ctx.config.image_facts) else {
+            continue;
+        };
+        if let Ok(edit) = site.edit(&facts.digest) {
+            d.with_fix(
+                format!(
+                    "Pin `{}` to `{}` (fetched {})",
+                    site.shown(),
+                    short_digest(&facts.digest),
+                    format_utc(facts.fetched_at)
+                ),
+                Applicability::Unsafe,
+                vec![edit],
+            );
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+    use std::time::{Duration, UNIX_EPOCH};
+
     use super::RULE;
-    use crate::rules::test_support::{check_rule, check_rule_not};
+    use crate::config::Config;
+    use crate::rules::test_support::{check_rule, check_rule_fix_with, check_rule_not, diagnostics_with};
+    use crate::semantic::{FactsTable, ImageFacts};
     use expect_test::expect;
+
+    const D: &str = "sha256:2222222222222222222222222222222222222222222222222222222222222222";
+
+    fn config() -> Config {
+        let mut table = FactsTable::new();
+        for key in ["docker.io/library/node:22-slim", "docker.io/library/node:latest"] {
+            table.insert(
+                key.to_string(),
+                ImageFacts {
+                    digest: D.to_string(),
+                    media_type: "application/vnd.oci.image.index.v1+json".into(),
+                    platforms: Vec::new(),
+                    fetched_at: UNIX_EPOCH + Duration::from_secs(1_796_620_350),
+                },
+            );
+        }
+        Config {
+            image_facts: Arc::new(table),
+            ..Config::default()
+        }
+    }
+
+    #[test]
+    fn fix_appends_the_fetched_digest() {
+        check_rule_fix_with(
+            &RULE,
+            &config(),
+            r#"
+ARG V=22
+FROM node:${V}-slim AS build
+FROM node
+FROM python:3.12-slim
+"#,
+            expect![[r#"
+                ARG V=22
+                FROM node:${V}-slim@sha256:2222222222222222222222222222222222222222222222222222222222222222 AS build
+                FROM node:latest@sha256:2222222222222222222222222222222222222222222222222222222222222222
+                FROM python:3.12-slim
+            "#]],
+        );
+        let titles: Vec<_> = diagnostics_with(&RULE, &config(), "FROM node:22-slim\n")
+            .into_iter()
+            .flat_map(|d| d.fixes)
+            .map(|f| f.title)
+            .collect();
+        assert_eq!(titles, ["Pin `node:22-slim` to `sha256:222222222222…` (fetched 2026-12-07 05:12 UTC)"]);
+    }
+
+    #[test]
+    fn no_fix_without_facts() {
+        let diags = diagnostics_with(&RULE, &Config::default(), "FROM node:22-slim\n");
+        assert_eq!(diags.len(), 1);
+        assert!(diags[0].fixes.is_empty());
+    }
 
     #[test]
     fn catches_unpinned_images() {

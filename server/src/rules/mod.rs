@@ -7,6 +7,7 @@
 
 mod context;
 pub mod edits;
+pub mod image_sites;
 mod registry;
 pub mod suppression;
 

@@ -8,8 +8,18 @@ use crate::text::{apply_edits, ColumnUnit};
 
 /// Findings of `rule` only (at its default level, even when it is off by default).
 pub(crate) fn diagnostics_of(rule: &'static RuleMeta, text: &str) -> Vec<Diagnostic> {
-    let mut config = Config::default();
-    if rule.default_level == crate::rules::Level::Off {
+    diagnostics_with(rule, &Config::default(), text)
+}
+
+/// Findings of `rule` only with `config` (the rule turned on at hint level when it is
+/// off by default and `config` does not set it).
+pub(crate) fn diagnostics_with(
+    rule: &'static RuleMeta,
+    config: &Config,
+    text: &str,
+) -> Vec<Diagnostic> {
+    let mut config = config.clone();
+    if rule.default_level == crate::rules::Level::Off && !config.rules.contains_key(rule.id) {
         config.rules.insert(
             rule.id.to_string(),
             crate::rules::Level::On(crate::rules::Severity::Hint),
@@ -73,8 +83,19 @@ pub(crate) fn check_rule_not(rule: &'static RuleMeta, text: &str) {
 /// checks the result against `after`, and checks each fix on its own with
 /// [`check_fix_properties`]; then checks that a second pass converges.
 pub(crate) fn check_rule_fix(rule: &'static RuleMeta, before: &str, after: expect_test::Expect) {
+    check_rule_fix_with(rule, &Config::default(), before, after);
+}
+
+/// [`check_rule_fix`] with `config` (registry facts, labels…) for rules that need facts
+/// from outside the text.
+pub(crate) fn check_rule_fix_with(
+    rule: &'static RuleMeta,
+    config: &Config,
+    before: &str,
+    after: expect_test::Expect,
+) {
     let before = before.strip_prefix('\n').unwrap_or(before);
-    let diags = diagnostics_of(rule, before);
+    let diags = diagnostics_with(rule, config, before);
     let mut edits = Vec::new();
     for d in &diags {
         if let Some(fix) = d.fix_for(true) {
@@ -90,7 +111,7 @@ pub(crate) fn check_rule_fix(rule: &'static RuleMeta, before: &str, after: expec
     assert!(!edits.is_empty(), "rule {} offered no fix", rule.id);
     let fixed = apply_edits(before, &edits);
     after.assert_eq(&fixed);
-    let again: Vec<_> = diagnostics_of(rule, &fixed)
+    let again: Vec<_> = diagnostics_with(rule, config, &fixed)
         .into_iter()
         .filter(|d| !d.fixes.is_empty())
         .collect();

@@ -29,15 +29,7 @@ impl ImageRef {
             None => (s, None),
         };
         if let Some(d) = digest {
-            let valid = d.split_once(':').is_some_and(|(algo, hex)| {
-                !algo.is_empty()
-                    && algo.bytes().all(|c| {
-                        c.is_ascii_lowercase() || c.is_ascii_digit() || b"+._-".contains(&c)
-                    })
-                    && hex.len() >= 32
-                    && hex.bytes().all(|c| c.is_ascii_hexdigit())
-            });
-            if !valid {
+            if !valid_digest(d) {
                 return Err(InvalidRef(format!("invalid digest `{d}`")));
             }
         }
@@ -72,6 +64,14 @@ impl ImageRef {
             }
             _ => ("docker.io".to_string(), name),
         };
+        if name.contains('/') && !valid_host(&registry) {
+            return Err(InvalidRef(format!("invalid registry host `{registry}`")));
+        }
+        if name.len() > 255 {
+            return Err(InvalidRef(
+                "the repository name is longer than 255 characters".into(),
+            ));
+        }
         // Docker's legacy name for Hub (`index.docker.io/library/node`) is Hub.
         let registry = if registry == "index.docker.io" {
             "docker.io".to_string()
@@ -139,6 +139,68 @@ impl ImageRef {
     }
 }
 
+/// `algorithm:hex` as Docker's `digest.Validate` checks it: the algorithm grammar, and
+/// for the known algorithms the exact length of lowercase hex.
+fn valid_digest(d: &str) -> bool {
+    let Some((algo, hex)) = d.split_once(':') else {
+        return false;
+    };
+    let algo_ok = algo.split(['+', '.', '_', '-']).all(|part| {
+        part.bytes().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && part.bytes().all(|c| c.is_ascii_alphanumeric())
+    });
+    let lower_hex = |n: usize| {
+        hex.len() == n
+            && hex
+                .bytes()
+                .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+    };
+    algo_ok
+        && match algo {
+            "sha256" => lower_hex(64),
+            "sha384" => lower_hex(96),
+            "sha512" => lower_hex(128),
+            _ => hex.len() >= 32 && hex.bytes().all(|c| c.is_ascii_hexdigit()),
+        }
+}
+
+/// A registry host as Docker's reference grammar has it: dot-separated labels of
+/// letters, digits and inner hyphens, or a bracketed IPv6 address, and an optional
+/// `:port`.
+fn valid_host(host: &str) -> bool {
+    let port_ok =
+        |p: Option<&str>| p.is_none_or(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()));
+    if let Some(rest) = host.strip_prefix('[') {
+        let Some((v6, after)) = rest.split_once(']') else {
+            return false;
+        };
+        let port = match after {
+            "" => None,
+            a => match a.strip_prefix(':') {
+                Some(p) => Some(p),
+                None => return false,
+            },
+        };
+        return !v6.is_empty()
+            && v6.bytes().all(|c| c.is_ascii_hexdigit() || c == b':')
+            && port_ok(port);
+    }
+    let (name, port) = match host.split_once(':') {
+        Some((n, p)) => (n, Some(p)),
+        None => (host, None),
+    };
+    port_ok(port)
+        && !name.is_empty()
+        && name.split('.').all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || c == b'-')
+        })
+}
+
 fn valid_component(c: &str) -> bool {
     // [a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*
     let b = c.as_bytes();
@@ -170,34 +232,139 @@ fn is_alnum(c: u8) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use expect_test::{expect, Expect};
+
     use super::*;
 
-    fn full(s: &str) -> String {
-        ImageRef::parse(s)
-            .map(|r| r.full_name())
-            .unwrap_or_else(|e| format!("error: {}", e.0))
+    const D: &str = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+    /// One line per reference: registry, repository, tag, digest, the facts key and
+    /// the tag followed, or the error.
+    fn parsed(refs: &[&str], expect: Expect) {
+        let mut out = String::new();
+        for s in refs {
+            let line = match ImageRef::parse(s) {
+                Ok(r) => format!(
+                    "{} | {} | {} | {} | key {} | follows {}",
+                    r.registry,
+                    r.repository,
+                    r.tag.as_deref().unwrap_or("-"),
+                    r.digest
+                        .as_deref()
+                        .map_or("-".into(), |d| format!("{}…", &d[..13])),
+                    r.tag_key().as_deref().unwrap_or("-"),
+                    r.tag_or_latest().unwrap_or("-"),
+                ),
+                Err(e) => format!("error: {}", e.0),
+            };
+            let shown = s.replace(&D[7..], "…");
+            let cut = |t: &str| match t.char_indices().nth(120) {
+                Some((i, _)) => format!("{}…", &t[..i]),
+                None => t.to_string(),
+            };
+            out.push_str(&format!("{:<40} {}\n", cut(&shown), cut(&line)));
+        }
+        expect.assert_eq(&out);
     }
 
     #[test]
-    fn normalises_docker_hub_names() {
-        assert_eq!(full("ubuntu"), "docker.io/library/ubuntu");
-        assert_eq!(full("user/name:tag"), "docker.io/user/name:tag");
-        assert_eq!(full("localhost/x"), "localhost/x");
-        assert_eq!(full("host:5000/a/b:tag"), "host:5000/a/b:tag");
-        let d = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
-        assert_eq!(
-            full(&format!("ghcr.io/o/r:1.2@{d}")),
-            format!("ghcr.io/o/r:1.2@{d}")
+    fn normalises_the_forms_docker_accepts() {
+        let with_digest = |r: &str| format!("{r}@{D}");
+        parsed(
+            &[
+                "node",
+                "user/name:tag",
+                &with_digest("host:5000/a/b:tag"),
+                "localhost/x",
+                "localhost:5000/x:1",
+                "localhost",
+                &with_digest("node:22"),
+                &with_digest("node"),
+                "index.docker.io/node:22",
+                "index.docker.io/user/app",
+                "docker.io/library/node",
+                "docker.io/node",
+                "ghcr.io/o/r/deep/path:1.2.3",
+                "Host/app",
+                "[::1]:5000/app:1",
+                "a-b.example.com/x__y/z-1:_v",
+                "node:latest",
+            ],
+            expect![[r#"
+                node                                     docker.io | library/node | - | - | key docker.io/library/node:latest | follows latest
+                user/name:tag                            docker.io | user/name | tag | - | key docker.io/user/name:tag | follows tag
+                host:5000/a/b:tag@sha256:…               host:5000 | a/b | tag | sha256:012345… | key host:5000/a/b:tag | follows tag
+                localhost/x                              localhost | x | - | - | key localhost/x:latest | follows latest
+                localhost:5000/x:1                       localhost:5000 | x | 1 | - | key localhost:5000/x:1 | follows 1
+                localhost                                docker.io | library/localhost | - | - | key docker.io/library/localhost:latest | follows latest
+                node:22@sha256:…                         docker.io | library/node | 22 | sha256:012345… | key docker.io/library/node:22 | follows 22
+                node@sha256:…                            docker.io | library/node | - | sha256:012345… | key - | follows -
+                index.docker.io/node:22                  docker.io | library/node | 22 | - | key docker.io/library/node:22 | follows 22
+                index.docker.io/user/app                 docker.io | user/app | - | - | key docker.io/user/app:latest | follows latest
+                docker.io/library/node                   docker.io | library/node | - | - | key docker.io/library/node:latest | follows latest
+                docker.io/node                           docker.io | library/node | - | - | key docker.io/library/node:latest | follows latest
+                ghcr.io/o/r/deep/path:1.2.3              ghcr.io | o/r/deep/path | 1.2.3 | - | key ghcr.io/o/r/deep/path:1.2.3 | follows 1.2.3
+                Host/app                                 Host | app | - | - | key Host/app:latest | follows latest
+                [::1]:5000/app:1                         [::1]:5000 | app | 1 | - | key [::1]:5000/app:1 | follows 1
+                a-b.example.com/x__y/z-1:_v              a-b.example.com | x__y/z-1 | _v | - | key a-b.example.com/x__y/z-1:_v | follows _v
+                node:latest                              docker.io | library/node | latest | - | key docker.io/library/node:latest | follows latest
+            "#]],
         );
-        let r = ImageRef::parse(&format!("alpine@{d}")).unwrap();
-        assert_eq!((r.tag, r.digest.as_deref()), (None, Some(d)));
+        let r = ImageRef::parse(&format!("ghcr.io/o/r:1.2@{D}")).unwrap();
+        assert_eq!(r.full_name(), format!("ghcr.io/o/r:1.2@{D}"));
+        assert_eq!(r.written, format!("ghcr.io/o/r:1.2@{D}"));
+        assert!(!r.is_docker_hub());
+        assert!(ImageRef::parse("index.docker.io/node")
+            .unwrap()
+            .is_docker_hub());
     }
 
     #[test]
     fn rejects_malformed_references() {
-        assert!(ImageRef::parse("Ubuntu").is_err());
-        assert!(ImageRef::parse("ubuntu:").is_err());
-        assert!(ImageRef::parse("ubuntu@sha256:xyz").is_err());
-        assert!(ImageRef::parse("a//b").is_err());
+        let long = format!("a/{}", "b".repeat(254));
+        parsed(
+            &[
+                "",
+                "Ubuntu",
+                "ubuntu:",
+                ":22",
+                "ubuntu@sha256:xyz",
+                "a//b",
+                "ghcr.io/Org/app",
+                "node:-x",
+                &format!("node:{}", "t".repeat(129)),
+                "node@sha256:0123456789abcdef0123456789abcdef0123456789",
+                &D.to_uppercase().replace("SHA256", "node@sha256"),
+                "node@md5",
+                "my_host:5000/app",
+                "host:port/app",
+                "-bad.io/app",
+                "[::1/app",
+                "a__-b",
+                "x/",
+                &long,
+            ],
+            expect![[r#"
+                                                         error: the image reference is empty
+                Ubuntu                                   error: invalid repository name component `Ubuntu` (lowercase letters, digits and separators only)
+                ubuntu:                                  error: invalid tag ``
+                :22                                      error: the repository name is empty
+                ubuntu@sha256:xyz                        error: invalid digest `sha256:xyz`
+                a//b                                     error: invalid repository name component `` (lowercase letters, digits and separators only)
+                ghcr.io/Org/app                          error: invalid repository name component `Org` (lowercase letters, digits and separators only)
+                node:-x                                  error: invalid tag `-x`
+                node:ttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt… error: invalid tag `tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt…
+                node@sha256:0123456789abcdef0123456789abcdef0123456789 error: invalid digest `sha256:0123456789abcdef0123456789abcdef0123456789`
+                node@sha256:0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF error: invalid digest `sha256:0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF`
+                node@md5                                 error: invalid digest `md5`
+                my_host:5000/app                         error: invalid registry host `my_host:5000`
+                host:port/app                            error: invalid registry host `host:port`
+                -bad.io/app                              error: invalid registry host `-bad.io`
+                [::1/app                                 error: invalid registry host `[::1`
+                a__-b                                    error: invalid repository name component `a__-b` (lowercase letters, digits and separators only)
+                x/                                       error: invalid repository name component `` (lowercase letters, digits and separators only)
+                a/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb… error: the repository name is longer than 255 characters
+            "#]],
+        );
     }
 }
