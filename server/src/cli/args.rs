@@ -140,6 +140,10 @@ pub struct PinArgs {
     /// Loopback hosts always are.
     #[arg(long = "insecure-host", value_name = "HOST")]
     pub insecure_hosts: Vec<String>,
+    /// Docker's configuration folder, for credentials (default: `$DOCKER_CONFIG`, else
+    /// `~/.docker`); overrides `[registry] docker-config`.
+    #[arg(long, value_name = "DIR")]
+    pub docker_config: Option<String>,
     /// The file name to show (and to search configuration from) for standard input.
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<PathBuf>,

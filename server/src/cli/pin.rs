@@ -109,6 +109,7 @@ pub async fn pin_files(
         registry.merge(&RegistryConfig {
             timeout_ms: args.timeout_ms,
             insecure_hosts: args.insecure_hosts.clone(),
+            docker_config: args.docker_config.clone(),
             ..RegistryConfig::default()
         });
         let analysis = Analysis::new(text);
@@ -179,7 +180,7 @@ pub async fn pin_files(
             format!("{}:{}:{}", w.shown, line + 1, column + 1)
         };
         for site in &w.sites {
-            let target = match &site.target {
+            let target = match site.can_pin() {
                 Ok(target) => target,
                 Err(skip) => {
                     let _ = writeln!(

@@ -108,22 +108,15 @@ pub fn actions_in_range(listing: &Listing<'_>, range: TextRange) -> Vec<CodeActi
         if !touches {
             continue;
         }
-        match &site.target {
-            Ok(r) => {
-                let title = if r.digest.is_some() {
-                    format!("Update the digest of {}", plan::shown(&site))
-                } else {
-                    format!("Pin {} to its digest", plan::shown(&site))
-                };
-                out.push(action(
-                    listing,
-                    title,
-                    CodeActionKind::REFACTOR_REWRITE,
-                    vec![site.range],
-                ));
-            }
+        match site.can_pin() {
+            Ok(_) => out.push(action(
+                listing,
+                site.action_title(),
+                CodeActionKind::REFACTOR_REWRITE,
+                vec![site.range],
+            )),
             Err(skip) if listing.support.disabled => out.push(CodeAction {
-                title: format!("Pin {} to its digest", plan::shown(&site)),
+                title: site.action_title(),
                 kind: Some(CodeActionKind::REFACTOR_REWRITE),
                 disabled: Some(CodeActionDisabled {
                     reason: skip.reason(),
@@ -140,7 +133,7 @@ pub fn actions_in_range(listing: &Listing<'_>, range: TextRange) -> Vec<CodeActi
 pub fn pin_all_action(listing: &Listing<'_>) -> Option<CodeAction> {
     let ranges: Vec<TextRange> = pin::pin_sites(listing.analysis)
         .into_iter()
-        .filter(|s| s.target.is_ok())
+        .filter(|s| s.can_pin().is_ok())
         .map(|s| s.range)
         .collect();
     if ranges.is_empty() {
@@ -285,11 +278,6 @@ pub fn hover_section(
     offset: usize,
     table: &FactsTable,
 ) -> Option<(TextRange, String)> {
-    let site = pin::site_at(analysis, offset)?;
-    let key = site.target.as_ref().ok()?.tag_key()?;
-    let facts = table.get(&key)?;
-    Some((
-        site.range,
-        pin::facts_markdown(&site, facts, SystemTime::now()),
-    ))
+    let (site, markdown) = pin::facts_hover(analysis, offset, table, SystemTime::now())?;
+    Some((site.range, markdown))
 }

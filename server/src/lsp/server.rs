@@ -624,6 +624,14 @@ impl Backend {
                 )
                 .await;
         }
+        // A reference with variables is pinned to the digest of its ARG defaults: say so.
+        let notes: Vec<String> = sites.iter().filter_map(|s| s.variable_note()).collect();
+        if !notes.is_empty() {
+            self.inner
+                .client
+                .show_message(MessageType::INFO, format!("{title}: {}", notes.join("; ")))
+                .await;
+        }
         // Only for the version the action was offered on: an edit computed for other
         // text would garble the document.
         if self.store().get(&request.uri).map(|d| d.version()) != Some(request.version) {

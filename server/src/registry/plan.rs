@@ -13,26 +13,17 @@ use crate::ide::pin::{self, PinSite};
 use crate::semantic::ImageFacts;
 use crate::text::TextEdit;
 
-/// The user-facing name of a site's reference: `` `node:22` ``, and
-/// `` `node:22` (from `node:${V}`) `` when variables were resolved.
+/// The user-facing name of a site's reference, quoted: `` `node:22` `` (variables
+/// resolved, digest left out).
 pub fn shown(site: &PinSite) -> String {
-    match &site.target {
-        Ok(r) if site.written.contains('$') => {
-            format!("`{}` (from `{}`)", without_digest(&r.written), site.written)
-        }
-        _ => format!("`{}`", without_digest(&site.written)),
-    }
+    format!("`{}`", site.shown())
 }
 
-fn without_digest(s: &str) -> &str {
-    s.split_once('@').map_or(s, |(name, _)| name)
-}
-
-/// The registry keys of `sites`, each once, in order.
+/// The registry keys of the sites that can be pinned, each once, in order.
 pub fn keys_of<'a>(sites: impl IntoIterator<Item = &'a PinSite>) -> Vec<Key> {
     let mut keys: Vec<Key> = sites
         .into_iter()
-        .filter_map(|s| s.target.as_ref().ok())
+        .filter_map(|s| s.can_pin().ok())
         .filter_map(Key::of)
         .collect();
     keys.sort();

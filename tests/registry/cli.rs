@@ -1,0 +1,121 @@
+//! `dockerfile-lsp pin [--check]` against loopback registries the tests control: the
+//! command line parsed as the binary parses it, files rewritten (or checked) and the exit
+//! status CI relies on.
+
+use std::path::Path;
+
+use clap::Parser;
+use dockerfile_lsp::cli::{Cli, Command};
+use dockerfile_lsp_tests::fake_registry::{sha256, FakeRegistry, Response};
+
+const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
+
+fn manifest(seed: &str) -> Vec<u8> {
+    format!(r#"{{"schemaVersion":2,"mediaType":"{OCI_MANIFEST}","config":{{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{}","size":1}},"layers":[]}}"#, sha256(seed.as_bytes())).into_bytes()
+}
+
+/// A registry serving `app:1` and `tools:2`; the digests are computed here from the
+/// bytes served.
+fn registry() -> (FakeRegistry, String, String) {
+    let (app, tools) = (manifest("app"), manifest("tools"));
+    let (app_digest, tools_digest) = (sha256(&app), sha256(&tools));
+    let server = FakeRegistry::start(move |req| match req.path.as_str() {
+        "/v2/app/manifests/1" => Response::manifest(OCI_MANIFEST, app.clone()),
+        "/v2/tools/manifests/2" => Response::manifest(OCI_MANIFEST, tools.clone()),
+        _ => Response::new(404),
+    });
+    (server, app_digest, tools_digest)
+}
+
+/// Runs `dockerfile-lsp <args>` in-process; returns (status, stdout, stderr).
+async fn run(args: &[&str], docker_config: &Path) -> (u8, String, String) {
+    let mut argv = vec!["dockerfile-lsp", "pin"];
+    argv.extend_from_slice(args);
+    let cli = Cli::try_parse_from(&argv).expect("the arguments parse");
+    let Some(Command::Pin(mut pin)) = cli.command else {
+        panic!("not the pin command: {argv:?}");
+    };
+    // The machine's own ~/.docker must not matter.
+    pin.docker_config = Some(docker_config.display().to_string());
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let status =
+        dockerfile_lsp::cli::pin::pin_files(&pin, &mut std::io::empty(), &mut out, &mut err).await;
+    (
+        status,
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(err).unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn pin_rewrites_every_image_reference_and_check_then_passes() {
+    let (server, app, tools) = registry();
+    let host = server.host();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("Dockerfile");
+    let text = format!(
+        "ARG TAG=1\nFROM {host}/app:${{TAG}} AS build\nCOPY --from={host}/tools:2 /t /t\nFROM scratch\nCOPY --from=build /a /a\nFROM $UNSET\n"
+    );
+    std::fs::write(&file, &text).unwrap();
+    let path = file.to_str().unwrap();
+
+    let (status, stdout, stderr) = run(&["--check", path], dir.path()).await;
+    assert_eq!(status, 1, "unpinned references fail the check\n{stdout}\n{stderr}");
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+    assert!(stdout.contains(&format!("{path}:2:6: `{host}/app:1` is not pinned")), "{stdout}");
+    assert!(stdout.contains(&tools), "{stdout}");
+    assert!(stderr.contains("skipped") && stderr.contains("UNSET"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text, "--check writes nothing");
+
+    let (status, _, stderr) = run(&[path], dir.path()).await;
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        format!(
+            "ARG TAG=1\nFROM {host}/app:${{TAG}}@{app} AS build\nCOPY --from={host}/tools:2@{tools} /t /t\nFROM scratch\nCOPY --from=build /a /a\nFROM $UNSET\n"
+        )
+    );
+    assert!(stderr.contains("2 references pinned"), "{stderr}");
+
+    let (status, stdout, stderr) = run(&["--check", path], dir.path()).await;
+    assert_eq!(status, 0, "pinned and current\n{stdout}\n{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+}
+
+#[tokio::test]
+async fn check_reports_a_digest_the_tag_no_longer_points_to() {
+    let (server, app, _) = registry();
+    let host = server.host();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("Dockerfile");
+    let old = sha256(b"last month");
+    std::fs::write(&file, format!("FROM {host}/app:1@{old}\n")).unwrap();
+    let path = file.to_str().unwrap();
+    let (status, stdout, _) = run(&["--check", path], dir.path()).await;
+    assert_eq!(status, 1, "{stdout}");
+    assert!(
+        stdout.contains(&format!("is pinned to {old}, but its tag now points to {app}")),
+        "{stdout}"
+    );
+    // Without --check the digest is updated.
+    let (status, _, stderr) = run(&[path], dir.path()).await;
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        format!("FROM {host}/app:1@{app}\n")
+    );
+}
+
+#[tokio::test]
+async fn a_failed_lookup_is_an_error_naming_the_host_and_nothing_is_written() {
+    let server = FakeRegistry::start(|_| Response::new(404));
+    let host = server.host();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("Dockerfile");
+    let text = format!("FROM {host}/gone:1\n");
+    std::fs::write(&file, &text).unwrap();
+    let (status, _, stderr) = run(&[file.to_str().unwrap()], dir.path()).await;
+    assert_eq!(status, 2, "{stderr}");
+    assert!(stderr.contains(&host) && stderr.contains("not found"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+}
