@@ -16,8 +16,8 @@ use dockerfile_lsp::registry::{
 };
 use dockerfile_lsp::semantic::{ImageFacts, ImageRef};
 use dockerfile_lsp_tests::registry::{
-    sha256, start_or_skip, Auth, Format, TestRegistry, DOCKER_LIST, DOCKER_MANIFEST, OCI_INDEX,
-    OCI_MANIFEST, TOKEN_SERVICE,
+    missing, sha256, skip, start_or_skip, Auth, Format, Pushed, Realm, TestRegistry, DOCKER_LIST,
+    DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST, TOKEN_SERVICE,
 };
 
 const ACCEPT: &str = "application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json";
@@ -73,12 +73,7 @@ fn assert_failure(
 
 /// The registry's own answer to HEAD and GET of what the harness pushed: the digest
 /// header, the content type and the exact bytes.
-fn assert_served(
-    registry: &TestRegistry,
-    repo: &str,
-    tag: &str,
-    pushed: &dockerfile_lsp_tests::registry::Pushed,
-) {
+fn assert_served(registry: &TestRegistry, repo: &str, tag: &str, pushed: &Pushed) {
     assert_eq!(pushed.digest, sha256(&pushed.bytes));
     let head = registry.raw_manifest("HEAD", repo, tag, ACCEPT);
     assert_eq!(head.status, 200, "HEAD {repo}:{tag}");
@@ -375,6 +370,30 @@ async fn token_auth_needs_the_right_credentials() {
                 .all(|r| r.user.as_deref() == Some("bob") && !r.granted),
         "{asked:#?}"
     );
+}
+
+#[tokio::test]
+async fn credentials_never_go_to_a_token_server_on_another_port() {
+    let auth = Auth::token("bob", "token-secret");
+    if let Some(why) = missing(&auth) {
+        return skip(&why);
+    }
+    let registry = TestRegistry::start_with(auth, Realm::OtherPort)
+        .expect("token registry with its realm on another port");
+    assert_ne!(registry.token_port(), Some(registry.port()));
+    registry.push_image("private/app", "1");
+    // The realm is another authority (127.0.0.1 on another port): the client asks it
+    // for a token without the credentials, gets one that grants nothing, and the
+    // registry refuses.
+    let error = assert_failure(
+        fetch(&registry, &registry.docker_config(), "private/app", "1").await,
+        ErrorKind::Unauthorized,
+        &registry.host(),
+    );
+    assert!(!error.message.contains("token-secret"), "{error}");
+    let asked = registry.token_requests();
+    assert!(!asked.is_empty(), "the client never asked the token server");
+    assert!(asked.iter().all(|r| r.user.is_none()), "{asked:#?}");
 }
 
 #[tokio::test]

@@ -26,7 +26,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU16, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -104,6 +104,19 @@ pub enum Format {
     Oci,
     /// Docker schema 2 manifest / Docker manifest list.
     Docker,
+}
+
+/// Where the token server of [`Auth::Token`] lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Realm {
+    /// On the registry's own `host:port` (like Harbor or Quay): the token server is the
+    /// registry's front, answering `/token` and forwarding everything else to the
+    /// registry on a private loopback port. A client that sends credentials only to the
+    /// registry's own authority can log in.
+    SameHost,
+    /// On its own loopback port (like Docker Hub: `auth.docker.io` beside
+    /// `registry-1.docker.io`), the registry answering directly on [`TestRegistry::host`].
+    OtherPort,
 }
 
 /// A manifest the harness uploaded.
@@ -202,18 +215,29 @@ pub fn start_or_skip(auth: Auth) -> Option<TestRegistry> {
 /// its folder removed) on drop.
 pub struct TestRegistry {
     child: Option<Child>,
+    /// The port clients use (the front's with [`Realm::SameHost`]).
     port: u16,
     auth: Auth,
     dir: tempfile::TempDir,
     token: Option<TokenServer>,
+    /// The token server's signer and log, kept after [`TestRegistry::stop`].
+    signer: Option<Arc<Signer>>,
+    token_log: Arc<Mutex<Vec<TokenRequest>>>,
     configs: AtomicU64,
 }
 
 impl TestRegistry {
     /// Writes a configuration into a temporary folder and starts the registry on a free
     /// loopback port; returns once `/v2/` answers. An error says what failed (with the
-    /// registry's log when it exited).
+    /// registry's log when it exited). Token auth has its realm on the registry's own
+    /// host and port ([`Realm::SameHost`]).
     pub fn start(auth: Auth) -> Result<TestRegistry, String> {
+        TestRegistry::start_with(auth, Realm::SameHost)
+    }
+
+    /// [`TestRegistry::start`] with the token server placed as `realm` says (ignored
+    /// without token auth).
+    pub fn start_with(auth: Auth, realm: Realm) -> Result<TestRegistry, String> {
         if let Some(why) = missing(&auth) {
             return Err(why);
         }
@@ -264,6 +288,10 @@ impl TestRegistry {
         // it in between, so a failed start is retried on a new port.
         for attempt in 0..3 {
             let port = free_port()?;
+            let front = token
+                .as_ref()
+                .filter(|_| realm == Realm::SameHost)
+                .map(|t| t.port);
             let config = dir.path().join(format!("config-{attempt}.yml"));
             let yaml = format!(
                 "version: 0.1\nlog:\n  level: info\nstorage:\n  filesystem:\n    rootdirectory: {}\n  maintenance:\n    uploadpurging:\n      enabled: false\nhttp:\n  addr: 127.0.0.1:{port}\n  secret: dockerfile-lsp-test-secret\n{auth_yaml}",
@@ -288,11 +316,19 @@ impl TestRegistry {
                 last_error = format!("{e}; registry log:\n{}", tail(&log, 20));
                 continue;
             }
+            if let (Some(server), Some(_)) = (&token, front) {
+                server.backend.store(port, Ordering::SeqCst);
+            }
             let registry = TestRegistry {
                 child: Some(child),
-                port,
+                port: front.unwrap_or(port),
                 auth: auth.clone(),
                 dir,
+                signer: token.as_ref().map(|t| Arc::clone(&t.signer)),
+                token_log: token
+                    .as_ref()
+                    .map(|t| Arc::clone(&t.log))
+                    .unwrap_or_default(),
                 token,
                 configs: AtomicU64::new(0),
             };
@@ -305,6 +341,11 @@ impl TestRegistry {
     /// `127.0.0.1:<port>`: the registry part of image references to it.
     pub fn host(&self) -> String {
         format!("127.0.0.1:{}", self.port)
+    }
+
+    /// The port of [`TestRegistry::host`].
+    pub fn port(&self) -> u16 {
+        self.port
     }
 
     /// `127.0.0.1:<port>/<repo>:<tag>`, an image reference as written in a Dockerfile.
@@ -364,19 +405,20 @@ impl TestRegistry {
 
     /// The requests the token server answered so far (empty without token auth).
     pub fn token_requests(&self) -> Vec<TokenRequest> {
-        self.token
-            .as_ref()
-            .map(|t| t.log.lock().unwrap_or_else(|p| p.into_inner()).clone())
-            .unwrap_or_default()
+        self.token_log
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
-    /// Kills the registry now (later requests to [`TestRegistry::host`] are refused);
-    /// the token server keeps running.
+    /// Kills the registry and stops its token server now: later requests to
+    /// [`TestRegistry::host`] are refused.
     pub fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();
             let _ = child.wait();
         }
+        self.token = None;
     }
 
     /// Uploads a single-platform (`linux/amd64`) OCI image manifest as `repo:tag`. Each
@@ -488,6 +530,7 @@ impl TestRegistry {
     }
 
     /// The token server's port (token auth only).
+    /// With [`Realm::SameHost`] that is [`TestRegistry::host`]'s port.
     pub fn token_port(&self) -> Option<u16> {
         self.token.as_ref().map(|t| t.port)
     }
@@ -496,9 +539,9 @@ impl TestRegistry {
     /// (`repository:<name>:pull,push`), signed by the token server's key (token auth
     /// only; panics otherwise).
     pub fn sign_token(&self, subject: &str, scopes: &[&str]) -> String {
-        let server = self.token.as_ref().expect("sign_token needs Auth::Token");
+        let signer = self.signer.as_ref().expect("sign_token needs Auth::Token");
         let scopes: Vec<String> = scopes.iter().map(|s| (*s).to_owned()).collect();
-        server.signer.token(subject, &scopes)
+        signer.token(subject, &scopes)
     }
 
     /// A config blob and a layer blob for `platform` (new content on every call), then
@@ -613,9 +656,9 @@ impl TestRegistry {
                 STANDARD.encode(format!("{user}:{password}"))
             )),
             Auth::Token { user, .. } => {
-                let server = self.token.as_ref().expect("token auth has a token server");
+                let signer = self.signer.as_ref().expect("token auth has a signer");
                 let scope = format!("repository:{repo}:pull,push");
-                Some(format!("Bearer {}", server.signer.token(user, &[scope])))
+                Some(format!("Bearer {}", signer.token(user, &[scope])))
             }
         }
     }
@@ -900,15 +943,27 @@ fn pem_body(path: &Path, label: &str) -> Result<Vec<u8>, String> {
         .map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// The token server: `GET /token?service=…&scope=…` on its own loopback port, one
-/// thread, one connection at a time.
+/// The token server: `GET /token?service=…&scope=…` on its own loopback port, a thread
+/// per connection. With a backend port set ([`Realm::SameHost`]) it forwards every
+/// other request to the registry there.
 struct TokenServer {
     port: u16,
     cert_path: PathBuf,
     signer: Arc<Signer>,
     log: Arc<Mutex<Vec<TokenRequest>>>,
+    /// The registry's private port; 0: none (other requests get 404).
+    backend: Arc<AtomicU16>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
+}
+
+/// What a connection to the token server needs.
+struct Front {
+    signer: Arc<Signer>,
+    log: Arc<Mutex<Vec<TokenRequest>>>,
+    backend: Arc<AtomicU16>,
+    user: String,
+    password: String,
 }
 
 impl TokenServer {
@@ -922,17 +977,28 @@ impl TokenServer {
             .map_err(|e| format!("token server: {e}"))?
             .port();
         let log = Arc::new(Mutex::new(Vec::new()));
+        let backend = Arc::new(AtomicU16::new(0));
         let stop = Arc::new(AtomicBool::new(false));
+        let front = Arc::new(Front {
+            signer: Arc::clone(&signer),
+            log: Arc::clone(&log),
+            backend: Arc::clone(&backend),
+            user,
+            password,
+        });
         let thread = {
-            let (signer, log, stop) = (Arc::clone(&signer), Arc::clone(&log), Arc::clone(&stop));
+            let stop = Arc::clone(&stop);
             std::thread::spawn(move || {
                 for stream in listener.incoming() {
                     if stop.load(Ordering::SeqCst) {
                         break;
                     }
                     if let Ok(stream) = stream {
+                        let front = Arc::clone(&front);
                         // A broken client connection only ends that exchange.
-                        let _ = answer_token_request(stream, &signer, &log, &user, &password);
+                        std::thread::spawn(move || {
+                            let _ = serve_front(stream, &front);
+                        });
                     }
                 }
             })
@@ -942,6 +1008,7 @@ impl TokenServer {
             cert_path,
             signer,
             log,
+            backend,
             stop,
             thread: Some(thread),
         })
@@ -959,31 +1026,46 @@ impl Drop for TokenServer {
     }
 }
 
-fn answer_token_request(
-    stream: TcpStream,
-    signer: &Signer,
-    log: &Mutex<Vec<TokenRequest>>,
-    user: &str,
-    password: &str,
-) -> std::io::Result<()> {
+/// One connection to the token server: `/token` is answered here, anything else is
+/// forwarded to the registry behind (or 404 without one).
+fn serve_front(stream: TcpStream, front: &Front) -> std::io::Result<()> {
     stream.set_read_timeout(Some(IO_TIMEOUT))?;
+    stream.set_write_timeout(Some(IO_TIMEOUT))?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request_line = String::new();
     reader.read_line(&mut request_line)?;
+    let mut header_lines = Vec::new();
     let mut authorization = None;
+    let mut content_length = 0usize;
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line)? == 0 || line.trim().is_empty() {
             break;
         }
         if let Some((name, value)) = line.split_once(':') {
-            if name.trim().eq_ignore_ascii_case("authorization") {
+            let name = name.trim();
+            if name.eq_ignore_ascii_case("authorization") {
                 authorization = Some(value.trim().to_owned());
+            } else if name.eq_ignore_ascii_case("content-length") {
+                content_length = value.trim().parse().unwrap_or(0);
             }
         }
+        header_lines.push(line.trim_end().to_owned());
     }
-    let target = request_line.split(' ').nth(1).unwrap_or_default();
-    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let target = request_line
+        .split(' ')
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned();
+    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+    let backend = front.backend.load(Ordering::SeqCst);
+    if path != "/token" && backend != 0 {
+        let mut body = vec![0; content_length];
+        reader.read_exact(&mut body)?;
+        return forward(stream, &request_line, &header_lines, &body, backend);
+    }
+    let (signer, log) = (&front.signer, &front.log);
+    let (user, password) = (front.user.as_str(), front.password.as_str());
     let params: Vec<(String, String)> = query
         .split('&')
         .filter_map(|pair| pair.split_once('='))
@@ -1059,6 +1141,47 @@ fn answer_token_request(
     )?;
     stream.flush()?;
     let _ = stream.shutdown(Shutdown::Both);
+    Ok(())
+}
+
+/// Sends the request to the registry on `backend` (with `Connection: close`) and copies
+/// its answer back unchanged; `Host` stays, so the registry's `Location` headers name
+/// the front.
+fn forward(
+    mut client: TcpStream,
+    request_line: &str,
+    header_lines: &[String],
+    body: &[u8],
+    backend: u16,
+) -> std::io::Result<()> {
+    let mut upstream = match TcpStream::connect(("127.0.0.1", backend)) {
+        Ok(upstream) => upstream,
+        Err(_) => {
+            client.write_all(
+                b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            )?;
+            return Ok(());
+        }
+    };
+    upstream.set_read_timeout(Some(IO_TIMEOUT))?;
+    let mut head = request_line.trim_end().to_owned();
+    head.push_str("\r\n");
+    for line in header_lines {
+        let name = line.split(':').next().unwrap_or_default().trim();
+        if !["connection", "keep-alive", "proxy-connection"]
+            .iter()
+            .any(|n| name.eq_ignore_ascii_case(n))
+        {
+            head.push_str(line);
+            head.push_str("\r\n");
+        }
+    }
+    head.push_str("Connection: close\r\n\r\n");
+    upstream.write_all(head.as_bytes())?;
+    upstream.write_all(body)?;
+    std::io::copy(&mut upstream, &mut client)?;
+    client.flush()?;
+    let _ = client.shutdown(Shutdown::Both);
     Ok(())
 }
 
