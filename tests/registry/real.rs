@@ -423,10 +423,16 @@ async fn the_resolver_answers_from_its_cache_once_the_registry_is_gone() {
     assert_eq!(resolver.resolve(&one).await, Ok(first.clone()));
     assert_eq!(resolver.cached(&one), Some(first.clone()));
     assert_eq!(resolver.table().get(&one.table_key()), Some(&first));
-    // What was never asked really needs the registry, which is gone now.
-    assert_failure(
-        resolver.resolve(&two).await,
-        ErrorKind::Connect,
-        &registry.host(),
+    // What was never asked really needs the registry, which is gone now. (A connection
+    // the client kept alive may fail as "closed before message completed", which the
+    // client reports as a protocol error rather than a refused connection.)
+    let gone = resolver
+        .resolve(&two)
+        .await
+        .expect_err("the registry is gone");
+    assert!(
+        matches!(gone.kind, ErrorKind::Connect | ErrorKind::Protocol)
+            && gone.host == registry.host(),
+        "{gone:?}"
     );
 }
