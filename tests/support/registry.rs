@@ -38,8 +38,7 @@ use ring::signature::{EcdsaKeyPair, ECDSA_P256_SHA256_FIXED_SIGNING};
 
 /// The environment variable that turns a missing registry into a test failure.
 pub const REQUIRE: &str = "DOCKERFILE_LSP_REQUIRE_REGISTRY";
-/// The registry program (Debian's `docker-registry`); `$DOCKERFILE_LSP_REGISTRY_BIN`
-/// overrides it.
+/// Where Debian installs the registry program (see [`registry_bin`]).
 pub const REGISTRY_BIN: &str = "/usr/bin/docker-registry";
 /// The `service` of the token-auth registry (the JWT audience).
 pub const TOKEN_SERVICE: &str = "dockerfile-lsp-test-registry";
@@ -154,11 +153,17 @@ fn have(program: &str) -> bool {
         .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
 }
 
-/// The registry program to run.
+/// The registry program to run: `$DOCKERFILE_LSP_REGISTRY_BIN`, else
+/// `/usr/bin/docker-registry`, else `docker-registry` on `PATH`.
 pub fn registry_bin() -> PathBuf {
-    std::env::var_os("DOCKERFILE_LSP_REGISTRY_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(REGISTRY_BIN))
+    if let Some(bin) = std::env::var_os("DOCKERFILE_LSP_REGISTRY_BIN") {
+        return PathBuf::from(bin);
+    }
+    if Path::new(REGISTRY_BIN).is_file() {
+        PathBuf::from(REGISTRY_BIN)
+    } else {
+        PathBuf::from("docker-registry")
+    }
 }
 
 /// What is missing to run a registry with `auth`, or `None` when everything is there.
