@@ -22,6 +22,9 @@ use dockerfile_lsp_tests::registry::{
 
 const ACCEPT: &str = "application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json";
 
+/// Every password the tests use: never part of an error message.
+const SECRETS: [&str; 3] = ["basic-secret", "token-secret", "wrong-password"];
+
 /// The lookup key of `repo:tag` on `registry`, parsed from the reference a Dockerfile
 /// would hold (`127.0.0.1:<port>/<repo>:<tag>`).
 fn key(registry: &TestRegistry, repo: &str, tag: &str) -> Key {
@@ -67,6 +70,9 @@ fn assert_failure(
     host: &str,
 ) -> LookupError {
     let error = result.expect_err("the lookup must fail");
+    for secret in SECRETS {
+        assert!(!error.message.contains(secret), "a secret in {error}");
+    }
     assert_eq!((error.kind, error.host.as_str()), (kind, host), "{error}");
     error
 }
@@ -178,24 +184,37 @@ fn harness_registries_demand_the_configured_auth() {
         "{challenge}"
     );
     // A token for another repository does not open this one.
-    let other = token.sign_token("bob", &["repository:team/other:pull"]);
-    let refused = token.raw_manifest_as(
-        Some(&format!("Bearer {other}")),
-        "GET",
-        "team/app",
-        "1",
-        ACCEPT,
+    let status_with = |scope: &str| {
+        let bearer = format!("Bearer {}", token.sign_token("bob", &[scope]));
+        token
+            .raw_manifest_as(Some(&bearer), "GET", "team/app", "1", ACCEPT)
+            .status
+    };
+    assert_eq!(status_with("repository:team/other:pull"), 401);
+    assert_eq!(status_with("repository:team/app:pull"), 200);
+}
+
+/// Looks `repo:tag` up with the registry's own `config.json` and checks the answer
+/// against what the harness pushed: the digest, the media type and the platforms
+/// (`linux/arm/v7`; none for a single manifest).
+async fn assert_resolves(
+    registry: &TestRegistry,
+    (repo, tag): (&str, &str),
+    pushed: &Pushed,
+    platforms: &[&str],
+) {
+    let facts = fetch(registry, &registry.docker_config(), repo, tag)
+        .await
+        .unwrap_or_else(|e| panic!("lookup of {repo}:{tag}: {e}"));
+    assert_eq!(
+        (&facts.digest, &facts.media_type, &facts.platforms),
+        (
+            &pushed.digest,
+            &pushed.media_type,
+            &platforms.iter().map(|p| p.to_string()).collect()
+        ),
+        "{repo}:{tag}"
     );
-    assert_eq!(refused.status, 401);
-    let granted = token.sign_token("bob", &["repository:team/app:pull"]);
-    let ok = token.raw_manifest_as(
-        Some(&format!("Bearer {granted}")),
-        "GET",
-        "team/app",
-        "1",
-        ACCEPT,
-    );
-    assert_eq!(ok.status, 200);
 }
 
 #[tokio::test]
@@ -204,34 +223,11 @@ async fn single_platform_images_resolve_to_the_uploaded_digest() {
         return;
     };
     let oci = registry.push_image("team/app", "1");
+    assert_eq!(oci.media_type, OCI_MANIFEST);
+    assert_resolves(&registry, ("team/app", "1"), &oci, &[]).await;
     let docker = registry.push_image_as("library/base", "bookworm", Format::Docker);
-    let facts = fetch(&registry, &registry.docker_config(), "team/app", "1")
-        .await
-        .expect("lookup");
-    assert_eq!(
-        (
-            facts.digest.as_str(),
-            facts.media_type.as_str(),
-            facts.platforms.len()
-        ),
-        (oci.digest.as_str(), OCI_MANIFEST, 0)
-    );
-    let facts = fetch(
-        &registry,
-        &registry.docker_config(),
-        "library/base",
-        "bookworm",
-    )
-    .await
-    .expect("lookup");
-    assert_eq!(
-        (
-            facts.digest.as_str(),
-            facts.media_type.as_str(),
-            facts.platforms.len()
-        ),
-        (docker.digest.as_str(), DOCKER_MANIFEST, 0)
-    );
+    assert_eq!(docker.media_type, DOCKER_MANIFEST);
+    assert_resolves(&registry, ("library/base", "bookworm"), &docker, &[]).await;
 }
 
 #[tokio::test]
@@ -239,26 +235,15 @@ async fn a_two_platform_index_resolves_to_the_index_digest_and_its_platforms() {
     let Some(registry) = start_or_skip(Auth::None) else {
         return;
     };
-    let index = registry.push_index("team/app", "2", &["linux/amd64", "linux/arm64"]);
-    let facts = fetch(&registry, &registry.docker_config(), "team/app", "2")
-        .await
-        .expect("lookup");
-    assert_eq!(facts.digest, index.digest);
-    assert_eq!(facts.media_type, OCI_INDEX);
-    assert_eq!(facts.platforms, ["linux/amd64", "linux/arm64"]);
+    let platforms = ["linux/amd64", "linux/arm64"];
+    let index = registry.push_index("team/app", "2", &platforms);
+    assert_eq!(index.media_type, OCI_INDEX);
+    assert_resolves(&registry, ("team/app", "2"), &index, &platforms).await;
 
-    let list = registry.push_index_as(
-        "team/app",
-        "3",
-        &["linux/amd64", "linux/arm/v7"],
-        Format::Docker,
-    );
-    let facts = fetch(&registry, &registry.docker_config(), "team/app", "3")
-        .await
-        .expect("lookup");
-    assert_eq!(facts.digest, list.digest);
-    assert_eq!(facts.media_type, DOCKER_LIST);
-    assert_eq!(facts.platforms, ["linux/amd64", "linux/arm/v7"]);
+    let platforms = ["linux/amd64", "linux/arm/v7"];
+    let list = registry.push_index_as("team/app", "3", &platforms, Format::Docker);
+    assert_eq!(list.media_type, DOCKER_LIST);
+    assert_resolves(&registry, ("team/app", "3"), &list, &platforms).await;
 }
 
 #[tokio::test]
@@ -288,25 +273,20 @@ async fn basic_auth_needs_the_right_credentials() {
     };
     let pushed = registry.push_image("private/app", "1");
     let host = registry.host();
-    let facts = fetch(&registry, &registry.docker_config(), "private/app", "1")
-        .await
-        .expect("lookup with the right config.json");
-    assert_eq!(facts.digest, pushed.digest);
+    assert_resolves(&registry, ("private/app", "1"), &pushed, &[]).await;
 
     let none = registry.empty_docker_config();
-    let error = assert_failure(
+    assert_failure(
         fetch(&registry, &none, "private/app", "1").await,
         ErrorKind::Unauthorized,
         &host,
     );
-    assert!(!error.message.contains("basic-secret"));
     let wrong = registry.docker_config_with("alice", "wrong-password");
-    let error = assert_failure(
+    assert_failure(
         fetch(&registry, &wrong, "private/app", "1").await,
         ErrorKind::Unauthorized,
         &host,
     );
-    assert!(!error.message.contains("wrong-password"), "{error}");
 }
 
 #[tokio::test]
@@ -314,13 +294,10 @@ async fn token_auth_needs_the_right_credentials() {
     let Some(registry) = start_or_skip(Auth::token("bob", "token-secret")) else {
         return;
     };
-    let pushed = registry.push_index("private/app", "1", &["linux/amd64", "linux/arm64"]);
+    let platforms = ["linux/amd64", "linux/arm64"];
+    let pushed = registry.push_index("private/app", "1", &platforms);
     let host = registry.host();
-    let facts = fetch(&registry, &registry.docker_config(), "private/app", "1")
-        .await
-        .expect("lookup with the right config.json");
-    assert_eq!(facts.digest, pushed.digest);
-    assert_eq!(facts.platforms, ["linux/amd64", "linux/arm64"]);
+    assert_resolves(&registry, ("private/app", "1"), &pushed, &platforms).await;
     let asked = registry.token_requests();
     assert!(
         asked.iter().any(|r| r.granted
@@ -335,12 +312,11 @@ async fn token_auth_needs_the_right_credentials() {
     // registry answers the retry with 401 insufficient_scope.
     let before = registry.token_requests().len();
     let none = registry.empty_docker_config();
-    let error = assert_failure(
+    assert_failure(
         fetch(&registry, &none, "private/app", "1").await,
         ErrorKind::Unauthorized,
         &host,
     );
-    assert!(!error.message.contains("token-secret"), "{error}");
     let asked = registry.token_requests();
     assert!(
         asked[before..]
@@ -356,12 +332,11 @@ async fn token_auth_needs_the_right_credentials() {
     // A wrong password: the token server answers 401.
     let before = asked.len();
     let wrong = registry.docker_config_with("bob", "wrong-password");
-    let error = assert_failure(
+    assert_failure(
         fetch(&registry, &wrong, "private/app", "1").await,
         ErrorKind::Unauthorized,
         &host,
     );
-    assert!(!error.message.contains("wrong-password"), "{error}");
     let asked = registry.token_requests();
     assert!(
         asked.len() > before
@@ -385,12 +360,11 @@ async fn credentials_never_go_to_a_token_server_on_another_port() {
     // The realm is another authority (127.0.0.1 on another port): the client asks it
     // for a token without the credentials, gets one that grants nothing, and the
     // registry refuses.
-    let error = assert_failure(
+    assert_failure(
         fetch(&registry, &registry.docker_config(), "private/app", "1").await,
         ErrorKind::Unauthorized,
         &registry.host(),
     );
-    assert!(!error.message.contains("token-secret"), "{error}");
     let asked = registry.token_requests();
     assert!(!asked.is_empty(), "the client never asked the token server");
     assert!(asked.iter().all(|r| r.user.is_none()), "{asked:#?}");

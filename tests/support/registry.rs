@@ -261,19 +261,9 @@ impl TestRegistry {
         let auth_yaml = match &auth {
             Auth::None => String::new(),
             Auth::Basic { user, password } => {
-                let out = Command::new("htpasswd")
-                    .args(["-Bbn", user, password])
-                    .stdin(Stdio::null())
-                    .output()
-                    .map_err(|e| format!("htpasswd: {e}"))?;
-                if !out.status.success() {
-                    return Err(format!(
-                        "htpasswd failed: {}",
-                        String::from_utf8_lossy(&out.stderr)
-                    ));
-                }
+                let line = run(Command::new("htpasswd").args(["-Bbn", user, password]))?;
                 let path = dir.path().join("htpasswd");
-                std::fs::write(&path, &out.stdout).map_err(|e| format!("htpasswd file: {e}"))?;
+                std::fs::write(&path, line).map_err(|e| format!("htpasswd file: {e}"))?;
                 format!(
                     "auth:\n  htpasswd:\n    realm: dockerfile-lsp-test\n    path: {}\n",
                     path.display()
@@ -469,18 +459,12 @@ impl TestRegistry {
             .iter()
             .zip(platforms)
             .map(|(m, platform)| {
-                let mut parts = platform.split('/');
-                let os = parts.next().unwrap_or_default();
-                let arch = parts.next().unwrap_or_default();
-                let variant = parts
-                    .next()
-                    .map(|v| format!(r#","variant":"{v}""#))
-                    .unwrap_or_default();
                 format!(
-                    r#"{{"mediaType":"{}","digest":"{}","size":{},"platform":{{"architecture":"{arch}","os":"{os}"{variant}}}}}"#,
+                    r#"{{"mediaType":"{}","digest":"{}","size":{},"platform":{{{}}}}}"#,
                     m.media_type,
                     m.digest,
-                    m.bytes.len()
+                    m.bytes.len(),
+                    platform_fields(platform)
                 )
             })
             .collect();
@@ -561,15 +545,9 @@ impl TestRegistry {
         let layer =
             format!("layer of {repo} for {platform}, push {serial} at {nanos}\n").into_bytes();
         let layer_digest = self.upload_blob(repo, &layer);
-        let mut parts = platform.split('/');
-        let os = parts.next().unwrap_or_default();
-        let arch = parts.next().unwrap_or_default();
-        let variant = parts
-            .next()
-            .map(|v| format!(r#","variant":"{v}""#))
-            .unwrap_or_default();
         let config = format!(
-            r#"{{"architecture":"{arch}","os":"{os}"{variant},"config":{{}},"rootfs":{{"type":"layers","diff_ids":["{layer_digest}"]}}}}"#
+            r#"{{{},"config":{{}},"rootfs":{{"type":"layers","diff_ids":["{layer_digest}"]}}}}"#,
+            platform_fields(platform)
         )
         .into_bytes();
         let config_digest = self.upload_blob(repo, &config);
@@ -692,6 +670,36 @@ impl Drop for TestRegistry {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// The JSON fields of a platform (`linux/arm/v7`) as an image config and an index
+/// entry's `platform` hold them: `"architecture":"arm","os":"linux","variant":"v7"`.
+fn platform_fields(platform: &str) -> String {
+    let mut parts = platform.split('/');
+    let os = parts.next().unwrap_or_default();
+    let arch = parts.next().unwrap_or_default();
+    let variant = parts
+        .next()
+        .map(|v| format!(r#","variant":"{v}""#))
+        .unwrap_or_default();
+    format!(r#""architecture":"{arch}","os":"{os}"{variant}"#)
+}
+
+/// Runs `command` (stdin closed) and returns its stdout; an error with its stderr when
+/// it fails.
+fn run(command: &mut Command) -> Result<Vec<u8>, String> {
+    let program = command.get_program().to_string_lossy().into_owned();
+    let out = command
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("{program}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{program} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(out.stdout)
 }
 
 /// Waits until the registry `child` answers `/v2/` on `port` (any HTTP answer, 401
@@ -844,7 +852,7 @@ impl Signer {
     fn create(dir: &Path) -> Result<(Signer, PathBuf), String> {
         let key_path = dir.join("token.key");
         let cert_path = dir.join("token.crt");
-        let out = Command::new("openssl")
+        run(Command::new("openssl")
             .args(["req", "-x509", "-newkey", "ec", "-pkeyopt"])
             .arg("ec_paramgen_curve:prime256v1")
             .args([
@@ -857,16 +865,7 @@ impl Signer {
             .arg("-keyout")
             .arg(&key_path)
             .arg("-out")
-            .arg(&cert_path)
-            .stdin(Stdio::null())
-            .output()
-            .map_err(|e| format!("openssl: {e}"))?;
-        if !out.status.success() {
-            return Err(format!(
-                "openssl req failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-            ));
-        }
+            .arg(&cert_path))?;
         let pkcs8 = pem_body(&key_path, "PRIVATE KEY")?;
         let cert_der = pem_body(&cert_path, "CERTIFICATE")?;
         let key = EcdsaKeyPair::from_pkcs8(

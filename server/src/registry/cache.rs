@@ -305,6 +305,24 @@ mod tests {
         }
     }
 
+    /// A registry that answers `key` with `facts` once `gate` gives a permit.
+    fn gated(key: &Key, facts: ImageFacts, gate: &Arc<Semaphore>) -> Arc<Counting> {
+        Arc::new(Counting {
+            table: HashMap::from([(key.clone(), Ok(facts))]),
+            gate: Some(Arc::clone(gate)),
+            ..Counting::default()
+        })
+    }
+
+    /// `resolver.resolve(key)` as a task of its own (which the test may abort).
+    fn spawn_resolve(
+        resolver: &Arc<Resolver>,
+        key: &Key,
+    ) -> tokio::task::JoinHandle<Result<ImageFacts, LookupError>> {
+        let (resolver, key) = (Arc::clone(resolver), key.clone());
+        tokio::spawn(async move { resolver.resolve(&key).await })
+    }
+
     fn key(s: &str) -> Key {
         Key::of(&ImageRef::parse(s).unwrap()).unwrap()
     }
@@ -439,19 +457,10 @@ mod tests {
     async fn concurrent_resolves_share_one_lookup() {
         let k = key("node:22");
         let gate = Arc::new(Semaphore::new(0));
-        let registry = Arc::new(Counting {
-            table: HashMap::from([(k.clone(), Ok(facts('d')))]),
-            gate: Some(Arc::clone(&gate)),
-            ..Counting::default()
-        });
+        let registry = gated(&k, facts('d'), &gate);
         let (resolver, _) = resolver_over(&registry, OPTIONS);
         let resolver = Arc::new(resolver);
-        let callers: Vec<_> = (0..8)
-            .map(|_| {
-                let (resolver, k) = (Arc::clone(&resolver), k.clone());
-                tokio::spawn(async move { resolver.resolve(&k).await })
-            })
-            .collect();
+        let callers: Vec<_> = (0..8).map(|_| spawn_resolve(&resolver, &k)).collect();
         until(|| registry.calls() == 1).await;
         // Let every caller reach the in-flight lookup before it answers.
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -466,20 +475,12 @@ mod tests {
     async fn a_cancelled_caller_cancels_nobody_and_the_answer_is_cached() {
         let k = key("user/app:1");
         let gate = Arc::new(Semaphore::new(0));
-        let registry = Arc::new(Counting {
-            table: HashMap::from([(k.clone(), Ok(facts('e')))]),
-            gate: Some(Arc::clone(&gate)),
-            ..Counting::default()
-        });
+        let registry = gated(&k, facts('e'), &gate);
         let (resolver, _) = resolver_over(&registry, OPTIONS);
         let resolver = Arc::new(resolver);
-        let spawn = || {
-            let (resolver, k) = (Arc::clone(&resolver), k.clone());
-            tokio::spawn(async move { resolver.resolve(&k).await })
-        };
-        let cancelled = spawn();
+        let cancelled = spawn_resolve(&resolver, &k);
         until(|| registry.calls() == 1).await;
-        let waiting = spawn();
+        let waiting = spawn_resolve(&resolver, &k);
         cancelled.abort();
         assert!(within(cancelled).await.unwrap_err().is_cancelled());
         gate.add_permits(1);
@@ -489,17 +490,10 @@ mod tests {
 
         // With every caller gone, the lookup still finishes and fills the cache.
         let other = key("user/app:2");
-        let registry = Arc::new(Counting {
-            table: HashMap::from([(other.clone(), Ok(facts('f')))]),
-            gate: Some(Arc::clone(&gate)),
-            ..Counting::default()
-        });
+        let registry = gated(&other, facts('f'), &gate);
         let (resolver, _) = resolver_over(&registry, OPTIONS);
         let resolver = Arc::new(resolver);
-        let lone = {
-            let (resolver, k) = (Arc::clone(&resolver), other.clone());
-            tokio::spawn(async move { resolver.resolve(&k).await })
-        };
+        let lone = spawn_resolve(&resolver, &other);
         until(|| registry.calls() == 1).await;
         lone.abort();
         assert!(within(lone).await.unwrap_err().is_cancelled());
