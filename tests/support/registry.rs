@@ -3,9 +3,14 @@
 //! [`TestRegistry::start`] runs Debian's `docker-registry` (the CNCF distribution
 //! registry 2.8) on `127.0.0.1:<free port>` with its storage in a temporary folder, with
 //! no auth, htpasswd basic auth (bcrypt from `htpasswd -Bbn`) or token auth. For token
-//! auth the harness also runs a token server on another loopback port that issues ES256
-//! JWTs signed with `ring`, with a self-signed certificate (made by the `openssl` CLI)
-//! in the JWT header's `x5c` and in the registry's `rootcertbundle`.
+//! auth the harness also runs a token server on its own loopback listener that issues
+//! ES256 JWTs signed with `ring`, with a self-signed certificate (made by the `openssl`
+//! CLI) in the JWT header's `x5c` and in the registry's `rootcertbundle`. By default
+//! ([`Realm::SameHost`]) that listener is the registry's public `host:port`: it answers
+//! `/token` and forwards every other request to the registry on a private port, so the
+//! realm is on the registry's own authority (as with Harbor), which is where a client
+//! that never sends credentials to another host will send them. [`Realm::OtherPort`]
+//! puts the realm on another port (another authority, as Docker Hub's `auth.docker.io`).
 //!
 //! The token server answers a request with valid basic credentials with a token that
 //! grants the requested scopes (`pull`, `push`); an anonymous request with a token that
