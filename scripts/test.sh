@@ -2,8 +2,10 @@
 # Runs the whole test suite: installs what the tests need when it is missing (Debian's
 # neovim and shellcheck, as root; the test-only BuildKit-parser and hadolint
 # virtualenvs) and runs `cargo test --workspace`. Tests whose prerequisites are missing
-# skip with a message unless DOCKERFILE_LSP_REQUIRE_{CORPUS,ORACLE,NVIM,SHELLCHECK,HADOLINT}=1
-# (set by .ci/run) make them fail.
+# skip with a message unless DOCKERFILE_LSP_REQUIRE_{CORPUS,ORACLE,NVIM,SHELLCHECK,HADOLINT,REGISTRY}=1
+# (set by .ci/run) make them fail. The registry tests need Debian's docker-registry (the
+# CNCF distribution registry, run on loopback by the tests), apache2-utils (htpasswd) and
+# openssl.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -45,6 +47,24 @@ if ! command -v shellcheck >/dev/null 2>&1; then
 fi
 if command -v shellcheck >/dev/null 2>&1; then
     shellcheck --version </dev/null | grep '^version'
+fi
+
+registry_missing=()
+command -v docker-registry >/dev/null 2>&1 || registry_missing+=(docker-registry)
+command -v htpasswd >/dev/null 2>&1 || registry_missing+=(apache2-utils)
+command -v openssl >/dev/null 2>&1 || registry_missing+=(openssl)
+if [ "${#registry_missing[@]}" -gt 0 ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+        echo "installing ${registry_missing[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update </dev/null
+        apt-get install -y --no-install-recommends "${registry_missing[@]}" </dev/null
+    else
+        echo "warning: ${registry_missing[*]} missing and not root; the registry tests will skip" >&2
+    fi
+fi
+if command -v docker-registry >/dev/null 2>&1; then
+    docker-registry --version </dev/null
 fi
 
 if ! scripts/oracle-venv.sh </dev/null; then
