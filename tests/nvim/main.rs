@@ -567,3 +567,58 @@ fn neovim_formats_the_buffer_with_its_own_options() {
     );
     assert_eq!(result["exit_code"], 0, "server exit code\n{context}");
 }
+
+#[test]
+fn neovim_pins_a_from_image_through_its_code_action_menu() {
+    use dockerfile_lsp_tests::registry::{start_or_skip, Auth};
+    // A real registry on loopback that wants credentials; the server reads them from the
+    // Docker configuration folder the settings name.
+    let Some(registry) = start_or_skip(Auth::basic("builder", "s3cret")) else {
+        return;
+    };
+    let pushed = registry.push_index("team/base", "1.2", &["linux/amd64", "linux/arm64"]);
+    let reference = registry.reference("team/base", "1.2");
+    let fixture = format!(
+        "ARG VERSION=1.2\nFROM {}/team/base:${{VERSION}}\nRUN true\n",
+        registry.host()
+    );
+    let init = serde_json::json!({
+        "registry": { "dockerConfig": registry.docker_config(), "timeoutMs": 10000 }
+    });
+    let Some((result, context)) = run_nvim("pin.lua", &fixture, &[("DLSP_INIT", init.to_string())])
+    else {
+        return;
+    };
+    assert_eq!(
+        result["title"],
+        format!("Pin `{reference}` to its digest"),
+        "offered: {}\n{context}",
+        result["offered"]
+    );
+    assert_eq!(result["resolved_late"], true, "{context}");
+    // The buffer keeps the variable and gains the digest of the index the test pushed.
+    assert_eq!(
+        result["text"],
+        format!(
+            "ARG VERSION=1.2\nFROM {}/team/base:${{VERSION}}@{}\nRUN true\n",
+            registry.host(),
+            pushed.digest
+        ),
+        "{context}"
+    );
+    let hover = result["hover"].as_str().unwrap_or_default();
+    for needle in [pushed.digest.as_str(), "linux/amd64", "linux/arm64"] {
+        assert!(
+            hover.contains(needle),
+            "hover lacks {needle}: {hover}\n{context}"
+        );
+    }
+    // The variable note reached the user; no error did.
+    let messages = result["messages"].to_string();
+    assert!(
+        messages.contains("VERSION") && !messages.contains("could not"),
+        "{messages}"
+    );
+    assert!(!messages.contains("s3cret"), "{messages}");
+    assert_eq!(result["exit_code"], 0, "server exit code\n{context}");
+}

@@ -60,12 +60,25 @@ async fn pin_rewrites_every_image_reference_and_check_then_passes() {
     let path = file.to_str().unwrap();
 
     let (status, stdout, stderr) = run(&["--check", path], dir.path()).await;
-    assert_eq!(status, 1, "unpinned references fail the check\n{stdout}\n{stderr}");
+    assert_eq!(
+        status, 1,
+        "unpinned references fail the check\n{stdout}\n{stderr}"
+    );
     assert_eq!(stdout.lines().count(), 2, "{stdout}");
-    assert!(stdout.contains(&format!("{path}:2:6: `{host}/app:1` is not pinned")), "{stdout}");
+    assert!(
+        stdout.contains(&format!("{path}:2:6: `{host}/app:1` is not pinned")),
+        "{stdout}"
+    );
     assert!(stdout.contains(&tools), "{stdout}");
-    assert!(stderr.contains("skipped") && stderr.contains("UNSET"), "{stderr}");
-    assert_eq!(std::fs::read_to_string(&file).unwrap(), text, "--check writes nothing");
+    assert!(
+        stderr.contains("skipped") && stderr.contains("UNSET"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        text,
+        "--check writes nothing"
+    );
 
     let (status, _, stderr) = run(&[path], dir.path()).await;
     assert_eq!(status, 0, "{stderr}");
@@ -94,7 +107,9 @@ async fn check_reports_a_digest_the_tag_no_longer_points_to() {
     let (status, stdout, _) = run(&["--check", path], dir.path()).await;
     assert_eq!(status, 1, "{stdout}");
     assert!(
-        stdout.contains(&format!("is pinned to {old}, but its tag now points to {app}")),
+        stdout.contains(&format!(
+            "is pinned to {old}, but its tag now points to {app}"
+        )),
         "{stdout}"
     );
     // Without --check the digest is updated.
@@ -116,6 +131,9 @@ async fn a_failed_lookup_is_an_error_naming_the_host_and_nothing_is_written() {
     std::fs::write(&file, &text).unwrap();
     let (status, _, stderr) = run(&[file.to_str().unwrap()], dir.path()).await;
     assert_eq!(status, 2, "{stderr}");
-    assert!(stderr.contains(&host) && stderr.contains("not found"), "{stderr}");
+    assert!(
+        stderr.contains(&host) && stderr.contains("not found"),
+        "{stderr}"
+    );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
 }
