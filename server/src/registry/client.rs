@@ -73,10 +73,21 @@ impl ClientOptions {
             timeout: config.timeout(),
             insecure_hosts: config.insecure_hosts.clone(),
             credentials: Store {
-                dir: config.docker_config.as_ref().map(Into::into),
+                dir: config.docker_config.as_deref().map(expand_home),
                 helper_path: None,
             },
         }
+    }
+}
+
+/// A configured folder with a leading `~` (`~/.docker`) taken as `$HOME`.
+fn expand_home(dir: &str) -> std::path::PathBuf {
+    let home = std::env::var_os("HOME");
+    match (dir.strip_prefix('~'), home) {
+        (Some(rest), Some(home)) if rest.is_empty() || rest.starts_with('/') => {
+            std::path::PathBuf::from(home).join(rest.trim_start_matches('/'))
+        }
+        _ => dir.into(),
     }
 }
 
@@ -841,3 +852,21 @@ fn printable(text: &str) -> String {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod home_tests {
+    #[test]
+    fn a_leading_tilde_is_home() {
+        let home = std::path::PathBuf::from(std::env::var_os("HOME").unwrap());
+        assert_eq!(super::expand_home("~/.docker"), home.join(".docker"));
+        assert_eq!(super::expand_home("~"), home);
+        assert_eq!(
+            super::expand_home("/etc/docker"),
+            std::path::PathBuf::from("/etc/docker")
+        );
+        assert_eq!(
+            super::expand_home("~bob/x"),
+            std::path::PathBuf::from("~bob/x")
+        );
+    }
+}
