@@ -57,13 +57,23 @@ fn editor_capabilities(resolve: bool) -> Value {
     caps
 }
 
-/// A server whose Docker configuration folder is empty (the machine's own
-/// `~/.docker/config.json` must not matter).
-async fn start(resolve: bool, docker_config: &std::path::Path) -> TestClient {
-    let options = json!({ "registry": { "dockerConfig": docker_config, "timeoutMs": 5000 } });
-    TestClient::initialized(editor_capabilities(resolve), Some(options))
-        .await
-        .0
+/// A server with `text` open (version 1) whose Docker configuration folder is empty
+/// (the machine's own `~/.docker/config.json` must not matter); keep the folder alive.
+async fn open(resolve: bool, text: &str) -> (TestClient, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let options = json!({ "registry": { "dockerConfig": dir.path(), "timeoutMs": 5000 } });
+    let (mut client, _) =
+        TestClient::initialized(editor_capabilities(resolve), Some(options)).await;
+    client.did_open(URI, text, 1).await;
+    (client, dir)
+}
+
+/// The pin action offered at a position; panics listing the titles when there is none.
+async fn pin_action(client: &mut TestClient, line: u32, character: u32) -> Value {
+    let actions = actions_at(client, line, character, None).await;
+    titled(&actions, "Pin ")
+        .cloned()
+        .unwrap_or_else(|| panic!("no pin action among {:?}", titles(&actions)))
 }
 
 async fn actions_at(
@@ -125,12 +135,10 @@ fn apply(text: &str, edit: &Value, version: i64) -> String {
 async fn listing_pin_actions_never_asks_the_registry() {
     let registry = FakeRegistry::serving("app", "1", OCI_MANIFEST, manifest("app"));
     let host = registry.host();
-    let dir = tempfile::tempdir().unwrap();
-    let mut client = start(true, dir.path()).await;
     let text = format!(
         "ARG V=1\nFROM {host}/app:${{V}} AS build\nFROM build\nCOPY --from={host}/tools:2 /t /t\nFROM $UNSET\nFROM scratch\n"
     );
-    client.did_open(URI, &text, 1).await;
+    let (mut client, _dir) = open(true, &text).await;
 
     let at_from = actions_at(&mut client, 1, 8, None).await;
     let pin = titled(&at_from, "Pin ").unwrap_or_else(|| panic!("{:?}", titles(&at_from)));
@@ -190,12 +198,9 @@ async fn resolving_pins_to_the_digest_of_the_bytes_served_with_progress_and_hove
     let expected = sha256(&body);
     let registry = FakeRegistry::serving("team/app", "1.0", OCI_INDEX, body);
     let host = registry.host();
-    let dir = tempfile::tempdir().unwrap();
-    let mut client = start(true, dir.path()).await;
     let text = format!("ARG V=1.0\nFROM {host}/team/app:${{V}}\nRUN true\n");
-    client.did_open(URI, &text, 1).await;
-    let actions = actions_at(&mut client, 1, 10, None).await;
-    let pin = titled(&actions, "Pin ").unwrap_or_else(|| panic!("{:?}", titles(&actions)));
+    let (mut client, _dir) = open(true, &text).await;
+    let pin = pin_action(&mut client, 1, 10).await;
 
     let resolved = client.request("codeAction/resolve", pin.clone()).await;
     let edit = &resolved["result"]["edit"];
@@ -257,12 +262,9 @@ async fn resolving_pins_to_the_digest_of_the_bytes_served_with_progress_and_hove
 async fn a_failed_lookup_is_shown_with_the_host_and_the_reason() {
     let registry = FakeRegistry::start(|_| Response::new(404));
     let host = registry.host();
-    let dir = tempfile::tempdir().unwrap();
-    let mut client = start(true, dir.path()).await;
     let text = format!("FROM {host}/app:9\n");
-    client.did_open(URI, &text, 1).await;
-    let actions = actions_at(&mut client, 0, 7, None).await;
-    let pin = titled(&actions, "Pin ").unwrap_or_else(|| panic!("{:?}", titles(&actions)));
+    let (mut client, _dir) = open(true, &text).await;
+    let pin = pin_action(&mut client, 0, 7).await;
     let resolved = client.request("codeAction/resolve", pin.clone()).await;
     assert!(resolved["result"].get("edit").is_none(), "{resolved}");
     let message = client
@@ -282,12 +284,9 @@ async fn a_failed_lookup_is_shown_with_the_host_and_the_reason() {
 async fn an_action_for_an_older_version_asks_nobody_and_edits_nothing() {
     let registry = FakeRegistry::serving("app", "1", OCI_MANIFEST, manifest("app"));
     let host = registry.host();
-    let dir = tempfile::tempdir().unwrap();
-    let mut client = start(true, dir.path()).await;
     let text = format!("FROM {host}/app:1\n");
-    client.did_open(URI, &text, 1).await;
-    let actions = actions_at(&mut client, 0, 7, None).await;
-    let pin = titled(&actions, "Pin ").unwrap_or_else(|| panic!("{:?}", titles(&actions)));
+    let (mut client, _dir) = open(true, &text).await;
+    let pin = pin_action(&mut client, 0, 7).await;
     client
         .did_change(URI, 2, &[((1, 0), (1, 0), "RUN true\n")])
         .await;
@@ -311,12 +310,9 @@ async fn clients_without_resolve_run_the_command_and_receive_apply_edit() {
     let expected = sha256(&body);
     let registry = FakeRegistry::serving("tools", "2", OCI_MANIFEST, body);
     let host = registry.host();
-    let dir = tempfile::tempdir().unwrap();
-    let mut client = start(false, dir.path()).await;
     let text = format!("FROM alpine:3.20\nCOPY --from={host}/tools:2 /t /t\n");
-    client.did_open(URI, &text, 1).await;
-    let actions = actions_at(&mut client, 1, 16, None).await;
-    let pin = titled(&actions, "Pin ").unwrap_or_else(|| panic!("{:?}", titles(&actions)));
+    let (mut client, _dir) = open(false, &text).await;
+    let pin = pin_action(&mut client, 1, 16).await;
     let command = &pin["command"];
     assert_eq!(command["command"], "dockerfile-lsp.pinImages", "{pin}");
     let response = client
@@ -352,17 +348,14 @@ async fn a_lookup_makes_the_outdated_hint_appear_on_an_old_pin_of_the_same_tag()
     let old = sha256(b"old");
     let registry = FakeRegistry::serving("app", "1", OCI_MANIFEST, body);
     let host = registry.host();
-    let dir = tempfile::tempdir().unwrap();
-    let mut client = start(true, dir.path()).await;
     let text = format!("FROM {host}/app:1 AS a\nFROM {host}/app:1@{old}\n");
-    client.did_open(URI, &text, 1).await;
+    let (mut client, _dir) = open(true, &text).await;
     let first = client.diagnostics(URI).await;
     assert!(
         with_code(&first["diagnostics"], "image-digest-outdated").is_empty(),
         "nothing is known before a lookup: {first}"
     );
-    let actions = actions_at(&mut client, 0, 7, None).await;
-    let pin = titled(&actions, "Pin ").unwrap_or_else(|| panic!("{:?}", titles(&actions)));
+    let pin = pin_action(&mut client, 0, 7).await;
     let resolved = client.request("codeAction/resolve", pin.clone()).await;
     assert!(resolved["result"]["edit"].is_object(), "{resolved}");
     let outdated = client

@@ -308,6 +308,67 @@ fn collect_inputs(args: &CheckArgs, stderr: &mut dyn Write, had_errors: &mut boo
     )
 }
 
+/// One input read as UTF-8 text: the input, the name to show, where its configuration is
+/// searched from, and the text.
+pub(crate) struct TextInput {
+    pub input: Input,
+    pub shown: String,
+    pub config_path: PathBuf,
+    pub text: String,
+}
+
+/// Every input of `paths` (see [`expand_paths`]) read as text. Unreadable inputs and
+/// text that is not UTF-8 (`error: NAME: not valid UTF-8; not <verb>`: rewriting would
+/// replace the invalid bytes) are reported to `stderr`, set `had_errors` and are left out.
+pub(crate) fn text_inputs(
+    paths: &[PathBuf],
+    stdin_filename: Option<&Path>,
+    verb: &str,
+    stdin: &mut dyn Read,
+    stderr: &mut dyn Write,
+    had_errors: &mut bool,
+) -> Vec<TextInput> {
+    let mut out = Vec::new();
+    for input in expand_paths(paths, stdin_filename.is_some(), stderr, had_errors) {
+        let Some((shown, config_path, bytes)) = read_input(&input, stdin_filename, stdin, stderr)
+        else {
+            *had_errors = true;
+            continue;
+        };
+        match String::from_utf8(bytes) {
+            Ok(text) => out.push(TextInput {
+                input,
+                shown,
+                config_path,
+                text,
+            }),
+            Err(_) => {
+                let _ = writeln!(stderr, "error: {shown}: not valid UTF-8; not {verb}");
+                *had_errors = true;
+            }
+        }
+    }
+    out
+}
+
+/// The configuration file given with `--config`, its messages printed to `stderr`;
+/// `Err(())` when it has errors (the command then exits with [`EXIT_ERROR`]).
+pub(crate) fn explicit_config(
+    path: Option<&Path>,
+    stderr: &mut dyn Write,
+) -> Result<Option<load::LoadedConfig>, ()> {
+    let Some(loaded) = path.map(load::load_file) else {
+        return Ok(None);
+    };
+    for m in &loaded.messages {
+        let _ = writeln!(stderr, "{m}");
+    }
+    if loaded.has_errors() {
+        return Err(());
+    }
+    Ok(Some(loaded))
+}
+
 /// Reads one input: the name to show, the path to search configuration from, the bytes.
 /// `None` after reporting an I/O error on `stderr`.
 pub(crate) fn read_input(

@@ -11,7 +11,7 @@ use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
 use super::args::FormatArgs;
-use super::check::{expand_paths, read_input, Input};
+use super::check::{explicit_config, text_inputs, Input, TextInput};
 use super::{finish_output, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::config::format::Indent;
 use crate::config::load;
@@ -49,35 +49,26 @@ pub fn format(
     stderr: &mut dyn Write,
 ) -> u8 {
     let mut had_errors = false;
-    let explicit = args.config.as_deref().map(load::load_file);
-    if let Some(loaded) = &explicit {
-        for m in &loaded.messages {
-            let _ = writeln!(stderr, "{m}");
-        }
-        if loaded.has_errors() {
-            return EXIT_ERROR;
-        }
-    }
-    let inputs = expand_paths(
+    let Ok(explicit) = explicit_config(args.config.as_deref(), stderr) else {
+        return EXIT_ERROR;
+    };
+    let inputs = text_inputs(
         &args.paths,
-        args.stdin_filename.is_some(),
+        args.stdin_filename.as_deref(),
+        "formatted",
+        stdin,
         stderr,
         &mut had_errors,
     );
     let mut would_change = 0;
-    for input in inputs {
-        let Some((shown, config_path, bytes)) =
-            read_input(&input, args.stdin_filename.as_deref(), stdin, stderr)
-        else {
-            had_errors = true;
-            continue;
-        };
-        let Ok(text) = std::str::from_utf8(&bytes) else {
-            // Rewriting would replace the invalid bytes: leave the file alone.
-            let _ = writeln!(stderr, "error: {shown}: not valid UTF-8; not formatted");
-            had_errors = true;
-            continue;
-        };
+    for TextInput {
+        input,
+        shown,
+        config_path,
+        text,
+    } in inputs
+    {
+        let text = text.as_str();
         let configured = match &explicit {
             Some(loaded) => loaded.config.format.continuation_indent,
             None => {

@@ -20,7 +20,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use super::args::PinArgs;
-use super::check::{expand_paths, read_input, Input};
+use super::check::{explicit_config, text_inputs, Input, TextInput};
 use super::{finish_output, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::config::load;
 use crate::config::registry::RegistryConfig;
@@ -74,34 +74,25 @@ pub async fn pin_files(
     stderr: &mut dyn Write,
 ) -> u8 {
     let mut had_errors = false;
-    let explicit = args.config.as_deref().map(load::load_file);
-    if let Some(loaded) = &explicit {
-        for m in &loaded.messages {
-            let _ = writeln!(stderr, "{m}");
-        }
-        if loaded.has_errors() {
-            return EXIT_ERROR;
-        }
-    }
-    let inputs = expand_paths(
+    let Ok(explicit) = explicit_config(args.config.as_deref(), stderr) else {
+        return EXIT_ERROR;
+    };
+    let inputs = text_inputs(
         &args.paths,
-        args.stdin_filename.is_some(),
+        args.stdin_filename.as_deref(),
+        "pinned",
+        stdin,
         stderr,
         &mut had_errors,
     );
     let mut work = Vec::new();
-    for input in inputs {
-        let Some((shown, config_path, bytes)) =
-            read_input(&input, args.stdin_filename.as_deref(), stdin, stderr)
-        else {
-            had_errors = true;
-            continue;
-        };
-        let Ok(text) = String::from_utf8(bytes) else {
-            let _ = writeln!(stderr, "error: {shown}: not valid UTF-8; not pinned");
-            had_errors = true;
-            continue;
-        };
+    for TextInput {
+        input,
+        shown,
+        config_path,
+        text,
+    } in inputs
+    {
         let mut registry = match &explicit {
             Some(loaded) => loaded.config.registry.clone(),
             None => load::config_for_path(&config_path).registry,
