@@ -1,7 +1,9 @@
 //! Code actions on every corpus file: asked for every line that has a diagnostic, with
-//! that line's published diagnostics in the context (as an editor asks), plus fix-all,
+//! that line's published diagnostics in the context (as an editor asks), plus fix-all and
+//! pin-all,
 //! they never panic, every edit lies inside the document on character boundaries, and
-//! each action's edits apply without overlapping.
+//! each action's edits apply without overlapping; pin actions (resolved later, against a
+//! registry) name this version and only image references of the text.
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -10,6 +12,7 @@ use dockerfile_lsp::config::Config;
 use dockerfile_lsp::ide::Analysis;
 use dockerfile_lsp::lsp::code_actions::{self, ClientSupport, Request};
 use dockerfile_lsp::lsp::document_store::AnalysisSnapshot;
+use dockerfile_lsp::lsp::pin::{self as pin_lsp, PinRequest};
 use dockerfile_lsp::lsp::position::PositionEncoding;
 use dockerfile_lsp::lsp::to_proto;
 use dockerfile_lsp::text::{TextEdit, TextRange};
@@ -64,7 +67,7 @@ fn code_actions_on_every_corpus_file_apply_cleanly() {
     let uri = Uri::from_str("file:///corpus/Dockerfile").unwrap();
     let config = Config::default();
     let mut failures = Vec::new();
-    let (mut files, mut actions_seen) = (0, 0);
+    let (mut files, mut actions_seen, mut pin_actions) = (0, 0, 0);
     for file in corpus_files {
         if file.folder() == "large" {
             continue;
@@ -114,6 +117,11 @@ fn code_actions_on_every_corpus_file_apply_cleanly() {
             Vec::new(),
             Some(vec![lsp::CodeActionKind::SOURCE_FIX_ALL]),
         ));
+        requests.push((
+            whole,
+            Vec::new(),
+            Some(vec![lsp::CodeActionKind::from(pin_lsp::PIN_ALL_KIND)]),
+        ));
         for (range, diagnostics, only) in requests {
             let params = lsp::CodeActionParams {
                 text_document: lsp::TextDocumentIdentifier { uri: uri.clone() },
@@ -142,7 +150,30 @@ fn code_actions_on_every_corpus_file_apply_cleanly() {
                 };
                 actions_seen += 1;
                 let Some(edit) = &action.edit else {
-                    if action.disabled.is_none() {
+                    // A pin action is resolved later (it asks the registry): its request
+                    // must name this version and image references of this text.
+                    let request = action
+                        .data
+                        .as_ref()
+                        .or(action
+                            .command
+                            .as_ref()
+                            .and_then(|c| c.arguments.as_ref()?.first()))
+                        .and_then(PinRequest::from_json);
+                    if let Some(request) = request {
+                        pin_actions += 1;
+                        let sites = pin_lsp::requested_sites(analysis, &request);
+                        let named = sites.as_ref().map_or(0, Vec::len);
+                        if request.version != snapshot.version || named != request.ranges.len() {
+                            failures.push(format!(
+                                "{}: {:?} names {} ranges, {named} of them image references (version {})",
+                                file.name,
+                                action.title,
+                                request.ranges.len(),
+                                request.version
+                            ));
+                        }
+                    } else if action.disabled.is_none() {
                         failures.push(format!("{}: {:?} has no edit", file.name, action.title));
                     }
                     continue;
@@ -168,7 +199,10 @@ fn code_actions_on_every_corpus_file_apply_cleanly() {
             }
         }
     }
-    eprintln!("code actions: {actions_seen} actions on {files} files checked");
+    eprintln!(
+        "code actions: {actions_seen} actions on {files} files checked ({pin_actions} pin actions)"
+    );
+    assert!(pin_actions > 500, "only {pin_actions} pin actions");
     assert!(files > 900, "only {files} corpus files");
     assert!(actions_seen > 10_000, "only {actions_seen} code actions");
     assert!(

@@ -8,6 +8,7 @@ mod common;
 mod editor_features;
 mod format;
 mod hover;
+mod pin;
 
 use std::cell::RefCell;
 use std::fmt::Write as _;

@@ -9,9 +9,10 @@ declare_rule! {
     /// Reports an image pinned by tag and digest (`node:22@sha256:…`, in `FROM`,
     /// `COPY --from=` or `RUN --mount=from=`) when the registry facts the analysis has
     /// say the tag now points to another digest. It reads only facts already fetched
-    /// (the editor fetches them when you pin an image or ask for the image's details);
-    /// it never asks a registry itself, so it is silent when there are no facts, as in
-    /// `dockerfile-lsp check`. References whose digest comes from a variable and
+    /// (the editor fetches a tag's facts when you run a pin or update action on any
+    /// reference to it, and keeps them for the session); it never asks a registry
+    /// itself, so it is silent when there are no facts, as in `dockerfile-lsp check`
+    /// (use `dockerfile-lsp pin --check` in CI). References whose digest comes from a variable and
     /// digest-only references (no tag to compare with) are not checked.
     ///
     /// ## Why is this bad?

@@ -314,9 +314,13 @@ fn fix_all_is_a_source_action_only_when_asked() {
         ..req
     };
     assert!(resolve(&req, offered[0].clone()).is_none());
-    // Nothing to fix: no action.
+    // Nothing to fix: no fix-all, only the other source action (pinning the image).
     let clean = snapshot("# syntax=docker/dockerfile:1\nFROM alpine:3.19\n", 1);
-    assert!(actions(&clean, line(0), Some(vec![CodeActionKind::SOURCE]), support).is_empty());
+    let kinds: Vec<String> = actions(&clean, line(0), Some(vec![CodeActionKind::SOURCE]), support)
+        .into_iter()
+        .filter_map(|a| a.kind.map(|k| k.as_str().to_owned()))
+        .collect();
+    assert_eq!(kinds, [crate::lsp::pin::PIN_ALL_KIND]);
 }
 
 #[test]
