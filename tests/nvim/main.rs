@@ -5,9 +5,9 @@
 
 use std::collections::BTreeSet;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use dockerfile_lsp::config::Config;
 use dockerfile_lsp::ide::Analysis;
@@ -33,74 +33,6 @@ fn skip(why: &str) {
         panic!("{why} (required because {REQUIRE}=1)");
     }
     eprintln!("SKIPPED: {why} (set {REQUIRE}=1 to make this a failure)");
-}
-
-/// `target/<profile>` of this test executable (`target/<profile>/deps/nvim-…`).
-fn profile_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("test executable path");
-    exe.parent()
-        .and_then(Path::parent)
-        .expect("the test executable lives in target/<profile>/deps")
-        .to_path_buf()
-}
-
-/// The newest modification time of the files the server binary is built from.
-fn newest_source(paths: &[PathBuf]) -> Option<SystemTime> {
-    let mut newest = None;
-    let mut stack: Vec<PathBuf> = paths.to_vec();
-    while let Some(path) = stack.pop() {
-        let Ok(meta) = std::fs::metadata(&path) else {
-            continue;
-        };
-        if meta.is_dir() {
-            for entry in std::fs::read_dir(&path).into_iter().flatten().flatten() {
-                stack.push(entry.path());
-            }
-        } else if let Ok(modified) = meta.modified() {
-            newest = newest.max(Some(modified));
-        }
-    }
-    newest
-}
-
-/// The server binary of this test's profile and target directory. `cargo test
-/// --workspace` has just built it for the server's own tests, so it is used as is when it
-/// is newer than every source file; otherwise (this test run alone after an edit) it is
-/// built here. Building unconditionally would make cargo rebuild the binary back and forth:
-/// a plain `cargo build` resolves dependency features without the dev-dependencies that
-/// `cargo test --workspace` unifies in.
-fn server_binary() -> PathBuf {
-    let profile_dir = profile_dir();
-    let bin = profile_dir.join(format!("dockerfile-lsp{}", std::env::consts::EXE_SUFFIX));
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let sources = [
-        root.join("server/src"),
-        root.join("server/Cargo.toml"),
-        root.join("Cargo.lock"),
-    ];
-    let built = std::fs::metadata(&bin).and_then(|m| m.modified()).ok();
-    if built.is_some() && built >= newest_source(&sources) {
-        return bin;
-    }
-    let target_dir = profile_dir.parent().expect("target directory");
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut cmd = Command::new(cargo);
-    cmd.args(["build", "-p", "dockerfile-lsp", "--bin", "dockerfile-lsp"])
-        .env("CARGO_TARGET_DIR", target_dir)
-        .current_dir(&root);
-    match profile_dir.file_name().and_then(|n| n.to_str()) {
-        Some("debug") | None => {}
-        Some("release") => {
-            cmd.arg("--release");
-        }
-        Some(other) => {
-            cmd.args(["--profile", other]);
-        }
-    }
-    let status = cmd.status().expect("running cargo build");
-    assert!(status.success(), "cargo build of dockerfile-lsp failed");
-    assert!(bin.exists(), "{} missing after the build", bin.display());
-    bin
 }
 
 fn nvim_version() -> Option<String> {
@@ -175,7 +107,7 @@ fn run_nvim(script: &str, text: &str, env: &[(&str, String)]) -> Option<(Value, 
         skip("nvim not found on PATH (apt-get install neovim)");
         return None;
     };
-    let bin = server_binary();
+    let bin = dockerfile_lsp_tests::server_binary();
     let dir = std::env::temp_dir().join(format!(
         "dockerfile-lsp-nvim-{}-{}",
         std::process::id(),

@@ -137,3 +137,60 @@ async fn a_failed_lookup_is_an_error_naming_the_host_and_nothing_is_written() {
     );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
 }
+
+/// The real binary against a real registry with token auth (the Docker Hub flow), its
+/// credentials found through `$DOCKER_CONFIG`, as a CI job would run it.
+#[test]
+fn the_binary_pins_against_a_token_auth_registry_with_docker_config_credentials() {
+    use dockerfile_lsp_tests::registry::{start_or_skip, Auth};
+    let Some(registry) = start_or_skip(Auth::token("ci", "t0ken-pass")) else {
+        return;
+    };
+    let image = registry.push_image("team/runtime", "3");
+    let index = registry.push_index("team/base", "1", &["linux/amd64", "linux/arm/v7"]);
+    let host = registry.host();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("Dockerfile");
+    std::fs::write(
+        &file,
+        format!("FROM {host}/team/base:1 AS build\nFROM {host}/team/runtime:3\nCOPY --from=build /a /a\n"),
+    )
+    .unwrap();
+    let bin = dockerfile_lsp_tests::server_binary();
+    let run = |args: &[&str], config: &Path| {
+        let out = std::process::Command::new(&bin)
+            .arg("pin")
+            .args(args)
+            .arg(&file)
+            .env("DOCKER_CONFIG", config)
+            .output()
+            .expect("running dockerfile-lsp");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // Without credentials: the registry refuses, the error names the host, nothing written.
+    let empty = registry.empty_docker_config();
+    let (code, _, stderr) = run(&[], &empty);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains(&host), "{stderr}");
+    assert!(!stderr.contains("t0ken-pass"), "{stderr}");
+
+    let config = registry.docker_config();
+    let (code, stdout, stderr) = run(&["--check"], &config);
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+    let (code, _, stderr) = run(&[], &config);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        format!(
+            "FROM {host}/team/base:1@{} AS build\nFROM {host}/team/runtime:3@{}\nCOPY --from=build /a /a\n",
+            index.digest, image.digest
+        )
+    );
+    let (code, stdout, stderr) = run(&["--check"], &config);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+}
