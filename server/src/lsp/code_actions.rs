@@ -170,9 +170,7 @@ fn pin_listing<'a>(req: &Request<'a>) -> pin::Listing<'a> {
         uri: req.uri,
         version: req.snapshot.version,
         analysis: &req.snapshot.analysis,
-        encoding: req.encoding,
         support: req.support,
-        resolve: req.support.resolve_edit,
     }
 }
 

@@ -1,5 +1,5 @@
 //! Pinning images to digests over LSP: the code actions ("Pin `node:22` to its
-//! digest", "Update the digest of `node:22`", the source action "Pin all images in this
+//! digest", "Update digest of `node:22`", the source action "Pin all images in this
 //! file"), their resolution (the registry lookup runs only when the user picks one:
 //! `codeAction/resolve`, or `workspace/executeCommand` + `workspace/applyEdit` for
 //! clients without resolve), and the hover section of fetched facts.
@@ -93,10 +93,9 @@ pub struct Listing<'a> {
     pub uri: &'a Uri,
     pub version: i32,
     pub analysis: &'a Analysis,
-    pub encoding: PositionEncoding,
+    /// What the client takes; with `resolve_edit` the lookup waits for
+    /// `codeAction/resolve`, without it the action runs the pin command.
     pub support: ClientSupport,
-    /// The client resolves actions lazily (`codeAction.resolveSupport` names `edit`).
-    pub resolve: bool,
 }
 
 /// "Pin"/"Update" actions for the references the range touches; a disabled action
@@ -164,7 +163,7 @@ fn action(
         ranges,
         title: title.clone(),
     };
-    if listing.resolve {
+    if listing.support.resolve_edit {
         CodeAction {
             title,
             kind: Some(kind),
