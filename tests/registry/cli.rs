@@ -194,3 +194,29 @@ fn the_binary_pins_against_a_token_auth_registry_with_docker_config_credentials(
     let (code, stdout, stderr) = run(&["--check"], &config);
     assert_eq!(code, Some(0), "{stdout}{stderr}");
 }
+
+/// `HTTPS_PROXY` is honoured: the lookup of a remote registry goes through the proxy
+/// (a loopback server that records the `CONNECT` and refuses it), never straight out.
+#[test]
+fn the_binary_reaches_remote_registries_through_https_proxy() {
+    let proxy = FakeRegistry::start(|_| Response::new(502));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("Dockerfile");
+    std::fs::write(&file, "FROM registry.example.com/team/app:1\n").unwrap();
+    let out = std::process::Command::new(dockerfile_lsp_tests::server_binary())
+        .args(["pin", "--check", "--timeout-ms", "5000"])
+        .arg(&file)
+        .env("HTTPS_PROXY", proxy.url(""))
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .env("DOCKER_CONFIG", dir.path())
+        .output()
+        .expect("running dockerfile-lsp");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("registry.example.com"), "{stderr}");
+    let requests = proxy.requests();
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    assert_eq!(requests[0].method, "CONNECT", "{requests:?}");
+    assert_eq!(requests[0].path, "registry.example.com:443", "{requests:?}");
+}
