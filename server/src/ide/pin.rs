@@ -15,7 +15,7 @@ use crate::ide::navigation::default_context;
 use crate::ide::Analysis;
 use crate::rules::image_sites::image_sites;
 pub use crate::rules::image_sites::{
-    format_utc, is_digest, short_digest, DigestSlot, PinSite, SiteKind, Skip,
+    format_utc, short_digest, DigestSlot, PinSite, SiteKind, Skip,
 };
 use crate::semantic::{FactsTable, ImageFacts};
 use crate::text::TextEdit;

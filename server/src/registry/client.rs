@@ -24,6 +24,7 @@ use reqwest::{Method, Response, StatusCode, Url};
 use super::auth::{parse_challenges, token_from_response, Challenge};
 use super::credentials::{Credentials, Found, Store};
 use super::{BoxFuture, ErrorKind, Key, LookupError, Registry};
+use crate::semantic::image_ref::is_valid_digest;
 use crate::semantic::ImageFacts;
 
 /// OCI image index.
@@ -531,7 +532,7 @@ impl<'a> Lookup<'a> {
         };
         let value = value.to_str().map_err(|_| malformed())?.trim();
         match value.split_once(':') {
-            Some(("sha256", _)) if is_sha256_digest(value) => Ok(Some(value.to_owned())),
+            Some(("sha256", _)) if is_valid_digest(value) => Ok(Some(value.to_owned())),
             Some((algorithm, hex))
                 if algorithm != "sha256"
                     && !algorithm.is_empty()
@@ -789,13 +790,6 @@ fn media_type_of(headers: &HeaderMap) -> Option<String> {
 
 fn is_index(media_type: &str) -> bool {
     media_type == OCI_INDEX || media_type == DOCKER_LIST
-}
-
-/// `sha256:` and 64 lowercase hex digits.
-pub fn is_sha256_digest(digest: &str) -> bool {
-    digest.strip_prefix("sha256:").is_some_and(|hex| {
-        hex.len() == 64 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-    })
 }
 
 /// `sha256:<hex>` of `bytes`.

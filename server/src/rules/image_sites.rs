@@ -13,6 +13,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use crate::rules::copy_from_unknown_stage::from_refs_unexpanded;
 use crate::rules::RuleContext;
 use crate::semantic::expand::{self, Modifier, VarRef};
+use crate::semantic::image_ref::is_valid_digest;
 use crate::semantic::{Base, FactsTable, ImageFacts, ImageRef, AUTOMATIC_ARGS};
 use crate::text::{TextEdit, TextRange};
 
@@ -190,25 +191,11 @@ impl PinSite {
     /// stay as they are.
     pub fn edit(&self, digest: &str) -> Result<TextEdit, Skip> {
         let slot = self.slot.as_ref().map_err(Clone::clone)?;
-        if !is_digest(digest) {
+        if !is_valid_digest(digest) {
             return Err(Skip::BadDigest(digest.chars().take(80).collect()));
         }
         let tag = if slot.add_latest { ":latest" } else { "" };
         Ok(TextEdit::replace(slot.range, format!("{tag}@{digest}")))
-    }
-}
-
-/// `sha256:<64 lowercase hex>` or `sha512:<128 lowercase hex>`.
-pub fn is_digest(s: &str) -> bool {
-    let hex_len = |h: &str, n: usize| {
-        h.len() == n
-            && h.bytes()
-                .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
-    };
-    match s.split_once(':') {
-        Some(("sha256", h)) => hex_len(h, 64),
-        Some(("sha512", h)) => hex_len(h, 128),
-        _ => false,
     }
 }
 

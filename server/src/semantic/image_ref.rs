@@ -29,7 +29,7 @@ impl ImageRef {
             None => (s, None),
         };
         if let Some(d) = digest {
-            if !valid_digest(d) {
+            if !is_valid_digest(d) {
                 return Err(InvalidRef(format!("invalid digest `{d}`")));
             }
         }
@@ -139,29 +139,24 @@ impl ImageRef {
     }
 }
 
-/// `algorithm:hex` as Docker's `digest.Validate` checks it: the algorithm grammar, and
-/// for the known algorithms the exact length of lowercase hex.
-fn valid_digest(d: &str) -> bool {
+/// `algorithm:hex` as Docker checks it (`digest.Parse`): one of the algorithms it
+/// supports (`sha256`, `sha384`, `sha512`, lowercase) with exactly its length of lowercase
+/// hex; any other algorithm is "unsupported". Shared by the reference parser, the pin edit
+/// and the registry client, so they agree on what a digest is.
+pub fn is_valid_digest(d: &str) -> bool {
     let Some((algo, hex)) = d.split_once(':') else {
         return false;
     };
-    let algo_ok = algo.split(['+', '.', '_', '-']).all(|part| {
-        part.bytes().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && part.bytes().all(|c| c.is_ascii_alphanumeric())
-    });
-    let lower_hex = |n: usize| {
-        hex.len() == n
-            && hex
-                .bytes()
-                .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+    let len = match algo {
+        "sha256" => 64,
+        "sha384" => 96,
+        "sha512" => 128,
+        _ => return false,
     };
-    algo_ok
-        && match algo {
-            "sha256" => lower_hex(64),
-            "sha384" => lower_hex(96),
-            "sha512" => lower_hex(128),
-            _ => hex.len() >= 32 && hex.bytes().all(|c| c.is_ascii_hexdigit()),
-        }
+    hex.len() == len
+        && hex
+            .bytes()
+            .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
 }
 
 /// A registry host as Docker's reference grammar has it: dot-separated labels of
@@ -336,6 +331,8 @@ mod tests {
                 "node@sha256:0123456789abcdef0123456789abcdef0123456789",
                 &D.to_uppercase().replace("SHA256", "node@sha256"),
                 "node@md5",
+                "node@SHA256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+                "node@md5:0123456789abcdef0123456789abcdef",
                 "my_host:5000/app",
                 "host:port/app",
                 "-bad.io/app",
@@ -357,6 +354,8 @@ mod tests {
                 node@sha256:0123456789abcdef0123456789abcdef0123456789 error: invalid digest `sha256:0123456789abcdef0123456789abcdef0123456789`
                 node@sha256:0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF error: invalid digest `sha256:0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF`
                 node@md5                                 error: invalid digest `md5`
+                node@SHA256:…                            error: invalid digest `SHA256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef`
+                node@md5:0123456789abcdef0123456789abcdef error: invalid digest `md5:0123456789abcdef0123456789abcdef`
                 my_host:5000/app                         error: invalid registry host `my_host:5000`
                 host:port/app                            error: invalid registry host `host:port`
                 -bad.io/app                              error: invalid registry host `-bad.io`

@@ -74,12 +74,12 @@ fn digests() {
         sha256_digest(b""),
         "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
     );
-    assert!(is_sha256_digest(&sha256_digest(b"x")));
-    assert!(!is_sha256_digest(
+    assert!(is_valid_digest(&sha256_digest(b"x")));
+    assert!(!is_valid_digest(
         "sha256:E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"
     ));
-    assert!(!is_sha256_digest("sha256:abc"));
-    assert!(!is_sha256_digest(
+    assert!(!is_valid_digest("sha256:abc"));
+    assert!(!is_valid_digest(
         "sha512:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
     ));
 }
