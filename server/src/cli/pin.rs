@@ -24,12 +24,12 @@ use super::check::{explicit_config, text_inputs, Input, TextInput};
 use super::{finish_output, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::config::load;
 use crate::config::registry::RegistryConfig;
-use crate::ide::pin::{self, PinSite};
+use crate::ide::pin::{self, PinSite, Plan};
 use crate::ide::Analysis;
 use crate::registry::client::ClientOptions;
-use crate::registry::plan::{self, Status};
+use crate::registry::plan;
 use crate::registry::{CacheOptions, HttpRegistry, Key, LookupError, Resolver};
-use crate::semantic::ImageFacts;
+use crate::semantic::FactsTable;
 use crate::text::apply_edits;
 
 /// Runs `pin` against the process's stdin, stdout and stderr.
@@ -54,8 +54,8 @@ pub fn run(args: &PinArgs) -> ExitCode {
     finish_output(out.flush(), status)
 }
 
-/// The answers of one registry configuration: facts and failures by tag.
-type Answers = (BTreeMap<Key, ImageFacts>, BTreeMap<Key, LookupError>);
+/// The answers of one registry configuration: facts by tag key, failures by tag.
+type Answers = (FactsTable, BTreeMap<Key, LookupError>);
 
 /// One input with its references.
 struct Work {
@@ -144,7 +144,7 @@ pub async fn pin_files(
         while let Some(joined) = tasks.join_next().await {
             match joined {
                 Ok((key, Ok(facts))) => {
-                    entry.0.insert(key, facts);
+                    entry.0.insert(key.table_key(), facts);
                 }
                 Ok((key, Err(err))) => {
                     entry.1.insert(key, err);
@@ -159,7 +159,7 @@ pub async fn pin_files(
 
     let mut findings = 0;
     let mut pinned = 0;
-    let empty = (BTreeMap::new(), BTreeMap::new());
+    let empty = (FactsTable::new(), BTreeMap::new());
     for w in &work {
         let (facts, failures) = answers.get(&w.registry).unwrap_or(&empty);
         let at = |site: &PinSite| {
@@ -170,10 +170,10 @@ pub async fn pin_files(
                 .count();
             format!("{}:{}:{}", w.shown, line + 1, column + 1)
         };
+        let mut edits = Vec::new();
         for site in &w.sites {
-            let target = match site.can_pin() {
-                Ok(target) => target,
-                Err(skip) => {
+            match pin::plan_site(site, facts) {
+                Plan::Skipped(skip) => {
                     let _ = writeln!(
                         stderr,
                         "{}: skipped {}: {}",
@@ -181,37 +181,36 @@ pub async fn pin_files(
                         plan::shown(site),
                         skip.reason()
                     );
-                    continue;
                 }
-            };
-            if let Some(err) = Key::of(target).and_then(|k| failures.get(&k)) {
-                let _ = writeln!(stderr, "{}: error: {}: {err}", at(site), plan::shown(site));
-                had_errors = true;
-                continue;
-            }
-            match plan::status(site, facts) {
-                Status::Unpinned(f) if args.check => {
+                Plan::Unknown => {
+                    let failure = site.can_pin().ok().and_then(Key::of);
+                    if let Some(err) = failure.and_then(|k| failures.get(&k)) {
+                        let _ =
+                            writeln!(stderr, "{}: error: {}: {err}", at(site), plan::shown(site));
+                        had_errors = true;
+                    }
+                }
+                Plan::Current => {}
+                Plan::Pin { facts: f, .. } if args.check => {
                     findings += 1;
-                    let _ = writeln!(
-                        stdout,
-                        "{}: {} is not pinned to a digest (its tag points to {})",
-                        at(site),
-                        plan::shown(site),
-                        f.digest
-                    );
+                    let _ = match site.pinned_digest() {
+                        None => writeln!(
+                            stdout,
+                            "{}: {} is not pinned to a digest (its tag points to {})",
+                            at(site),
+                            plan::shown(site),
+                            f.digest
+                        ),
+                        Some(old) => writeln!(
+                            stdout,
+                            "{}: {} is pinned to {old}, but its tag now points to {}",
+                            at(site),
+                            plan::shown(site),
+                            f.digest
+                        ),
+                    };
                 }
-                Status::Outdated(f) if args.check => {
-                    findings += 1;
-                    let _ = writeln!(
-                        stdout,
-                        "{}: {} is pinned to {}, but its tag now points to {}",
-                        at(site),
-                        plan::shown(site),
-                        target.digest.as_deref().unwrap_or_default(),
-                        f.digest
-                    );
-                }
-                Status::Unpinned(f) | Status::Outdated(f) => {
+                Plan::Pin { edit, facts: f } => {
                     let _ = writeln!(
                         stderr,
                         "{}: pinned {} to {}",
@@ -219,17 +218,12 @@ pub async fn pin_files(
                         plan::shown(site),
                         f.digest
                     );
+                    edits.push(edit);
                 }
-                Status::Current | Status::DigestOnly | Status::Unknown => {}
             }
         }
         if args.check {
             continue;
-        }
-        let (edits, problems) = plan::edits_for(&w.sites, facts);
-        for problem in problems {
-            let _ = writeln!(stderr, "error: {}: {problem}", w.shown);
-            had_errors = true;
         }
         pinned += edits.len();
         let text = w.analysis.text();

@@ -55,45 +55,40 @@ pub fn pin_edit(site: &PinSite, digest: &str) -> Result<TextEdit, Skip> {
     site.edit(digest)
 }
 
-/// What "Pin all images in this file" (and `dockerfile-lsp pin`) does with the facts
-/// fetched for the file's tags.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct PinPlan {
-    /// One edit per site whose digest is missing or differs from its tag's current one,
-    /// in text order; they never overlap.
-    pub edits: Vec<(PinSite, TextEdit)>,
-    /// Sites already pinned to their tag's current digest.
-    pub current: Vec<PinSite>,
-    /// Sites that cannot be pinned, with why.
-    pub skipped: Vec<(PinSite, Skip)>,
-    /// Pinnable sites whose tag has no facts in the table (the lookup failed or was not
-    /// made).
-    pub unknown: Vec<PinSite>,
+/// What pinning one site does with the facts fetched for its tag (the LSP actions and
+/// `dockerfile-lsp pin [--check]` decide per site with this).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Plan<'f> {
+    /// Not pinned, or pinned to another digest than the tag's current one: `edit` pins
+    /// it to `facts.digest`.
+    Pin {
+        edit: TextEdit,
+        facts: &'f ImageFacts,
+    },
+    /// Pinned to the tag's current digest.
+    Current,
+    /// Cannot be pinned, and why.
+    Skipped(Skip),
+    /// Nothing is known about its tag (no lookup, a failed one, or a digest-only
+    /// reference that follows no tag).
+    Unknown,
 }
 
-/// Sorts every site of the file into edits, already current, skipped and unknown, using
-/// the facts in `facts` (by [`PinSite::tag_key`]).
-pub fn plan_pins(analysis: &Analysis, facts: &FactsTable) -> PinPlan {
-    let mut plan = PinPlan::default();
-    for site in pin_sites(analysis) {
-        if let Err(skip) = site.can_pin() {
-            plan.skipped.push((site, skip));
-            continue;
-        }
-        let Some(f) = site.facts(facts) else {
-            plan.unknown.push(site);
-            continue;
-        };
-        if site.pinned_digest() == Some(f.digest.as_str()) {
-            plan.current.push(site);
-            continue;
-        }
-        match site.edit(&f.digest) {
-            Ok(edit) => plan.edits.push((site, edit)),
-            Err(skip) => plan.skipped.push((site, skip)),
-        }
+/// The plan for `site` given the facts `table` holds.
+pub fn plan_site<'f>(site: &PinSite, table: &'f FactsTable) -> Plan<'f> {
+    if let Err(skip) = site.can_pin() {
+        return Plan::Skipped(skip);
     }
-    plan
+    let Some(facts) = site.facts(table) else {
+        return Plan::Unknown;
+    };
+    if site.pinned_digest() == Some(facts.digest.as_str()) {
+        return Plan::Current;
+    }
+    match site.edit(&facts.digest) {
+        Ok(edit) => Plan::Pin { edit, facts },
+        Err(skip) => Plan::Skipped(skip),
+    }
 }
 
 /// The readable name of a manifest media type ("OCI image index"), `None` for one this

@@ -9,7 +9,6 @@
 //! host and the reason, and the edit carries the document version it was computed for
 //! (and is dropped when the document changed meanwhile).
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -23,10 +22,10 @@ use tower_lsp_server::{Bounded, NotCancellable, OngoingProgress};
 use super::code_actions::{self, ClientSupport};
 use super::position::PositionEncoding;
 use super::to_proto;
-use crate::ide::pin::{self, PinSite};
+use crate::ide::pin::{self, PinSite, Plan};
 use crate::ide::Analysis;
 use crate::registry::{plan, Key, LookupError, Resolver};
-use crate::semantic::{FactsTable, ImageFacts};
+use crate::semantic::FactsTable;
 use crate::text::{TextEdit, TextRange};
 
 /// The command clients without `codeAction/resolve` run (arguments: one [`PinRequest`]).
@@ -213,16 +212,34 @@ pub fn workspace_edit(
     code_actions::versioned_edit(uri, version, edits, support)
 }
 
-/// The lookups of `keys` through `resolver`, all at once; answers and failures by key.
-/// Each answer is reported on `progress` ("`node:22` (1/3)").
+/// The edits that pin `sites` to the digests in `facts` (sites already current or
+/// without facts get none), and a sentence per site that cannot be pinned.
+pub fn edits_for(sites: &[PinSite], facts: &FactsTable) -> (Vec<TextEdit>, Vec<String>) {
+    let mut edits = Vec::new();
+    let mut problems = Vec::new();
+    for site in sites {
+        match pin::plan_site(site, facts) {
+            Plan::Pin { edit, .. } => edits.push(edit),
+            Plan::Skipped(skip) => {
+                problems.push(format!("{}: {}", plan::shown(site), skip.reason()))
+            }
+            Plan::Current | Plan::Unknown => {}
+        }
+    }
+    (edits, problems)
+}
+
+/// The lookups of `keys` through `resolver`, all at once: the facts found (by
+/// [`Key::table_key`]) and the failures by key. Each answer is reported on `progress`
+/// ("`node:22` (1/3)").
 pub async fn resolve_all(
     resolver: &Arc<Resolver>,
     keys: Vec<Key>,
     progress: Option<&OngoingProgress<Bounded, NotCancellable>>,
-) -> (BTreeMap<Key, ImageFacts>, Vec<(Key, LookupError)>) {
+) -> (FactsTable, Vec<(Key, LookupError)>) {
     let total = keys.len();
     let mut tasks = plan::spawn_lookups(resolver, keys);
-    let mut found = BTreeMap::new();
+    let mut found = FactsTable::new();
     let mut failed = Vec::new();
     let mut done = 0;
     while let Some(joined) = tasks.join_next().await {
@@ -238,7 +255,7 @@ pub async fn resolve_all(
         }
         match result {
             Ok(facts) => {
-                found.insert(key, facts);
+                found.insert(key.table_key(), facts);
             }
             Err(err) => failed.push((key, err)),
         }

@@ -605,7 +605,7 @@ impl Backend {
         if !found.is_empty() {
             self.facts_changed().await;
         }
-        let (edits, problems) = plan::edits_for(&sites, &found);
+        let (edits, problems) = pin::edits_for(&sites, &found);
         if edits.is_empty() {
             if failed.is_empty() && problems.is_empty() {
                 return Err(format!("{title}: already pinned to the current digest"));

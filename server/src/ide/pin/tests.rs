@@ -332,7 +332,7 @@ fn facts_markdown_for_an_index_a_pinned_site_and_a_variable() {
 }
 
 #[test]
-fn plan_pins_sorts_sites() {
+fn plan_site_decides_per_site() {
     let text = format!(
         "FROM node:22\nFROM alpine:3.20@{D1}\nFROM python:3.12@{D1}\nFROM ghcr.io/o/x:1\nFROM node:$NOPE\n"
     );
@@ -345,10 +345,21 @@ fn plan_pins_sorts_sites() {
     ] {
         table.insert(key.to_string(), facts(d, "", &[]));
     }
-    let plan = plan_pins(&analysis, &table);
-    let names = |v: &[PinSite]| v.iter().map(|s| s.written.clone()).collect::<Vec<_>>();
-    assert_eq!(plan.edits.len(), 2);
-    let edits: Vec<_> = plan.edits.iter().map(|(_, e)| e.clone()).collect();
+    let plans: Vec<(String, Plan<'_>)> = pin_sites(&analysis)
+        .iter()
+        .map(|s| (s.written.clone(), plan_site(s, &table)))
+        .collect();
+    let edits: Vec<_> = plans
+        .iter()
+        .filter_map(|(_, p)| match p {
+            Plan::Pin { edit, facts } => {
+                assert!(edit.new_text.ends_with(&facts.digest), "{edit:?}");
+                Some(edit.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(edits.len(), 2);
     expect![[r#"
         FROM node:22@sha256:2222222222222222222222222222222222222222222222222222222222222222
         FROM alpine:3.20@sha256:1111111111111111111111111111111111111111111111111111111111111111
@@ -357,14 +368,23 @@ fn plan_pins_sorts_sites() {
         FROM node:$NOPE
     "#]]
     .assert_eq(&apply_edits(&text, &edits));
-    assert_eq!(names(&plan.current), ["alpine:3.20@".to_string() + D1]);
-    assert_eq!(names(&plan.unknown), ["ghcr.io/o/x:1"]);
-    assert_eq!(plan.skipped.len(), 1);
+    let rest: Vec<(&str, &Plan<'_>)> = plans
+        .iter()
+        .filter(|(_, p)| !matches!(p, Plan::Pin { .. }))
+        .map(|(w, p)| (w.as_str(), p))
+        .collect();
     assert_eq!(
-        plan.skipped[0].1,
-        Skip::Unresolved {
-            variable: "NOPE".into()
-        }
+        rest,
+        [
+            (format!("alpine:3.20@{D1}").as_str(), &Plan::Current),
+            ("ghcr.io/o/x:1", &Plan::Unknown),
+            (
+                "node:$NOPE",
+                &Plan::Skipped(Skip::Unresolved {
+                    variable: "NOPE".into()
+                })
+            ),
+        ]
     );
 }
 
