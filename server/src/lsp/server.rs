@@ -647,50 +647,27 @@ impl Backend {
         ))
     }
 
-    /// New registry facts arrived: every document is analysed again with them (hovers
-    /// and `image-digest-outdated` read them) and republished.
+    /// New registry facts arrived: they become the session's table, and every document
+    /// is analysed again with them (hovers and `image-digest-outdated` read them) and
+    /// republished, as after a settings change.
     async fn facts_changed(&self) {
         let resolvers: Vec<Arc<Resolver>> = lock(&self.inner.resolvers).values().cloned().collect();
         let mut table = FactsTable::new();
         for resolver in resolvers {
             table.extend(resolver.table());
         }
-        let facts = Arc::new(table);
-        let session = {
+        {
             let mut session = self
                 .inner
                 .session
                 .write()
                 .unwrap_or_else(|p| p.into_inner());
-            if *session.facts == *facts {
+            if *session.facts == table {
                 return;
             }
-            session.facts = facts.clone();
-            session.clone()
-        };
-        let mut to_publish = Vec::new();
-        {
-            let mut store = self.store();
-            store.config_generation += 1;
-            for uri in store.uris() {
-                if let Some(doc) = store.get_mut(&uri) {
-                    doc.config = Arc::new(with_facts((*doc.config).clone(), &facts));
-                    doc.analysis = None;
-                    to_publish.push((uri, doc.version()));
-                }
-            }
+            session.facts = Arc::new(table);
         }
-        if session.pull_diagnostics {
-            if session.diagnostic_refresh {
-                if let Err(err) = self.inner.client.workspace_diagnostic_refresh().await {
-                    tracing::warn!(error = %err, "workspace/diagnostic/refresh failed");
-                }
-            }
-        } else {
-            for (uri, version) in to_publish {
-                self.schedule(uri, version, 0);
-            }
-        }
+        self.configuration_changed().await;
     }
 
     /// The ShellCheck program for `config`, looked up once per configured path.

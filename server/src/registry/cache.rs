@@ -203,8 +203,8 @@ impl Resolver {
         Err(receiver)
     }
 
-    /// The last answer for `key`, fresh or not (hovers and hints show when it was
-    /// fetched); never asks the registry.
+    /// The last answer for `key`, fresh or not; never asks the registry. (The server
+    /// reads every answer at once through [`Resolver::table`].)
     pub fn cached(&self, key: &Key) -> Option<ImageFacts> {
         lock(&self.state)
             .positive
