@@ -13,8 +13,8 @@
 //!   the `docker-credential-*` programs.
 //! - [`cache`]: [`Resolver`], the cache in front of any [`Registry`]: TTL, negative
 //!   caching, one lookup per reference at a time, offline mode.
-//! - [`plan`]: from image references and fetched facts to edits (shared by the LSP
-//!   actions and `dockerfile-lsp pin`).
+//! - [`plan`]: the tags of a file's image references and their lookups all at once
+//!   (shared by the LSP actions and `dockerfile-lsp pin`).
 //!
 //! Invariant: a credential or token is never logged, never part of an error message,
 //! and never sent to a host other than the one it is for.
