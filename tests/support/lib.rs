@@ -44,7 +44,28 @@ fn newest_source(paths: &[PathBuf]) -> Option<SystemTime> {
 /// a plain `cargo build` resolves dependency features without the dev-dependencies that
 /// `cargo test --workspace` unifies in.
 pub fn server_binary() -> PathBuf {
-    let profile_dir = profile_dir();
+    build_if_stale(&profile_dir())
+}
+
+/// The release `dockerfile-lsp` binary (`target/release/dockerfile-lsp`), as users run it:
+/// the real-client tests (Neovim, Emacs) drive this one. `DOCKERFILE_LSP_BIN`, when set,
+/// names another binary to drive instead (an installed one). Built here when it is older
+/// than a source file; `scripts/test.sh` builds it before the tests run, so that the
+/// build does not count against a test's time.
+pub fn release_binary() -> PathBuf {
+    if let Some(bin) = std::env::var_os("DOCKERFILE_LSP_BIN") {
+        return PathBuf::from(bin);
+    }
+    let target_dir = profile_dir()
+        .parent()
+        .expect("target directory")
+        .to_path_buf();
+    build_if_stale(&target_dir.join("release"))
+}
+
+/// `profile_dir/dockerfile-lsp`, built first with that profile when it is missing or
+/// older than a source file.
+fn build_if_stale(profile_dir: &Path) -> PathBuf {
     let bin = profile_dir.join(format!("dockerfile-lsp{}", std::env::consts::EXE_SUFFIX));
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let sources = [

@@ -1,0 +1,1 @@
+//! A second real client: Emacs with eglot drives the release binary (see `eglot.el`).
