@@ -131,3 +131,70 @@ async fn settings_are_pulled_from_the_client() {
     );
     client.shutdown_and_exit().await;
 }
+
+/// A mistyped or ill-typed setting reaches the user as one warning naming it (instead of
+/// silently doing nothing), once per distinct set of problems; the valid settings beside
+/// it still apply.
+#[tokio::test]
+async fn ignored_settings_are_reported_to_the_user_once() {
+    let (mut client, _) = TestClient::initialized(
+        capabilities(false, false, false),
+        Some(json!({ "dockerfileLsp": {
+            "diagnostics": { "delayMs": 0 },
+            "diagnostic": { "delayMs": 0 },
+            "rules": { "invalid-arguments": "loud" }
+        } })),
+    )
+    .await;
+    let shown = client
+        .wait_for("window/showMessage", WAIT, |_| true)
+        .await
+        .expect("a warning about the settings");
+    assert_eq!(shown["type"], 2, "a warning: {shown}");
+    let message = shown["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("unknown setting `diagnostic`")
+            && message.contains("rule `invalid-arguments`")
+            && message.contains("\"loud\""),
+        "{message}"
+    );
+    // The valid delay applies: diagnostics arrive at once.
+    client.did_open(URI, BROKEN, 1).await;
+    let published = client.diagnostics(URI).await;
+    assert_eq!(
+        with_code(&published["diagnostics"], "invalid-arguments").len(),
+        1
+    );
+
+    // The same settings again: no second message. New problems: a new message.
+    let same = json!({ "settings": { "dockerfileLsp": {
+        "diagnostics": { "delayMs": 0 },
+        "diagnostic": { "delayMs": 0 },
+        "rules": { "invalid-arguments": "loud" }
+    } } });
+    client
+        .notify("workspace/didChangeConfiguration", same)
+        .await;
+    client.diagnostics(URI).await;
+    assert!(
+        client
+            .wait_for("window/showMessage", Duration::from_millis(300), |_| true)
+            .await
+            .is_none(),
+        "the same warning was shown twice"
+    );
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({ "settings": { "registry": { "timeoutMs": "soon" } } }),
+        )
+        .await;
+    let shown = client
+        .wait_for("window/showMessage", WAIT, |_| true)
+        .await
+        .expect("a warning about the new settings");
+    let message = shown["message"].as_str().unwrap_or_default();
+    assert!(message.contains("`registry.timeoutMs`"), "{message}");
+    assert!(!message.contains("`diagnostic`"), "{message}");
+    client.shutdown_and_exit().await;
+}

@@ -16,6 +16,54 @@ pub const SECTION: &str = "dockerfileLsp";
 /// The debounce before diagnostics are published when nothing configures it.
 pub const DEFAULT_DELAY_MS: u64 = 150;
 
+/// Every setting the server reads, as dotted paths inside the `dockerfileLsp` section.
+/// `rules` takes any rule id or hadolint code below it. A key outside this list yields an
+/// "unknown setting" warning (a typo shows up instead of silently doing nothing), and
+/// `tests/tidy` checks that the VS Code extension contributes each of them.
+pub const KNOWN_SETTINGS: &[&str] = &[
+    "diagnostics.delayMs",
+    "rules",
+    "trustedRegistries",
+    "shellcheck.path",
+    "shellcheck.ignore",
+    "format.continuationIndent",
+    "codeLens.enable",
+    "inlayHints.enable",
+    "registry.offline",
+    "registry.timeoutMs",
+    "registry.cacheTtlSeconds",
+    "registry.insecureHosts",
+    "registry.dockerConfig",
+];
+
+/// One warning per key of `section` that names no setting of [`KNOWN_SETTINGS`], nor a
+/// group of them.
+fn unknown_settings(section: &serde_json::Map<String, Value>, warnings: &mut Vec<String>) {
+    for (key, value) in section {
+        if KNOWN_SETTINGS.contains(&key.as_str()) {
+            continue;
+        }
+        let prefix = format!("{key}.");
+        let mut children = KNOWN_SETTINGS
+            .iter()
+            .filter_map(|known| known.strip_prefix(&prefix))
+            .peekable();
+        if children.peek().is_none() {
+            warnings.push(format!("unknown setting `{key}`"));
+            continue;
+        }
+        let children: Vec<&str> = children.collect();
+        // A group that is not an object is reported by the group's own reader.
+        if let Some(group) = value.as_object() {
+            for child in group.keys() {
+                if !children.contains(&child.as_str()) {
+                    warnings.push(format!("unknown setting `{key}.{child}`"));
+                }
+            }
+        }
+    }
+}
+
 /// Maps a settings object into a [`Config`]. Accepts the section itself or an object
 /// that wraps it under `dockerfileLsp`. Unknown keys, unknown rule ids and invalid values
 /// are skipped; each one yields a warning.
@@ -37,6 +85,7 @@ pub fn config_from_settings(settings: &Value) -> (Config, Vec<String>) {
         }
         return (config, warnings);
     };
+    unknown_settings(obj, &mut warnings);
     if let Some(rules_value) = obj.get("rules") {
         match rules_value.as_object() {
             Some(map) => {
@@ -174,7 +223,8 @@ fn read_registry(value: &Value, config: &mut Config, warnings: &mut Vec<String>)
                     "`registry.dockerConfig` must be a folder path, got `{value}`"
                 )),
             },
-            other => warnings.push(format!("unknown setting `registry.{other}`")),
+            // Reported by `unknown_settings`.
+            _ => {}
         }
     }
 }
@@ -340,6 +390,43 @@ mod tests {
         assert!(warnings.is_empty());
         let (_, warnings) = config_from_settings(&json!(3));
         assert_eq!(warnings.len(), 1);
+    }
+
+    #[test]
+    fn unknown_settings_are_named() {
+        let (config, mut warnings) = config_from_settings(&json!({ "dockerfileLsp": {
+            "diagnostic": { "delayMs": 0 },
+            "diagnostics": { "delay": 0, "delayMs": 5 },
+            "codeLens": { "enabled": false },
+            "rules": { "syntax-error": "off" },
+            "server": { "path": "/x" }
+        } }));
+        warnings.sort_unstable();
+        assert_eq!(
+            warnings,
+            [
+                "unknown setting `codeLens.enabled`",
+                "unknown setting `diagnostic`",
+                "unknown setting `diagnostics.delay`",
+                "unknown setting `server`",
+            ]
+        );
+        // The known ones still apply.
+        assert_eq!(config.diagnostics_delay_ms, Some(5));
+        assert_eq!(config.rules.get("syntax-error"), Some(&Level::Off));
+        // Every known setting, written with a valid value, yields no warning.
+        let (_, warnings) = config_from_settings(&json!({
+            "diagnostics": { "delayMs": 1 },
+            "rules": {},
+            "trustedRegistries": [],
+            "shellcheck": { "path": "sc", "ignore": [] },
+            "format": { "continuationIndent": 2 },
+            "codeLens": { "enable": true },
+            "inlayHints": { "enable": true },
+            "registry": { "offline": true, "timeoutMs": 1, "cacheTtlSeconds": 1,
+                          "insecureHosts": [], "dockerConfig": "d" }
+        }));
+        assert!(warnings.is_empty(), "{warnings:?}");
     }
 
     #[test]

@@ -67,6 +67,10 @@ struct Session {
     work_done_progress: bool,
     /// The client accepts `workspace/applyEdit`.
     apply_edit: bool,
+    /// The warnings of the settings in force, and those last shown to the user (each
+    /// distinct set is shown once, not on every `didChangeConfiguration`).
+    settings_warnings: Vec<String>,
+    shown_settings_warnings: Vec<String>,
     /// Registry facts fetched so far (every resolver's answers), handed to the analysis
     /// through each document's configuration.
     facts: Arc<FactsTable>,
@@ -175,7 +179,7 @@ impl Backend {
         let (config, mut warnings) = settings::config_from_settings(value);
         let (features, feature_warnings) = settings::features_from_settings(value);
         warnings.extend(feature_warnings);
-        for warning in warnings {
+        for warning in &warnings {
             tracing::warn!("settings: {warning}");
         }
         let mut session = self
@@ -184,6 +188,7 @@ impl Backend {
             .write()
             .unwrap_or_else(|p| p.into_inner());
         session.settings = Arc::new(config);
+        session.settings_warnings = warnings;
         let before = session.features;
         session.features = features;
         (before, features)
@@ -203,6 +208,34 @@ impl Backend {
                 tracing::warn!(error = %err, "workspace/inlayHint/refresh failed");
             }
         }
+    }
+
+    /// Tells the user, once per distinct set, which settings were ignored and why (an
+    /// unknown key, a value of the wrong type), in one `window/showMessage` warning.
+    async fn report_settings_warnings(&self) {
+        let warnings = {
+            let mut session = self
+                .inner
+                .session
+                .write()
+                .unwrap_or_else(|p| p.into_inner());
+            if session.settings_warnings == session.shown_settings_warnings {
+                return;
+            }
+            session.shown_settings_warnings = session.settings_warnings.clone();
+            session.settings_warnings.clone()
+        };
+        if warnings.is_empty() {
+            return;
+        }
+        let message = format!(
+            "dockerfile-lsp ignored some settings: {}",
+            warnings.join("; ")
+        );
+        self.inner
+            .client
+            .show_message(MessageType::WARNING, message)
+            .await;
     }
 
     /// Asks the client for the `dockerfileLsp` section.
@@ -819,6 +852,7 @@ impl LanguageServer for Backend {
                 self.refresh_features(changed).await;
             }
         }
+        self.report_settings_warnings().await;
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -901,6 +935,7 @@ impl LanguageServer for Backend {
         if let Some(changed) = changed {
             self.refresh_features(changed).await;
         }
+        self.report_settings_warnings().await;
     }
 
     async fn diagnostic(
