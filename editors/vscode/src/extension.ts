@@ -12,10 +12,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import {
-  CodeAction as LspCodeAction,
   CodeActionRequest,
   CodeActionResolveRequest,
-  CodeActionTriggerKind,
   Command as LspCommand,
   DidChangeConfigurationNotification,
   LanguageClient,
@@ -24,12 +22,10 @@ import {
   ServerOptions,
   WorkspaceEdit as LspWorkspaceEdit,
 } from 'vscode-languageclient/node';
+import { pinAllParams, pinStep } from './pin';
 import { RULE_DOC_SCHEME, RuleInfo, parseRules, pickItem, ruleDocPath, ruleOfDocPath, rulesAt } from './rules';
 import { LookupEnv, describeFailure, expandPath, findServer } from './serverPath';
 import { SECTION, ServerSettings, toServerSettings, userValue } from './settings';
-
-/** The source action kind of "Pin all images in this file to their digests". */
-const PIN_ALL_KIND = 'source.pinImages.dockerfile-lsp';
 
 /** How long `dockerfile-lsp --version` / `rules` may take. */
 const EXEC_TIMEOUT_MS = 10_000;
@@ -264,7 +260,11 @@ class DockerfileExtension {
     if (choice === openSettings) {
       await vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.server.path`);
     } else if (choice === install) {
-      const readme = vscode.Uri.joinPath(this.context.extensionUri, 'README.md').with({ fragment: 'install' });
+      // vsce stores README.md as readme.md; a development checkout has README.md.
+      const name = fs.existsSync(vscode.Uri.joinPath(this.context.extensionUri, 'README.md').fsPath)
+        ? 'README.md'
+        : 'readme.md';
+      const readme = vscode.Uri.joinPath(this.context.extensionUri, name).with({ fragment: 'install' });
       await vscode.commands.executeCommand('markdown.showPreview', readme);
     }
   }
@@ -289,27 +289,25 @@ class DockerfileExtension {
     const fileName = document.uri.path.split('/').pop();
     const c2p = client.code2ProtocolConverter;
     const whole = document.validateRange(new vscode.Range(0, 0, document.lineCount, 0));
-    const actions = await client.sendRequest(CodeActionRequest.type, {
-      textDocument: c2p.asTextDocumentIdentifier(document),
-      range: c2p.asRange(whole),
-      context: { diagnostics: [], only: [PIN_ALL_KIND], triggerKind: CodeActionTriggerKind.Invoked },
-    });
-    const action = (actions ?? []).find((a): a is LspCodeAction => 'kind' in a && a.kind === PIN_ALL_KIND);
-    if (!action) {
+    const answer = await client.sendRequest(
+      CodeActionRequest.type,
+      pinAllParams(c2p.asUri(document.uri), c2p.asRange(whole)),
+    );
+    const step = pinStep(answer);
+    if (step.kind === 'nothing') {
       void vscode.window.showInformationMessage(`No images to pin in ${fileName}.`);
       return;
     }
-    if (action.disabled) {
-      void vscode.window.showWarningMessage(`Cannot pin the images of ${fileName}: ${action.disabled.reason}`);
+    if (step.kind === 'disabled') {
+      void vscode.window.showWarningMessage(`Cannot pin the images of ${fileName}: ${step.reason}`);
       return;
     }
-    const resolved =
-      action.edit || action.command
-        ? action
-        : await vscode.window.withProgress(
-            { location: vscode.ProgressLocation.Window, title: 'Pinning images to their digests' },
-            () => client.sendRequest(CodeActionResolveRequest.type, action),
-          );
+    const resolved = step.resolve
+      ? await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Window, title: 'Pinning images to their digests' },
+          () => client.sendRequest(CodeActionResolveRequest.type, step.action),
+        )
+      : step.action;
     await this.applyPin(client, resolved.edit, resolved.command, fileName ?? 'this file');
   }
 
