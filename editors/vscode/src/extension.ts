@@ -25,7 +25,7 @@ import {
 import { pinAllParams, pinStep } from './pin';
 import { RULE_DOC_SCHEME, RuleInfo, parseRules, pickItem, ruleDocPath, ruleOfDocPath, rulesAt } from './rules';
 import { LookupEnv, describeFailure, expandPath, findServer } from './serverPath';
-import { SECTION, ServerSettings, toServerSettings, userValue } from './settings';
+import { Inspected, SECTION, ServerSettings, toServerSettings, userValue } from './settings';
 
 /** How long `dockerfile-lsp --version` / `rules` may take. */
 const EXEC_TIMEOUT_MS = 10_000;
@@ -75,6 +75,7 @@ class DockerfileExtension {
       vscode.commands.registerCommand('dockerfileLsp.pinAllImages', () => this.pinAllImages()),
       vscode.commands.registerCommand('dockerfileLsp.showRuleDocs', (id?: unknown) => this.showRuleDocs(id)),
       vscode.commands.registerCommand('dockerfileLsp.showLog', () => this.output.show(true)),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.restart('the workspace is trusted now')),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`${SECTION}.server`)) {
           void this.restart('dockerfileLsp.server settings changed');
@@ -240,7 +241,7 @@ class DockerfileExtension {
     if (folder?.uri.scheme === 'file') {
       env.workspaceFolder = folder.uri.fsPath;
     }
-    const { settings, warnings } = toServerSettings((key) => userValue(config.inspect(key)), {
+    const { settings, warnings } = toServerSettings((key) => userValue(trusted(key, config.inspect(key))), {
       expandPath: (raw) => expandPath(raw, env),
     });
     const joined = warnings.join('\n');
@@ -448,6 +449,13 @@ async function serverVersion(binary: string): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** Settings naming a program: in Restricted Mode only the user's own value counts. */
+const RESTRICTED = new Set(['shellcheck.path']);
+
+function trusted(key: string, inspected: Inspected | undefined): Inspected | undefined {
+  return RESTRICTED.has(key) && !vscode.workspace.isTrusted ? { globalValue: inspected?.globalValue } : inspected;
 }
 
 function statFile(p: string): { file: boolean; executable: boolean } | undefined {

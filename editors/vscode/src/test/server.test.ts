@@ -5,14 +5,17 @@
  * without a single warning, through `initializationOptions`, a `workspace/configuration`
  * answer and `didChangeConfiguration` (a rule's level changes the published diagnostics
  * without a restart); and the pin command's request finds the server's "Pin all images"
- * source action (`pinStep`), or says there is nothing to pin.
+ * source action (`pinStep`), or says there is nothing to pin; and, with Debian's
+ * `docker-registry` installed, that resolving it pins to the digest of an image pushed to
+ * a loopback registry by scripts/demo-registry.sh (the manual check's registry).
  *
  * A minimal LSP client over stdio (Content-Length framing). Every wait has a hard
  * timeout; a failure prints the JSON traffic and the server's stderr.
  */
 
 import assert from 'node:assert/strict';
-import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -279,4 +282,63 @@ binTest('the pin command finds the "Pin all images" source action, and nothing t
       kind: 'nothing',
     });
   });
+});
+
+const HAVE_REGISTRY = spawnSync('sh', ['-c', 'command -v docker-registry && command -v curl']).status === 0;
+const REQUIRE_REGISTRY = process.env.DOCKERFILE_LSP_REQUIRE_REGISTRY === '1';
+const registryTest = BIN && (HAVE_REGISTRY || REQUIRE_REGISTRY) ? test : test.skip;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+registryTest('resolving "Pin all images" pins to the digest a loopback registry serves', async () => {
+  assert.ok(HAVE_REGISTRY, 'docker-registry and curl are required (DOCKERFILE_LSP_REQUIRE_REGISTRY=1)');
+  const port = await freePort();
+  const script = join(__dirname, '..', '..', 'scripts', 'demo-registry.sh');
+  const demo = spawn('bash', [script, String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let demoOut = '';
+  demo.stdout.on('data', (d: Buffer) => (demoOut += d.toString()));
+  demo.stderr.on('data', (d: Buffer) => (demoOut += d.toString()));
+  try {
+    const pushed = await withTimeout(
+      new Promise<string>((resolve, reject) => {
+        demo.stdout.on('data', () => {
+          const m = /-> (sha256:[0-9a-f]{64})/.exec(demoOut);
+          if (m) {
+            resolve(m[1]);
+          }
+        });
+        demo.on('exit', (code) => reject(new Error(`demo-registry.sh exited with ${code}:\n${demoOut}`)));
+      }),
+      'image pushed by demo-registry.sh',
+    );
+    await withServer({ registry: { timeoutMs: 5000 } }, async (server, dir) => {
+      const image = `localhost:${port}/demo/app:1.0`;
+      const { uri } = await open(server, dir, 'Dockerfile', `FROM ${image}\nFROM ${image} AS second\n`);
+      const whole = { start: { line: 0, character: 0 }, end: { line: 2, character: 0 } };
+      const step = pinStep(await server.request('textDocument/codeAction', pinAllParams(uri, whole)));
+      assert.equal(step.kind, 'run', JSON.stringify(step));
+      if (step.kind !== 'run') {
+        return;
+      }
+      const resolved = await server.request('codeAction/resolve', step.action);
+      const edits: Json[] = resolved.edit?.documentChanges?.[0]?.edits ?? resolved.edit?.changes?.[uri] ?? [];
+      assert.equal(edits.length, 2, `edits: ${JSON.stringify(resolved)}`);
+      for (const edit of edits) {
+        assert.ok(edit.newText.includes(`@${pushed}`), `edit ${JSON.stringify(edit)} lacks ${pushed}`);
+      }
+    });
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n--- demo-registry.sh ---\n${demoOut}`, { cause: err });
+  } finally {
+    demo.kill('SIGTERM');
+  }
 });
