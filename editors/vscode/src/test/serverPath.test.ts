@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LookupEnv, bundledPath, describeFailure, expandPath, findServer, pathDirs, targetName } from '../serverPath';
+import { LookupEnv, Lookup, Source, bundledPath, describeFailure, expandPath, findServer, pathDirs, targetName } from '../serverPath';
 
 interface FakeFile {
   executable?: boolean;
@@ -30,25 +30,30 @@ function env(files: Record<string, FakeFile>, over: Partial<LookupEnv> = {}): Lo
   };
 }
 
+/** The lookup answer for a binary found at `path`. */
+function foundAt(path: string, source: Source): Lookup {
+  return { kind: 'found', path, source };
+}
+
 const BUNDLED = '/ext/bin/linux-x64/dockerfile-lsp';
 const ON_PATH = '/usr/bin/dockerfile-lsp';
 
 test('the setting wins over the bundled binary and PATH', () => {
   const e = env({ '/opt/dls': {}, [BUNDLED]: {}, [ON_PATH]: {} });
-  assert.deepEqual(findServer('/opt/dls', e), { kind: 'found', path: '/opt/dls', source: 'setting' });
+  assert.deepEqual(findServer('/opt/dls', e), foundAt('/opt/dls', 'setting'));
 });
 
 test('without the setting the bundled binary wins over PATH', () => {
   const e = env({ [BUNDLED]: {}, [ON_PATH]: {} });
-  assert.deepEqual(findServer(undefined, e), { kind: 'found', path: BUNDLED, source: 'bundled' });
-  assert.deepEqual(findServer('', e), { kind: 'found', path: BUNDLED, source: 'bundled' });
-  assert.deepEqual(findServer('   ', e), { kind: 'found', path: BUNDLED, source: 'bundled' });
-  assert.deepEqual(findServer(null, e), { kind: 'found', path: BUNDLED, source: 'bundled' });
+  assert.deepEqual(findServer(undefined, e), foundAt(BUNDLED, 'bundled'));
+  assert.deepEqual(findServer('', e), foundAt(BUNDLED, 'bundled'));
+  assert.deepEqual(findServer('   ', e), foundAt(BUNDLED, 'bundled'));
+  assert.deepEqual(findServer(null, e), foundAt(BUNDLED, 'bundled'));
 });
 
 test('a bundled binary that lost its executable bit is still chosen (the extension restores it)', () => {
   const e = env({ [BUNDLED]: { executable: false }, [ON_PATH]: {} });
-  assert.deepEqual(findServer(undefined, e), { kind: 'found', path: BUNDLED, source: 'bundled' });
+  assert.deepEqual(findServer(undefined, e), foundAt(BUNDLED, 'bundled'));
 });
 
 test('PATH is searched in order, skipping directories and non-executables', () => {
@@ -57,9 +62,9 @@ test('PATH is searched in order, skipping directories and non-executables', () =
     [ON_PATH]: {},
     '/bin/dockerfile-lsp': {},
   }, { env: { PATH: '/nowhere::/usr/local/bin:/usr/bin:/bin' } });
-  assert.deepEqual(findServer(undefined, e), { kind: 'found', path: ON_PATH, source: 'path' });
+  assert.deepEqual(findServer(undefined, e), foundAt(ON_PATH, 'path'));
   const dirs = env({ '/usr/local/bin/dockerfile-lsp': { dir: true }, [ON_PATH]: {} });
-  assert.deepEqual(findServer(undefined, dirs), { kind: 'found', path: ON_PATH, source: 'path' });
+  assert.deepEqual(findServer(undefined, dirs), foundAt(ON_PATH, 'path'));
 });
 
 test('nothing found says where it looked', () => {
@@ -98,11 +103,7 @@ test('~, ${userHome}, ${workspaceFolder} and ${env:NAME} are expanded; relative 
     { env: { PATH: '/usr/bin', TOOLS: '/opt/tools' } },
   );
   const found = (s: string) => findServer(s, e);
-  assert.deepEqual(found('~/.cargo/bin/dockerfile-lsp'), {
-    kind: 'found',
-    path: '/home/me/.cargo/bin/dockerfile-lsp',
-    source: 'setting',
-  });
+  assert.deepEqual(found('~/.cargo/bin/dockerfile-lsp'), foundAt('/home/me/.cargo/bin/dockerfile-lsp', 'setting'));
   assert.equal((found('${userHome}/.cargo/bin/dockerfile-lsp') as { path: string }).path, '/home/me/.cargo/bin/dockerfile-lsp');
   assert.equal(
     (found('${workspaceFolder}/target/release/dockerfile-lsp') as { path: string }).path,
@@ -128,11 +129,7 @@ test('${workspaceFolder} without a folder and unknown variables are errors', () 
 
 test('a bare command name in the setting is looked up on PATH', () => {
   const e = env({ '/usr/bin/dockerfile-lsp-nightly': {}, [BUNDLED]: {} });
-  assert.deepEqual(findServer('dockerfile-lsp-nightly', e), {
-    kind: 'found',
-    path: '/usr/bin/dockerfile-lsp-nightly',
-    source: 'setting',
-  });
+  assert.deepEqual(findServer('dockerfile-lsp-nightly', e), foundAt('/usr/bin/dockerfile-lsp-nightly', 'setting'));
   assert.deepEqual(findServer('nope', e), {
     kind: 'settingInvalid',
     setting: 'nope',
@@ -156,7 +153,7 @@ test('vsce target names', () => {
 
 test('an unsupported platform skips the bundled binary and uses PATH', () => {
   const e = env({ [ON_PATH]: {} }, { platform: 'freebsd' });
-  assert.deepEqual(findServer(undefined, e), { kind: 'found', path: ON_PATH, source: 'path' });
+  assert.deepEqual(findServer(undefined, e), foundAt(ON_PATH, 'path'));
 });
 
 /** A Windows machine: `Path` (not `PATH`), PATHEXT, backslashes. */
@@ -173,21 +170,13 @@ function windows(files: Record<string, FakeFile>, vars: Record<string, string> =
 
 test('Windows: the bundled binary is bin\\win32-x64\\dockerfile-lsp.exe', () => {
   const e = windows({ 'C:\\ext\\bin\\win32-x64\\dockerfile-lsp.exe': {} });
-  assert.deepEqual(findServer(undefined, e), {
-    kind: 'found',
-    path: 'C:\\ext\\bin\\win32-x64\\dockerfile-lsp.exe',
-    source: 'bundled',
-  });
+  assert.deepEqual(findServer(undefined, e), foundAt('C:\\ext\\bin\\win32-x64\\dockerfile-lsp.exe', 'bundled'));
 });
 
 test('Windows: PATH entries (quoted too) are searched with PATHEXT, in its order', () => {
   const e = windows({ 'C:\\Program Files\\dls\\dockerfile-lsp.exe': {}, 'C:\\tools\\dockerfile-lsp.cmd': {} });
   assert.deepEqual(pathDirs(e), ['C:\\Windows', 'C:\\Program Files\\dls', 'C:\\tools']);
-  assert.deepEqual(findServer(undefined, e), {
-    kind: 'found',
-    path: 'C:\\Program Files\\dls\\dockerfile-lsp.exe',
-    source: 'path',
-  });
+  assert.deepEqual(findServer(undefined, e), foundAt('C:\\Program Files\\dls\\dockerfile-lsp.exe', 'path'));
   const cmdFirst = windows({ 'C:\\tools\\dockerfile-lsp.cmd': {}, 'C:\\tools\\dockerfile-lsp.exe': {} }, { PATHEXT: '.CMD;.EXE' });
   assert.equal((findServer(undefined, cmdFirst) as { path: string }).path, 'C:\\tools\\dockerfile-lsp.cmd');
   // A file without an executable extension is not a command.
