@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The VS Code extension's CI check (run by scripts/test.sh): installs the locked npm
-# dependencies, type-checks, runs the node:test unit tests, bundles with esbuild, checks
+# dependencies, type-checks, bundles with esbuild, runs the node:test tests (unit tests;
+# with the binary also the server contract tests and the bundle's activation test), checks
 # package.json's rule schema against the release binary, and packages the .vsix with
 # @vscode/vsce (offline), bundling the binary as bin/<platform>-<arch>/dockerfile-lsp for
 # that target. Then it checks what the .vsix holds.
@@ -39,14 +40,15 @@ npm ci --no-audit --no-fund --loglevel=error
 step "typecheck (tsc --noEmit)"
 npm run --silent typecheck
 
-step "unit tests"
-rm -rf out
-npx tsc -p tsconfig.test.json
-node --test --test-reporter=spec out/test/
-
+# The bundle first: the activation test loads dist/extension.js, as packaged.
 step "build (esbuild)"
 rm -rf dist
 npm run --silent build
+
+step "unit and contract tests (node:test)"
+rm -rf out
+npx tsc -p tsconfig.test.json
+node --test --test-reporter=spec out/test/
 
 version="$(node -p "require('./package.json').version")"
 vsix="dockerfile-lsp-$version.vsix"
