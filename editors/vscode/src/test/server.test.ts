@@ -14,14 +14,14 @@
  */
 
 import assert from 'node:assert/strict';
-import { ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
+import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { PIN_ALL_KIND, pinAllParams, pinStep } from '../pin';
+import { HAVE_REGISTRY, REQUIRE_REGISTRY, startDemoRegistry } from './demoRegistry';
 import { ServerSettings, toServerSettings } from '../settings';
 
 const BIN = process.env.DLSP_BIN;
@@ -284,44 +284,13 @@ binTest('the pin command finds the "Pin all images" source action, and nothing t
   });
 });
 
-const HAVE_REGISTRY = spawnSync('sh', ['-c', 'command -v docker-registry && command -v curl']).status === 0;
-const REQUIRE_REGISTRY = process.env.DOCKERFILE_LSP_REQUIRE_REGISTRY === '1';
 const registryTest = BIN && (HAVE_REGISTRY || REQUIRE_REGISTRY) ? test : test.skip;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 registryTest('resolving "Pin all images" pins to the digest a loopback registry serves', async () => {
-  assert.ok(HAVE_REGISTRY, 'docker-registry and curl are required (DOCKERFILE_LSP_REQUIRE_REGISTRY=1)');
-  const port = await freePort();
-  const script = join(__dirname, '..', '..', 'scripts', 'demo-registry.sh');
-  const demo = spawn('bash', [script, String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let demoOut = '';
-  demo.stdout.on('data', (d: Buffer) => (demoOut += d.toString()));
-  demo.stderr.on('data', (d: Buffer) => (demoOut += d.toString()));
+  const registry = await startDemoRegistry(TIMEOUT_MS);
   try {
-    const pushed = await withTimeout(
-      new Promise<string>((resolve, reject) => {
-        demo.stdout.on('data', () => {
-          const m = /-> (sha256:[0-9a-f]{64})/.exec(demoOut);
-          if (m) {
-            resolve(m[1]);
-          }
-        });
-        demo.on('exit', (code) => reject(new Error(`demo-registry.sh exited with ${code}:\n${demoOut}`)));
-      }),
-      'image pushed by demo-registry.sh',
-    );
+    const { image, digest: pushed } = registry;
     await withServer({ registry: { timeoutMs: 5000 } }, async (server, dir) => {
-      const image = `localhost:${port}/demo/app:1.0`;
       const { uri } = await open(server, dir, 'Dockerfile', `FROM ${image}\nFROM ${image} AS second\n`);
       const whole = { start: { line: 0, character: 0 }, end: { line: 2, character: 0 } };
       const step = pinStep(await server.request('textDocument/codeAction', pinAllParams(uri, whole)));
@@ -348,8 +317,8 @@ registryTest('resolving "Pin all images" pins to the digest a loopback registry 
       }
     });
   } catch (err) {
-    throw new Error(`${(err as Error).message}\n--- demo-registry.sh ---\n${demoOut}`, { cause: err });
+    throw new Error(`${(err as Error).message}\n--- demo-registry.sh ---\n${registry.output()}`, { cause: err });
   } finally {
-    demo.kill('SIGTERM');
+    registry.stop();
   }
 });
