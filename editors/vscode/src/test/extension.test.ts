@@ -139,6 +139,11 @@ run('the packaged extension starts the server, maps the settings, and runs its c
       // The server saw only mapped settings: VS Code's raw section (with the invalid
       // timeoutMs) would make it warn in its log, which the client copies to the channel.
       assert.ok(!state.logs.some((l) => /settings:/.test(l)), 'the server warned about the settings it was sent');
+      assert.deepEqual(
+        state.messages.filter((m) => m.kind === 'warning'),
+        [],
+        'the server showed a warning (about the settings it was sent?)',
+      );
 
       // Pin all images: nothing to pin in a file without images.
       const scratch = openFile(state, dir, 'Containerfile', 'FROM scratch\nCOPY a /a\n');

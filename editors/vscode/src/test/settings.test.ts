@@ -240,3 +240,25 @@ test('package.json declares every server and client setting, no other, with the 
     assert.ok(props[`dockerfileLsp.${key}`].type?.includes('null'), `${key} accepts null`);
   }
 });
+
+/**
+ * The server's list of the settings it reads (`KNOWN_SETTINGS` in
+ * server/src/lsp/config.rs of this repository, or the file `DLSP_SERVER_CONFIG_RS` names),
+ * when that source has one.
+ */
+function serverKnownSettings(): string[] | undefined {
+  const path = process.env.DLSP_SERVER_CONFIG_RS ?? join(__dirname, '..', '..', '..', '..', 'server', 'src', 'lsp', 'config.rs');
+  let source: string;
+  try {
+    source = readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const list = /pub const KNOWN_SETTINGS: &\[&str\] = &\[([^\]]*)\]/.exec(source)?.[1];
+  return list === undefined ? undefined : [...list.matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+}
+
+const known = serverKnownSettings();
+(known ? test : test.skip)("the mapping knows exactly the server's KNOWN_SETTINGS", () => {
+  assert.deepEqual(SERVER_SETTINGS.map((s) => s.key).sort(), [...known!].sort());
+});
