@@ -121,6 +121,11 @@ run('the packaged extension starts the server, maps the settings, and runs its c
         state.logs.some((l) => l.includes('dockerfileLsp.registry.timeoutMs: expected a whole number above 0, got 0')),
         'the invalid setting was not logged',
       );
+      for (const { command } of require(join(ROOT, 'package.json')).contributes.commands) {
+        assert.ok(state.commands.has(command), `${command} is not registered on activation`);
+      }
+      // The language client registered the server's command (executeCommandProvider).
+      assert.ok(state.commands.has('dockerfile-lsp.pinImages'), 'the server command is not registered');
       const status = state.statusItems.find((i) => i.id === 'dockerfileLsp.server');
       assert.equal(status?.text, version);
       assert.equal(status?.busy, false);
