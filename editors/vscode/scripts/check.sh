@@ -48,7 +48,7 @@ npm run --silent build
 step "unit and contract tests (node:test)"
 rm -rf out
 npx tsc -p tsconfig.test.json
-node --test --test-reporter=spec out/test/
+node --test --test-reporter=spec out/test/*.test.js
 
 version="$(node -p "require('./package.json').version")"
 vsix="dockerfile-lsp-$version.vsix"
