@@ -194,6 +194,14 @@ run('the packaged extension starts the server, maps the settings, and runs its c
         state.executed.find((e) => e.command === 'workbench.action.openSettings' && e.args[0] === 'dockerfileLsp.server.path'),
       );
       assert.equal(status?.text, 'dockerfile-lsp not found');
+
+      // "Install Instructions" opens the extension's README in the Markdown preview.
+      state.answer = (_message, items) => items[1];
+      await state.commands.get('dockerfileLsp.restartServer')!();
+      const readme = await waitFor(state, 'the README preview', () =>
+        state.executed.find((e) => e.command === 'markdown.showPreview' && /\/README\.md$/i.test((e.args[0] as Uri).path)),
+      );
+      assert.equal((readme.args[0] as Uri).fsPath, join(ROOT, 'README.md'));
     },
   ),
 );
