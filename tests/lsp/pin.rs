@@ -280,6 +280,37 @@ async fn a_failed_lookup_is_shown_with_the_host_and_the_reason() {
     client.shutdown_and_exit().await;
 }
 
+/// Updating a digest that is already the tag's current one is no failure: the user is
+/// told so as information, and nothing is edited.
+#[tokio::test]
+async fn updating_a_current_digest_says_so_as_information() {
+    let body = manifest("app");
+    let current = sha256(&body);
+    let registry = FakeRegistry::serving("app", "1", OCI_MANIFEST, body);
+    let host = registry.host();
+    let text = format!("FROM {host}/app:1@{current}\n");
+    let (mut client, _dir) = open(true, &text).await;
+    let actions = actions_at(&mut client, 0, 7, None).await;
+    let update = titled(&actions, "Update digest")
+        .cloned()
+        .unwrap_or_else(|| panic!("no update action among {:?}", titles(&actions)));
+    let resolved = client.request("codeAction/resolve", update).await;
+    assert!(resolved["result"].get("edit").is_none(), "{resolved}");
+    let message = client
+        .wait_for("window/showMessage", Duration::from_secs(5), |_| true)
+        .await
+        .expect("a message for the user");
+    assert_eq!(message["type"], 3, "information: {message}");
+    assert!(
+        message["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("already pinned to the current digest"),
+        "{message}"
+    );
+    client.shutdown_and_exit().await;
+}
+
 #[tokio::test]
 async fn an_action_for_an_older_version_asks_nobody_and_edits_nothing() {
     let registry = FakeRegistry::serving("app", "1", OCI_MANIFEST, manifest("app"));

@@ -95,6 +95,14 @@ struct Inner {
     resolvers: Mutex<HashMap<RegistryConfig, Arc<Resolver>>>,
 }
 
+/// What a pin that made no edit tells the user, and how (`window/showMessage` type).
+type PinMessage = (MessageType, String);
+
+/// A pin failure the user sees as an error.
+fn error(message: String) -> PinMessage {
+    (MessageType::ERROR, message)
+}
+
 /// Per document: the lock a background ShellCheck run holds, and the version the last
 /// run was started for.
 type ShellcheckRuns = (Arc<tokio::sync::Mutex<()>>, Option<i32>);
@@ -579,16 +587,21 @@ impl Backend {
     /// was offered on; `Err` with a message for the user (the host and the reason) when
     /// nothing can be pinned or the document changed meanwhile. Partial failures are
     /// shown as a warning and the rest is pinned.
-    async fn pin(&self, request: PinRequest) -> std::result::Result<WorkspaceEdit, String> {
+    /// Looks up the images a pin action names and returns the edit for the version it
+    /// was offered on; `Err` with a message for the user (the host and the reason; an
+    /// error, or information when everything is already pinned) when nothing can be
+    /// pinned or the document changed meanwhile. Partial failures are shown as a warning
+    /// and the rest is pinned.
+    async fn pin(&self, request: PinRequest) -> std::result::Result<WorkspaceEdit, PinMessage> {
         let title = request.title.clone();
         let changed = || {
             format!("{title}: the document changed since the action was offered; ask for code actions again")
         };
         let Some((snapshot, config)) = self.current(&request.uri).await else {
-            return Err(format!("{title}: the document is not open"));
+            return Err(error(format!("{title}: the document is not open")));
         };
         if snapshot.version != request.version {
-            return Err(changed());
+            return Err(error(changed()));
         }
         let analysis = snapshot.analysis.clone();
         let wanted = request.clone();
@@ -596,12 +609,12 @@ impl Backend {
             pin::requested_sites(&analysis, &wanted)
         })
         .await
-        .ok_or_else(|| format!("{title}: internal error (see the server log)"))?
-        .map_err(|m| format!("{title}: {m}"))?;
+        .ok_or_else(|| error(format!("{title}: internal error (see the server log)")))?
+        .map_err(|m| error(format!("{title}: {m}")))?;
         let keys = plan::keys_of(&sites);
         let resolver = self
             .resolver_for(&config.registry)
-            .map_err(|e| format!("{title}: {e}"))?;
+            .map_err(|e| error(format!("{title}: {e}")))?;
         let session = self.session();
         let progress = pin::ProgressGuard(if session.work_done_progress && !keys.is_empty() {
             let token = ProgressToken::String(format!(
@@ -641,12 +654,15 @@ impl Backend {
         let (edits, problems) = pin::edits_for(&sites, &found);
         if edits.is_empty() {
             if failed.is_empty() && problems.is_empty() {
-                return Err(format!("{title}: already pinned to the current digest"));
+                return Err((
+                    MessageType::INFO,
+                    format!("{title}: already pinned to the current digest"),
+                ));
             }
-            return Err(format!(
+            return Err(error(format!(
                 "{title}: {}",
                 plan::failure_message(&failed, &problems)
-            ));
+            )));
         }
         if !failed.is_empty() || !problems.is_empty() {
             self.inner
@@ -668,7 +684,7 @@ impl Backend {
         // Only for the version the action was offered on: an edit computed for other
         // text would garble the document.
         if self.store().get(&request.uri).map(|d| d.version()) != Some(request.version) {
-            return Err(changed());
+            return Err(error(changed()));
         }
         Ok(pin::workspace_edit(
             &request.uri,
@@ -1004,12 +1020,7 @@ impl LanguageServer for Backend {
         if let Some(request) = action.data.as_ref().and_then(PinRequest::from_json) {
             match self.pin(request).await {
                 Ok(edit) => action.edit = Some(edit),
-                Err(message) => {
-                    self.inner
-                        .client
-                        .show_message(MessageType::ERROR, message)
-                        .await
-                }
+                Err((kind, message)) => self.inner.client.show_message(kind, message).await,
             }
             return Ok(action);
         }
@@ -1063,28 +1074,25 @@ impl LanguageServer for Backend {
         let message = match self.pin(request).await {
             Ok(edit) if !self.session().apply_edit => {
                 let _ = edit;
-                Some(format!(
+                Some(error(format!(
                     "{title}: the editor cannot apply edits (workspace/applyEdit)"
-                ))
+                )))
             }
             Ok(edit) => match self.inner.client.apply_edit(edit).await {
                 Ok(response) if response.applied => None,
-                Ok(response) => Some(format!(
+                Ok(response) => Some(error(format!(
                     "{title}: the editor did not apply the edit{}",
                     response
                         .failure_reason
                         .map(|r| format!(" ({r})"))
                         .unwrap_or_default()
-                )),
-                Err(err) => Some(format!("{title}: workspace/applyEdit failed: {err}")),
+                ))),
+                Err(err) => Some(error(format!("{title}: workspace/applyEdit failed: {err}"))),
             },
             Err(message) => Some(message),
         };
-        if let Some(message) = message {
-            self.inner
-                .client
-                .show_message(MessageType::ERROR, message)
-                .await;
+        if let Some((kind, message)) = message {
+            self.inner.client.show_message(kind, message).await;
         }
         Ok(None)
     }
