@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -98,16 +98,26 @@ fn shown(items: &Value) -> BTreeSet<(String, u64, u64)> {
         .collect()
 }
 
-/// Runs `script` in a headless Neovim on a fresh directory holding a `Dockerfile` with
-/// `text`; returns the JSON the script wrote (after checking it reported no errors) and a
-/// description of the run (versions, output, the LSP log) for failure messages. `None`
-/// when Neovim is not installed (and not required).
-fn run_nvim(script: &str, text: &str, env: &[(&str, String)]) -> Option<(Value, String)> {
+/// The Neovim plugin under test (`editors/nvim`), put on the runtimepath of every run.
+fn plugin_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../editors/nvim")
+}
+
+/// Runs `script` in a headless Neovim on a fresh directory holding `files` (paths
+/// relative to it, and their text; the first one is the file the script opens, DLSP_FILE)
+/// with the plugin on the runtimepath; returns the JSON the script wrote (after checking
+/// it reported no errors) and a description of the run (versions, output, `:messages`, the
+/// LSP log) for failure messages. `None` when Neovim is not installed (and not required).
+fn run_nvim(
+    script: &str,
+    files: &[(&str, &str)],
+    env: &[(&str, String)],
+) -> Option<(Value, String)> {
     let Some(version) = nvim_version() else {
         skip("nvim not found on PATH (apt-get install neovim)");
         return None;
     };
-    let bin = dockerfile_lsp_tests::server_binary();
+    let bin = dockerfile_lsp_tests::release_binary();
     let dir = std::env::temp_dir().join(format!(
         "dockerfile-lsp-nvim-{}-{}",
         std::process::id(),
@@ -115,9 +125,13 @@ fn run_nvim(script: &str, text: &str, env: &[(&str, String)]) -> Option<(Value, 
     ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("xdg")).unwrap();
-    let file = dir.join("Dockerfile");
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().expect("a file in the directory")).unwrap();
+        std::fs::write(&path, text).unwrap();
+    }
+    let file = dir.join(files.first().expect("a file to open").0);
     let out = dir.join("result.json");
-    std::fs::write(&file, text).unwrap();
     let script = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("nvim")
         .join(script);
@@ -125,9 +139,18 @@ fn run_nvim(script: &str, text: &str, env: &[(&str, String)]) -> Option<(Value, 
     let xdg = dir.join("xdg");
     let mut command = Command::new("nvim");
     command
-        .args(["--headless", "--clean", "-n", "-i", "NONE", "-c"])
+        .args(["--headless", "--clean", "-n", "-i", "NONE"])
+        // The plugin goes on the runtimepath before startup, as a package manager puts it,
+        // so that its ftdetect/ is read when filetype detection is switched on.
+        .args([
+            "--cmd",
+            "lua vim.opt.rtp:prepend(os.getenv('DLSP_PLUGIN'))",
+            "-c",
+        ])
         .arg(format!("luafile {}", script.display()))
+        .env("DLSP_PLUGIN", plugin_dir())
         .env("DLSP_BIN", &bin)
+        .env("DLSP_ROOT", &dir)
         .env("DLSP_FILE", &file)
         .env("DLSP_OUT", &out)
         .env("DLSP_TIMEOUT_MS", STEP_TIMEOUT_MS.to_string())
@@ -165,21 +188,31 @@ fn run_nvim(script: &str, text: &str, env: &[(&str, String)]) -> Option<(Value, 
     let stderr = stderr.join().unwrap_or_default();
     let lsp_log = std::fs::read_to_string(xdg.join("cache/nvim/lsp.log")).unwrap_or_default();
     let lsp_log = tail(&lsp_log, 20_000);
+    let raw = std::fs::read_to_string(&out);
+    let messages = raw
+        .as_ref()
+        .ok()
+        .and_then(|raw| serde_json::from_str::<Value>(raw).ok())
+        .and_then(|v| v["messages_log"].as_str().map(str::to_string))
+        .unwrap_or_default();
     let context = format!(
-        "{version}, {:.1?} elapsed\n--- nvim stdout:\n{stdout}\n--- nvim stderr:\n{stderr}\n--- lsp.log:\n{lsp_log}",
+        "{version}, {:.1?} elapsed\n--- nvim stdout:\n{stdout}\n--- nvim stderr:\n{stderr}\n--- :messages:\n{messages}\n--- lsp.log:\n{lsp_log}",
         start.elapsed()
     );
     let Some(status) = status else {
         panic!("nvim did not finish within {HARD_TIMEOUT:?}; killed\n{context}");
     };
-    let raw = std::fs::read_to_string(&out)
-        .unwrap_or_else(|e| panic!("nvim ({status}) wrote no result ({e})\n{context}"));
+    let raw = raw.unwrap_or_else(|e| panic!("nvim ({status}) wrote no result ({e})\n{context}"));
     let result: Value = serde_json::from_str(&raw).expect("result JSON");
     let errors = result["errors"].as_array().cloned().unwrap_or_default();
     assert!(
         errors.is_empty(),
         "client script errors: {errors:?}\nresult: {raw}\n{context}"
     );
+    // Every script started the server through the plugin's client.
+    if let Some(name) = result["client_name"].as_str() {
+        assert_eq!(name, "dockerfile_lsp", "{context}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
     Some((result, context))
 }
@@ -187,9 +220,11 @@ fn run_nvim(script: &str, text: &str, env: &[(&str, String)]) -> Option<(Value, 
 #[test]
 fn neovim_receives_diagnostics_from_the_server() {
     let edit = serde_json::json!({"line": EDIT.0, "col": EDIT.1, "text": EDIT.2});
-    let Some((result, context)) =
-        run_nvim("client.lua", DOCKERFILE, &[("DLSP_EDIT", edit.to_string())])
-    else {
+    let Some((result, context)) = run_nvim(
+        "client.lua",
+        &[("Dockerfile", DOCKERFILE)],
+        &[("DLSP_EDIT", edit.to_string())],
+    ) else {
         return;
     };
 
@@ -258,7 +293,7 @@ fn neovim_applies_quick_fixes_through_its_code_action_menu() {
     ];
     let Some((result, context)) = run_nvim(
         "code_actions.lua",
-        CODE_ACTION_FIXTURE,
+        &[("Dockerfile", CODE_ACTION_FIXTURE)],
         &[("DLSP_STEPS", serde_json::json!(steps).to_string())],
     ) else {
         return;
@@ -352,7 +387,7 @@ R\n";
     ]);
     let Some((result, context)) = run_nvim(
         "completion.lua",
-        TEXT,
+        &[("Dockerfile", TEXT)],
         &[("DLSP_POSITIONS", positions.to_string())],
     ) else {
         return;
@@ -429,7 +464,7 @@ fn neovim_renames_a_stage_and_a_variable() {
     let invalid = serde_json::json!({ "line": 5, "col": 6, "name": "Not Valid!" });
     let Some((result, context)) = run_nvim(
         "rename.lua",
-        RENAME_FIXTURE,
+        &[("Dockerfile", RENAME_FIXTURE)],
         &[
             ("DLSP_STEPS", steps.to_string()),
             ("DLSP_INVALID", invalid.to_string()),
@@ -472,7 +507,8 @@ COPY --from=build /v /v\n";
 #[test]
 fn neovim_formats_the_buffer_with_its_own_options() {
     let fixture = "from alpine:3.20 AS build  \n  run apk add --no-cache \\\n        curl \\\n            git\nRUN <<EOF\n  echo  keep   \nEOF\ncmd [\"a\",\"b\"]\n";
-    let Some((result, context)) = run_nvim("formatting.lua", fixture, &[]) else {
+    let Some((result, context)) = run_nvim("formatting.lua", &[("Dockerfile", fixture)], &[])
+    else {
         return;
     };
     let texts: Vec<&str> = result["texts"]
@@ -517,8 +553,11 @@ fn neovim_pins_a_from_image_through_its_code_action_menu() {
     let init = serde_json::json!({
         "registry": { "dockerConfig": registry.docker_config(), "timeoutMs": 10000 }
     });
-    let Some((result, context)) = run_nvim("pin.lua", &fixture, &[("DLSP_INIT", init.to_string())])
-    else {
+    let Some((result, context)) = run_nvim(
+        "pin.lua",
+        &[("Dockerfile", &fixture)],
+        &[("DLSP_SETTINGS", init.to_string())],
+    ) else {
         return;
     };
     assert_eq!(

@@ -6,7 +6,7 @@
 -- workspace edit. Then it hovers the image and records the hover text (the fetched facts).
 --
 -- Inputs (environment): DLSP_BIN, DLSP_FILE, DLSP_OUT, DLSP_TIMEOUT_MS, DLSP_DIR and
--- DLSP_INIT as in start.lua. Output: `offered` (the action titles), `title` (the one
+-- DLSP_SETTINGS as in start.lua. Output: `offered` (the action titles), `title` (the one
 -- picked), `resolved_late` (it came without an edit), `text` (the buffer after the
 -- edit), `hover` (the hover text on the pinned image), `messages` (window/showMessage).
 

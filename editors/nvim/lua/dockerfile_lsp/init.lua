@@ -255,7 +255,7 @@ function M.client(buf)
   end
   for _, id in pairs(state.clients) do
     local client = vim.lsp.get_client_by_id(id)
-    if client and client.attached_buffers and client.attached_buffers[buf] then
+    if client and vim.lsp.buf_is_attached(buf, id) then
       return client
     end
   end
@@ -304,8 +304,10 @@ function M.info()
       table.insert(lines, string.format('  server: %s %s', info.name or '?', info.version or ''))
     end
     local bufs = {}
-    for b in pairs(client.attached_buffers or {}) do
-      table.insert(bufs, string.format('%d %s', b, vim.api.nvim_buf_get_name(b)))
+    for _, b in ipairs(vim.api.nvim_list_bufs()) do
+      if vim.lsp.buf_is_attached(b, client.id) then
+        table.insert(bufs, string.format('%d %s', b, vim.api.nvim_buf_get_name(b)))
+      end
     end
     table.sort(bufs)
     table.insert(lines, '  buffers: ' .. (#bufs > 0 and table.concat(bufs, ', ') or 'none'))
