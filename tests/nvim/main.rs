@@ -66,19 +66,37 @@ fn tail(s: &str, max: usize) -> &str {
     &s[at..]
 }
 
-/// `(code, line, column)` of every diagnostic the analysis computes for `text`, with
-/// 0-based lines and UTF-16 columns as an LSP client sees them (the text is ASCII, so
-/// UTF-8 and UTF-16 columns agree).
-fn expected(text: &str) -> BTreeSet<(String, u64, u64)> {
+/// `(code, line, column, end line, end column)` of every diagnostic the analysis computes
+/// for `text` (what the server publishes, ShellCheck's findings aside), with 0-based lines
+/// and columns counted in `unit`: UTF-16 code units as the LSP traffic has them, UTF-8
+/// bytes as Neovim 0.7's `vim.diagnostic` shows them.
+fn analysed(text: &str, unit: ColumnUnit) -> BTreeSet<(String, u64, u64, u64, u64)> {
     let analysis = Analysis::new(text);
     let index = LineIndex::new(text);
     analysis
         .diagnostics(&Config::default())
         .iter()
         .map(|d| {
-            let pos = index.line_col(text, d.range.start(), ColumnUnit::Utf16);
-            (d.code().to_string(), pos.line as u64, pos.col as u64)
+            let start = index.line_col(text, d.range.start(), unit);
+            let end = index.line_col(text, d.range.end(), unit);
+            (
+                d.code().to_string(),
+                start.line.into(),
+                start.col.into(),
+                end.line.into(),
+                end.col.into(),
+            )
         })
+        .collect()
+}
+
+/// `(code, line, column)` of every diagnostic the analysis computes for `text`, with
+/// 0-based lines and UTF-16 columns as an LSP client sees them (the text is ASCII, so
+/// UTF-8 and UTF-16 columns agree).
+fn expected(text: &str) -> BTreeSet<(String, u64, u64)> {
+    analysed(text, ColumnUnit::Utf16)
+        .into_iter()
+        .map(|(code, line, col, _, _)| (code, line, col))
         .collect()
 }
 
@@ -591,5 +609,180 @@ fn neovim_pins_a_from_image_through_its_code_action_menu() {
         "{messages}"
     );
     assert!(!messages.contains("s3cret"), "{messages}");
+    assert_eq!(result["exit_code"], 0, "server exit code\n{context}");
+}
+
+/// The multi-stage Dockerfile the typing test starts from.
+const TYPING_START: &str = "# syntax=docker/dockerfile:1
+ARG VERSION=1.0
+FROM golang:1.22 AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN go build -o /out/app ./cmd/app
+
+FROM debian:12-slim
+COPY --from=build /out/app /usr/local/bin/app
+RUN <<EOF
+set -e
+echo \"ready\" > /etc/motd
+EOF
+LABEL org.opencontainers.image.title=\"app\"
+USER app
+ENTRYPOINT [\"app\"]
+";
+
+/// What the keys of [`typing_steps`] turn [`TYPING_START`] into. Both `undefined-var`
+/// findings sit after non-ASCII text on their line, so their UTF-16 and byte columns
+/// differ.
+const TYPING_END: &str = "# syntax=docker/dockerfile:1
+ARG VERSION=1.0
+FROM golang:1.22 AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN go build -o /out/app ./cmd/app
+
+FROM debian:12-slim
+RUN apt-get update && apt-get install -y curl \\
+    ca-certificates
+COPY --from=build /out/app /usr/local/bin/app
+RUN <<EOF
+set -e
+echo \"ready 🐳 é\" > /etc/motd
+EOF
+LABEL org.opencontainers.image.title=\"app é🐳\" version=$VERSION
+ENV GREETING=\"héllo 🐳\" ARCH=$TARGETARCH
+USER app
+ENTRYPOINT [\"app\", \"--port=8080\"]
+";
+
+/// The keystrokes, in Vim key notation: where the cursor goes first (1-based line, byte
+/// column), the keys, and whether to wait for the server before the next step.
+fn typing_steps() -> Value {
+    let bs = |n: usize| "<BS>".repeat(n);
+    serde_json::json!([
+        // A new RUN line under the second FROM.
+        { "cursor": [10, 0], "keys": "oRUN apt-get update && apt-get install -y curl<Esc>", "settle": true },
+        // A continuation line; a typo and a word deleted with backspace.
+        { "cursor": [11, 0], "keys": format!("A <Bslash><CR>    ca-certificatess<BS> wget{}<Esc>", bs(5)), "settle": false },
+        // Inside the heredoc's quoted string, before the closing quote.
+        { "cursor": [16, 11], "keys": "i 🐳 é<Esc>", "settle": true },
+        // Inside a LABEL value, then a reference after it.
+        { "cursor": [18, 41], "keys": "i é🐳<Esc>A version=$VERSION<Esc>", "settle": false },
+        // A mistyped keyword taken back, then an ENV line with non-ASCII text.
+        { "cursor": [18, 0], "keys": format!("oEVN{}ENV GREETING=\"héllo 🐳\" ARCH=$TARGETARCH<Esc>", bs(3)), "settle": false },
+        // A line typed and deleted again, the last backspace joining it to the line above.
+        { "cursor": [20, 0], "keys": format!("ORUN true{}<Esc>", bs(9)), "settle": true },
+        // A second argument inside the exec-form array.
+        { "cursor": [21, 17], "keys": "i, \"--port=8080\"<Esc>", "settle": false },
+    ])
+}
+
+/// How many keys of a Vim key-notation string change the buffer: every key but <Esc>
+/// and the commands that enter insert mode (`i`, `A`), except `o`/`O`, which open a line.
+fn keys_changing(notation: &str) -> u64 {
+    let mut count = 0;
+    let mut entering = true;
+    let mut rest = notation;
+    while let Some(c) = rest.chars().next() {
+        let key = match rest.find('>') {
+            Some(end) if c == '<' => &rest[..=end],
+            _ => &rest[..c.len_utf8()],
+        };
+        rest = &rest[key.len()..];
+        if entering {
+            entering = false;
+            count += u64::from(key == "o" || key == "O");
+        } else if key == "<Esc>" {
+            entering = true;
+        } else {
+            count += 1;
+        }
+    }
+    count
+}
+
+/// Keys typed one by one through Neovim, each change its own didChange; after the last
+/// key the diagnostics Neovim shows equal those of a fresh open of the final text by a
+/// second client, and the core analysis of that text (UTF-16 columns on the wire, byte
+/// columns in `vim.diagnostic`).
+#[test]
+fn neovim_typing_key_by_key_ends_with_the_diagnostics_of_a_fresh_open() {
+    let steps = typing_steps();
+    // A `.dockerignore` beside both files keeps the build-context rules quiet, as the
+    // core analysis (which has no build context) is.
+    let Some((result, context)) = run_nvim(
+        "typing.lua",
+        &[
+            ("typed/Dockerfile", TYPING_START),
+            ("typed/.dockerignore", ".git\n"),
+            ("fresh/.dockerignore", ".git\n"),
+        ],
+        &[
+            ("DLSP_STEPS", steps.to_string()),
+            ("DLSP_FRESH", "fresh/Dockerfile".to_string()),
+        ],
+    ) else {
+        return;
+    };
+    assert_eq!(
+        result["text"], TYPING_END,
+        "the buffer after the keys\n{context}"
+    );
+    assert_eq!(result["fresh_text"], TYPING_END, "{context}");
+
+    // Every key that changed the buffer reached the server as its own didChange (the
+    // backspace that joins two lines is two changes for Neovim).
+    let done = result["steps"].as_array().cloned().unwrap_or_default();
+    assert_eq!(done.len(), steps.as_array().map_or(0, Vec::len), "{result}");
+    for step in &done {
+        let keys = step["keys"].as_str().unwrap_or_default();
+        let sent = step["did_change"].as_u64().unwrap_or_default();
+        assert!(
+            sent >= keys_changing(keys),
+            "{sent} didChange notifications for {keys}\n{context}"
+        );
+    }
+
+    // What Neovim shows after typing equals what a fresh open shows, field by field.
+    let typed = &result["typed"];
+    assert_eq!(typed, &result["fresh"], "typed vs fresh open\n{context}");
+    assert!(
+        typed.as_array().is_some_and(|a| a.len() >= 6),
+        "{typed}\n{context}"
+    );
+
+    // And the core analysis of the final text: the wire in UTF-16, the display in bytes.
+    let without_shellcheck = |items: &Value, keys: [&str; 4]| -> BTreeSet<_> {
+        items
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|d| d["code"] != "shellcheck")
+            .map(|d| {
+                let n = |k: &str| d[k].as_u64().unwrap_or(u64::MAX);
+                let code = d["code"].as_str().unwrap_or("<no code>").to_string();
+                (code, n(keys[0]), n(keys[1]), n(keys[2]), n(keys[3]))
+            })
+            .collect()
+    };
+    let wire = without_shellcheck(
+        &result["typed_pushed"],
+        ["line", "character", "end_line", "end_character"],
+    );
+    let utf16 = analysed(TYPING_END, ColumnUnit::Utf16);
+    assert_eq!(wire, utf16, "pushed (UTF-16)\n{context}");
+    let display = without_shellcheck(typed, ["lnum", "col", "end_lnum", "end_col"]);
+    let bytes = analysed(TYPING_END, ColumnUnit::Utf8);
+    assert_eq!(display, bytes, "shown (bytes)\n{context}");
+    // The non-ASCII text really moved columns apart.
+    let moved = utf16
+        .iter()
+        .filter(|d| d.0 == "undefined-var" && !bytes.contains(d))
+        .count();
+    assert_eq!(moved, 2, "{utf16:?} vs {bytes:?}");
     assert_eq!(result["exit_code"], 0, "server exit code\n{context}");
 }
