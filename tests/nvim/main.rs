@@ -786,3 +786,210 @@ fn neovim_typing_key_by_key_ends_with_the_diagnostics_of_a_fresh_open() {
     assert_eq!(moved, 2, "{utf16:?} vs {bytes:?}");
     assert_eq!(result["exit_code"], 0, "server exit code\n{context}");
 }
+
+/// The plugin as a user meets it: `Containerfile`, `*.containerfile` and `*.dockerfile`
+/// detected as `dockerfile`; one client per root (`dockerfile-lsp.toml` marks one, a
+/// folder without markers is its own), shared by the buffers under it; the settings
+/// reach the server through `workspace/configuration` (Neovim's default handler) and as
+/// `initializationOptions`; the project's dockerfile-lsp.toml still applies on top of the
+/// plugin's defaults; `lsp/dockerfile_lsp.lua` loads on 0.7 with `dofile`;
+/// `:DockerfileLspInfo` names the clients; `:DockerfileLspRestart` replaces them.
+#[test]
+fn neovim_plugin_detects_containerfiles_and_shares_a_client_per_root() {
+    let settings = serde_json::json!({ "rules": { "run-cd": "off" } });
+    let others = [
+        "proj/sub/app.containerfile",
+        "proj/web.dockerfile",
+        "other/Containerfile.dev",
+    ];
+    let Some((result, context)) = run_nvim(
+        "plugin.lua",
+        &[
+            ("proj/Containerfile", "FROM ubuntu\nENV X\n"),
+            (
+                "proj/dockerfile-lsp.toml",
+                "[rules]\nimage-untagged = \"error\"\n",
+            ),
+            (
+                "proj/sub/app.containerfile",
+                "FROM alpine:3.20\nRUN cd /tmp && make\nMAINTAINER me\n",
+            ),
+            ("proj/web.dockerfile", "FROM alpine:3.20\nMAINTAINER me\n"),
+            (
+                "other/Containerfile.dev",
+                "FROM alpine:3.20\nRUN cd /tmp && make\nMAINTAINER me\n",
+            ),
+        ],
+        &[
+            ("DLSP_SETTINGS", settings.to_string()),
+            ("DLSP_FILES", serde_json::json!(others).to_string()),
+        ],
+    ) else {
+        return;
+    };
+    let root = result["info"].as_str().unwrap_or_default();
+    let files = result["files"].as_array().cloned().unwrap_or_default();
+    assert_eq!(files.len(), 4, "{result}\n{context}");
+    let codes = |f: &Value| -> Vec<String> {
+        f["diagnostics"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|d| d["code"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    for f in &files {
+        assert_eq!(f["filetype"], "dockerfile", "{f}\n{context}");
+        // The settings turned run-cd off everywhere.
+        assert!(!codes(f).contains(&"run-cd".to_string()), "{f}\n{context}");
+    }
+    // proj/dockerfile-lsp.toml made image-untagged an error (severity 1).
+    let containerfile = &files[0];
+    assert!(
+        containerfile["diagnostics"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|d| d["code"] == "image-untagged" && d["severity"] == 1),
+        "{containerfile}\n{context}"
+    );
+    assert!(codes(containerfile).contains(&"invalid-arguments".to_string()));
+    assert!(codes(&files[1]).contains(&"maintainer-deprecated".to_string()));
+    assert!(codes(&files[3]).contains(&"maintainer-deprecated".to_string()));
+
+    // One client for proj (its files, the subfolder's too), another for other/.
+    let roots: Vec<String> = files
+        .iter()
+        .map(|f| {
+            let root = f["root"].as_str().unwrap_or_default();
+            root.rsplit('/').next().unwrap_or_default().to_string()
+        })
+        .collect();
+    assert_eq!(roots, ["proj", "proj", "proj", "other"], "{context}");
+    let ids: Vec<&Value> = files.iter().map(|f| &f["client_id"]).collect();
+    assert!(ids[0] == ids[1] && ids[1] == ids[2], "{ids:?}");
+    assert_ne!(ids[0], ids[3]);
+
+    // The server asked for its section, and Neovim's default handler answered with the
+    // plugin's settings (defaults + the test's); the same object went as
+    // initializationOptions.
+    let section = serde_json::json!({
+        "codeLens": { "enable": true },
+        "inlayHints": { "enable": true },
+        "diagnostics": { "delayMs": 0 },
+        "rules": { "run-cd": "off" },
+    });
+    // (Neovim 0.7 does not announce workspace/configuration; the plugin does.)
+    let asked = result["configuration"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        result["asked_before_restart"], 2,
+        "one request per client: {asked:?}\n{context}"
+    );
+    // Two more after the restart, two more after setup() with new settings.
+    assert_eq!(asked.len(), 6, "{asked:?}\n{context}");
+    for a in &asked[..4] {
+        assert_eq!(a["items"][0]["section"], "dockerfileLsp", "{a}");
+        assert_eq!(a["answer"], serde_json::json!([section]), "{a}");
+    }
+    let mut changed = section.clone();
+    changed["rules"] = serde_json::json!({ "run-cd": "warning", "maintainer-deprecated": "off" });
+    for a in &asked[4..] {
+        assert_eq!(a["answer"], serde_json::json!([changed]), "{a}");
+    }
+    assert_eq!(
+        result["init_options"],
+        serde_json::json!([section, section, section, section])
+    );
+
+    // lsp/dockerfile_lsp.lua, as Neovim 0.11 would read it.
+    let config = &result["lsp_config"];
+    assert_eq!(config["cmd"], serde_json::json!(["dockerfile-lsp"]));
+    assert_eq!(config["filetypes"], serde_json::json!(["dockerfile"]));
+    assert_eq!(
+        config["root_markers"],
+        serde_json::json!([
+            "dockerfile-lsp.toml",
+            ".dockerfile-lsp.toml",
+            ".hadolint.yaml",
+            ".hadolint.yml",
+            ".git"
+        ])
+    );
+    assert_eq!(
+        config["settings"],
+        serde_json::json!({ "dockerfileLsp": { "codeLens": { "enable": true }, "inlayHints": { "enable": true } } })
+    );
+    assert_eq!(config["before_init"], "function");
+
+    // :DockerfileLspInfo names both clients, their roots, the server and the buffers.
+    let info = root;
+    for needle in [
+        "/proj\n",
+        "/other\n",
+        "server: dockerfile-lsp 0.1.0",
+        "/proj/sub/app.containerfile",
+        "(executable)",
+        "filetypes: dockerfile",
+    ] {
+        assert!(info.contains(needle), "{needle:?} not in {info}");
+    }
+
+    // :DockerfileLspRestart: the old clients exited cleanly, new ones serve every buffer
+    // with the same roots and the same diagnostics.
+    let old: Vec<u64> = result["old_clients"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_u64)
+        .collect();
+    assert_eq!(old.len(), 2, "{result}");
+    for exit in result["old_exits"].as_array().into_iter().flatten() {
+        assert_eq!(exit["code"], 0, "{exit}\n{context}");
+    }
+    let new: Vec<u64> = result["new_clients"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_u64)
+        .collect();
+    assert_eq!(new.len(), 2, "{result}");
+    assert!(new.iter().all(|id| !old.contains(id)), "{old:?} {new:?}");
+    let after = result["after_restart"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(after.len(), files.len());
+    for (before, after) in files.iter().zip(&after) {
+        assert_eq!(before["root"], after["root"], "{after}");
+        assert_eq!(before["diagnostics"], after["diagnostics"], "{after}");
+    }
+
+    // New settings through setup(): run-cd back, maintainer-deprecated gone, same clients.
+    assert_eq!(result["same_clients"], true, "{result}");
+    let after = result["after_settings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let run_cd: Vec<bool> = after
+        .iter()
+        .map(|f| {
+            f.as_array()
+                .into_iter()
+                .flatten()
+                .any(|d| d["code"] == "run-cd")
+        })
+        .collect();
+    assert_eq!(run_cd, [false, true, false, true], "{after:?}\n{context}");
+    for f in &after {
+        let deprecated = f
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|d| d["code"] == "maintainer-deprecated");
+        assert!(!deprecated, "{f}");
+    }
+    assert_eq!(result["exit_code"], 0, "server exit code\n{context}");
+}

@@ -80,14 +80,14 @@ local function push_state(buf)
 end
 
 -- The plugin's setup() with the test's binary, settings and observers; `opts` (optional)
--- adds or overrides setup options.
+-- adds to or overrides those setup options (tables merge).
 function M.setup(on_publish, opts)
   local settings = vim.tbl_deep_extend(
     'force',
     { diagnostics = { delayMs = 0 } },
     os.getenv('DLSP_SETTINGS') and vim.fn.json_decode(os.getenv('DLSP_SETTINGS')) or {}
   )
-  require('dockerfile_lsp').setup(vim.tbl_extend('force', {
+  require('dockerfile_lsp').setup(vim.tbl_deep_extend('force', {
     cmd = { M.bin, 'serve' },
     settings = { dockerfileLsp = settings },
     handlers = {

@@ -9,7 +9,8 @@
 --- `vim.lsp.start_client` and buffers are attached with `vim.lsp.buf_attach_client`;
 --- on 0.8+ `vim.lsp.start` is used. The server reads `settings.dockerfileLsp` through
 --- `workspace/configuration`, which Neovim's default handler answers from the client's
---- `settings`, and as `initializationOptions`.
+--- `settings` (the plugin announces the capability, which 0.7 does not), and as
+--- `initializationOptions`. Calling `setup` again hands new settings to running clients.
 ---
 --- Commands (defined by `setup`): `:DockerfileLspInfo`, `:DockerfileLspRestart`,
 --- `:DockerfileLspPinImages`, `:DockerfileLspLog`. See editors/nvim/README.md.
@@ -160,7 +161,19 @@ local function client_config(config, root)
   c.name = c.name or M.name
   c.root_dir = root
   c.capabilities = merge(vim.lsp.protocol.make_client_capabilities(), config.capabilities or {})
+  -- Neovim 0.7 answers `workspace/configuration` (its default handler reads
+  -- `settings`) but does not announce it, and a server only asks clients that do.
+  c.capabilities.workspace = c.capabilities.workspace or {}
+  c.capabilities.workspace.configuration = true
   local user_on_init, user_on_exit = config.on_init, config.on_exit
+  -- The defaults' before_init (settings as initializationOptions) runs before the user's.
+  local own_before_init, user_before_init = state.own_before_init, config.before_init
+  if own_before_init and user_before_init ~= own_before_init then
+    c.before_init = function(params, cfg)
+      own_before_init(params, cfg)
+      return user_before_init(params, cfg)
+    end
+  end
   c.on_init = function(client, result)
     state.server_info[client.id] = result and result.serverInfo
     if user_on_init then
@@ -485,7 +498,16 @@ function M.setup(opts)
       error(string.format('dockerfile_lsp.setup: `%s` must be a %s, got a %s', key, table.concat(allowed, ' or '), type(opts[key])), 2)
     end
   end
-  state.config = merge(M.defaults(), opts)
+  local defaults = M.defaults()
+  state.own_before_init = defaults.before_init
+  state.config = merge(defaults, opts)
+  -- Running clients take the new settings at once: Neovim's handler answers the
+  -- server's next `workspace/configuration` from `config.settings`, and
+  -- `workspace/didChangeConfiguration` makes the server ask.
+  for _, client in ipairs(M.clients()) do
+    client.config.settings = state.config.settings or {}
+    call(client, 'notify', 'workspace/didChangeConfiguration', { settings = client.config.settings })
+  end
   state.missing = {}
   local group = vim.api.nvim_create_augroup('dockerfile_lsp', { clear = true })
   vim.api.nvim_create_autocmd('FileType', {
