@@ -160,11 +160,10 @@ fn run_nvim(
         .args(["--headless", "--clean", "-n", "-i", "NONE"])
         // The plugin goes on the runtimepath before startup, as a package manager puts it,
         // so that its ftdetect/ is read when filetype detection is switched on.
-        .args([
-            "--cmd",
-            "lua vim.opt.rtp:prepend(os.getenv('DLSP_PLUGIN'))",
-            "-c",
-        ])
+        .args(["--cmd", "lua vim.opt.rtp:prepend(os.getenv('DLSP_PLUGIN'))"])
+        // DLSP_LUA_FILETYPE: Neovim 0.7's Lua-only filetype detection (the default from 0.8).
+        .args(["--cmd", "if exists('$DLSP_LUA_FILETYPE') | let g:do_filetype_lua = 1 | let g:did_load_filetypes = 0 | endif"])
+        .arg("-c")
         .arg(format!("luafile {}", script.display()))
         .env("DLSP_PLUGIN", plugin_dir())
         .env("DLSP_BIN", &bin)
@@ -992,4 +991,81 @@ fn neovim_plugin_detects_containerfiles_and_shares_a_client_per_root() {
         assert!(!deprecated, "{f}");
     }
     assert_eq!(result["exit_code"], 0, "server exit code\n{context}");
+}
+
+/// Every file name the CLI treats as a Dockerfile.
+const DOCKERFILE_NAMES: [&str; 7] = [
+    "Dockerfile",
+    "Dockerfile.prod",
+    "api.Dockerfile",
+    "web.dockerfile",
+    "Containerfile",
+    "Containerfile.dev",
+    "app.containerfile",
+];
+
+/// Without the server binary: every Dockerfile name still gets the `dockerfile`
+/// filetype, the user gets one clear error naming the command and the fix (not one per
+/// buffer, not a stack trace), nothing is attached, `:DockerfileLspInfo` says why, and
+/// `:DockerfileLspPinImages` says there is no server. Run twice: with Neovim 0.7's
+/// default filetype.vim, and with Lua-only detection, where `vim.filetype.match` on
+/// buffers never read checks the plugin's `vim.filetype.add` rules alone.
+#[test]
+fn neovim_plugin_without_the_binary_detects_files_and_says_how_to_fix_it() {
+    let files: Vec<(&str, &str)> = DOCKERFILE_NAMES
+        .iter()
+        .map(|name| (*name, "FROM alpine:3.20\n"))
+        .collect();
+    for lua_filetype in [false, true] {
+        let missing = std::env::temp_dir().join("no-such-dir/dockerfile-lsp");
+        let mut env = vec![
+            ("DLSP_MISSING", missing.display().to_string()),
+            (
+                "DLSP_FILES",
+                serde_json::json!(DOCKERFILE_NAMES).to_string(),
+            ),
+        ];
+        if lua_filetype {
+            env.push(("DLSP_LUA_FILETYPE", "1".to_string()));
+        }
+        let Some((result, context)) = run_nvim("missing.lua", &files, &env) else {
+            return;
+        };
+        let seen = result["files"].as_array().cloned().unwrap_or_default();
+        assert_eq!(seen.len(), DOCKERFILE_NAMES.len(), "{result}");
+        for f in &seen {
+            assert_eq!(
+                f["filetype"], "dockerfile",
+                "{f} (lua: {lua_filetype})\n{context}"
+            );
+            assert_eq!(f["attached"], false, "{f}");
+            if lua_filetype {
+                assert_eq!(f["lua_match"], "dockerfile", "{f}\n{context}");
+            }
+        }
+        let notes = result["notes"].as_array().cloned().unwrap_or_default();
+        assert_eq!(
+            notes.len(),
+            2,
+            "one error, one pin message: {notes:?}\n{context}"
+        );
+        let error = notes[0]["msg"].as_str().unwrap_or_default();
+        assert_eq!(notes[0]["level"], 4, "an error: {notes:?}");
+        for needle in [
+            missing.display().to_string().as_str(),
+            "is not executable or not on PATH",
+            "setup({ cmd = {",
+        ] {
+            assert!(error.contains(needle), "{needle:?} not in {error}");
+        }
+        assert_eq!(result["clients"], 0, "{result}");
+        let info = result["info"].as_str().unwrap_or_default();
+        assert!(info.contains("no client is running"), "{info}");
+        assert!(info.contains("(NOT executable)"), "{info}");
+        assert_eq!(result["pin"]["ok"], false, "{result}");
+        assert_eq!(
+            result["pin"]["msg"], "no language server is attached to this buffer",
+            "{result}"
+        );
+    }
 }
