@@ -1069,3 +1069,48 @@ fn neovim_plugin_without_the_binary_detects_files_and_says_how_to_fix_it() {
         );
     }
 }
+
+/// `:DockerfileLspPinImages`: every image of the file pinned at once through the source
+/// action and `codeAction/resolve` (a FROM through a variable and a `COPY --from`
+/// image, from a real registry on loopback); run again on the pinned file, it changes
+/// nothing and says so.
+#[test]
+fn neovim_pins_every_image_with_the_plugin_command() {
+    use dockerfile_lsp_tests::registry::{start_or_skip, Auth};
+    let Some(registry) = start_or_skip(Auth::None) else {
+        return;
+    };
+    let base = registry.push_index("team/base", "1.2", &["linux/amd64", "linux/arm64"]);
+    let tools = registry.push_image("team/tools", "7");
+    let host = registry.host();
+    let fixture = format!(
+        "ARG VERSION=1.2\nFROM {host}/team/base:${{VERSION}}\nCOPY --from={host}/team/tools:7 /bin/tool /bin/tool\n"
+    );
+    let Some((result, context)) = run_nvim(
+        "pin_all.lua",
+        &[("Dockerfile", &fixture)],
+        &[(
+            "DLSP_SETTINGS",
+            serde_json::json!({ "registry": { "timeoutMs": 10000 } }).to_string(),
+        )],
+    ) else {
+        return;
+    };
+    assert_eq!(result["first"]["ok"], true, "{result}\n{context}");
+    assert_eq!(result["changed"], true, "{result}");
+    assert_eq!(
+        result["text"],
+        format!(
+            "ARG VERSION=1.2\nFROM {host}/team/base:${{VERSION}}@{}\nCOPY --from={host}/team/tools:7@{} /bin/tool /bin/tool\n",
+            base.digest, tools.digest
+        ),
+        "{context}"
+    );
+    assert_eq!(
+        result["second"],
+        serde_json::json!({}),
+        "{result}\n{context}"
+    );
+    assert_eq!(result["changed_again"], false, "{result}");
+    assert_eq!(result["exit_code"], 0, "server exit code\n{context}");
+}
