@@ -1106,9 +1106,22 @@ fn neovim_pins_every_image_with_the_plugin_command() {
         ),
         "{context}"
     );
+    // The server's messages reached the user: the variable note, then "nothing to do".
+    let messages: Vec<&str> = result["messages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(messages.len(), 2, "{result}");
+    assert!(messages[0].contains("`VERSION`"), "{messages:?}");
+    assert!(
+        messages[1].ends_with("already pinned to the current digest"),
+        "{messages:?}"
+    );
     assert_eq!(
         result["second"],
-        serde_json::json!({}),
+        serde_json::json!({ "ok": false, "msg": null }),
         "{result}\n{context}"
     );
     assert_eq!(result["changed_again"], false, "{result}");
