@@ -409,6 +409,7 @@ R\n";
     ) else {
         return;
     };
+    assert_eq!(result["omnifunc"], "v:lua.vim.lsp.omnifunc", "{result}");
     let answers = result["answers"].as_array().cloned().unwrap_or_default();
     assert_eq!(answers.len(), 4, "{result}\n{context}");
     let labels = |i: usize| -> Vec<String> {
