@@ -15,31 +15,7 @@ local timeout = start.timeout
 
 local result = { errors = {}, published = {} }
 
--- A plain list of what Neovim shows for the buffer, in a stable order.
-local function shown(buf)
-  local items = {}
-  for _, d in ipairs(vim.diagnostic.get(buf)) do
-    table.insert(items, {
-      code = d.code,
-      lnum = d.lnum,
-      col = d.col,
-      end_lnum = d.end_lnum,
-      end_col = d.end_col,
-      severity = d.severity,
-      message = d.message,
-    })
-  end
-  table.sort(items, function(a, b)
-    if a.lnum ~= b.lnum then
-      return a.lnum < b.lnum
-    end
-    if a.col ~= b.col then
-      return a.col < b.col
-    end
-    return tostring(a.code) < tostring(b.code)
-  end)
-  return items
-end
+local shown = start.shown
 
 local function has_code(buf, code)
   for _, d in ipairs(vim.diagnostic.get(buf)) do

@@ -100,6 +100,24 @@ fn expected(text: &str) -> BTreeSet<(String, u64, u64)> {
         .collect()
 }
 
+/// The strings of a JSON array (none when it is not one).
+fn strings(v: &Value) -> Vec<&str> {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
+/// The unsigned numbers of a JSON array (none when it is not one).
+fn numbers(v: &Value) -> Vec<u64> {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_u64)
+        .collect()
+}
+
 /// The same triples from what Neovim displayed.
 fn shown(items: &Value) -> BTreeSet<(String, u64, u64)> {
     items
@@ -353,12 +371,7 @@ fn neovim_applies_quick_fixes_through_its_code_action_menu() {
         ],
         "{result}"
     );
-    let final_codes: Vec<&str> = result["final_codes"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
+    let final_codes: Vec<&str> = strings(&result["final_codes"]);
     // Neovim declares `resolveSupport` for `edit`, so fix-all came without an edit and
     // Neovim fetched it with `codeAction/resolve`; the result is exactly the core's.
     assert_eq!(done[3]["resolved_late"], true, "{result}");
@@ -529,12 +542,7 @@ fn neovim_formats_the_buffer_with_its_own_options() {
     else {
         return;
     };
-    let texts: Vec<&str> = result["texts"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
+    let texts: Vec<&str> = strings(&result["texts"]);
     expect_test::expect![[r#"
         [
             "FROM alpine:3.20 AS build\nRUN apk add --no-cache \\\n    curl \\\n        git\nRUN <<EOF\n  echo  keep   \nEOF\nCMD [\"a\", \"b\"]\n",
@@ -612,8 +620,10 @@ fn neovim_pins_a_from_image_through_its_code_action_menu() {
     assert_eq!(result["exit_code"], 0, "server exit code\n{context}");
 }
 
-/// The multi-stage Dockerfile the typing test starts from.
-const TYPING_START: &str = "# syntax=docker/dockerfile:1
+/// The first stage and the second FROM, the same before and after the typing.
+macro_rules! typing_head {
+    () => {
+        "# syntax=docker/dockerfile:1
 ARG VERSION=1.0
 FROM golang:1.22 AS build
 WORKDIR /src
@@ -623,7 +633,14 @@ COPY . .
 RUN go build -o /out/app ./cmd/app
 
 FROM debian:12-slim
-COPY --from=build /out/app /usr/local/bin/app
+"
+    };
+}
+
+/// The multi-stage Dockerfile the typing test starts from.
+const TYPING_START: &str = concat!(
+    typing_head!(),
+    "COPY --from=build /out/app /usr/local/bin/app
 RUN <<EOF
 set -e
 echo \"ready\" > /etc/motd
@@ -631,22 +648,15 @@ EOF
 LABEL org.opencontainers.image.title=\"app\"
 USER app
 ENTRYPOINT [\"app\"]
-";
+"
+);
 
 /// What the keys of [`typing_steps`] turn [`TYPING_START`] into. Both `undefined-var`
 /// findings sit after non-ASCII text on their line, so their UTF-16 and byte columns
 /// differ.
-const TYPING_END: &str = "# syntax=docker/dockerfile:1
-ARG VERSION=1.0
-FROM golang:1.22 AS build
-WORKDIR /src
-COPY go.mod go.sum ./
-RUN go mod download
-COPY . .
-RUN go build -o /out/app ./cmd/app
-
-FROM debian:12-slim
-RUN apt-get update && apt-get install -y curl \\
+const TYPING_END: &str = concat!(
+    typing_head!(),
+    "RUN apt-get update && apt-get install -y curl \\
     ca-certificates
 COPY --from=build /out/app /usr/local/bin/app
 RUN <<EOF
@@ -657,7 +667,8 @@ LABEL org.opencontainers.image.title=\"app é🐳\" version=$VERSION
 ENV GREETING=\"héllo 🐳\" ARCH=$TARGETARCH
 USER app
 ENTRYPOINT [\"app\", \"--port=8080\"]
-";
+"
+);
 
 /// The keystrokes, in Vim key notation: where the cursor goes first (1-based line, byte
 /// column), the keys, and whether to wait for the server before the next step.
@@ -939,22 +950,12 @@ fn neovim_plugin_detects_containerfiles_and_shares_a_client_per_root() {
 
     // :DockerfileLspRestart: the old clients exited cleanly, new ones serve every buffer
     // with the same roots and the same diagnostics.
-    let old: Vec<u64> = result["old_clients"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_u64)
-        .collect();
+    let old: Vec<u64> = numbers(&result["old_clients"]);
     assert_eq!(old.len(), 2, "{result}");
     for exit in result["old_exits"].as_array().into_iter().flatten() {
         assert_eq!(exit["code"], 0, "{exit}\n{context}");
     }
-    let new: Vec<u64> = result["new_clients"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_u64)
-        .collect();
+    let new: Vec<u64> = numbers(&result["new_clients"]);
     assert_eq!(new.len(), 2, "{result}");
     assert!(new.iter().all(|id| !old.contains(id)), "{old:?} {new:?}");
     let after = result["after_restart"]
@@ -1108,12 +1109,7 @@ fn neovim_pins_every_image_with_the_plugin_command() {
         "{context}"
     );
     // The server's messages reached the user: the variable note, then "nothing to do".
-    let messages: Vec<&str> = result["messages"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
+    let messages: Vec<&str> = strings(&result["messages"]);
     assert_eq!(messages.len(), 2, "{result}");
     assert!(messages[0].contains("`VERSION`"), "{messages:?}");
     assert!(

@@ -15,14 +15,11 @@ local timeout = start.timeout
 
 local result = { errors = {}, offered = {}, messages = {} }
 
-vim.lsp.handlers['window/showMessage'] = function(_, params)
-  table.insert(result.messages, params.message)
-end
+start.capture_messages(result.messages)
 
 local function run(session, fail)
   local buf = session.buf
-  if not vim.wait(timeout, function() return start.caught_up(session) end, 20) then
-    fail('no diagnostics for the opened buffer')
+  if not start.settle(session, fail, 'open') then
     return
   end
   -- The cursor on the image of the first FROM line (after `FROM `).

@@ -13,9 +13,7 @@ local timeout = start.timeout
 
 local result = { errors = {}, notes = {}, messages = {} }
 
-vim.lsp.handlers['window/showMessage'] = function(_, params)
-  table.insert(result.messages, params.message)
-end
+start.capture_messages(result.messages)
 vim.notify = function(msg, level)
   table.insert(result.notes, { msg = msg, level = level })
 end
@@ -23,8 +21,7 @@ end
 local function run(session, fail)
   local buf = session.buf
   local plugin = require('dockerfile_lsp')
-  if not vim.wait(timeout, function() return start.caught_up(session) end, 20) then
-    fail('no diagnostics for the opened buffer')
+  if not start.settle(session, fail, 'open') then
     return
   end
   -- The command as a user runs it; `pin_images` itself reports when it is done.

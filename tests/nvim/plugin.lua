@@ -45,16 +45,23 @@ local function shown(buf)
   return items
 end
 
--- Waits for a push for the session's current version, then a quiet moment (a
--- configuration change republishes).
+-- A push for the session's current version, then a quiet moment (a configuration
+-- change republishes).
 local function settle(session, what, fail)
-  local ok = vim.wait(timeout, function()
-    return start.caught_up(session) and vim.loop.now() - session.last_push_ms >= 500
+  return start.settle(session, fail, what, 500)
+end
+
+-- Waits until every session got a push after the counts in `before` and `also()`
+-- (optional) holds.
+local function all_pushed(sessions, before, also)
+  return vim.wait(timeout, function()
+    for i, session in ipairs(sessions) do
+      if session.pushes <= before[i] then
+        return false
+      end
+    end
+    return also == nil or also()
   end, 20)
-  if not ok then
-    fail(what .. ': no diagnostics for the current version within ' .. timeout .. ' ms')
-  end
-  return ok
 end
 
 local function record(session, name)
@@ -108,15 +115,15 @@ local function run(first, fail)
   end
   result.asked_before_restart = #result.configuration
   vim.cmd('DockerfileLspRestart')
-  local restarted = vim.wait(timeout, function()
-    for i, session in ipairs(sessions) do
+  local restarted = all_pushed(sessions, before, function()
+    for _, session in ipairs(sessions) do
       local client = plugin.client(session.buf)
-      if not (client and client.initialized and session.pushes > before[i]) then
+      if not (client and client.initialized) then
         return false
       end
     end
     return true
-  end, 20)
+  end)
   if not restarted then
     fail('after :DockerfileLspRestart not every buffer was attached again and got diagnostics')
   end
@@ -155,14 +162,9 @@ local function run(first, fail)
   start.setup(nil, vim.tbl_deep_extend('force', opts, {
     settings = { dockerfileLsp = { rules = { ['run-cd'] = 'warning', ['maintainer-deprecated'] = 'off' } } },
   }))
-  local republished = vim.wait(timeout, function()
-    for i, session in ipairs(sessions) do
-      if session.pushes <= before[i] then
-        return false
-      end
-    end
+  local republished = all_pushed(sessions, before, function()
     return #result.configuration >= asked + 2
-  end, 20)
+  end)
   if not republished then
     fail('after setup() with new settings not every buffer got new diagnostics')
   end

@@ -58,6 +58,54 @@ function M.caught_up(session)
   return session.published_version == vim.lsp.util.buf_versions[session.buf]
 end
 
+-- Waits until the server published for the buffer's current version; `fail`s with
+-- `what` otherwise. With `quiet_ms`, also until no push came for that long (a
+-- ShellCheck or configuration re-push would come then).
+function M.settle(session, fail, what, quiet_ms)
+  local ok = vim.wait(M.timeout, function()
+    return M.caught_up(session) and vim.loop.now() - session.last_push_ms >= (quiet_ms or 0)
+  end, 20)
+  if not ok then
+    fail(what .. ': no diagnostics for version ' .. tostring(vim.lsp.util.buf_versions[session.buf])
+      .. ' within ' .. M.timeout .. ' ms (last push: version ' .. tostring(session.published_version) .. ')')
+  end
+  return ok
+end
+
+-- What Neovim shows for `buf` (`vim.diagnostic.get`), every field the user sees, in
+-- a stable order.
+function M.shown(buf)
+  local items = {}
+  for _, d in ipairs(vim.diagnostic.get(buf)) do
+    table.insert(items, {
+      code = d.code,
+      lnum = d.lnum,
+      col = d.col,
+      end_lnum = d.end_lnum,
+      end_col = d.end_col,
+      severity = d.severity,
+      message = d.message,
+    })
+  end
+  table.sort(items, function(a, b)
+    if a.lnum ~= b.lnum then
+      return a.lnum < b.lnum
+    end
+    if a.col ~= b.col then
+      return a.col < b.col
+    end
+    return vim.fn.json_encode(a) < vim.fn.json_encode(b)
+  end)
+  return items
+end
+
+-- Collects the server's `window/showMessage` texts into `list`.
+function M.capture_messages(list)
+  vim.lsp.handlers['window/showMessage'] = function(_, params)
+    table.insert(list, params.message)
+  end
+end
+
 -- A clean shutdown (`shutdown` request, then `exit`); records the exit code and signal.
 function M.stop(session, result, fail)
   vim.lsp.stop_client(session.client_id)

@@ -29,25 +29,7 @@ local QUIET_MS = 700
 
 local result = { errors = {}, steps = {} }
 
--- What Neovim shows for `buf`, sorted, every field the user sees.
-local function shown(buf)
-  local items = {}
-  for _, d in ipairs(vim.diagnostic.get(buf)) do
-    table.insert(items, {
-      code = d.code,
-      lnum = d.lnum,
-      col = d.col,
-      end_lnum = d.end_lnum,
-      end_col = d.end_col,
-      severity = d.severity,
-      message = d.message,
-    })
-  end
-  table.sort(items, function(a, b)
-    return vim.fn.json_encode(a) < vim.fn.json_encode(b)
-  end)
-  return items
-end
+local shown = start.shown
 
 -- The last push for the session's buffer, as the server sent it (UTF-16 positions).
 local function pushed(session)
@@ -66,17 +48,8 @@ local function pushed(session)
   return items
 end
 
--- Waits until the server published for the buffer's current version and then stayed
--- quiet for QUIET_MS.
 local function settle(session, what, fail)
-  local ok = vim.wait(timeout, function()
-    return start.caught_up(session) and vim.loop.now() - session.last_push_ms >= QUIET_MS
-  end, 20)
-  if not ok then
-    fail(what .. ': no push for version ' .. tostring(vim.lsp.util.buf_versions[session.buf])
-      .. ' within ' .. timeout .. ' ms (last push: version ' .. tostring(session.published_version) .. ')')
-  end
-  return ok
+  return start.settle(session, fail, what, QUIET_MS)
 end
 
 -- The keys of a key-notation string: `<…>` names and single (UTF-8) characters, each
