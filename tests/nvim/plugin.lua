@@ -52,16 +52,19 @@ local function settle(session, what, fail)
 end
 
 -- Waits until every session got a push after the counts in `before` and `also()`
--- (optional) holds.
-local function all_pushed(sessions, before, also)
-  return vim.wait(timeout, function()
+-- holds; `fail`s with `what` otherwise.
+local function all_pushed(sessions, before, also, fail, what)
+  local ok = vim.wait(timeout, function()
     for i, session in ipairs(sessions) do
       if session.pushes <= before[i] then
         return false
       end
     end
-    return also == nil or also()
+    return also()
   end, 20)
+  if not ok then
+    fail(what)
+  end
 end
 
 local function record(session, name)
@@ -115,7 +118,7 @@ local function run(first, fail)
   end
   result.asked_before_restart = #result.configuration
   vim.cmd('DockerfileLspRestart')
-  local restarted = all_pushed(sessions, before, function()
+  all_pushed(sessions, before, function()
     for _, session in ipairs(sessions) do
       local client = plugin.client(session.buf)
       if not (client and client.initialized) then
@@ -123,10 +126,7 @@ local function run(first, fail)
       end
     end
     return true
-  end)
-  if not restarted then
-    fail('after :DockerfileLspRestart not every buffer was attached again and got diagnostics')
-  end
+  end, fail, 'after :DockerfileLspRestart not every buffer was attached again and got diagnostics')
   result.old_exits = {}
   for _, id in ipairs(old) do
     vim.wait(timeout, function() return start.exits[id] ~= nil end, 20)
@@ -162,12 +162,9 @@ local function run(first, fail)
   start.setup(nil, vim.tbl_deep_extend('force', opts, {
     settings = { dockerfileLsp = { rules = { ['run-cd'] = 'warning', ['maintainer-deprecated'] = 'off' } } },
   }))
-  local republished = all_pushed(sessions, before, function()
+  all_pushed(sessions, before, function()
     return #result.configuration >= asked + 2
-  end)
-  if not republished then
-    fail('after setup() with new settings not every buffer got new diagnostics')
-  end
+  end, fail, 'after setup() with new settings not every buffer got new diagnostics')
   result.after_settings = {}
   for _, session in ipairs(sessions) do
     settle(session, 'after new settings', fail)
