@@ -1008,8 +1008,9 @@ const DOCKERFILE_NAMES: [&str; 7] = [
 
 /// Without the server binary: every Dockerfile name still gets the `dockerfile`
 /// filetype, the user gets one clear error naming the command and the fix (not one per
-/// buffer, not a stack trace), nothing is attached, `:DockerfileLspInfo` says why, and
-/// `:DockerfileLspPinImages` says there is no server. Run twice: with Neovim 0.7's
+/// buffer, not a stack trace), nothing is attached, `:DockerfileLspInfo` says why,
+/// `:DockerfileLspPinImages` says there is no server, and `:DockerfileLspLog` opens the
+/// log. Run twice: with Neovim 0.7's
 /// default filetype.vim, and with Lua-only detection, where `vim.filetype.match` on
 /// buffers never read checks the plugin's `vim.filetype.add` rules alone.
 #[test]
@@ -1064,6 +1065,11 @@ fn neovim_plugin_without_the_binary_detects_files_and_says_how_to_fix_it() {
         let info = result["info"].as_str().unwrap_or_default();
         assert!(info.contains("no client is running"), "{info}");
         assert!(info.contains("(NOT executable)"), "{info}");
+        assert_eq!(
+            result["log"],
+            serde_json::json!({ "new_tab": true, "shown": true }),
+            "{result}"
+        );
         assert_eq!(result["pin"]["ok"], false, "{result}");
         assert_eq!(
             result["pin"]["msg"], "no language server is attached to this buffer",

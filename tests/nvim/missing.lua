@@ -2,8 +2,8 @@
 -- setup() with a `cmd` that does not exist, then every Dockerfile name the CLI knows is
 -- opened. Records each file's filetype and whether a client got attached, every
 -- `vim.notify` message (the missing binary must be reported once, as an error, with
--- the fix), `:DockerfileLspInfo`, and what `:DockerfileLspPinImages` says without a
--- client. With DLSP_LUA_FILETYPE set (main.rs then switches Neovim 0.7 to Lua filetype
+-- the fix), `:DockerfileLspInfo`, what `:DockerfileLspPinImages` says without a
+-- client, and whether `:DockerfileLspLog` opened the LSP log. With DLSP_LUA_FILETYPE set (main.rs then switches Neovim 0.7 to Lua filetype
 -- detection only), also what `vim.filetype.match` says for buffers that were never read,
 -- which only the plugin's `vim.filetype.add` rules can answer.
 --
@@ -41,6 +41,13 @@ local ok, err = pcall(function()
   plugin.pin_images(0, function(done, msg)
     result.pin = { ok = done, msg = msg }
   end)
+  -- :DockerfileLspLog opens Neovim's LSP log in a new tab.
+  local tabs = #vim.api.nvim_list_tabpages()
+  vim.cmd('DockerfileLspLog')
+  result.log = {
+    new_tab = #vim.api.nvim_list_tabpages() == tabs + 1,
+    shown = vim.api.nvim_buf_get_name(0) == vim.fn.fnamemodify(vim.lsp.get_log_path(), ':p'),
+  }
 end)
 if not ok then
   table.insert(result.errors, 'lua error: ' .. tostring(err))
