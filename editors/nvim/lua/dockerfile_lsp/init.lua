@@ -142,12 +142,14 @@ local function live_client(root)
   return nil
 end
 
--- Whether `buf` holds a file of one of the configured filetypes.
+-- Whether `buf` holds a file of one of the configured filetypes (not a scratch or
+-- special buffer, nor a `scheme://` buffer such as fugitive's).
 local function wanted(buf, config)
   if not vim.api.nvim_buf_is_valid(buf) or vim.bo[buf].buftype ~= '' then
     return false
   end
-  if vim.api.nvim_buf_get_name(buf) == '' then
+  local name = vim.api.nvim_buf_get_name(buf)
+  if name == '' or name:match('^%a[%w+.-]*://') then
     return false
   end
   return vim.tbl_contains(config.filetypes or {}, vim.bo[buf].filetype)
