@@ -935,6 +935,13 @@ fn neovim_plugin_detects_containerfiles_and_shares_a_client_per_root() {
     );
     assert_eq!(config["before_init"], "function");
 
+    // A `scheme://` buffer and an unnamed one got no client.
+    assert_eq!(
+        result["not_files"],
+        serde_json::json!([false, false]),
+        "{context}"
+    );
+
     // :DockerfileLspInfo names both clients, their roots, the server and the buffers.
     let info = root;
     for needle in [

@@ -2,7 +2,8 @@
 -- of Containerfiles and `*.dockerfile`, one client per root (found by `root_markers`)
 -- shared by the buffers under it, settings answered through `workspace/configuration`
 -- and sent as `initializationOptions`, a project's dockerfile-lsp.toml still honoured,
--- `lsp/dockerfile_lsp.lua` loaded with `dofile`, `:DockerfileLspInfo`,
+-- `lsp/dockerfile_lsp.lua` loaded with `dofile`, buffers that are not files left alone,
+-- `:DockerfileLspInfo`,
 -- `:DockerfileLspRestart`, and setup() called again with other settings.
 --
 -- Inputs (environment): DLSP_BIN, DLSP_FILE (proj/Containerfile), DLSP_OUT,
@@ -103,6 +104,19 @@ local function run(first, fail)
     settings = config.settings,
     before_init = type(config.before_init),
   }
+
+  -- Buffers that are not files are left alone: a fugitive-style `scheme://` buffer and
+  -- an unnamed scratch buffer, both with the dockerfile filetype.
+  local clients_before = #plugin.clients()
+  result.not_files = {}
+  for _, name in ipairs({ 'fugitive://' .. root .. '/proj/.git//0/Containerfile', '' }) do
+    local scratch = vim.api.nvim_create_buf(true, false)
+    if name ~= '' then
+      vim.api.nvim_buf_set_name(scratch, name)
+    end
+    vim.bo[scratch].filetype = 'dockerfile'
+    table.insert(result.not_files, plugin.client(scratch) ~= nil or #plugin.clients() ~= clients_before)
+  end
 
   result.info = vim.fn.execute('DockerfileLspInfo')
 
