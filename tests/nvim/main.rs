@@ -1137,3 +1137,51 @@ fn neovim_pins_every_image_with_the_plugin_command() {
     assert_eq!(result["changed_again"], false, "{result}");
     assert_eq!(result["exit_code"], 0, "server exit code\n{context}");
 }
+
+/// `setup()` attaches Dockerfiles opened before it ran (the hidden one too), each to the
+/// client of its root. Run twice: on Neovim 0.7's own path (`vim.lsp.start_client`),
+/// and with a stand-in `vim.lsp.start` behaving as 0.8's (it attaches the current
+/// buffer), so the plugin's 0.8+ branch runs too and must make each buffer current.
+#[test]
+fn neovim_plugin_attaches_buffers_opened_before_setup() {
+    let names = ["a/Dockerfile", "b/Containerfile"];
+    for shim in [false, true] {
+        let mut env = vec![("DLSP_FILES", serde_json::json!(names).to_string())];
+        if shim {
+            env.push(("DLSP_SHIM", "1".to_string()));
+        }
+        let Some((result, context)) = run_nvim(
+            "preopened.lua",
+            &[
+                (names[0], "FROM alpine:3.20\n"),
+                (names[1], "FROM alpine:3.20\n"),
+            ],
+            &env,
+        ) else {
+            return;
+        };
+        let buffers = result["buffers"].as_array().cloned().unwrap_or_default();
+        assert_eq!(buffers.len(), 2, "{result}");
+        for (b, name) in buffers.iter().zip(names) {
+            assert_eq!(b["attached"], true, "{b} (shim: {shim})\n{context}");
+            let folder = name.split('/').next().unwrap_or_default();
+            let root = b["root"].as_str().unwrap_or_default();
+            assert!(root.ends_with(&format!("/{folder}")), "{b}");
+        }
+        assert_ne!(buffers[0]["client_id"], buffers[1]["client_id"]);
+        // The first buffer was hidden behind the second when setup() ran.
+        assert_eq!(result["current"], buffers[1]["buf"], "{result}");
+        let starts = result["starts"].as_array().cloned().unwrap_or_default();
+        if shim {
+            assert_eq!(starts.len(), 2, "{result}");
+            for (s, b) in starts.iter().zip(&buffers) {
+                assert_eq!(s["current"], b["buf"], "{s}");
+                assert_eq!(s["bufnr"], b["buf"], "{s}");
+                assert_eq!(s["root"], b["root"], "{s}");
+            }
+        } else {
+            assert!(starts.is_empty(), "{result}");
+        }
+        assert_eq!(result["exit_code"], 0, "server exit code\n{context}");
+    }
+}
