@@ -7,11 +7,12 @@
 -- detection only), also what `vim.filetype.match` says for buffers that were never read,
 -- which only the plugin's `vim.filetype.add` rules can answer.
 --
--- Inputs (environment): DLSP_OUT, DLSP_ROOT, DLSP_MISSING (the absent binary),
+-- Inputs (environment): DLSP_OUT, DLSP_DIR, DLSP_ROOT, DLSP_MISSING (the absent binary),
 -- DLSP_FILES (JSON list of file names under DLSP_ROOT).
 
+local start = dofile(os.getenv('DLSP_DIR') .. '/start.lua')
 local result = { errors = {}, notes = {}, files = {} }
-local ok, err = pcall(function()
+start.run(result, function()
   local root = os.getenv('DLSP_ROOT')
   local plugin = require('dockerfile_lsp')
   vim.notify = function(msg, level)
@@ -49,9 +50,3 @@ local ok, err = pcall(function()
     shown = vim.api.nvim_buf_get_name(0) == vim.fn.fnamemodify(vim.lsp.get_log_path(), ':p'),
   }
 end)
-if not ok then
-  table.insert(result.errors, 'lua error: ' .. tostring(err))
-end
-result.messages_log = vim.fn.execute('messages')
-vim.fn.writefile({ vim.fn.json_encode(result) }, os.getenv('DLSP_OUT'))
-vim.cmd('qall!')

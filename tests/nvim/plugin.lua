@@ -186,15 +186,7 @@ local function run(first, fail)
   end
   result.same_clients = #plugin.clients() == #result.new_clients
 
-  result.exit_code = 0
-  for _, client in ipairs(plugin.clients()) do
-    vim.lsp.stop_client(client.id)
-    if not vim.wait(timeout, function() return start.exits[client.id] ~= nil end, 20) then
-      fail('client ' .. client.id .. ' did not exit')
-    elseif start.exits[client.id].code ~= 0 then
-      result.exit_code = start.exits[client.id].code
-    end
-  end
+  start.stop_all(result, fail)
 end
 
 start.main(result, run, nil, opts)

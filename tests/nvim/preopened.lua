@@ -14,11 +14,8 @@
 local start = dofile(os.getenv('DLSP_DIR') .. '/start.lua')
 local root = os.getenv('DLSP_ROOT')
 local result = { errors = {}, starts = {}, buffers = {} }
-local function fail(msg)
-  table.insert(result.errors, msg)
-end
 
-local ok, err = pcall(function()
+start.run(result, function(fail)
   if os.getenv('DLSP_SHIM') then
     vim.lsp.start = function(config, opts)
       local current = vim.api.nvim_get_current_buf()
@@ -52,19 +49,5 @@ local ok, err = pcall(function()
       client_id = client and client.id or vim.NIL,
     })
   end
-  result.exit_code = 0
-  for _, client in ipairs(plugin.clients()) do
-    vim.lsp.stop_client(client.id)
-    if not vim.wait(start.timeout, function() return start.exits[client.id] ~= nil end, 20) then
-      fail('client ' .. client.id .. ' did not exit')
-    elseif start.exits[client.id].code ~= 0 then
-      result.exit_code = start.exits[client.id].code
-    end
-  end
+  start.stop_all(result, fail)
 end)
-if not ok then
-  fail('lua error: ' .. tostring(err))
-end
-result.messages_log = vim.fn.execute('messages')
-vim.fn.writefile({ vim.fn.json_encode(result) }, os.getenv('DLSP_OUT'))
-vim.cmd('qall!')

@@ -12,8 +12,9 @@
 -- after `fail`. `M.caught_up(session)` says whether the server has published
 -- diagnostics for the buffer as it is now. `M.main(result, run, on_publish, opts)` starts
 -- the server and runs a script body, and always writes `result` (with the errors `fail`
--- collected and Neovim's `:messages`) to DLSP_OUT, then quits; `M.stop` shuts the server
--- down and records how it exited; `M.text(buf)` is the buffer's text.
+-- collected and Neovim's `:messages`) to DLSP_OUT, then quits (`M.run` does that part
+-- for scripts that start differently); `M.stop` shuts the server down and records how
+-- it exited, `M.stop_all` every client; `M.text(buf)` is the buffer's text.
 local M = {}
 
 -- The inputs every script reads (environment): DLSP_BIN (the server binary), DLSP_FILE
@@ -33,23 +34,43 @@ M.exits = {}
 -- `run(session, fail)`; a Lua error becomes one of `result.errors`. Writes `result` as
 -- JSON to DLSP_OUT and quits Neovim whatever happened.
 function M.main(result, run, on_publish, opts)
-  result.errors = result.errors or {}
-  local function fail(msg)
-    table.insert(result.errors, msg)
-  end
-  local ok, err = pcall(function()
+  M.run(result, function(fail)
     local session = M.start(M.file, on_publish, fail, opts)
     if session then
       result.client_name = session.client_name
       run(session, fail)
     end
   end)
+end
+
+-- Runs `body(fail)` (a Lua error becomes one of `result.errors`), then writes `result`
+-- with Neovim's `:messages` as JSON to DLSP_OUT and quits Neovim.
+function M.run(result, body)
+  result.errors = result.errors or {}
+  local function fail(msg)
+    table.insert(result.errors, msg)
+  end
+  local ok, err = pcall(body, fail)
   if not ok then
     fail('lua error: ' .. tostring(err))
   end
   result.messages_log = vim.fn.execute('messages')
   vim.fn.writefile({ vim.fn.json_encode(result) }, M.out)
   vim.cmd('qall!')
+end
+
+-- Shuts down every client of the plugin; `result.exit_code` is 0 when all exited with
+-- 0, else the first other code.
+function M.stop_all(result, fail)
+  result.exit_code = 0
+  for _, client in ipairs(require('dockerfile_lsp').clients()) do
+    vim.lsp.stop_client(client.id)
+    if not vim.wait(M.timeout, function() return M.exits[client.id] ~= nil end, 20) then
+      fail('client ' .. client.id .. ' did not exit')
+    elseif M.exits[client.id].code ~= 0 and result.exit_code == 0 then
+      result.exit_code = M.exits[client.id].code
+    end
+  end
 end
 
 -- Whether the last push for the session's buffer was for its current version (the
