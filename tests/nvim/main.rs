@@ -1,7 +1,15 @@
 //! A real editor against the real binary: headless Neovim (Debian's 0.7.2 or newer)
-//! starts `dockerfile-lsp serve`, opens a Dockerfile, receives the pushed diagnostics,
-//! applies an incremental edit, asks for a hover and shuts the server down (see
-//! `client.lua`).
+//! with the shipped plugin (`editors/nvim`) on its runtimepath drives the release
+//! `dockerfile-lsp` (`dockerfile_lsp_tests::release_binary()`). Every script starts the
+//! server as a user does: `require('dockerfile_lsp').setup{…}`, `:edit`, filetype
+//! detection, the plugin's FileType autocommand (`start.lua`). The tests cover
+//! diagnostics, hover, quick fixes, completion, formatting, rename and pinning through
+//! Neovim's own LSP client; typing key by key (`typing.lua`); and the plugin itself:
+//! filetype detection, roots, settings, commands, a missing binary (`plugin.lua`,
+//! `missing.lua`, `preopened.lua`, `pin_all.lua`).
+//!
+//! Each Neovim run is killed after [`HARD_TIMEOUT`]; a failure prints Neovim's output,
+//! `:messages` and the tail of the debug-level `lsp.log` (the JSON-RPC traffic).
 
 use std::collections::BTreeSet;
 use std::io::Read;
