@@ -504,11 +504,14 @@ function M.setup(opts)
   state.own_before_init = defaults.before_init
   state.config = merge(defaults, opts)
   -- Running clients take the new settings at once: Neovim's handler answers the
-  -- server's next `workspace/configuration` from `config.settings`, and
-  -- `workspace/didChangeConfiguration` makes the server ask.
+  -- server's next `workspace/configuration` from them (`client.config.settings` on
+  -- 0.7–0.9, `client.settings` from 0.10), and `workspace/didChangeConfiguration`
+  -- makes the server ask.
   for _, client in ipairs(M.clients()) do
-    client.config.settings = state.config.settings or {}
-    call(client, 'notify', 'workspace/didChangeConfiguration', { settings = client.config.settings })
+    local settings = vim.deepcopy(state.config.settings or {})
+    client.config.settings = settings
+    client.settings = settings
+    call(client, 'notify', 'workspace/didChangeConfiguration', { settings = settings })
   end
   state.missing = {}
   local group = vim.api.nvim_create_augroup('dockerfile_lsp', { clear = true })
