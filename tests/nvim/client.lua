@@ -1,8 +1,8 @@
 -- Drives a real Neovim (0.7+) against the dockerfile-lsp binary for tests/nvim/main.rs.
 -- It opens a Dockerfile, waits for the pushed diagnostics, edits the buffer so that the
 -- server must apply an incremental change, waits for the new diagnostics, asks for the
--- hover of the first FROM keyword, stops the server and writes everything it saw as JSON. Neovim 0.7 has no `vim.lsp.start`, so
--- the client is started with `vim.lsp.start_client` and attached by hand (start.lua).
+-- hover of the first FROM keyword, stops the server and writes everything it saw as JSON.
+-- The server is started by the plugin's setup() and FileType autocommand (start.lua).
 --
 -- Inputs (environment): DLSP_BIN (the server binary), DLSP_FILE (the Dockerfile to open),
 -- DLSP_OUT (where to write the JSON), DLSP_EDIT (JSON {line, col, text}: an insertion in
@@ -15,31 +15,7 @@ local timeout = start.timeout
 
 local result = { errors = {}, published = {} }
 
--- A plain list of what Neovim shows for the buffer, in a stable order.
-local function shown(buf)
-  local items = {}
-  for _, d in ipairs(vim.diagnostic.get(buf)) do
-    table.insert(items, {
-      code = d.code,
-      lnum = d.lnum,
-      col = d.col,
-      end_lnum = d.end_lnum,
-      end_col = d.end_col,
-      severity = d.severity,
-      message = d.message,
-    })
-  end
-  table.sort(items, function(a, b)
-    if a.lnum ~= b.lnum then
-      return a.lnum < b.lnum
-    end
-    if a.col ~= b.col then
-      return a.col < b.col
-    end
-    return tostring(a.code) < tostring(b.code)
-  end)
-  return items
-end
+local shown = start.shown
 
 local function has_code(buf, code)
   for _, d in ipairs(vim.diagnostic.get(buf)) do
@@ -63,8 +39,6 @@ local function run(session, fail)
     return
   end
   result.initial = shown(buf)
-  local client = vim.lsp.get_client_by_id(client_id)
-  result.server_name = client and client.server_info and client.server_info.name or nil
 
   -- Step 2: an incremental edit that fixes the syntax error.
   vim.api.nvim_buf_set_text(buf, edit.line, edit.col, edit.line, edit.col, { edit.text })

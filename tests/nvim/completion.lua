@@ -21,6 +21,9 @@ local function run(session, fail)
     return
   end
 
+  -- The plugin set Neovim 0.7's omnifunc, so <C-x><C-o> asks the server.
+  result.omnifunc = vim.bo[buf].omnifunc
+
   for _, pos in ipairs(positions) do
     local answer = { line = pos.line, character = pos.character, labels = {}, edits = {} }
     table.insert(result.answers, answer)

@@ -16,8 +16,7 @@ local text = start.text
 
 local function run(session, fail)
   local buf = session.buf
-  if not vim.wait(timeout, function() return start.caught_up(session) end, 20) then
-    fail('no diagnostics published: the server did not start')
+  if not start.settle(session, fail, 'open') then
     return
   end
   vim.bo[buf].shiftwidth = 4

@@ -1,11 +1,19 @@
 //! A real editor against the real binary: headless Neovim (Debian's 0.7.2 or newer)
-//! starts `dockerfile-lsp serve`, opens a Dockerfile, receives the pushed diagnostics,
-//! applies an incremental edit, asks for a hover and shuts the server down (see
-//! `client.lua`).
+//! with the shipped plugin (`editors/nvim`) on its runtimepath drives the release
+//! `dockerfile-lsp` (`dockerfile_lsp_tests::release_binary()`). Every script starts the
+//! server as a user does: `require('dockerfile_lsp').setup{…}`, `:edit`, filetype
+//! detection, the plugin's FileType autocommand (`start.lua`). The tests cover
+//! diagnostics, hover, quick fixes, completion, formatting, rename and pinning through
+//! Neovim's own LSP client; typing key by key (`typing.lua`); and the plugin itself:
+//! filetype detection, roots, settings, commands, a missing binary (`plugin.lua`,
+//! `missing.lua`, `preopened.lua`, `pin_all.lua`).
+//!
+//! Each Neovim run is killed after [`HARD_TIMEOUT`]; a failure prints Neovim's output,
+//! `:messages` and the tail of the debug-level `lsp.log` (the JSON-RPC traffic).
 
 use std::collections::BTreeSet;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -66,19 +74,55 @@ fn tail(s: &str, max: usize) -> &str {
     &s[at..]
 }
 
-/// `(code, line, column)` of every diagnostic the analysis computes for `text`, with
-/// 0-based lines and UTF-16 columns as an LSP client sees them (the text is ASCII, so
-/// UTF-8 and UTF-16 columns agree).
-fn expected(text: &str) -> BTreeSet<(String, u64, u64)> {
+/// `(code, line, column, end line, end column)` of every diagnostic the analysis computes
+/// for `text` (what the server publishes, ShellCheck's findings aside), with 0-based lines
+/// and columns counted in `unit`: UTF-16 code units as the LSP traffic has them, UTF-8
+/// bytes as Neovim 0.7's `vim.diagnostic` shows them.
+fn analysed(text: &str, unit: ColumnUnit) -> BTreeSet<(String, u64, u64, u64, u64)> {
     let analysis = Analysis::new(text);
     let index = LineIndex::new(text);
     analysis
         .diagnostics(&Config::default())
         .iter()
         .map(|d| {
-            let pos = index.line_col(text, d.range.start(), ColumnUnit::Utf16);
-            (d.code().to_string(), pos.line as u64, pos.col as u64)
+            let start = index.line_col(text, d.range.start(), unit);
+            let end = index.line_col(text, d.range.end(), unit);
+            (
+                d.code().to_string(),
+                start.line.into(),
+                start.col.into(),
+                end.line.into(),
+                end.col.into(),
+            )
         })
+        .collect()
+}
+
+/// `(code, line, column)` of every diagnostic the analysis computes for `text`, with
+/// 0-based lines and UTF-16 columns as an LSP client sees them (the text is ASCII, so
+/// UTF-8 and UTF-16 columns agree).
+fn expected(text: &str) -> BTreeSet<(String, u64, u64)> {
+    analysed(text, ColumnUnit::Utf16)
+        .into_iter()
+        .map(|(code, line, col, _, _)| (code, line, col))
+        .collect()
+}
+
+/// The strings of a JSON array (none when it is not one).
+fn strings(v: &Value) -> Vec<&str> {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
+/// The unsigned numbers of a JSON array (none when it is not one).
+fn numbers(v: &Value) -> Vec<u64> {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_u64)
         .collect()
 }
 
@@ -98,16 +142,26 @@ fn shown(items: &Value) -> BTreeSet<(String, u64, u64)> {
         .collect()
 }
 
-/// Runs `script` in a headless Neovim on a fresh directory holding a `Dockerfile` with
-/// `text`; returns the JSON the script wrote (after checking it reported no errors) and a
-/// description of the run (versions, output, the LSP log) for failure messages. `None`
-/// when Neovim is not installed (and not required).
-fn run_nvim(script: &str, text: &str, env: &[(&str, String)]) -> Option<(Value, String)> {
+/// The Neovim plugin under test (`editors/nvim`), put on the runtimepath of every run.
+fn plugin_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../editors/nvim")
+}
+
+/// Runs `script` in a headless Neovim on a fresh directory holding `files` (paths
+/// relative to it, and their text; the first one is the file the script opens, DLSP_FILE)
+/// with the plugin on the runtimepath; returns the JSON the script wrote (after checking
+/// it reported no errors) and a description of the run (versions, output, `:messages`, the
+/// LSP log) for failure messages. `None` when Neovim is not installed (and not required).
+fn run_nvim(
+    script: &str,
+    files: &[(&str, &str)],
+    env: &[(&str, String)],
+) -> Option<(Value, String)> {
     let Some(version) = nvim_version() else {
         skip("nvim not found on PATH (apt-get install neovim)");
         return None;
     };
-    let bin = dockerfile_lsp_tests::server_binary();
+    let bin = dockerfile_lsp_tests::release_binary();
     let dir = std::env::temp_dir().join(format!(
         "dockerfile-lsp-nvim-{}-{}",
         std::process::id(),
@@ -115,9 +169,13 @@ fn run_nvim(script: &str, text: &str, env: &[(&str, String)]) -> Option<(Value, 
     ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("xdg")).unwrap();
-    let file = dir.join("Dockerfile");
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().expect("a file in the directory")).unwrap();
+        std::fs::write(&path, text).unwrap();
+    }
+    let file = dir.join(files.first().expect("a file to open").0);
     let out = dir.join("result.json");
-    std::fs::write(&file, text).unwrap();
     let script = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("nvim")
         .join(script);
@@ -125,9 +183,17 @@ fn run_nvim(script: &str, text: &str, env: &[(&str, String)]) -> Option<(Value, 
     let xdg = dir.join("xdg");
     let mut command = Command::new("nvim");
     command
-        .args(["--headless", "--clean", "-n", "-i", "NONE", "-c"])
+        .args(["--headless", "--clean", "-n", "-i", "NONE"])
+        // The plugin goes on the runtimepath before startup, as a package manager puts it,
+        // so that its ftdetect/ is read when filetype detection is switched on.
+        .args(["--cmd", "lua vim.opt.rtp:prepend(os.getenv('DLSP_PLUGIN'))"])
+        // DLSP_LUA_FILETYPE: Neovim 0.7's Lua-only filetype detection (the default from 0.8).
+        .args(["--cmd", "if exists('$DLSP_LUA_FILETYPE') | let g:do_filetype_lua = 1 | let g:did_load_filetypes = 0 | endif"])
+        .arg("-c")
         .arg(format!("luafile {}", script.display()))
+        .env("DLSP_PLUGIN", plugin_dir())
         .env("DLSP_BIN", &bin)
+        .env("DLSP_ROOT", &dir)
         .env("DLSP_FILE", &file)
         .env("DLSP_OUT", &out)
         .env("DLSP_TIMEOUT_MS", STEP_TIMEOUT_MS.to_string())
@@ -165,21 +231,31 @@ fn run_nvim(script: &str, text: &str, env: &[(&str, String)]) -> Option<(Value, 
     let stderr = stderr.join().unwrap_or_default();
     let lsp_log = std::fs::read_to_string(xdg.join("cache/nvim/lsp.log")).unwrap_or_default();
     let lsp_log = tail(&lsp_log, 20_000);
+    let raw = std::fs::read_to_string(&out);
+    let messages = raw
+        .as_ref()
+        .ok()
+        .and_then(|raw| serde_json::from_str::<Value>(raw).ok())
+        .and_then(|v| v["messages_log"].as_str().map(str::to_string))
+        .unwrap_or_default();
     let context = format!(
-        "{version}, {:.1?} elapsed\n--- nvim stdout:\n{stdout}\n--- nvim stderr:\n{stderr}\n--- lsp.log:\n{lsp_log}",
+        "{version}, {:.1?} elapsed\n--- nvim stdout:\n{stdout}\n--- nvim stderr:\n{stderr}\n--- :messages:\n{messages}\n--- lsp.log:\n{lsp_log}",
         start.elapsed()
     );
     let Some(status) = status else {
         panic!("nvim did not finish within {HARD_TIMEOUT:?}; killed\n{context}");
     };
-    let raw = std::fs::read_to_string(&out)
-        .unwrap_or_else(|e| panic!("nvim ({status}) wrote no result ({e})\n{context}"));
+    let raw = raw.unwrap_or_else(|e| panic!("nvim ({status}) wrote no result ({e})\n{context}"));
     let result: Value = serde_json::from_str(&raw).expect("result JSON");
     let errors = result["errors"].as_array().cloned().unwrap_or_default();
     assert!(
         errors.is_empty(),
         "client script errors: {errors:?}\nresult: {raw}\n{context}"
     );
+    // Every script started the server through the plugin's client.
+    if let Some(name) = result["client_name"].as_str() {
+        assert_eq!(name, "dockerfile_lsp", "{context}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
     Some((result, context))
 }
@@ -187,9 +263,11 @@ fn run_nvim(script: &str, text: &str, env: &[(&str, String)]) -> Option<(Value, 
 #[test]
 fn neovim_receives_diagnostics_from_the_server() {
     let edit = serde_json::json!({"line": EDIT.0, "col": EDIT.1, "text": EDIT.2});
-    let Some((result, context)) =
-        run_nvim("client.lua", DOCKERFILE, &[("DLSP_EDIT", edit.to_string())])
-    else {
+    let Some((result, context)) = run_nvim(
+        "client.lua",
+        &[("Dockerfile", DOCKERFILE)],
+        &[("DLSP_EDIT", edit.to_string())],
+    ) else {
         return;
     };
 
@@ -258,7 +336,7 @@ fn neovim_applies_quick_fixes_through_its_code_action_menu() {
     ];
     let Some((result, context)) = run_nvim(
         "code_actions.lua",
-        CODE_ACTION_FIXTURE,
+        &[("Dockerfile", CODE_ACTION_FIXTURE)],
         &[("DLSP_STEPS", serde_json::json!(steps).to_string())],
     ) else {
         return;
@@ -301,12 +379,7 @@ fn neovim_applies_quick_fixes_through_its_code_action_menu() {
         ],
         "{result}"
     );
-    let final_codes: Vec<&str> = result["final_codes"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
+    let final_codes: Vec<&str> = strings(&result["final_codes"]);
     // Neovim declares `resolveSupport` for `edit`, so fix-all came without an edit and
     // Neovim fetched it with `codeAction/resolve`; the result is exactly the core's.
     assert_eq!(done[3]["resolved_late"], true, "{result}");
@@ -352,11 +425,12 @@ R\n";
     ]);
     let Some((result, context)) = run_nvim(
         "completion.lua",
-        TEXT,
+        &[("Dockerfile", TEXT)],
         &[("DLSP_POSITIONS", positions.to_string())],
     ) else {
         return;
     };
+    assert_eq!(result["omnifunc"], "v:lua.vim.lsp.omnifunc", "{result}");
     let answers = result["answers"].as_array().cloned().unwrap_or_default();
     assert_eq!(answers.len(), 4, "{result}\n{context}");
     let labels = |i: usize| -> Vec<String> {
@@ -429,7 +503,7 @@ fn neovim_renames_a_stage_and_a_variable() {
     let invalid = serde_json::json!({ "line": 5, "col": 6, "name": "Not Valid!" });
     let Some((result, context)) = run_nvim(
         "rename.lua",
-        RENAME_FIXTURE,
+        &[("Dockerfile", RENAME_FIXTURE)],
         &[
             ("DLSP_STEPS", steps.to_string()),
             ("DLSP_INVALID", invalid.to_string()),
@@ -472,15 +546,11 @@ COPY --from=build /v /v\n";
 #[test]
 fn neovim_formats_the_buffer_with_its_own_options() {
     let fixture = "from alpine:3.20 AS build  \n  run apk add --no-cache \\\n        curl \\\n            git\nRUN <<EOF\n  echo  keep   \nEOF\ncmd [\"a\",\"b\"]\n";
-    let Some((result, context)) = run_nvim("formatting.lua", fixture, &[]) else {
+    let Some((result, context)) = run_nvim("formatting.lua", &[("Dockerfile", fixture)], &[])
+    else {
         return;
     };
-    let texts: Vec<&str> = result["texts"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
+    let texts: Vec<&str> = strings(&result["texts"]);
     expect_test::expect![[r#"
         [
             "FROM alpine:3.20 AS build\nRUN apk add --no-cache \\\n    curl \\\n        git\nRUN <<EOF\n  echo  keep   \nEOF\nCMD [\"a\", \"b\"]\n",
@@ -517,8 +587,11 @@ fn neovim_pins_a_from_image_through_its_code_action_menu() {
     let init = serde_json::json!({
         "registry": { "dockerConfig": registry.docker_config(), "timeoutMs": 10000 }
     });
-    let Some((result, context)) = run_nvim("pin.lua", &fixture, &[("DLSP_INIT", init.to_string())])
-    else {
+    let Some((result, context)) = run_nvim(
+        "pin.lua",
+        &[("Dockerfile", &fixture)],
+        &[("DLSP_SETTINGS", init.to_string())],
+    ) else {
         return;
     };
     assert_eq!(
@@ -553,4 +626,570 @@ fn neovim_pins_a_from_image_through_its_code_action_menu() {
     );
     assert!(!messages.contains("s3cret"), "{messages}");
     assert_eq!(result["exit_code"], 0, "server exit code\n{context}");
+}
+
+/// The first stage and the second FROM, the same before and after the typing.
+macro_rules! typing_head {
+    () => {
+        "# syntax=docker/dockerfile:1
+ARG VERSION=1.0
+FROM golang:1.22 AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN go build -o /out/app ./cmd/app
+
+FROM debian:12-slim
+"
+    };
+}
+
+/// The multi-stage Dockerfile the typing test starts from.
+const TYPING_START: &str = concat!(
+    typing_head!(),
+    "COPY --from=build /out/app /usr/local/bin/app
+RUN <<EOF
+set -e
+echo \"ready\" > /etc/motd
+EOF
+LABEL org.opencontainers.image.title=\"app\"
+USER app
+ENTRYPOINT [\"app\"]
+"
+);
+
+/// What the keys of [`typing_steps`] turn [`TYPING_START`] into. Both `undefined-var`
+/// findings sit after non-ASCII text on their line, so their UTF-16 and byte columns
+/// differ.
+const TYPING_END: &str = concat!(
+    typing_head!(),
+    "RUN apt-get update && apt-get install -y curl \\
+    ca-certificates
+COPY --from=build /out/app /usr/local/bin/app
+RUN <<EOF
+set -e
+echo \"ready 🐳 é\" > /etc/motd
+EOF
+LABEL org.opencontainers.image.title=\"app é🐳\" version=$VERSION
+ENV GREETING=\"héllo 🐳\" ARCH=$TARGETARCH
+USER app
+ENTRYPOINT [\"app\", \"--port=8080\"]
+"
+);
+
+/// The keystrokes, in Vim key notation: where the cursor goes first (1-based line, byte
+/// column), the keys, and whether to wait for the server before the next step.
+fn typing_steps() -> Value {
+    let bs = |n: usize| "<BS>".repeat(n);
+    serde_json::json!([
+        // A new RUN line under the second FROM.
+        { "cursor": [10, 0], "keys": "oRUN apt-get update && apt-get install -y curl<Esc>", "settle": true },
+        // A continuation line; a typo and a word deleted with backspace.
+        { "cursor": [11, 0], "keys": format!("A <Bslash><CR>    ca-certificatess<BS> wget{}<Esc>", bs(5)), "settle": false },
+        // Inside the heredoc's quoted string, before the closing quote.
+        { "cursor": [16, 11], "keys": "i 🐳 é<Esc>", "settle": true },
+        // Inside a LABEL value, then a reference after it.
+        { "cursor": [18, 41], "keys": "i é🐳<Esc>A version=$VERSION<Esc>", "settle": false },
+        // A mistyped keyword taken back, then an ENV line with non-ASCII text.
+        { "cursor": [18, 0], "keys": format!("oEVN{}ENV GREETING=\"héllo 🐳\" ARCH=$TARGETARCH<Esc>", bs(3)), "settle": false },
+        // A line typed and deleted again, the last backspace joining it to the line above.
+        { "cursor": [20, 0], "keys": format!("ORUN true{}<Esc>", bs(9)), "settle": true },
+        // A second argument inside the exec-form array.
+        { "cursor": [21, 17], "keys": "i, \"--port=8080\"<Esc>", "settle": false },
+    ])
+}
+
+/// How many keys of a Vim key-notation string change the buffer: every key but <Esc>
+/// and the commands that enter insert mode (`i`, `A`), except `o`/`O`, which open a line.
+fn keys_changing(notation: &str) -> u64 {
+    let mut count = 0;
+    let mut entering = true;
+    let mut rest = notation;
+    while let Some(c) = rest.chars().next() {
+        let key = match rest.find('>') {
+            Some(end) if c == '<' => &rest[..=end],
+            _ => &rest[..c.len_utf8()],
+        };
+        rest = &rest[key.len()..];
+        if entering {
+            entering = false;
+            count += u64::from(key == "o" || key == "O");
+        } else if key == "<Esc>" {
+            entering = true;
+        } else {
+            count += 1;
+        }
+    }
+    count
+}
+
+/// Keys typed one by one through Neovim, each change its own didChange; after the last
+/// key the diagnostics Neovim shows equal those of a fresh open of the final text by a
+/// second client, and the core analysis of that text (UTF-16 columns on the wire, byte
+/// columns in `vim.diagnostic`).
+#[test]
+fn neovim_typing_key_by_key_ends_with_the_diagnostics_of_a_fresh_open() {
+    let steps = typing_steps();
+    // A `.dockerignore` beside both files keeps the build-context rules quiet, as the
+    // core analysis (which has no build context) is.
+    let Some((result, context)) = run_nvim(
+        "typing.lua",
+        &[
+            ("typed/Dockerfile", TYPING_START),
+            ("typed/.dockerignore", ".git\n"),
+            ("fresh/.dockerignore", ".git\n"),
+        ],
+        &[
+            ("DLSP_STEPS", steps.to_string()),
+            ("DLSP_FRESH", "fresh/Dockerfile".to_string()),
+        ],
+    ) else {
+        return;
+    };
+    assert_eq!(
+        result["text"], TYPING_END,
+        "the buffer after the keys\n{context}"
+    );
+    assert_eq!(result["fresh_text"], TYPING_END, "{context}");
+
+    // Every key that changed the buffer reached the server as its own didChange (the
+    // backspace that joins two lines is two changes for Neovim).
+    let done = result["steps"].as_array().cloned().unwrap_or_default();
+    assert_eq!(done.len(), steps.as_array().map_or(0, Vec::len), "{result}");
+    for step in &done {
+        let keys = step["keys"].as_str().unwrap_or_default();
+        let sent = step["did_change"].as_u64().unwrap_or_default();
+        assert!(
+            sent >= keys_changing(keys),
+            "{sent} didChange notifications for {keys}\n{context}"
+        );
+    }
+
+    // What Neovim shows after typing equals what a fresh open shows, field by field.
+    let typed = &result["typed"];
+    assert_eq!(typed, &result["fresh"], "typed vs fresh open\n{context}");
+    assert!(
+        typed.as_array().is_some_and(|a| a.len() >= 6),
+        "{typed}\n{context}"
+    );
+
+    // And the core analysis of the final text: the wire in UTF-16, the display in bytes.
+    let without_shellcheck = |items: &Value, keys: [&str; 4]| -> BTreeSet<_> {
+        items
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|d| d["code"] != "shellcheck")
+            .map(|d| {
+                let n = |k: &str| d[k].as_u64().unwrap_or(u64::MAX);
+                let code = d["code"].as_str().unwrap_or("<no code>").to_string();
+                (code, n(keys[0]), n(keys[1]), n(keys[2]), n(keys[3]))
+            })
+            .collect()
+    };
+    let wire = without_shellcheck(
+        &result["typed_pushed"],
+        ["line", "character", "end_line", "end_character"],
+    );
+    let utf16 = analysed(TYPING_END, ColumnUnit::Utf16);
+    assert_eq!(wire, utf16, "pushed (UTF-16)\n{context}");
+    let display = without_shellcheck(typed, ["lnum", "col", "end_lnum", "end_col"]);
+    let bytes = analysed(TYPING_END, ColumnUnit::Utf8);
+    assert_eq!(display, bytes, "shown (bytes)\n{context}");
+    // The non-ASCII text really moved columns apart.
+    let moved = utf16
+        .iter()
+        .filter(|d| d.0 == "undefined-var" && !bytes.contains(d))
+        .count();
+    assert_eq!(moved, 2, "{utf16:?} vs {bytes:?}");
+    assert_eq!(result["exit_code"], 0, "server exit code\n{context}");
+}
+
+/// The plugin as a user meets it: `Containerfile`, `*.containerfile` and `*.dockerfile`
+/// detected as `dockerfile`; one client per root (`dockerfile-lsp.toml` marks one, a
+/// folder without markers is its own), shared by the buffers under it; the settings
+/// reach the server through `workspace/configuration` (Neovim's default handler) and as
+/// `initializationOptions`; the project's dockerfile-lsp.toml still applies on top of the
+/// plugin's defaults; `lsp/dockerfile_lsp.lua` loads on 0.7 with `dofile`;
+/// `:DockerfileLspInfo` names the clients; `:DockerfileLspRestart` replaces them.
+#[test]
+fn neovim_plugin_detects_containerfiles_and_shares_a_client_per_root() {
+    let settings = serde_json::json!({ "rules": { "run-cd": "off" } });
+    let others = [
+        "proj/sub/app.containerfile",
+        "proj/web.dockerfile",
+        "other/Containerfile.dev",
+    ];
+    let Some((result, context)) = run_nvim(
+        "plugin.lua",
+        &[
+            ("proj/Containerfile", "FROM ubuntu\nENV X\n"),
+            (
+                "proj/dockerfile-lsp.toml",
+                "[rules]\nimage-untagged = \"error\"\n",
+            ),
+            (
+                "proj/sub/app.containerfile",
+                "FROM alpine:3.20\nRUN cd /tmp && make\nMAINTAINER me\n",
+            ),
+            ("proj/web.dockerfile", "FROM alpine:3.20\nMAINTAINER me\n"),
+            (
+                "other/Containerfile.dev",
+                "FROM alpine:3.20\nRUN cd /tmp && make\nMAINTAINER me\n",
+            ),
+        ],
+        &[
+            ("DLSP_SETTINGS", settings.to_string()),
+            ("DLSP_FILES", serde_json::json!(others).to_string()),
+        ],
+    ) else {
+        return;
+    };
+    let root = result["info"].as_str().unwrap_or_default();
+    let files = result["files"].as_array().cloned().unwrap_or_default();
+    assert_eq!(files.len(), 4, "{result}\n{context}");
+    let codes = |f: &Value| -> Vec<String> {
+        f["diagnostics"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|d| d["code"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    for f in &files {
+        assert_eq!(f["filetype"], "dockerfile", "{f}\n{context}");
+        // The settings turned run-cd off everywhere.
+        assert!(!codes(f).contains(&"run-cd".to_string()), "{f}\n{context}");
+    }
+    // proj/dockerfile-lsp.toml made image-untagged an error (severity 1).
+    let containerfile = &files[0];
+    assert!(
+        containerfile["diagnostics"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|d| d["code"] == "image-untagged" && d["severity"] == 1),
+        "{containerfile}\n{context}"
+    );
+    assert!(codes(containerfile).contains(&"invalid-arguments".to_string()));
+    assert!(codes(&files[1]).contains(&"maintainer-deprecated".to_string()));
+    assert!(codes(&files[3]).contains(&"maintainer-deprecated".to_string()));
+
+    // One client for proj (its files, the subfolder's too), another for other/.
+    let roots: Vec<String> = files
+        .iter()
+        .map(|f| {
+            let root = f["root"].as_str().unwrap_or_default();
+            root.rsplit('/').next().unwrap_or_default().to_string()
+        })
+        .collect();
+    assert_eq!(roots, ["proj", "proj", "proj", "other"], "{context}");
+    let ids: Vec<&Value> = files.iter().map(|f| &f["client_id"]).collect();
+    assert!(ids[0] == ids[1] && ids[1] == ids[2], "{ids:?}");
+    assert_ne!(ids[0], ids[3]);
+
+    // The server asked for its section, and Neovim's default handler answered with the
+    // plugin's settings (defaults + the test's); the same object went as
+    // initializationOptions.
+    let section = serde_json::json!({
+        "codeLens": { "enable": true },
+        "inlayHints": { "enable": true },
+        "diagnostics": { "delayMs": 0 },
+        "rules": { "run-cd": "off" },
+    });
+    // (Neovim 0.7 does not announce workspace/configuration; the plugin does.)
+    let asked = result["configuration"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        result["asked_before_restart"], 2,
+        "one request per client: {asked:?}\n{context}"
+    );
+    // Two more after the restart, two more after setup() with new settings.
+    assert_eq!(asked.len(), 6, "{asked:?}\n{context}");
+    for a in &asked[..4] {
+        assert_eq!(a["items"][0]["section"], "dockerfileLsp", "{a}");
+        assert_eq!(a["answer"], serde_json::json!([section]), "{a}");
+    }
+    let mut changed = section.clone();
+    changed["rules"] = serde_json::json!({ "run-cd": "warning", "maintainer-deprecated": "off" });
+    for a in &asked[4..] {
+        assert_eq!(a["answer"], serde_json::json!([changed]), "{a}");
+    }
+    assert_eq!(
+        result["init_options"],
+        serde_json::json!([section, section, section, section])
+    );
+
+    // lsp/dockerfile_lsp.lua, as Neovim 0.11 would read it.
+    let config = &result["lsp_config"];
+    assert_eq!(config["cmd"], serde_json::json!(["dockerfile-lsp"]));
+    assert_eq!(config["filetypes"], serde_json::json!(["dockerfile"]));
+    assert_eq!(
+        config["root_markers"],
+        serde_json::json!([
+            "dockerfile-lsp.toml",
+            ".dockerfile-lsp.toml",
+            ".hadolint.yaml",
+            ".hadolint.yml",
+            ".git"
+        ])
+    );
+    assert_eq!(
+        config["settings"],
+        serde_json::json!({ "dockerfileLsp": { "codeLens": { "enable": true }, "inlayHints": { "enable": true } } })
+    );
+    assert_eq!(config["before_init"], "function");
+
+    // A `scheme://` buffer and an unnamed one got no client.
+    assert_eq!(
+        result["not_files"],
+        serde_json::json!([false, false]),
+        "{context}"
+    );
+
+    // :DockerfileLspInfo names both clients, their roots, the server and the buffers.
+    let info = root;
+    for needle in [
+        "/proj\n",
+        "/other\n",
+        "server: dockerfile-lsp 0.1.0",
+        "/proj/sub/app.containerfile",
+        "(executable)",
+        "filetypes: dockerfile",
+    ] {
+        assert!(info.contains(needle), "{needle:?} not in {info}");
+    }
+
+    // :DockerfileLspRestart: the old clients exited cleanly, new ones serve every buffer
+    // with the same roots and the same diagnostics.
+    let old: Vec<u64> = numbers(&result["old_clients"]);
+    assert_eq!(old.len(), 2, "{result}");
+    for exit in result["old_exits"].as_array().into_iter().flatten() {
+        assert_eq!(exit["code"], 0, "{exit}\n{context}");
+    }
+    let new: Vec<u64> = numbers(&result["new_clients"]);
+    assert_eq!(new.len(), 2, "{result}");
+    assert!(new.iter().all(|id| !old.contains(id)), "{old:?} {new:?}");
+    let after = result["after_restart"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(after.len(), files.len());
+    for (before, after) in files.iter().zip(&after) {
+        assert_eq!(before["root"], after["root"], "{after}");
+        assert_eq!(before["diagnostics"], after["diagnostics"], "{after}");
+    }
+
+    // New settings through setup(): run-cd back, maintainer-deprecated gone, same clients.
+    assert_eq!(result["same_clients"], true, "{result}");
+    let after = result["after_settings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let run_cd: Vec<bool> = after
+        .iter()
+        .map(|f| {
+            f.as_array()
+                .into_iter()
+                .flatten()
+                .any(|d| d["code"] == "run-cd")
+        })
+        .collect();
+    assert_eq!(run_cd, [false, true, false, true], "{after:?}\n{context}");
+    for f in &after {
+        let deprecated = f
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|d| d["code"] == "maintainer-deprecated");
+        assert!(!deprecated, "{f}");
+    }
+    assert_eq!(result["exit_code"], 0, "server exit code\n{context}");
+}
+
+/// Every file name the CLI treats as a Dockerfile.
+const DOCKERFILE_NAMES: [&str; 7] = [
+    "Dockerfile",
+    "Dockerfile.prod",
+    "api.Dockerfile",
+    "web.dockerfile",
+    "Containerfile",
+    "Containerfile.dev",
+    "app.containerfile",
+];
+
+/// Without the server binary: every Dockerfile name still gets the `dockerfile`
+/// filetype, the user gets one clear error naming the command and the fix (not one per
+/// buffer, not a stack trace), nothing is attached, `:DockerfileLspInfo` says why,
+/// `:DockerfileLspPinImages` says there is no server, and `:DockerfileLspLog` opens the
+/// log. Run twice: with Neovim 0.7's
+/// default filetype.vim, and with Lua-only detection, where `vim.filetype.match` on
+/// buffers never read checks the plugin's `vim.filetype.add` rules alone.
+#[test]
+fn neovim_plugin_without_the_binary_detects_files_and_says_how_to_fix_it() {
+    let files: Vec<(&str, &str)> = DOCKERFILE_NAMES
+        .iter()
+        .map(|name| (*name, "FROM alpine:3.20\n"))
+        .collect();
+    for lua_filetype in [false, true] {
+        let missing = std::env::temp_dir().join("no-such-dir/dockerfile-lsp");
+        let mut env = vec![
+            ("DLSP_MISSING", missing.display().to_string()),
+            (
+                "DLSP_FILES",
+                serde_json::json!(DOCKERFILE_NAMES).to_string(),
+            ),
+        ];
+        if lua_filetype {
+            env.push(("DLSP_LUA_FILETYPE", "1".to_string()));
+        }
+        let Some((result, context)) = run_nvim("missing.lua", &files, &env) else {
+            return;
+        };
+        let seen = result["files"].as_array().cloned().unwrap_or_default();
+        assert_eq!(seen.len(), DOCKERFILE_NAMES.len(), "{result}");
+        for f in &seen {
+            assert_eq!(
+                f["filetype"], "dockerfile",
+                "{f} (lua: {lua_filetype})\n{context}"
+            );
+            assert_eq!(f["attached"], false, "{f}");
+            if lua_filetype {
+                assert_eq!(f["lua_match"], "dockerfile", "{f}\n{context}");
+            }
+        }
+        let notes = result["notes"].as_array().cloned().unwrap_or_default();
+        assert_eq!(
+            notes.len(),
+            2,
+            "one error, one pin message: {notes:?}\n{context}"
+        );
+        let error = notes[0]["msg"].as_str().unwrap_or_default();
+        assert_eq!(notes[0]["level"], 4, "an error: {notes:?}");
+        for needle in [
+            missing.display().to_string().as_str(),
+            "is not executable or not on PATH",
+            "setup({ cmd = {",
+        ] {
+            assert!(error.contains(needle), "{needle:?} not in {error}");
+        }
+        assert_eq!(result["clients"], 0, "{result}");
+        let info = result["info"].as_str().unwrap_or_default();
+        assert!(info.contains("no client is running"), "{info}");
+        assert!(info.contains("(NOT executable)"), "{info}");
+        assert_eq!(
+            result["log"],
+            serde_json::json!({ "new_tab": true, "shown": true }),
+            "{result}"
+        );
+        assert_eq!(result["pin"]["ok"], false, "{result}");
+        assert_eq!(
+            result["pin"]["msg"], "no language server is attached to this buffer",
+            "{result}"
+        );
+    }
+}
+
+/// `:DockerfileLspPinImages`: every image of the file pinned at once through the source
+/// action and `codeAction/resolve` (a FROM through a variable and a `COPY --from`
+/// image, from a real registry on loopback); run again on the pinned file, it changes
+/// nothing and says so.
+#[test]
+fn neovim_pins_every_image_with_the_plugin_command() {
+    use dockerfile_lsp_tests::registry::{start_or_skip, Auth};
+    let Some(registry) = start_or_skip(Auth::None) else {
+        return;
+    };
+    let base = registry.push_index("team/base", "1.2", &["linux/amd64", "linux/arm64"]);
+    let tools = registry.push_image("team/tools", "7");
+    let host = registry.host();
+    let fixture = format!(
+        "ARG VERSION=1.2\nFROM {host}/team/base:${{VERSION}}\nCOPY --from={host}/team/tools:7 /bin/tool /bin/tool\n"
+    );
+    let Some((result, context)) = run_nvim(
+        "pin_all.lua",
+        &[("Dockerfile", &fixture)],
+        &[(
+            "DLSP_SETTINGS",
+            serde_json::json!({ "registry": { "timeoutMs": 10000 } }).to_string(),
+        )],
+    ) else {
+        return;
+    };
+    assert_eq!(result["first"]["ok"], true, "{result}\n{context}");
+    assert_eq!(result["changed"], true, "{result}");
+    assert_eq!(
+        result["text"],
+        format!(
+            "ARG VERSION=1.2\nFROM {host}/team/base:${{VERSION}}@{}\nCOPY --from={host}/team/tools:7@{} /bin/tool /bin/tool\n",
+            base.digest, tools.digest
+        ),
+        "{context}"
+    );
+    // The server's messages reached the user: the variable note, then "nothing to do".
+    let messages: Vec<&str> = strings(&result["messages"]);
+    assert_eq!(messages.len(), 2, "{result}");
+    assert!(messages[0].contains("`VERSION`"), "{messages:?}");
+    assert!(
+        messages[1].ends_with("already pinned to the current digest"),
+        "{messages:?}"
+    );
+    assert_eq!(
+        result["second"],
+        serde_json::json!({ "ok": false, "msg": null }),
+        "{result}\n{context}"
+    );
+    assert_eq!(result["changed_again"], false, "{result}");
+    assert_eq!(result["exit_code"], 0, "server exit code\n{context}");
+}
+
+/// `setup()` attaches Dockerfiles opened before it ran (the hidden one too), each to the
+/// client of its root. Run twice: on Neovim 0.7's own path (`vim.lsp.start_client`),
+/// and with a stand-in `vim.lsp.start` behaving as 0.8's (it attaches the current
+/// buffer), so the plugin's 0.8+ branch runs too and must make each buffer current.
+#[test]
+fn neovim_plugin_attaches_buffers_opened_before_setup() {
+    let names = ["a/Dockerfile", "b/Containerfile"];
+    for shim in [false, true] {
+        let mut env = vec![("DLSP_FILES", serde_json::json!(names).to_string())];
+        if shim {
+            env.push(("DLSP_SHIM", "1".to_string()));
+        }
+        let Some((result, context)) = run_nvim(
+            "preopened.lua",
+            &[
+                (names[0], "FROM alpine:3.20\n"),
+                (names[1], "FROM alpine:3.20\n"),
+            ],
+            &env,
+        ) else {
+            return;
+        };
+        let buffers = result["buffers"].as_array().cloned().unwrap_or_default();
+        assert_eq!(buffers.len(), 2, "{result}");
+        for (b, name) in buffers.iter().zip(names) {
+            assert_eq!(b["attached"], true, "{b} (shim: {shim})\n{context}");
+            let folder = name.split('/').next().unwrap_or_default();
+            let root = b["root"].as_str().unwrap_or_default();
+            assert!(root.ends_with(&format!("/{folder}")), "{b}");
+        }
+        assert_ne!(buffers[0]["client_id"], buffers[1]["client_id"]);
+        // The first buffer was hidden behind the second when setup() ran.
+        assert_eq!(result["current"], buffers[1]["buf"], "{result}");
+        let starts = result["starts"].as_array().cloned().unwrap_or_default();
+        if shim {
+            assert_eq!(starts.len(), 2, "{result}");
+            for (s, b) in starts.iter().zip(&buffers) {
+                assert_eq!(s["current"], b["buf"], "{s}");
+                assert_eq!(s["bufnr"], b["buf"], "{s}");
+                assert_eq!(s["root"], b["root"], "{s}");
+            }
+        } else {
+            assert!(starts.is_empty(), "{result}");
+        }
+        assert_eq!(result["exit_code"], 0, "server exit code\n{context}");
+    }
 }

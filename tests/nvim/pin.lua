@@ -6,7 +6,7 @@
 -- workspace edit. Then it hovers the image and records the hover text (the fetched facts).
 --
 -- Inputs (environment): DLSP_BIN, DLSP_FILE, DLSP_OUT, DLSP_TIMEOUT_MS, DLSP_DIR and
--- DLSP_INIT as in start.lua. Output: `offered` (the action titles), `title` (the one
+-- DLSP_SETTINGS as in start.lua. Output: `offered` (the action titles), `title` (the one
 -- picked), `resolved_late` (it came without an edit), `text` (the buffer after the
 -- edit), `hover` (the hover text on the pinned image), `messages` (window/showMessage).
 
@@ -15,14 +15,11 @@ local timeout = start.timeout
 
 local result = { errors = {}, offered = {}, messages = {} }
 
-vim.lsp.handlers['window/showMessage'] = function(_, params)
-  table.insert(result.messages, params.message)
-end
+start.capture_messages(result.messages)
 
 local function run(session, fail)
   local buf = session.buf
-  if not vim.wait(timeout, function() return start.caught_up(session) end, 20) then
-    fail('no diagnostics for the opened buffer')
+  if not start.settle(session, fail, 'open') then
     return
   end
   -- The cursor on the image of the first FROM line (after `FROM `).

@@ -1,49 +1,130 @@
--- Shared by every script here.
--- `M.start` starts dockerfile-lsp with Neovim 0.7's `vim.lsp.start_client` (there is no
--- `vim.lsp.start` before 0.8), opens `file` and attaches the client by hand.
--- `on_publish(params)` (optional) sees every pushed diagnostics message before Neovim
--- displays it. Returns a session table: `client_id`, `buf`, `published_version` (the
--- version of the last push, -1 before the first), and `exited`, `exit_code`,
--- `exit_signal` once the server has exited; or nil after `fail`. `M.caught_up(session)`
--- says whether the server has published diagnostics for the buffer as it is now.
--- `M.main(result, run)` starts the server and runs a script body, and always writes
--- `result` (with the errors `fail` collected) to DLSP_OUT, then quits; `M.stop` shuts
--- the server down and records how it exited; `M.text(buf)` is the buffer's text.
+-- Shared by every script here: starts dockerfile-lsp the way a user does, through the
+-- shipped plugin (editors/nvim, put on the runtimepath by main.rs with `--cmd`):
+-- `require('dockerfile_lsp').setup{…}` registers the FileType autocommand, `:edit`
+-- opens the Dockerfile, filetype detection says `dockerfile`, and the plugin starts the
+-- client and attaches the buffer. The scripts only observe, through the `handlers` and
+-- `on_exit` options that setup() passes on to the client.
+--
+-- `M.start` returns a session table: `client_id`, `buf`, `published_version` (the
+-- version of the last push for that buffer, -1 before the first), `pushes` (how many
+-- pushes the buffer got), `last_push_ms` (`vim.loop.now()` of the last one), and
+-- `exited`, `exit_code`, `exit_signal` once that client's server has exited; or nil
+-- after `fail`. `M.caught_up(session)` says whether the server has published
+-- diagnostics for the buffer as it is now. `M.main(result, run, on_publish, opts)` starts
+-- the server and runs a script body, and always writes `result` (with the errors `fail`
+-- collected and Neovim's `:messages`) to DLSP_OUT, then quits (`M.run` does that part
+-- for scripts that start differently); `M.stop` shuts the server down and records how
+-- it exited, `M.stop_all` every client; `M.text(buf)` is the buffer's text.
 local M = {}
 
 -- The inputs every script reads (environment): DLSP_BIN (the server binary), DLSP_FILE
 -- (the Dockerfile to open), DLSP_OUT (where to write the JSON), DLSP_TIMEOUT_MS (how long
--- to wait for each step), and optionally DLSP_INIT (JSON initialization options).
+-- to wait for each step), and optionally DLSP_SETTINGS (JSON: the `dockerfileLsp`
+-- settings, over `diagnostics.delayMs = 0`).
 M.bin = os.getenv('DLSP_BIN')
 M.file = os.getenv('DLSP_FILE')
 M.out = os.getenv('DLSP_OUT')
 M.timeout = tonumber(os.getenv('DLSP_TIMEOUT_MS') or '20000')
 
--- Starts the server on DLSP_FILE (`on_publish` as in `M.start`) and runs
+-- Pushes by buffer number, and exits by client id, as the handlers saw them.
+M.pushes = {}
+M.exits = {}
+
+-- Starts the server on DLSP_FILE (`on_publish` and `opts` as in `M.start`) and runs
 -- `run(session, fail)`; a Lua error becomes one of `result.errors`. Writes `result` as
 -- JSON to DLSP_OUT and quits Neovim whatever happened.
-function M.main(result, run, on_publish)
+function M.main(result, run, on_publish, opts)
+  M.run(result, function(fail)
+    local session = M.start(M.file, on_publish, fail, opts)
+    if session then
+      result.client_name = session.client_name
+      run(session, fail)
+    end
+  end)
+end
+
+-- Runs `body(fail)` (a Lua error becomes one of `result.errors`), then writes `result`
+-- with Neovim's `:messages` as JSON to DLSP_OUT and quits Neovim.
+function M.run(result, body)
   result.errors = result.errors or {}
   local function fail(msg)
     table.insert(result.errors, msg)
   end
-  local ok, err = pcall(function()
-    local session = M.start(M.bin, M.file, on_publish, fail)
-    if session then
-      run(session, fail)
-    end
-  end)
+  local ok, err = pcall(body, fail)
   if not ok then
     fail('lua error: ' .. tostring(err))
   end
+  result.messages_log = vim.fn.execute('messages')
   vim.fn.writefile({ vim.fn.json_encode(result) }, M.out)
   vim.cmd('qall!')
 end
 
--- Whether the last push was for the buffer's current version (the server has the buffer
--- as it is now, and has answered `initialize`).
+-- Shuts down every client of the plugin; `result.exit_code` is 0 when all exited with
+-- 0, else the first other code.
+function M.stop_all(result, fail)
+  result.exit_code = 0
+  for _, client in ipairs(require('dockerfile_lsp').clients()) do
+    vim.lsp.stop_client(client.id)
+    if not vim.wait(M.timeout, function() return M.exits[client.id] ~= nil end, 20) then
+      fail('client ' .. client.id .. ' did not exit')
+    elseif M.exits[client.id].code ~= 0 and result.exit_code == 0 then
+      result.exit_code = M.exits[client.id].code
+    end
+  end
+end
+
+-- Whether the last push for the session's buffer was for its current version (the
+-- server has the buffer as it is now, and has answered `initialize`).
 function M.caught_up(session)
   return session.published_version == vim.lsp.util.buf_versions[session.buf]
+end
+
+-- Waits until the server published for the buffer's current version; `fail`s with
+-- `what` otherwise. With `quiet_ms`, also until no push came for that long (a
+-- ShellCheck or configuration re-push would come then).
+function M.settle(session, fail, what, quiet_ms)
+  local ok = vim.wait(M.timeout, function()
+    return M.caught_up(session) and vim.loop.now() - session.last_push_ms >= (quiet_ms or 0)
+  end, 20)
+  if not ok then
+    fail(what .. ': no diagnostics for version ' .. tostring(vim.lsp.util.buf_versions[session.buf])
+      .. ' within ' .. M.timeout .. ' ms (last push: version ' .. tostring(session.published_version) .. ')')
+  end
+  return ok
+end
+
+-- What Neovim shows for `buf` (`vim.diagnostic.get`), every field the user sees, in
+-- a stable order.
+function M.shown(buf)
+  local items = {}
+  for _, d in ipairs(vim.diagnostic.get(buf)) do
+    table.insert(items, {
+      code = d.code,
+      lnum = d.lnum,
+      col = d.col,
+      end_lnum = d.end_lnum,
+      end_col = d.end_col,
+      severity = d.severity,
+      message = d.message,
+    })
+  end
+  table.sort(items, function(a, b)
+    if a.lnum ~= b.lnum then
+      return a.lnum < b.lnum
+    end
+    if a.col ~= b.col then
+      return a.col < b.col
+    end
+    return vim.fn.json_encode(a) < vim.fn.json_encode(b)
+  end)
+  return items
+end
+
+-- Collects the server's `window/showMessage` texts into `list`.
+function M.capture_messages(list)
+  vim.lsp.handlers['window/showMessage'] = function(_, params)
+    table.insert(list, params.message)
+  end
 end
 
 -- A clean shutdown (`shutdown` request, then `exit`); records the exit code and signal.
@@ -61,49 +142,83 @@ function M.text(buf)
   return table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, true), '\n') .. '\n'
 end
 
-function M.start(bin, file, on_publish, fail)
-  -- Debug level puts the whole JSON-RPC traffic into lsp.log, which the test prints on failure.
-  vim.lsp.set_log_level('debug')
-  local session = { exited = false, published_version = -1 }
-  local client_id = vim.lsp.start_client({
-    name = 'dockerfile-lsp',
-    cmd = { bin, 'serve' },
-    root_dir = vim.fn.fnamemodify(file, ':h'),
-    -- DLSP_INIT (optional JSON) adds initialization options (registry settings).
-    init_options = vim.tbl_deep_extend(
-      'force',
-      { diagnostics = { delayMs = 0 } },
-      os.getenv('DLSP_INIT') and vim.fn.json_decode(os.getenv('DLSP_INIT')) or {}
-    ),
+-- The session of `buf`, filled by the handlers as pushes arrive.
+local function push_state(buf)
+  M.pushes[buf] = M.pushes[buf] or { published_version = -1, pushes = 0, last_push_ms = 0 }
+  return M.pushes[buf]
+end
+
+-- The plugin's setup() with the test's binary, settings and observers; `opts` (optional)
+-- adds to or overrides those setup options (tables merge).
+function M.setup(on_publish, opts)
+  local settings = vim.tbl_deep_extend(
+    'force',
+    { diagnostics = { delayMs = 0 } },
+    os.getenv('DLSP_SETTINGS') and vim.fn.json_decode(os.getenv('DLSP_SETTINGS')) or {}
+  )
+  require('dockerfile_lsp').setup(vim.tbl_deep_extend('force', {
+    cmd = { M.bin, 'serve' },
+    settings = { dockerfileLsp = settings },
     handlers = {
       ['textDocument/publishDiagnostics'] = function(err, params, ctx, config)
-        session.published_version = params.version or session.published_version
+        local buf = vim.uri_to_bufnr(params.uri)
+        local s = push_state(buf)
+        s.published_version = params.version or s.published_version
+        s.pushes = s.pushes + 1
+        s.last_push_ms = vim.loop.now()
+        s.last_params = params
         if on_publish then
           on_publish(params)
         end
         return vim.lsp.diagnostic.on_publish_diagnostics(err, params, ctx, config)
       end,
     },
-    on_exit = function(code, signal)
-      session.exited = true
-      session.exit_code = code
-      session.exit_signal = signal
+    on_exit = function(code, signal, client_id)
+      M.exits[client_id] = { code = code, signal = signal }
     end,
-  })
-  if not client_id then
-    fail('vim.lsp.start_client returned nil')
-    return nil
-  end
+  }, opts or {}))
+end
+
+-- Opens `file` with `:edit` and waits until the plugin's client for it has initialized.
+-- Returns the session (see the header), or nil after `fail`.
+function M.open(file, fail)
   vim.cmd('edit ' .. vim.fn.fnameescape(file))
   local buf = vim.api.nvim_get_current_buf()
-  vim.bo[buf].filetype = 'dockerfile'
-  if not vim.lsp.buf_attach_client(buf, client_id) then
-    fail('vim.lsp.buf_attach_client failed')
+  if vim.bo[buf].filetype ~= 'dockerfile' then
+    fail(file .. ': filetype is `' .. vim.bo[buf].filetype .. '`, not dockerfile')
     return nil
   end
-  session.client_id = client_id
-  session.buf = buf
+  local plugin = require('dockerfile_lsp')
+  local ready = vim.wait(M.timeout, function()
+    local client = plugin.client(buf)
+    return client ~= nil and client.initialized == true
+  end, 20)
+  local client = plugin.client(buf)
+  if not (ready and client) then
+    fail(file .. ': no initialized dockerfile_lsp client attached within ' .. M.timeout .. ' ms')
+    return nil
+  end
+  local session = setmetatable({ client_id = client.id, buf = buf, client_name = client.name }, {
+    __index = function(_, key)
+      if key == 'exited' then
+        return M.exits[client.id] ~= nil
+      elseif key == 'exit_code' then
+        return (M.exits[client.id] or {}).code
+      elseif key == 'exit_signal' then
+        return (M.exits[client.id] or {}).signal
+      end
+      return push_state(buf)[key]
+    end,
+  })
   return session
+end
+
+-- setup() then open(): the usual start of a script.
+function M.start(file, on_publish, fail, opts)
+  -- Debug level puts the whole JSON-RPC traffic into lsp.log, which the test prints on failure.
+  vim.lsp.set_log_level('debug')
+  M.setup(on_publish, opts)
+  return M.open(file, fail)
 end
 
 return M

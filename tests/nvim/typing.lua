@@ -1,0 +1,157 @@
+-- Types into a Dockerfile key by key through Neovim's own input machinery, for
+-- tests/nvim/main.rs: each step places the cursor and types its keys (insert-mode
+-- commands, <CR>, <BS>, non-ASCII text, <Esc>) as a user would: the command that
+-- enters insert mode is fed with `nvim_feedkeys(…, 'nx!')`, which stays in insert mode
+-- waiting for input, and a timer feeds the following keys one at a time, 5 ms apart,
+-- until <Esc> ends insert mode. (Fed all at once, Vim's insert mode takes pending
+-- typeahead in one batch, one change for many keys.) So Neovim sends one
+-- `textDocument/didChange` per key (the plugin's client is set up with
+-- `debounce_text_changes = 0`). Some steps wait for the server to catch up before the
+-- next one, others follow at once.
+--
+-- After the last key it waits until the server published for the final version and no
+-- push came for `QUIET_MS` (a ShellCheck re-push would come then), records the buffer
+-- text, what Neovim shows (`vim.diagnostic.get`: byte columns) and the last push as the
+-- server sent it (UTF-16 columns). Then it writes the final text to `fresh/Dockerfile`
+-- (its own root, so the plugin starts a second client), opens it and records the same
+-- for that fresh open.
+--
+-- Inputs (environment): DLSP_BIN, DLSP_FILE, DLSP_OUT, DLSP_TIMEOUT_MS, DLSP_DIR as in
+-- client.lua; DLSP_STEPS: a JSON list of {cursor: [line (1-based), byte column] or
+-- absent, keys: string with <CR>/<BS>/<Esc> notation, settle: bool}; DLSP_FRESH: the
+-- path of the fresh copy.
+
+local steps = vim.fn.json_decode(os.getenv('DLSP_STEPS'))
+local fresh_path = os.getenv('DLSP_FRESH')
+local start = dofile(os.getenv('DLSP_DIR') .. '/start.lua')
+local timeout = start.timeout
+local QUIET_MS = 700
+
+local result = { errors = {}, steps = {} }
+
+local shown = start.shown
+
+-- The last push for the session's buffer, as the server sent it (UTF-16 positions).
+local function pushed(session)
+  local items = {}
+  local params = session.last_params or {}
+  for _, d in ipairs(params.diagnostics or {}) do
+    table.insert(items, {
+      code = d.code,
+      line = d.range.start.line,
+      character = d.range.start.character,
+      end_line = d.range['end'].line,
+      end_character = d.range['end'].character,
+      message = d.message,
+    })
+  end
+  return items
+end
+
+local function settle(session, what, fail)
+  return start.settle(session, fail, what, QUIET_MS)
+end
+
+-- The keys of a key-notation string: `<…>` names and single (UTF-8) characters, each
+-- replaced by its internal code.
+local function tokens(notation)
+  local out, i = {}, 1
+  while i <= #notation do
+    local name = notation:match('^<[%w%-]+>', i)
+    local key = name or notation:match('^[%z\1-\127\194-\244][\128-\191]*', i)
+    table.insert(out, vim.api.nvim_replace_termcodes(key, true, false, true))
+    i = i + #key
+  end
+  return out
+end
+
+-- Types `keys`: each run from a command entering insert mode to its <Esc>, the first
+-- key fed with 'nx!' and the rest by a timer, one per tick.
+local function type_keys(keys, fail)
+  local esc = vim.api.nvim_replace_termcodes('<Esc>', true, false, true)
+  local i = 1
+  while i <= #keys do
+    local j = i
+    while j <= #keys and keys[j] ~= esc do
+      j = j + 1
+    end
+    local next_key = i + 1
+    local function feed()
+      if next_key > j or next_key > #keys then
+        return
+      end
+      vim.api.nvim_feedkeys(keys[next_key], 'n', false)
+      next_key = next_key + 1
+      vim.defer_fn(feed, 5)
+    end
+    vim.defer_fn(feed, 5)
+    vim.api.nvim_feedkeys(keys[i], 'nx!', false)
+    if next_key <= j and next_key <= #keys then
+      fail('insert mode ended before key ' .. next_key .. ' of ' .. #keys)
+      return
+    end
+    i = j + 1
+  end
+end
+
+local function run(session, fail)
+  local buf = session.buf
+  local client = vim.lsp.get_client_by_id(session.client_id)
+  -- Counts the didChange notifications Neovim sends for the buffer.
+  local changes = 0
+  local notify = client.notify
+  client.notify = function(method, params)
+    if method == 'textDocument/didChange' then
+      changes = changes + 1
+    end
+    return notify(method, params)
+  end
+  if not settle(session, 'open', fail) then
+    return
+  end
+  result.initial = shown(buf)
+
+  for i, step in ipairs(steps) do
+    if step.cursor then
+      vim.api.nvim_win_set_cursor(0, step.cursor)
+    end
+    local before = changes
+    type_keys(tokens(step.keys), fail)
+    if vim.api.nvim_get_mode().mode ~= 'n' then
+      fail('step ' .. i .. ' left Neovim in mode ' .. vim.api.nvim_get_mode().mode)
+    end
+    table.insert(result.steps, { keys = step.keys, did_change = changes - before, version = vim.lsp.util.buf_versions[buf] })
+    if step.settle and not settle(session, 'step ' .. i, fail) then
+      return
+    end
+  end
+
+  if not settle(session, 'after the last key', fail) then
+    return
+  end
+  result.text = start.text(buf)
+  result.typed = shown(buf)
+  result.typed_pushed = pushed(session)
+  result.changes = changes
+
+  -- The same text, opened fresh by a second client.
+  vim.fn.mkdir(vim.fn.fnamemodify(fresh_path, ':h'), 'p')
+  vim.fn.writefile(vim.api.nvim_buf_get_lines(buf, 0, -1, true), fresh_path)
+  local fresh = start.open(fresh_path, fail)
+  if not fresh then
+    return
+  end
+  if fresh.client_id == session.client_id then
+    fail('the fresh copy was attached to the typing client ' .. session.client_id)
+  end
+  if not settle(fresh, 'fresh open', fail) then
+    return
+  end
+  result.fresh_text = start.text(fresh.buf)
+  result.fresh = shown(fresh.buf)
+  result.fresh_pushed = pushed(fresh)
+  start.stop(fresh, {}, fail)
+  start.stop(session, result, fail)
+end
+
+start.main(result, run, nil, { flags = { debounce_text_changes = 0 } })
