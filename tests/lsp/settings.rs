@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use dockerfile_lsp_tests::lsp_client::{capabilities, with_code, TestClient, WAIT};
-use serde_json::json;
+use serde_json::{json, Value};
 
 const URI: &str = "file:///project/Dockerfile";
 const BROKEN: &str = "FROM alpine:3.20\nENV X\n";
@@ -197,4 +197,62 @@ async fn ignored_settings_are_reported_to_the_user_once() {
     assert!(message.contains("`registry.timeoutMs`"), "{message}");
     assert!(!message.contains("`diagnostic`"), "{message}");
     client.shutdown_and_exit().await;
+}
+
+/// Settings changes in quick succession (each recomputing every open document's
+/// configuration, concurrently): the diagnostics end up following the last settings,
+/// never an older set that happened to finish later.
+#[tokio::test]
+async fn a_burst_of_settings_changes_ends_with_the_last_settings() {
+    // Pushed settings (in the notification), then pulled ones (`workspace/configuration`
+    // after a notification without settings).
+    for round in 0..8 {
+        let pull = round >= 4;
+        let settings = |level: &str| json!({ "diagnostics": { "delayMs": 0 }, "rules": { "invalid-arguments": level } });
+        let mut client = TestClient::start();
+        client.set_settings(settings("warning"));
+        let init = client
+            .request(
+                "initialize",
+                json!({
+                    "capabilities": capabilities(false, false, pull),
+                    "initializationOptions": settings("warning"),
+                }),
+            )
+            .await;
+        assert!(init.get("result").is_some(), "{init}");
+        client.notify("initialized", json!({})).await;
+        client.did_open(URI, BROKEN, 1).await;
+        client.diagnostics(URI).await;
+        let level = |i: usize| if i.is_multiple_of(2) { "off" } else { "hint" };
+        let last = 19 + round % 2;
+        for i in 0..=last {
+            let pushed = if pull {
+                client.set_settings(settings(level(i)));
+                Value::Null
+            } else {
+                json!({ "dockerfileLsp": settings(level(i)) })
+            };
+            client
+                .notify(
+                    "workspace/didChangeConfiguration",
+                    json!({ "settings": pushed }),
+                )
+                .await;
+        }
+        // What is published once things settle follows the last settings.
+        let settled = client
+            .drain_diagnostics(URI, Duration::from_millis(400))
+            .await;
+        let final_push = settled.last().expect("diagnostics after the changes");
+        let shown = with_code(&final_push["diagnostics"], "invalid-arguments");
+        match level(last) {
+            "off" => assert!(shown.is_empty(), "round {round}: {final_push}"),
+            _ => {
+                assert_eq!(shown.len(), 1, "round {round}: {final_push}");
+                assert_eq!(shown[0]["severity"], 4, "round {round}: {final_push}");
+            }
+        }
+        client.shutdown_and_exit().await;
+    }
 }

@@ -6,6 +6,7 @@
 //! lock is never held across an `.await`.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::Duration;
 
@@ -93,6 +94,12 @@ struct Inner {
     /// One registry cache per registry configuration (documents may configure
     /// `[registry]` differently); built on the first lookup.
     resolvers: Mutex<HashMap<RegistryConfig, Arc<Resolver>>>,
+    /// How many times the configuration of the open documents was recomputed (see
+    /// `configuration_changed`).
+    config_runs: AtomicU64,
+    /// How many `didChangeConfiguration` notifications arrived (only the newest applies
+    /// the settings it fetched).
+    settings_changes: AtomicU64,
 }
 
 /// What a pin that made no edit tells the user, and how (`window/showMessage` type).
@@ -146,7 +153,7 @@ where
 }
 
 /// Numbers the progress tokens of pin lookups.
-static PROGRESS_IDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+static PROGRESS_IDS: AtomicU64 = AtomicU64::new(1);
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic while holding the lock leaves consistent data (mutations are single calls),
@@ -166,6 +173,8 @@ impl Backend {
                 shellcheck_runners: Mutex::new(HashMap::new()),
                 tokens: Mutex::new(tokens::Cache::default()),
                 resolvers: Mutex::new(HashMap::new()),
+                config_runs: AtomicU64::new(0),
+                settings_changes: AtomicU64::new(0),
             }),
         }
     }
@@ -263,7 +272,10 @@ impl Backend {
 
     /// Recomputes every open document's configuration and republishes its diagnostics.
     async fn configuration_changed(&self) {
-        let session = self.session();
+        // Runs overlap (tower-lsp-server handles notifications concurrently): only the
+        // newest one installs configurations, with the settings in force when it does,
+        // so an older run that finishes last cannot bring old settings back.
+        let run = self.inner.config_runs.fetch_add(1, Ordering::SeqCst) + 1;
         let uris = self.store().uris();
         let file_configs = tokio::task::spawn_blocking(move || {
             uris.into_iter()
@@ -275,6 +287,10 @@ impl Backend {
         })
         .await
         .unwrap_or_default();
+        if self.inner.config_runs.load(Ordering::SeqCst) != run {
+            return;
+        }
+        let session = self.session();
         let mut to_publish = Vec::new();
         {
             let mut store = self.store();
@@ -619,7 +635,7 @@ impl Backend {
         let progress = pin::ProgressGuard(if session.work_done_progress && !keys.is_empty() {
             let token = ProgressToken::String(format!(
                 "dockerfile-lsp/pin/{}",
-                PROGRESS_IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                PROGRESS_IDS.fetch_add(1, Ordering::Relaxed)
             ));
             match self
                 .inner
@@ -938,11 +954,17 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        // A newer change that arrives while this one asks the client for its settings
+        // makes this one moot: its answer may be older than the newer one's.
+        let change = self.inner.settings_changes.fetch_add(1, Ordering::SeqCst) + 1;
         let fetched = if self.session().configuration {
             self.fetch_settings().await
         } else {
             None
         };
+        if self.inner.settings_changes.load(Ordering::SeqCst) != change {
+            return;
+        }
         let changed = match fetched {
             Some(value) if !value.is_null() => Some(self.apply_settings(&value)),
             _ => (!params.settings.is_null()).then(|| self.apply_settings(&params.settings)),
