@@ -281,7 +281,7 @@ async fn a_failed_lookup_is_shown_with_the_host_and_the_reason() {
 }
 
 /// Updating a digest that is already the tag's current one is no failure: the user is
-/// told so as information, and nothing is edited.
+/// told so as information, nothing is edited, and "Pin all" is no longer offered.
 #[tokio::test]
 async fn updating_a_current_digest_says_so_as_information() {
     let body = manifest("app");
@@ -290,6 +290,11 @@ async fn updating_a_current_digest_says_so_as_information() {
     let host = registry.host();
     let text = format!("FROM {host}/app:1@{current}\n");
     let (mut client, _dir) = open(true, &text).await;
+    let pin_all = |actions: &[Value]| titled(actions, "Pin all images").cloned();
+    let source = Some(json!(["source.pinImages.dockerfile-lsp"]));
+    // Nothing was looked up yet: the digest may be outdated, so "Pin all" is offered.
+    let listed = actions_at(&mut client, 0, 0, source.clone()).await;
+    assert!(pin_all(&listed).is_some(), "{:?}", titles(&listed));
     let actions = actions_at(&mut client, 0, 7, None).await;
     let update = titled(&actions, "Update digest")
         .cloned()
@@ -308,6 +313,9 @@ async fn updating_a_current_digest_says_so_as_information() {
             .ends_with("already pinned to the current digest"),
         "{message}"
     );
+    // Now the server knows the digest is current: "Pin all" has nothing to offer.
+    let listed = actions_at(&mut client, 0, 0, source).await;
+    assert!(pin_all(&listed).is_none(), "{:?}", titles(&listed));
     client.shutdown_and_exit().await;
 }
 

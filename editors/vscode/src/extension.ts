@@ -296,7 +296,9 @@ class DockerfileExtension {
     );
     const step = pinStep(answer);
     if (step.kind === 'nothing') {
-      void vscode.window.showInformationMessage(`No images to pin in ${fileName}.`);
+      void vscode.window.showInformationMessage(
+        `Nothing to pin in ${fileName}: every image is pinned to its current digest or cannot be pinned.`,
+      );
       return;
     }
     if (step.kind === 'disabled') {

@@ -170,6 +170,7 @@ fn pin_listing<'a>(req: &Request<'a>) -> pin::Listing<'a> {
         uri: req.uri,
         version: req.snapshot.version,
         analysis: &req.snapshot.analysis,
+        facts: &req.config.image_facts,
         support: req.support,
     }
 }

@@ -92,6 +92,8 @@ pub struct Listing<'a> {
     pub uri: &'a Uri,
     pub version: i32,
     pub analysis: &'a Analysis,
+    /// What the registries said so far (no lookup happens while listing).
+    pub facts: &'a FactsTable,
     /// What the client takes; with `resolve_edit` the lookup waits for
     /// `codeAction/resolve`, without it the action runs the pin command.
     pub support: ClientSupport,
@@ -127,11 +129,13 @@ pub fn actions_in_range(listing: &Listing<'_>, range: TextRange) -> Vec<CodeActi
     out
 }
 
-/// "Pin all images in this file to their digests", when some reference can be pinned.
+/// "Pin all images in this file to their digests", when some reference can be pinned
+/// and is not known (from an earlier lookup) to be pinned to its tag's current digest.
 pub fn pin_all_action(listing: &Listing<'_>) -> Option<CodeAction> {
     let ranges: Vec<TextRange> = pin::pin_sites(listing.analysis)
         .into_iter()
         .filter(|s| s.can_pin().is_ok())
+        .filter(|s| !matches!(pin::plan_site(s, listing.facts), pin::Plan::Current))
         .map(|s| s.range)
         .collect();
     if ranges.is_empty() {

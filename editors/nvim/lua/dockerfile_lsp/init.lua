@@ -433,7 +433,7 @@ function M.pin_images(buf, on_done)
       end
     end
     if not action then
-      return done(false, 'no image reference in this file can be pinned')
+      return done(false, 'nothing to pin: every image reference in this file is pinned to its current digest or cannot be pinned')
     end
     if type(action.disabled) == 'table' then
       return done(false, action.disabled.reason, vim.log.levels.WARN)
