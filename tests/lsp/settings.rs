@@ -256,3 +256,33 @@ async fn a_burst_of_settings_changes_ends_with_the_last_settings() {
         client.shutdown_and_exit().await;
     }
 }
+
+/// Eglot pushes `didChangeConfiguration` with `{}` on every connect (and a shared
+/// configuration may hold only other servers' sections): that keeps the settings the
+/// server was started with instead of resetting them to their defaults.
+#[tokio::test]
+async fn a_push_without_our_settings_keeps_the_initialization_options() {
+    let (mut client, _) = TestClient::initialized(
+        capabilities(false, false, false),
+        Some(json!({ "dockerfileLsp": {
+            "diagnostics": { "delayMs": 0 },
+            "rules": { "invalid-arguments": "off" }
+        } })),
+    )
+    .await;
+    client.did_open(URI, BROKEN, 1).await;
+    for pushed in [json!({}), json!({ "yaml": { "schemas": {} } })] {
+        client
+            .notify(
+                "workspace/didChangeConfiguration",
+                json!({ "settings": pushed }),
+            )
+            .await;
+        let published = client.diagnostics(URI).await;
+        assert!(
+            with_code(&published["diagnostics"], "invalid-arguments").is_empty(),
+            "after pushing {pushed}: {published}"
+        );
+    }
+    client.shutdown_and_exit().await;
+}

@@ -36,6 +36,24 @@ pub const KNOWN_SETTINGS: &[&str] = &[
     "registry.dockerConfig",
 ];
 
+/// Whether a settings object pushed with `didChangeConfiguration` is meant for this
+/// server: it has the `dockerfileLsp` section, or is that section itself (a key of
+/// [`KNOWN_SETTINGS`] at the top). Clients push other things too: Eglot sends `{}` on
+/// every connect, and a shared configuration may hold only other servers' sections;
+/// applying those would reset the settings to their defaults.
+pub fn is_for_this_server(pushed: &Value) -> bool {
+    if pushed.get(SECTION).is_some() {
+        return true;
+    }
+    pushed.as_object().is_some_and(|obj| {
+        obj.keys().any(|key| {
+            KNOWN_SETTINGS
+                .iter()
+                .any(|known| known.split('.').next() == Some(key.as_str()))
+        })
+    })
+}
+
 /// One warning per key of `section` that names no setting of [`KNOWN_SETTINGS`], nor a
 /// group of them.
 fn unknown_settings(section: &serde_json::Map<String, Value>, warnings: &mut Vec<String>) {
@@ -390,6 +408,17 @@ mod tests {
         assert!(warnings.is_empty());
         let (_, warnings) = config_from_settings(&json!(3));
         assert_eq!(warnings.len(), 1);
+    }
+
+    #[test]
+    fn pushed_settings_for_other_servers_are_recognised() {
+        assert!(is_for_this_server(&json!({ "dockerfileLsp": {} })));
+        assert!(is_for_this_server(&json!({ "rules": { "run-cd": "off" } })));
+        assert!(is_for_this_server(&json!({ "registry": {} })));
+        assert!(!is_for_this_server(&json!({})));
+        assert!(!is_for_this_server(&Value::Null));
+        assert!(!is_for_this_server(&json!({ "yaml": { "schemas": {} } })));
+        assert!(!is_for_this_server(&json!([1])));
     }
 
     #[test]

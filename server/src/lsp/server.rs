@@ -967,7 +967,8 @@ impl LanguageServer for Backend {
         }
         let changed = match fetched {
             Some(value) if !value.is_null() => Some(self.apply_settings(&value)),
-            _ => (!params.settings.is_null()).then(|| self.apply_settings(&params.settings)),
+            _ => settings::is_for_this_server(&params.settings)
+                .then(|| self.apply_settings(&params.settings)),
         };
         self.configuration_changed().await;
         if let Some(changed) = changed {
