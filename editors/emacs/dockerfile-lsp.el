@@ -1,0 +1,258 @@
+;;; dockerfile-lsp.el --- Eglot setup for the dockerfile-lsp language server  -*- lexical-binding: t; -*-
+
+;; Author: the dockerfile-lsp authors
+;; Version: 0.1.0
+;; Package-Requires: ((emacs "27.1") (eglot "1.9"))
+;; Keywords: languages, tools, docker
+;; URL: https://github.com/dockerfile-lsp/dockerfile-lsp
+
+;; This file is not part of GNU Emacs.
+
+;;; Commentary:
+
+;; Registers the `dockerfile-lsp' language server with Eglot (built into Emacs 29+,
+;; the `eglot' package from GNU ELPA on Emacs 27/28) for `dockerfile-mode' (MELPA),
+;; `dockerfile-ts-mode' (Emacs 29+, needs the tree-sitter grammar) and
+;; `dockerfile-lsp-fallback-mode', a small major mode defined here for when neither is
+;; available.  It maps every file name the server's CLI treats as a Dockerfile
+;; (Dockerfile, Dockerfile.*, *.Dockerfile, *.dockerfile, Containerfile,
+;; Containerfile.*, *.containerfile) to the best of those modes.
+;;
+;; Usage:
+;;
+;;   (require 'dockerfile-lsp)
+;;   (add-hook 'dockerfile-lsp-hook #'eglot-ensure)  ; every mode above runs it
+;;
+;; Settings reach the server through `eglot-workspace-configuration' (section
+;; `:dockerfileLsp') or `dockerfile-lsp-initialization-options'.  Commands:
+;; `dockerfile-lsp-fix-all', `dockerfile-lsp-pin-images' and
+;; `dockerfile-lsp-describe-rule'.  See editors/emacs/README.md.
+
+;;; Code:
+
+(require 'cl-lib)
+(require 'subr-x)
+
+(declare-function eglot-code-actions "eglot")
+(declare-function flymake-diagnostics "flymake")
+(declare-function flymake-diagnostic-data "flymake")
+(declare-function treesit-ready-p "treesit")
+(defvar eglot-server-programs)
+
+(defgroup dockerfile-lsp nil
+  "The dockerfile-lsp language server in Emacs."
+  :group 'languages
+  :prefix "dockerfile-lsp-")
+
+(defcustom dockerfile-lsp-program "dockerfile-lsp"
+  "The dockerfile-lsp executable: a name looked up in `exec-path', or a file name."
+  :type 'string)
+
+(defcustom dockerfile-lsp-initialization-options nil
+  "Settings sent as LSP `initializationOptions' (a plist, same keys as the
+`:dockerfileLsp' section of `eglot-workspace-configuration', e.g.
+\(:rules (:run-cd \"off\") :registry (:offline t))).  A `:dockerfileLsp' section
+in `eglot-workspace-configuration', when present, replaces these."
+  :type '(plist :key-type symbol :value-type sexp))
+
+(defcustom dockerfile-lsp-major-modes '(dockerfile-ts-mode dockerfile-mode)
+  "Major modes tried, in order, for Dockerfiles and Containerfiles.
+`dockerfile-ts-mode' is used only when its tree-sitter grammar is installed.
+When none is available, `dockerfile-lsp-fallback-mode' is used."
+  :type '(repeat function))
+
+(defcustom dockerfile-lsp-hook nil
+  "Hook run in every buffer visiting a Dockerfile, whichever major mode it uses.
+Add `eglot-ensure' here to start the server automatically."
+  :type 'hook)
+
+;;;###autoload
+(defconst dockerfile-lsp-file-name-regexp
+  (concat "\\(?:\\`\\|/\\)"
+          "\\(?:\\(?:Dockerfile\\|Containerfile\\)\\(?:\\.[^/]*\\)?"
+          "\\|[^/]+\\.\\(?:Dockerfile\\|dockerfile\\|containerfile\\)\\)"
+          "\\'")
+  "File names the dockerfile-lsp CLI treats as Dockerfiles.")
+
+(defconst dockerfile-lsp--managed-modes
+  '(dockerfile-mode dockerfile-ts-mode dockerfile-lsp-fallback-mode)
+  "The major modes the server manages.")
+
+;;; The fallback major mode
+
+(defconst dockerfile-lsp--instructions
+  '("ADD" "ARG" "CMD" "COPY" "ENTRYPOINT" "ENV" "EXPOSE" "FROM" "HEALTHCHECK"
+    "LABEL" "MAINTAINER" "ONBUILD" "RUN" "SHELL" "STOPSIGNAL" "USER" "VOLUME"
+    "WORKDIR")
+  "Dockerfile instruction keywords.")
+
+(defvar dockerfile-lsp-fallback-mode-syntax-table
+  (let ((table (make-syntax-table)))
+    ;; `#' starts a comment only at the start of a line: font-lock handles comments.
+    (modify-syntax-entry ?\" "\"" table)
+    (modify-syntax-entry ?\' "\"" table)
+    (modify-syntax-entry ?\\ "\\" table)
+    (modify-syntax-entry ?_ "_" table)
+    (modify-syntax-entry ?- "_" table)
+    table)
+  "Syntax table of `dockerfile-lsp-fallback-mode'.")
+
+(defvar dockerfile-lsp-fallback-font-lock-keywords
+  `(("^[ \t]*\\(#.*\\)$" 1 font-lock-comment-face t)
+    (,(concat "^[ \t]*\\(?:ONBUILD[ \t]+\\)?\\("
+              (regexp-opt dockerfile-lsp--instructions)
+              "\\)\\_>")
+     1 font-lock-keyword-face)
+    ("^[ \t]*FROM[ \t].*[ \t]\\(AS\\)[ \t]+\\([^ \t\n]+\\)"
+     (1 font-lock-keyword-face) (2 font-lock-function-name-face))
+    ("\\$\\(?:{[^}\n]+}\\|[A-Za-z_][A-Za-z0-9_]*\\)" 0 font-lock-variable-name-face)
+    ("\\_<--[a-z-]+" 0 font-lock-builtin-face))
+  "Highlighting of `dockerfile-lsp-fallback-mode'.")
+
+;;;###autoload
+(define-derived-mode dockerfile-lsp-fallback-mode prog-mode "Dockerfile"
+  "A minimal major mode for Dockerfiles, used when neither `dockerfile-mode' nor
+`dockerfile-ts-mode' is available.  Highlighting and comments only: everything
+else comes from the dockerfile-lsp server through Eglot."
+  :syntax-table dockerfile-lsp-fallback-mode-syntax-table
+  (setq-local font-lock-defaults
+              '(dockerfile-lsp-fallback-font-lock-keywords nil t))
+  (setq-local comment-start "# ")
+  (setq-local comment-end "")
+  (setq-local comment-start-skip "^[ \t]*#+[ \t]*")
+  (setq-local comment-use-syntax nil)
+  ;; Formatting (`eglot-format-buffer') indents continuation lines by `tab-width'
+  ;; spaces, or with a tab when `indent-tabs-mode' is on: four spaces, as Docker's
+  ;; documentation writes them, unless the user's hook says otherwise.
+  (setq-local indent-tabs-mode nil)
+  (setq-local tab-width 4))
+
+(defun dockerfile-lsp--mode-available-p (mode)
+  "Non-nil when MODE can be used in this Emacs."
+  (and (fboundp mode)
+       (or (not (eq mode 'dockerfile-ts-mode))
+           (and (fboundp 'treesit-ready-p)
+                (treesit-ready-p 'dockerfile t)))))
+
+;;;###autoload
+(defun dockerfile-lsp-major-mode ()
+  "Switch to the first available mode of `dockerfile-lsp-major-modes', else to
+`dockerfile-lsp-fallback-mode'.  `auto-mode-alist' maps Dockerfiles here."
+  (interactive)
+  (funcall (or (cl-find-if #'dockerfile-lsp--mode-available-p dockerfile-lsp-major-modes)
+               #'dockerfile-lsp-fallback-mode)))
+
+(defun dockerfile-lsp--run-mode-hook ()
+  "Run `dockerfile-lsp-hook' in a buffer of one of the managed modes."
+  (run-hooks 'dockerfile-lsp-hook))
+
+;;;###autoload
+(add-to-list 'auto-mode-alist
+             (cons dockerfile-lsp-file-name-regexp #'dockerfile-lsp-major-mode))
+
+(dolist (mode dockerfile-lsp--managed-modes)
+  (add-hook (intern (format "%s-hook" mode)) #'dockerfile-lsp--run-mode-hook))
+
+;;; Eglot
+
+(defun dockerfile-lsp--contact (&optional _interactive)
+  "The Eglot contact of the server: program, arguments and initialization options."
+  `(,dockerfile-lsp-program "serve"
+    :initializationOptions ,(lambda (_server)
+                              (or dockerfile-lsp-initialization-options
+                                  (make-hash-table)))))
+
+;;;###autoload
+(defun dockerfile-lsp--register-with-eglot ()
+  "Put dockerfile-lsp first in `eglot-server-programs' for the Dockerfile modes.
+It replaces nothing: Eglot's own `docker-langserver' entry stays behind it."
+  (setq eglot-server-programs
+        (cl-remove-if (lambda (entry) (eq (cdr entry) #'dockerfile-lsp--contact))
+                      eglot-server-programs))
+  (push (cons (mapcar (lambda (mode) (list mode :language-id "dockerfile"))
+                      dockerfile-lsp--managed-modes)
+              #'dockerfile-lsp--contact)
+        eglot-server-programs))
+
+;;;###autoload
+(with-eval-after-load 'eglot (dockerfile-lsp--register-with-eglot))
+
+(defcustom dockerfile-lsp-eldoc-compose t
+  "Non-nil: show the signature and the hover together in Eldoc.
+Eglot before 1.10 (Emacs 28's ELPA package) shows only the first documentation
+that arrives, which on an instruction is its signature: the hover, which explains
+the instruction and its build cache, never shows.  This composes both, as newer
+Eglot does."
+  :type 'boolean)
+
+(defun dockerfile-lsp--managed-mode-setup ()
+  "Eldoc settings for Dockerfile buffers Eglot starts or stops managing."
+  (when (and dockerfile-lsp-eldoc-compose
+             (bound-and-true-p eglot--managed-mode)
+             (apply #'derived-mode-p dockerfile-lsp--managed-modes)
+             (fboundp 'eldoc-documentation-compose))
+    (setq-local eldoc-documentation-strategy #'eldoc-documentation-compose)))
+
+(add-hook 'eglot-managed-mode-hook #'dockerfile-lsp--managed-mode-setup)
+
+;;; Commands
+
+(defun dockerfile-lsp--run-source-action (kind)
+  "Run the server's code action of KIND on the whole buffer through Eglot."
+  (require 'eglot)
+  (eglot-code-actions (point-min) (point-max) kind t))
+
+;;;###autoload
+(defun dockerfile-lsp-fix-all ()
+  "Apply every safe fix the server offers for this buffer (`check --fix' in the CLI)."
+  (interactive)
+  (dockerfile-lsp--run-source-action "source.fixAll.dockerfile-lsp"))
+
+;;;###autoload
+(defun dockerfile-lsp-pin-images ()
+  "Pin every image of this buffer to its digest, asking the registries.
+The server asks Eglot to apply the edit; see `eglot-confirm-server-initiated-edits'."
+  (interactive)
+  (dockerfile-lsp--run-source-action "source.pinImages.dockerfile-lsp"))
+
+(defun dockerfile-lsp--rule-at-point ()
+  "The rule id of the first dockerfile-lsp diagnostic at point, or nil."
+  (when (bound-and-true-p flymake-mode)
+    (cl-loop for diag in (flymake-diagnostics (point))
+             for spec = (cdr (assoc 'eglot-lsp-diag (flymake-diagnostic-data diag)))
+             for code = (plist-get spec :code)
+             when (and (stringp code)
+                       (equal (plist-get spec :source) "dockerfile-lsp"))
+             return code)))
+
+(defun dockerfile-lsp--call (&rest args)
+  "Run `dockerfile-lsp-program' with ARGS; its standard output, or an error."
+  (with-temp-buffer
+    (let ((status (apply #'process-file dockerfile-lsp-program nil
+                         (list t nil) nil args)))
+      (unless (eq status 0)
+        (error "%s %s failed (%s): %s" dockerfile-lsp-program
+               (string-join args " ") status (buffer-string)))
+      (buffer-string))))
+
+(defun dockerfile-lsp--rule-ids ()
+  "Every rule id, from `dockerfile-lsp rules --format json'."
+  (let ((rules (json-parse-string (dockerfile-lsp--call "rules" "--format" "json")
+                                  :object-type 'alist)))
+    (mapcar (lambda (rule) (alist-get 'id rule)) rules)))
+
+;;;###autoload
+(defun dockerfile-lsp-describe-rule (id)
+  "Show the documentation of rule ID (by default the rule of the diagnostic at point)."
+  (interactive
+   (let ((default (dockerfile-lsp--rule-at-point)))
+     (list (completing-read (if default
+                                (format "Describe rule (default %s): " default)
+                              "Describe rule: ")
+                            (dockerfile-lsp--rule-ids) nil t nil nil default))))
+  (let ((text (dockerfile-lsp--call "rules" id)))
+    (with-help-window (format "*dockerfile-lsp rule %s*" id)
+      (princ text))))
+
+(provide 'dockerfile-lsp)
+;;; dockerfile-lsp.el ends here
