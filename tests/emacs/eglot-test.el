@@ -14,6 +14,8 @@
 ;;   DLSP_FILE       the Dockerfile to open (its directory is `default-directory')
 ;;   DLSP_OUT        where the JSON result goes
 ;;   DLSP_TIMEOUT_MS how long each step may wait
+;;   DLSP_TOTAL_MS   how long the whole run may take
+;;   DLSP_PID_FILE   where Emacs writes its pid (the test kills it by pid on timeout)
 ;;   DLSP_SETTINGS   JSON: the `dockerfileLsp' section of `eglot-workspace-configuration'
 ;;   DLSP_STEPS      JSON: [{"code": RULE, "pick": "preferred" | TITLE-PREFIX}, ...]
 ;;   DLSP_DESCRIBE   a rule id: the `dockerfile-lsp-describe-rule' step runs on it
@@ -401,9 +403,15 @@ edits are in."
       (advice-add 'completing-read :around #'dt-record-menu)
       (dt-put 'emacs_version emacs-version)
       (dt-put 'eglot (locate-library "eglot"))
-      ;; Whatever happens, the run ends: the Rust side kills Emacs later still.
-      (run-with-timer (* 10 dt-timeout) nil
-                      (lambda () (dt-fail "the whole run took too long") (dt-finish)))
+      (when-let ((pid-file (getenv "DLSP_PID_FILE")))
+        (with-temp-file pid-file (insert (number-to-string (emacs-pid)))))
+      ;; Whatever happens, the run ends and says what it saw: the Rust side kills
+      ;; Emacs a little later still.
+      (run-with-timer (/ (string-to-number (or (getenv "DLSP_TOTAL_MS") "100000")) 1000.0)
+                      nil
+                      (lambda ()
+                        (dt-fail "the whole run took too long; %s" (dt-state))
+                        (dt-finish)))
       (run-with-timer 0.1 nil #'dt-start))
   (error (dt-fail "setup: %S" err) (dt-finish)))
 

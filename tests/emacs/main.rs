@@ -1,1 +1,532 @@
-//! A second real client: Emacs with eglot drives the release binary (see `eglot.el`).
+//! A second real client: Emacs with Eglot drives the release binary.
+//!
+//! `eglot-test.el` runs in an interactive `emacs -nw` under a pseudo-terminal (`script`
+//! from util-linux): Eglot and Flymake work from idle timers and `post-command-hook`,
+//! which `--batch` never runs. It loads `editors/emacs/dockerfile-lsp.el` the way a
+//! user's init file does (`eglot-ensure` on `dockerfile-lsp-hook`, settings in
+//! `eglot-workspace-configuration`), types `C-x C-f Dockerfile RET`, and then, all by
+//! keystrokes: reads the Flymake diagnostics, shows the hover with `C-h .`, applies the
+//! preferred quick fix (`M-x eglot-code-actions RET RET`) and a non-preferred one
+//! picked by its title, describes a rule (`M-x dockerfile-lsp-describe-rule`), formats
+//! (`M-x eglot-format-buffer`) and fixes everything (`M-x dockerfile-lsp-fix-all`),
+//! waiting after each edit until Flymake shows what the server published for the new
+//! document version. The test compares every buffer text and every diagnostic with
+//! what the core computes for the same text and settings.
+//!
+//! Skipped with a message when Emacs, Eglot or `script` is missing, unless
+//! `DOCKERFILE_LSP_REQUIRE_EMACS=1` (CI) makes that a failure.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use dockerfile_lsp::config::format::Indent;
+use dockerfile_lsp::config::Config;
+use dockerfile_lsp::ide::format::{format_document, FormatOptions};
+use dockerfile_lsp::ide::Analysis;
+use dockerfile_lsp::rules::Severity;
+use dockerfile_lsp::text::{apply_edits, ColumnUnit, LineIndex};
+use serde_json::{json, Value};
+
+const REQUIRE: &str = "DOCKERFILE_LSP_REQUIRE_EMACS";
+/// Emacs (and the pty around it) is killed after this long.
+const HARD_TIMEOUT: Duration = Duration::from_secs(120);
+/// How long the script waits for each step.
+const STEP_TIMEOUT_MS: u64 = 20_000;
+/// The script gives up (and still writes what it saw) this long before the hard timeout.
+const SCRIPT_TOTAL_MS: u64 = 110_000;
+
+/// A MAINTAINER (preferred safe fix), an `apt-get install` after a character outside
+/// the BMP (UTF-16 columns differ from Emacs's character columns) whose fix is unsafe,
+/// a continuation line and an indented instruction for the formatter, a shell-form CMD
+/// for fix-all, and no USER (the `user-missing` rule is turned off in the settings).
+const DOCKERFILE: &str = "FROM debian:12.5\n\
+MAINTAINER jane@example.com\n\
+RUN echo \"🐳\" && apt-get install -y \\\n        curl=7.88.1-10\n\
+\x20 EXPOSE 8080\n\
+CMD node server.js\n";
+
+/// The buffer's `tab-width` when it is formatted: Eglot sends it as `tabSize`.
+const TAB_WIDTH: u8 = 2;
+
+fn settings() -> Value {
+    json!({
+        "diagnostics": { "delayMs": 0 },
+        "rules": { "user-missing": "off", "DL3015": "warning" }
+    })
+}
+
+fn config() -> Config {
+    let (config, warnings) = dockerfile_lsp::lsp::config::config_from_settings(&settings());
+    assert!(warnings.is_empty(), "{warnings:?}");
+    config
+}
+
+fn required() -> bool {
+    std::env::var(REQUIRE).is_ok_and(|v| v == "1")
+}
+
+fn skip(why: &str) {
+    if required() {
+        panic!("{why} (required because {REQUIRE}=1)");
+    }
+    eprintln!("SKIPPED: {why} (set {REQUIRE}=1 to make this a failure)");
+}
+
+/// `emacs --version`'s first line, when Emacs runs and can load Eglot (built in since
+/// Emacs 29, the `elpa-eglot` package on Debian 12's Emacs 28).
+fn emacs_with_eglot() -> Result<String, String> {
+    let out = Command::new("emacs")
+        .arg("--version")
+        .output()
+        .map_err(|e| format!("emacs not found on PATH ({e}); apt-get install emacs-nox"))?;
+    let version = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let eglot = Command::new("emacs")
+        .args(["--batch", "--eval", "(require 'eglot)"])
+        .output()
+        .map_err(|e| format!("running emacs --batch: {e}"))?;
+    if !eglot.status.success() {
+        return Err(format!(
+            "{version} cannot load eglot (apt-get install elpa-eglot): {}",
+            String::from_utf8_lossy(&eglot.stderr)
+        ));
+    }
+    Command::new("script")
+        .arg("--version")
+        .output()
+        .map_err(|e| format!("`script` (util-linux) not found: {e}"))?;
+    Ok(version)
+}
+
+/// A pipe read to the end on its own thread, so the child never blocks on a full pipe.
+fn drain(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut s = String::new();
+        if let Some(mut p) = pipe {
+            let _ = p.read_to_string(&mut s);
+        }
+        s
+    })
+}
+
+/// The last `max` bytes of `s` (at a character boundary).
+fn tail(s: &str, max: usize) -> &str {
+    let mut at = s.len().saturating_sub(max);
+    while !s.is_char_boundary(at) {
+        at += 1;
+    }
+    &s[at..]
+}
+
+/// `s` quoted for `sh -c`.
+fn sh_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// One diagnostic as Emacs shows it: 1-based line, 0-based column in characters (both
+/// ends), Flymake type, Flymake text, and the LSP code and severity it came from.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Clone)]
+struct Shown {
+    line: u64,
+    col: u64,
+    end_line: u64,
+    end_col: u64,
+    code: String,
+    severity: u64,
+    flymake_type: String,
+    text: String,
+}
+
+/// What Eglot must show for `text`: the core's diagnostics under the test's settings,
+/// in Emacs's line and column terms, with Eglot's severity-to-type mapping and its
+/// `source [code]: message` text.
+fn expected(text: &str) -> Vec<Shown> {
+    let analysis = Analysis::new(text);
+    let index = LineIndex::new(text);
+    let mut out: Vec<Shown> = analysis
+        .diagnostics(&config())
+        .iter()
+        .map(|d| {
+            let start = index.line_col(text, d.range.start(), ColumnUnit::Char);
+            let end = index.line_col(text, d.range.end(), ColumnUnit::Char);
+            let (severity, flymake_type) = match d.severity {
+                Severity::Error => (1, "eglot-error"),
+                Severity::Warning => (2, "eglot-warning"),
+                Severity::Info => (3, "eglot-note"),
+                Severity::Hint => (4, "eglot-note"),
+            };
+            Shown {
+                line: start.line as u64 + 1,
+                col: start.col as u64,
+                end_line: end.line as u64 + 1,
+                end_col: end.col as u64,
+                code: d.code().to_string(),
+                severity,
+                flymake_type: flymake_type.to_string(),
+                text: format!("dockerfile-lsp [{}]: {}", d.code(), d.message),
+            }
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The diagnostics Flymake held, as the script recorded them.
+fn shown(items: &Value) -> Vec<Shown> {
+    let mut out: Vec<Shown> = items
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|d| Shown {
+            line: d["line"].as_u64().unwrap_or(u64::MAX),
+            col: d["col"].as_u64().unwrap_or(u64::MAX),
+            end_line: d["end_line"].as_u64().unwrap_or(u64::MAX),
+            end_col: d["end_col"].as_u64().unwrap_or(u64::MAX),
+            code: d["code"].as_str().unwrap_or("<no code>").to_string(),
+            severity: d["severity"].as_u64().unwrap_or(0),
+            flymake_type: d["type"].as_str().unwrap_or_default().to_string(),
+            text: d["text"].as_str().unwrap_or_default().to_string(),
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn codes(diags: &[Shown]) -> Vec<&str> {
+    diags.iter().map(|d| d.code.as_str()).collect()
+}
+
+/// `text` after the first fix of its `code` diagnostic titled `title` (as the core
+/// computes it).
+fn with_fix(text: &str, code: &str, title: &str) -> String {
+    let analysis = Analysis::new(text);
+    let diagnostics = analysis.diagnostics(&config());
+    let fix = diagnostics
+        .iter()
+        .filter(|d| d.code() == code)
+        .flat_map(|d| d.fixes.iter())
+        .find(|f| f.title == title)
+        .unwrap_or_else(|| panic!("no fix `{title}` for {code} in {text:?}"));
+    apply_edits(text, &fix.edits)
+}
+
+/// Everything printed when an assertion fails: what Emacs, Eglot and the server said.
+struct Run {
+    result: Value,
+    context: String,
+}
+
+/// Runs `eglot-test.el` in `emacs -nw` under a pty on a fresh directory holding a
+/// `Dockerfile` with `text`. `None` when Emacs or Eglot is missing (and not required).
+fn run_emacs(text: &str, env: &[(&str, String)]) -> Option<Run> {
+    let version = match emacs_with_eglot() {
+        Ok(version) => version,
+        Err(why) => {
+            skip(&why);
+            return None;
+        }
+    };
+    let bin = dockerfile_lsp_tests::release_binary();
+    let dir = tempfile::Builder::new()
+        .prefix("dockerfile-lsp-emacs-")
+        .tempdir()
+        .expect("temporary directory");
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let file = dir.path().join("Dockerfile");
+    let out = dir.path().join("result.json");
+    let pid_file = dir.path().join("emacs.pid");
+    std::fs::write(&file, text).unwrap();
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let script = tests.join("emacs/eglot-test.el");
+    let package: PathBuf = tests.join("../editors/emacs");
+
+    // `-q`: no init file, but the site files (Debian's elpa packages) load as for users.
+    let emacs = format!(
+        "emacs -nw -q --no-splash --eval {} -l {}",
+        sh_quote("(setq native-comp-deferred-compilation nil)"),
+        sh_quote(&script.display().to_string())
+    );
+    let mut command = Command::new("script");
+    command
+        .args(["-q", "-f", "-e", "-c", &emacs, "/dev/null"])
+        .env("DLSP_EMACS_DIR", &package)
+        .env("DLSP_BIN", &bin)
+        .env("DLSP_FILE", &file)
+        .env("DLSP_OUT", &out)
+        .env("DLSP_PID_FILE", &pid_file)
+        .env("DLSP_TIMEOUT_MS", STEP_TIMEOUT_MS.to_string())
+        .env("DLSP_TOTAL_MS", SCRIPT_TOTAL_MS.to_string())
+        .env("DLSP_SETTINGS", settings().to_string())
+        .env("HOME", &home)
+        .env("TERM", "xterm")
+        .env("RUST_LOG", "info")
+        .current_dir(dir.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let mut child = command.spawn().expect("starting script + emacs");
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if start.elapsed() > HARD_TIMEOUT {
+            // Emacs runs in its own session under the pty: kill it by its pid, then
+            // the `script` around it.
+            if let Ok(pid) = std::fs::read_to_string(&pid_file) {
+                let _ = Command::new("kill").args(["-KILL", pid.trim()]).status();
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let terminal = stdout.join().unwrap_or_default();
+    let stderr = stderr.join().unwrap_or_default();
+    let raw = std::fs::read_to_string(&out).ok();
+    let result: Value = raw
+        .as_deref()
+        .and_then(|raw| serde_json::from_str(raw).ok())
+        .unwrap_or(Value::Null);
+    let field = |key: &str| result[key].as_str().unwrap_or_default().to_string();
+    let context = format!(
+        "{version}, eglot {}, {:.1?} elapsed, exit {status:?}\n\
+         --- script errors: {}\n\
+         --- server stderr:\n{}\n\
+         --- *Messages*:\n{}\n\
+         --- Eglot events buffer (tail):\n{}\n\
+         --- script's stderr:\n{stderr}\n\
+         --- terminal output (tail):\n{}",
+        field("eglot"),
+        start.elapsed(),
+        result["errors"],
+        field("stderr"),
+        field("messages"),
+        tail(&field("events"), 12_000),
+        tail(&terminal, 3_000),
+    );
+    if status.is_none() {
+        panic!("emacs did not finish within {HARD_TIMEOUT:?}; killed\n{context}");
+    }
+    assert!(
+        raw.is_some() && result.is_object(),
+        "emacs wrote no result\n{context}"
+    );
+    let errors = result["errors"].as_array().cloned().unwrap_or_default();
+    assert!(errors.is_empty(), "the Emacs script failed\n{context}");
+    Some(Run { result, context })
+}
+
+#[test]
+fn emacs_eglot_shows_diagnostics_and_applies_quick_fixes() {
+    let steps = json!([
+        { "code": "maintainer-deprecated", "pick": "preferred" },
+        { "code": "apt-no-install-recommends", "pick": "Add `--no-install" },
+    ]);
+    let Some(Run { result, context }) = run_emacs(
+        DOCKERFILE,
+        &[
+            ("DLSP_STEPS", steps.to_string()),
+            ("DLSP_DESCRIBE", "json-args-recommended".to_string()),
+            ("DLSP_TAB_WIDTH", TAB_WIDTH.to_string()),
+        ],
+    ) else {
+        return;
+    };
+
+    // The package chose a mode the server manages, and told the server the language.
+    let mode = result["major_mode"].as_str().unwrap_or_default();
+    assert!(
+        [
+            "dockerfile-mode",
+            "dockerfile-ts-mode",
+            "dockerfile-lsp-fallback-mode"
+        ]
+        .contains(&mode),
+        "major mode {mode}\n{context}"
+    );
+    assert_eq!(result["language_id"], "dockerfile", "{context}");
+
+    // What Flymake shows on open is what the core computes under the settings sent
+    // through `eglot-workspace-configuration`: `user-missing` off, DL3015 a warning.
+    let initial = shown(&result["initial"]);
+    assert_eq!(
+        initial,
+        expected(DOCKERFILE),
+        "initial diagnostics\n{context}"
+    );
+    assert_eq!(
+        codes(&initial),
+        [
+            "maintainer-deprecated",
+            "apt-no-install-recommends",
+            "leading-whitespace",
+            "json-args-recommended"
+        ],
+        "{context}"
+    );
+    let apt = &initial[1];
+    // After the whale (one character in Emacs, two UTF-16 units on the wire).
+    assert_eq!((apt.line, apt.col, apt.end_col), (3, 24, 31), "{context}");
+    assert_eq!(
+        (apt.severity, apt.flymake_type.as_str()),
+        (2, "eglot-warning"),
+        "{context}"
+    );
+
+    // `C-h .` on FROM shows the signature and the hover (its build-cache section).
+    let hover = result["hover"].as_str().unwrap_or_default();
+    for needle in [
+        "FROM [--platform=<platform>] <image> [AS <name>]",
+        "Starts a new build stage",
+        "Build cache",
+        "docker.io/library/debian:12.5",
+        "Changing this line rebuilds 1 later step",
+    ] {
+        assert!(
+            hover.contains(needle),
+            "hover lacks {needle:?}: {hover}\n{context}"
+        );
+    }
+
+    // The quick fixes, through eglot's own menu.
+    let done = result["steps"].as_array().cloned().unwrap_or_default();
+    assert_eq!(done.len(), 2, "{context}");
+    let titles = |step: &Value| -> Vec<(String, bool)> {
+        step["menu"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|item| {
+                (
+                    item["title"].as_str().unwrap_or_default().to_string(),
+                    item["preferred"] == true,
+                )
+            })
+            .collect()
+    };
+    // 1. RET took the menu's default, the preferred (safe) fix, listed first.
+    let menu = titles(&done[0]);
+    let label_fix = "Replace with `LABEL org.opencontainers.image.authors=\"…\"`";
+    assert_eq!(
+        menu.first(),
+        Some(&(label_fix.to_string(), true)),
+        "{menu:?}"
+    );
+    assert_eq!(menu.iter().filter(|(_, p)| *p).count(), 1, "{menu:?}");
+    assert_eq!(done[0]["default"], label_fix, "{context}");
+    assert_eq!(done[0]["chosen"]["title"], label_fix, "{context}");
+    let after_label = with_fix(DOCKERFILE, "maintainer-deprecated", label_fix);
+    assert_eq!(
+        after_label,
+        DOCKERFILE.replace(
+            "MAINTAINER jane@example.com",
+            "LABEL org.opencontainers.image.authors=\"jane@example.com\""
+        )
+    );
+    assert_eq!(done[0]["text"], after_label.as_str(), "{context}");
+    let diags = shown(&done[0]["diagnostics"]);
+    assert_eq!(
+        diags,
+        expected(&after_label),
+        "after the first fix\n{context}"
+    );
+    assert_eq!(
+        codes(&diags),
+        [
+            "apt-no-install-recommends",
+            "leading-whitespace",
+            "json-args-recommended"
+        ],
+        "the fixed diagnostic is gone, the others remain\n{context}"
+    );
+
+    // 2. The unsafe fix is not preferred: picked by typing its title.
+    let apt_fix = "Add `--no-install-recommends` (recommended packages are no longer installed)";
+    let menu = titles(&done[1]);
+    assert!(menu.iter().all(|(_, p)| !p), "{menu:?}");
+    assert_eq!(done[1]["chosen"]["title"], apt_fix, "{context}");
+    let after_apt = with_fix(&after_label, "apt-no-install-recommends", apt_fix);
+    assert!(
+        after_apt.contains("RUN echo \"🐳\" && apt-get install --no-install-recommends -y \\"),
+        "{after_apt}"
+    );
+    assert_eq!(done[1]["text"], after_apt.as_str(), "{context}");
+    let diags = shown(&done[1]["diagnostics"]);
+    assert_eq!(
+        diags,
+        expected(&after_apt),
+        "after the second fix\n{context}"
+    );
+    assert_eq!(
+        codes(&diags),
+        ["leading-whitespace", "json-args-recommended"],
+        "{context}"
+    );
+
+    // `M-x dockerfile-lsp-describe-rule RET RET` on the CMD shows `dockerfile-lsp rules
+    // json-args-recommended`.
+    let rule_doc = Command::new(dockerfile_lsp_tests::release_binary())
+        .args(["rules", "json-args-recommended"])
+        .output()
+        .expect("dockerfile-lsp rules");
+    assert!(rule_doc.status.success());
+    let rule_doc = String::from_utf8(rule_doc.stdout).unwrap();
+    assert!(rule_doc.contains("CMD node server.js"), "{rule_doc}");
+    assert_eq!(
+        result["rule_doc"].as_str().map(str::trim_end),
+        Some(rule_doc.trim_end()),
+        "{context}"
+    );
+
+    // `M-x eglot-format-buffer` with `tab-width` 2: continuation lines indented by two
+    // spaces, as the core formats with those options; the indented EXPOSE moves left.
+    let options = FormatOptions {
+        indent: Indent::Spaces(TAB_WIDTH),
+        tab_width: usize::from(TAB_WIDTH),
+    };
+    let formatted = apply_edits(
+        &after_apt,
+        &format_document(&Analysis::new(after_apt.as_str()), options),
+    );
+    assert!(
+        formatted.contains("\\\n  curl=7.88.1-10\nEXPOSE 8080\n"),
+        "{formatted}"
+    );
+    assert_eq!(result["formatted"], formatted.as_str(), "{context}");
+
+    // `M-x dockerfile-lsp-fix-all`: the core's fix-all (the CMD in exec form), after
+    // which nothing is left to report.
+    let fixed = dockerfile_lsp::fix::fix_all(&formatted, &config(), false);
+    assert!(fixed.changed());
+    assert!(
+        fixed.text.ends_with("CMD [\"node\", \"server.js\"]\n"),
+        "{}",
+        fixed.text
+    );
+    assert_eq!(result["fix_all"]["text"], fixed.text.as_str(), "{context}");
+    let diags = shown(&result["fix_all"]["diagnostics"]);
+    assert_eq!(diags, expected(&fixed.text), "{context}");
+    assert!(diags.is_empty(), "{diags:?}\n{context}");
+
+    // Every push named the version it was computed for; the shutdown was answered.
+    let published = result["published"].as_array().cloned().unwrap_or_default();
+    assert!(published.len() >= 5, "{published:?}\n{context}");
+    assert!(
+        published.iter().all(|p| p["version"].is_u64()),
+        "{published:?}"
+    );
+    assert!(result["shutdown_error"].is_null(), "{context}");
+}
