@@ -1,4 +1,4 @@
-;;; dockerfile-lsp.el --- Eglot setup for the dockerfile-lsp language server  -*- lexical-binding: t; -*-
+;;; dockerfile-lsp.el --- Eglot for dockerfile-lsp  -*- lexical-binding: t; -*-
 
 ;; Author: the dockerfile-lsp authors
 ;; Version: 0.1.0
@@ -10,22 +10,23 @@
 
 ;;; Commentary:
 
-;; Registers the `dockerfile-lsp' language server with Eglot (built into Emacs 29+,
-;; the `eglot' package from GNU ELPA on Emacs 27/28) for `dockerfile-mode' (MELPA),
-;; `dockerfile-ts-mode' (Emacs 29+, needs the tree-sitter grammar) and
-;; `dockerfile-lsp-fallback-mode', a small major mode defined here for when neither is
-;; available.  It maps every file name the server's CLI treats as a Dockerfile
-;; (Dockerfile, Dockerfile.*, *.Dockerfile, *.dockerfile, Containerfile,
-;; Containerfile.*, *.containerfile) to the best of those modes.
+;; Registers the dockerfile-lsp language server with Eglot (built into
+;; Emacs 29+, the `eglot' package from GNU ELPA on Emacs 27 and 28) for
+;; `dockerfile-mode' (MELPA), `dockerfile-ts-mode' (Emacs 29+, with the
+;; tree-sitter grammar installed) and `dockerfile-lsp-fallback-mode', a small
+;; major mode defined here for when neither is available.  Every file name
+;; the server's CLI treats as a Dockerfile (Dockerfile, Dockerfile.*,
+;; *.Dockerfile, *.dockerfile, Containerfile, Containerfile.*,
+;; *.containerfile, ...) opens in the best of those modes.
 ;;
 ;; Usage:
 ;;
 ;;   (require 'dockerfile-lsp)
-;;   (add-hook 'dockerfile-lsp-hook #'eglot-ensure)  ; every mode above runs it
+;;   (add-hook 'dockerfile-lsp-hook #'eglot-ensure)  ; run by all three modes
 ;;
-;; Settings reach the server through `eglot-workspace-configuration' (section
-;; `:dockerfileLsp') or `dockerfile-lsp-initialization-options'.  Commands:
-;; `dockerfile-lsp-fix-all', `dockerfile-lsp-pin-images' and
+;; Settings reach the server through `eglot-workspace-configuration'
+;; (section `:dockerfileLsp') or `dockerfile-lsp-initialization-options'.
+;; Commands: `dockerfile-lsp-fix-all', `dockerfile-lsp-pin-images' and
 ;; `dockerfile-lsp-describe-rule'.  See editors/emacs/README.md.
 
 ;;; Code:
@@ -45,14 +46,16 @@
   :prefix "dockerfile-lsp-")
 
 (defcustom dockerfile-lsp-program "dockerfile-lsp"
-  "The dockerfile-lsp executable: a name looked up in `exec-path', or a file name."
+  "The dockerfile-lsp executable: a name found in `exec-path', or a file."
   :type 'string)
 
 (defcustom dockerfile-lsp-initialization-options nil
-  "Settings sent as LSP `initializationOptions' (a plist, same keys as the
-`:dockerfileLsp' section of `eglot-workspace-configuration', e.g.
-\(:rules (:run-cd \"off\") :registry (:offline t))).  A `:dockerfileLsp' section
-in `eglot-workspace-configuration', when present, replaces these."
+  "Settings sent as the LSP initializationOptions, as a plist.
+The keys are those of the `:dockerfileLsp' section of
+`eglot-workspace-configuration', for example
+\(:rules (:run-cd \"off\") :registry (:offline t)).  A `:dockerfileLsp'
+section in `eglot-workspace-configuration', when there is one, replaces
+these once the server has asked for it."
   :type '(plist :key-type symbol :value-type sexp))
 
 (defcustom dockerfile-lsp-major-modes '(dockerfile-ts-mode dockerfile-mode)
@@ -62,17 +65,31 @@ When none is available, `dockerfile-lsp-fallback-mode' is used."
   :type '(repeat function))
 
 (defcustom dockerfile-lsp-hook nil
-  "Hook run in every buffer visiting a Dockerfile, whichever major mode it uses.
+  "Hook run in every Dockerfile buffer, whichever major mode it uses.
 Add `eglot-ensure' here to start the server automatically."
   :type 'hook)
+
+(defcustom dockerfile-lsp-eldoc-compose t
+  "Non-nil: show the signature and the hover together in Eldoc.
+Eglot before 1.10 (the ELPA package of Emacs 28) shows only the first
+documentation that arrives, which on an instruction is its signature: the
+hover, which explains the instruction and its build cache, never shows.
+This composes both, as newer Eglot does."
+  :type 'boolean)
 
 ;;;###autoload
 (defconst dockerfile-lsp-file-name-regexp
   (concat "\\(?:\\`\\|/\\)"
-          "\\(?:\\(?:Dockerfile\\|Containerfile\\)\\(?:\\.[^/]*\\)?"
-          "\\|[^/]+\\.\\(?:Dockerfile\\|dockerfile\\|containerfile\\)\\)"
+          "\\(?:[Dd]ockerfile\\|[Cc]ontainerfile"
+          "\\|\\(?:Dockerfile\\|Containerfile\\)\\.[^/]+"
+          "\\|[^/]+\\.\\(?:[Dd]ockerfile\\|[Cc]ontainerfile\\)\\)"
           "\\'")
-  "File names the dockerfile-lsp CLI treats as Dockerfiles.")
+  "File names the dockerfile-lsp CLI treats as Dockerfiles.
+Dockerfile, dockerfile, Containerfile, containerfile, Dockerfile.*,
+Containerfile.*, *.Dockerfile, *.dockerfile, *.Containerfile and
+*.containerfile, except *.dockerignore (BuildKit's per-Dockerfile ignore
+files, such as Dockerfile.dockerignore): `dockerfile-lsp-major-mode' leaves
+those alone.")
 
 (defconst dockerfile-lsp--managed-modes
   '(dockerfile-mode dockerfile-ts-mode dockerfile-lsp-fallback-mode)
@@ -88,7 +105,7 @@ Add `eglot-ensure' here to start the server automatically."
 
 (defvar dockerfile-lsp-fallback-mode-syntax-table
   (let ((table (make-syntax-table)))
-    ;; `#' starts a comment only at the start of a line: font-lock handles comments.
+    ;; `#' starts a comment only at the start of a line: font-lock finds them.
     (modify-syntax-entry ?\" "\"" table)
     (modify-syntax-entry ?\' "\"" table)
     (modify-syntax-entry ?\\ "\\" table)
@@ -105,15 +122,17 @@ Add `eglot-ensure' here to start the server automatically."
      1 font-lock-keyword-face)
     ("^[ \t]*FROM[ \t].*[ \t]\\(AS\\)[ \t]+\\([^ \t\n]+\\)"
      (1 font-lock-keyword-face) (2 font-lock-function-name-face))
-    ("\\$\\(?:{[^}\n]+}\\|[A-Za-z_][A-Za-z0-9_]*\\)" 0 font-lock-variable-name-face)
+    ("\\$\\(?:{[^}\n]+}\\|[A-Za-z_][A-Za-z0-9_]*\\)"
+     0 font-lock-variable-name-face)
     ("\\_<--[a-z-]+" 0 font-lock-builtin-face))
   "Highlighting of `dockerfile-lsp-fallback-mode'.")
 
 ;;;###autoload
 (define-derived-mode dockerfile-lsp-fallback-mode prog-mode "Dockerfile"
-  "A minimal major mode for Dockerfiles, used when neither `dockerfile-mode' nor
-`dockerfile-ts-mode' is available.  Highlighting and comments only: everything
-else comes from the dockerfile-lsp server through Eglot."
+  "A minimal major mode for Dockerfiles.
+Used when neither `dockerfile-mode' nor `dockerfile-ts-mode' is available:
+highlighting and comments only, everything else comes from the
+dockerfile-lsp server through Eglot."
   :syntax-table dockerfile-lsp-fallback-mode-syntax-table
   (setq-local font-lock-defaults
               '(dockerfile-lsp-fallback-font-lock-keywords nil t))
@@ -121,8 +140,8 @@ else comes from the dockerfile-lsp server through Eglot."
   (setq-local comment-end "")
   (setq-local comment-start-skip "^[ \t]*#+[ \t]*")
   (setq-local comment-use-syntax nil)
-  ;; Formatting (`eglot-format-buffer') indents continuation lines by `tab-width'
-  ;; spaces, or with a tab when `indent-tabs-mode' is on: four spaces, as Docker's
+  ;; `eglot-format-buffer' indents continuation lines by `tab-width' spaces,
+  ;; or with a tab when `indent-tabs-mode' is on: four spaces, as Docker's
   ;; documentation writes them, unless the user's hook says otherwise.
   (setq-local indent-tabs-mode nil)
   (setq-local tab-width 4))
@@ -136,11 +155,20 @@ else comes from the dockerfile-lsp server through Eglot."
 
 ;;;###autoload
 (defun dockerfile-lsp-major-mode ()
-  "Switch to the first available mode of `dockerfile-lsp-major-modes', else to
-`dockerfile-lsp-fallback-mode'.  `auto-mode-alist' maps Dockerfiles here."
+  "Switch to the best major mode available for a Dockerfile.
+That is the first available mode of `dockerfile-lsp-major-modes', else
+`dockerfile-lsp-fallback-mode'.  `auto-mode-alist' maps Dockerfiles here.
+A *.dockerignore file (Dockerfile.dockerignore) gets the mode it would get
+without this package."
   (interactive)
-  (funcall (or (cl-find-if #'dockerfile-lsp--mode-available-p dockerfile-lsp-major-modes)
-               #'dockerfile-lsp-fallback-mode)))
+  (if (and buffer-file-name
+           (string-match-p "\\.dockerignore\\'" buffer-file-name))
+      (let ((auto-mode-alist (cl-remove #'dockerfile-lsp-major-mode
+                                        auto-mode-alist :key #'cdr)))
+        (set-auto-mode t))
+    (funcall (or (cl-find-if #'dockerfile-lsp--mode-available-p
+                             dockerfile-lsp-major-modes)
+                 #'dockerfile-lsp-fallback-mode))))
 
 (defun dockerfile-lsp--run-mode-hook ()
   "Run `dockerfile-lsp-hook' in a buffer of one of the managed modes."
@@ -156,7 +184,7 @@ else comes from the dockerfile-lsp server through Eglot."
 ;;; Eglot
 
 (defun dockerfile-lsp--contact (&optional _interactive)
-  "The Eglot contact of the server: program, arguments and initialization options."
+  "The Eglot contact: program, arguments and initialization options."
   `(,dockerfile-lsp-program "serve"
     :initializationOptions ,(lambda (_server)
                               (or dockerfile-lsp-initialization-options
@@ -165,10 +193,9 @@ else comes from the dockerfile-lsp server through Eglot."
 ;;;###autoload
 (defun dockerfile-lsp--register-with-eglot ()
   "Put dockerfile-lsp first in `eglot-server-programs' for the Dockerfile modes.
-It replaces nothing: Eglot's own `docker-langserver' entry stays behind it."
+Eglot's own entry for these modes (docker-langserver) stays, behind it."
   (setq eglot-server-programs
-        (cl-remove-if (lambda (entry) (eq (cdr entry) #'dockerfile-lsp--contact))
-                      eglot-server-programs))
+        (cl-remove #'dockerfile-lsp--contact eglot-server-programs :key #'cdr))
   (push (cons (mapcar (lambda (mode) (list mode :language-id "dockerfile"))
                       dockerfile-lsp--managed-modes)
               #'dockerfile-lsp--contact)
@@ -177,16 +204,8 @@ It replaces nothing: Eglot's own `docker-langserver' entry stays behind it."
 ;;;###autoload
 (with-eval-after-load 'eglot (dockerfile-lsp--register-with-eglot))
 
-(defcustom dockerfile-lsp-eldoc-compose t
-  "Non-nil: show the signature and the hover together in Eldoc.
-Eglot before 1.10 (Emacs 28's ELPA package) shows only the first documentation
-that arrives, which on an instruction is its signature: the hover, which explains
-the instruction and its build cache, never shows.  This composes both, as newer
-Eglot does."
-  :type 'boolean)
-
 (defun dockerfile-lsp--managed-mode-setup ()
-  "Eldoc settings for Dockerfile buffers Eglot starts or stops managing."
+  "Eldoc settings for the Dockerfile buffers Eglot starts managing."
   (when (and dockerfile-lsp-eldoc-compose
              (bound-and-true-p eglot--managed-mode)
              (apply #'derived-mode-p dockerfile-lsp--managed-modes)
@@ -204,14 +223,16 @@ Eglot does."
 
 ;;;###autoload
 (defun dockerfile-lsp-fix-all ()
-  "Apply every safe fix the server offers for this buffer (`check --fix' in the CLI)."
+  "Apply every safe fix the server offers for this buffer.
+The same fixes as `dockerfile-lsp check --fix'."
   (interactive)
   (dockerfile-lsp--run-source-action "source.fixAll.dockerfile-lsp"))
 
 ;;;###autoload
 (defun dockerfile-lsp-pin-images ()
   "Pin every image of this buffer to its digest, asking the registries.
-The server asks Eglot to apply the edit; see `eglot-confirm-server-initiated-edits'."
+The server then asks Eglot to apply the edit: see
+`eglot-confirm-server-initiated-edits'."
   (interactive)
   (dockerfile-lsp--run-source-action "source.pinImages.dockerfile-lsp"))
 
@@ -219,16 +240,17 @@ The server asks Eglot to apply the edit; see `eglot-confirm-server-initiated-edi
   "The rule id of the first dockerfile-lsp diagnostic at point, or nil."
   (when (bound-and-true-p flymake-mode)
     (cl-loop for diag in (flymake-diagnostics (point))
-             for spec = (cdr (assoc 'eglot-lsp-diag (flymake-diagnostic-data diag)))
+             for spec = (cdr (assoc 'eglot-lsp-diag
+                                    (flymake-diagnostic-data diag)))
              for code = (plist-get spec :code)
              when (and (stringp code)
                        (equal (plist-get spec :source) "dockerfile-lsp"))
              return code)))
 
 (defun dockerfile-lsp--call (&rest args)
-  "Run `dockerfile-lsp-program' with ARGS; its standard output, or an error."
+  "Run `dockerfile-lsp-program' with ARGS and return its standard output."
   (with-temp-buffer
-    (let ((status (apply #'process-file dockerfile-lsp-program nil
+    (let ((status (apply #'call-process dockerfile-lsp-program nil
                          (list t nil) nil args)))
       (unless (eq status 0)
         (error "%s %s failed (%s): %s" dockerfile-lsp-program
@@ -237,13 +259,14 @@ The server asks Eglot to apply the edit; see `eglot-confirm-server-initiated-edi
 
 (defun dockerfile-lsp--rule-ids ()
   "Every rule id, from `dockerfile-lsp rules --format json'."
-  (let ((rules (json-parse-string (dockerfile-lsp--call "rules" "--format" "json")
-                                  :object-type 'alist)))
-    (mapcar (lambda (rule) (alist-get 'id rule)) rules)))
+  (mapcar (lambda (rule) (gethash "id" rule))
+          (json-parse-string
+           (dockerfile-lsp--call "rules" "--format" "json"))))
 
 ;;;###autoload
 (defun dockerfile-lsp-describe-rule (id)
-  "Show the documentation of rule ID (by default the rule of the diagnostic at point)."
+  "Show the documentation of rule ID.
+Interactively, the default is the rule of the diagnostic at point."
   (interactive
    (let ((default (dockerfile-lsp--rule-at-point)))
      (list (completing-read (if default

@@ -13,6 +13,11 @@
 //! document version. The test compares every buffer text and every diagnostic with
 //! what the core computes for the same text and settings.
 //!
+//! A second, batch test (`package-test.el`) checks what the package sets up without a
+//! server: it byte-compiles without warnings, every file name the CLI treats as a
+//! Dockerfile (and no other) opens in a mode the server manages, and Eglot picks
+//! dockerfile-lsp for all three modes.
+//!
 //! Skipped with a message when Emacs, Eglot or `script` is missing, unless
 //! `DOCKERFILE_LSP_REQUIRE_EMACS=1` (CI) makes that a failure.
 
@@ -529,4 +534,147 @@ fn emacs_eglot_shows_diagnostics_and_applies_quick_fixes() {
         "{published:?}"
     );
     assert!(result["shutdown_error"].is_null(), "{context}");
+}
+
+/// The modes the package registers with Eglot.
+const MANAGED_MODES: [&str; 3] = [
+    "dockerfile-mode",
+    "dockerfile-ts-mode",
+    "dockerfile-lsp-fallback-mode",
+];
+
+#[test]
+fn emacs_package_compiles_and_maps_file_names_and_modes_to_the_server() {
+    let version = match emacs_with_eglot() {
+        Ok(version) => version,
+        Err(why) => return skip(&why),
+    };
+    let names = [
+        "Dockerfile",
+        "dockerfile",
+        "Containerfile",
+        "containerfile",
+        "Dockerfile.dev",
+        "Containerfile.prod",
+        "api.Dockerfile",
+        "api.dockerfile",
+        "web.Containerfile",
+        "web.containerfile",
+        "Dockerfile.dockerignore",
+        "api.Dockerfile.dockerignore",
+        "Dockerfile.",
+        "Dockerfilex",
+        ".dockerfile",
+        "docker-compose.yml",
+        "notes.txt",
+    ];
+    let dir = tempfile::Builder::new()
+        .prefix("dockerfile-lsp-emacs-package-")
+        .tempdir()
+        .expect("temporary directory");
+    let out = dir.path().join("result.json");
+    let build = dir.path().join("build");
+    std::fs::create_dir_all(&build).unwrap();
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut child = Command::new("emacs")
+        .args(["--batch", "-l"])
+        .arg(tests.join("emacs/package-test.el"))
+        .env("DLSP_EMACS_DIR", tests.join("../editors/emacs"))
+        .env("DLSP_OUT", &out)
+        .env("DLSP_BUILD_DIR", &build)
+        .env("DLSP_NAMES", json!(names).to_string())
+        .env("HOME", dir.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("emacs --batch");
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if start.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let context = format!(
+        "{version}, exit {status:?}\n--- stdout:\n{}\n--- stderr:\n{}",
+        stdout.join().unwrap_or_default(),
+        stderr.join().unwrap_or_default()
+    );
+    let raw = std::fs::read_to_string(&out)
+        .unwrap_or_else(|e| panic!("emacs wrote no result ({e})\n{context}"));
+    let result: Value = serde_json::from_str(&raw).expect("result JSON");
+
+    // The package byte-compiles with every warning an error.
+    assert_eq!(
+        result["compiled"], true,
+        "{}\n{context}",
+        result["compile_log"]
+    );
+
+    // The file names: a managed mode exactly for the names the CLI lints.
+    for name in names {
+        let mode = result["modes"][name].as_str().unwrap_or_default();
+        let dockerfile = dockerfile_lsp::cli::discover::is_dockerfile_name(name);
+        assert_eq!(
+            MANAGED_MODES.contains(&mode),
+            dockerfile,
+            "{name} opens in {mode}\n{context}"
+        );
+    }
+    // Without dockerfile-mode or the tree-sitter grammar (CI), the fallback mode.
+    assert!(
+        [
+            "dockerfile-lsp-fallback-mode",
+            "dockerfile-mode",
+            "dockerfile-ts-mode"
+        ]
+        .contains(
+            &result["modes"]["Containerfile"]
+                .as_str()
+                .unwrap_or_default()
+        ),
+        "{raw}"
+    );
+
+    // Eglot starts `dockerfile-lsp serve` for all three modes (ahead of its own
+    // docker-langserver entry for dockerfile-mode), with language id "dockerfile",
+    // one server managing the three.
+    for mode in MANAGED_MODES {
+        let entry = &result["eglot"][mode];
+        assert_eq!(entry["program"], "dockerfile-lsp", "{mode}: {entry}");
+        assert_eq!(entry["args"], json!(["serve"]), "{mode}: {entry}");
+        assert_eq!(entry["language_id"], "dockerfile", "{mode}: {entry}");
+        let mut managed: Vec<&str> = entry["managed"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        assert_eq!(managed.first(), Some(&mode), "{entry}");
+        managed.sort_unstable();
+        let mut all = MANAGED_MODES.to_vec();
+        all.sort_unstable();
+        assert_eq!(managed, all, "{entry}");
+    }
+
+    // initializationOptions: an empty object by default, the user's plist as JSON, and
+    // the server reads that JSON without a warning.
+    assert_eq!(result["init_default"], "{}", "{raw}");
+    let custom: Value =
+        serde_json::from_str(result["init_custom"].as_str().unwrap_or_default()).unwrap();
+    assert_eq!(
+        custom,
+        json!({ "rules": { "user-missing": "off" }, "registry": { "offline": true } })
+    );
+    let (config, warnings) = dockerfile_lsp::lsp::config::config_from_settings(&custom);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_ne!(config, Config::default());
 }
