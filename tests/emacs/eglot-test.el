@@ -20,10 +20,13 @@
 ;;   DLSP_STEPS      JSON: [{"code": RULE, "pick": "preferred" | TITLE-PREFIX}, ...]
 ;;   DLSP_DESCRIBE   a rule id: the `dockerfile-lsp-describe-rule' step runs on it
 ;;   DLSP_TAB_WIDTH  the buffer's `tab-width' when it is formatted
+;;   DLSP_FLOW       "pin": after the first diagnostics, only M-x
+;;                   dockerfile-lsp-pin-images (answering y) and the shutdown
 ;;
 ;; The result: {"errors", "major_mode", "language_id", "initial", "hover", "steps":
 ;; [{"code", "menu", "default", "chosen", "text", "diagnostics"}], "rule_doc",
-;; "formatted", "fix_all": {"text", "diagnostics"}, "shutdown_error", "published",
+;; "formatted", "fix_all": {"text", "diagnostics"}, "pin_prompt", "pinned": {"text",
+;; "diagnostics"}, "shutdown_error", "published",
 ;; "events", "stderr", "messages"}.  Diagnostics are
 ;; {"line" (1-based), "col" (0-based characters), "end_line", "end_col", "type" (the
 ;; Flymake type), "text" (what Flymake shows), "code", "severity", "source"}.
@@ -211,7 +214,36 @@ for it; call THEN with the settled diagnostics.  WHAT names the wait."
                                    (dt-put 'initial (dt-diags-value diags))
                                    (dt-put 'language_id
                                            (eglot--language-id (dt-server)))
-                                   (dt-hover))))))))
+                                   (if (equal (getenv "DLSP_FLOW") "pin")
+                                       (dt-pin)
+                                     (dt-hover)))))))))
+
+(defun dt-minibuffer-prompt ()
+  "The prompt of the active minibuffer, or nil."
+  (when-let ((window (active-minibuffer-window)))
+    (with-current-buffer (window-buffer window) (minibuffer-prompt))))
+
+(defun dt-pin ()
+  "M-x dockerfile-lsp-pin-images; answer y when Eglot asks to apply the
+server's edit; record the prompt, the text and the diagnostics."
+  (let ((before (dt-text)))
+    (dt-keys "M-x")
+    (dt-keys (dt-type "dockerfile-lsp-pin-images"))
+    (dt-keys "RET")
+    (dt-wait "Eglot to ask about the server's edit"
+             (lambda ()
+               (let ((prompt (dt-minibuffer-prompt)))
+                 (and prompt (string-match-p "Proceed" prompt) prompt)))
+             (lambda (prompt)
+               (dt-put 'pin_prompt prompt)
+               (dt-keys "y")
+               (dt-wait-for-change
+                "the pinned buffer" before
+                (lambda (diags)
+                  (dt-put 'pinned (list (cons 'text (dt-text))
+                                        (cons 'diagnostics
+                                              (dt-diags-value diags))))
+                  (dt-shutdown)))))))
 
 (defun dt-hover ()
   "With the cursor on FROM (M-< put it there), wait for Eldoc to have the hover and

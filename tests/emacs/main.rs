@@ -147,14 +147,14 @@ struct Shown {
     text: String,
 }
 
-/// What Eglot must show for `text`: the core's diagnostics under the test's settings,
+/// What Eglot must show for `text`: the core's diagnostics under `config`,
 /// in Emacs's line and column terms, with Eglot's severity-to-type mapping and its
 /// `source [code]: message` text.
-fn expected(text: &str) -> Vec<Shown> {
+fn expected(text: &str, config: &Config) -> Vec<Shown> {
     let analysis = Analysis::new(text);
     let index = LineIndex::new(text);
     let mut out: Vec<Shown> = analysis
-        .diagnostics(&config())
+        .diagnostics(config)
         .iter()
         .map(|d| {
             let start = index.line_col(text, d.range.start(), ColumnUnit::Char);
@@ -227,8 +227,9 @@ struct Run {
 }
 
 /// Runs `eglot-test.el` in `emacs -nw` under a pty on a fresh directory holding a
-/// `Dockerfile` with `text`. `None` when Emacs or Eglot is missing (and not required).
-fn run_emacs(text: &str, env: &[(&str, String)]) -> Option<Run> {
+/// `Dockerfile` with `text`, with `settings` as the `dockerfileLsp` section of
+/// `eglot-workspace-configuration`. `None` when Emacs or Eglot is missing (and not required).
+fn run_emacs(text: &str, settings: &Value, env: &[(&str, String)]) -> Option<Run> {
     let version = match emacs_with_eglot() {
         Ok(version) => version,
         Err(why) => {
@@ -267,7 +268,7 @@ fn run_emacs(text: &str, env: &[(&str, String)]) -> Option<Run> {
         .env("DLSP_PID_FILE", &pid_file)
         .env("DLSP_TIMEOUT_MS", STEP_TIMEOUT_MS.to_string())
         .env("DLSP_TOTAL_MS", SCRIPT_TOTAL_MS.to_string())
-        .env("DLSP_SETTINGS", settings().to_string())
+        .env("DLSP_SETTINGS", settings.to_string())
         .env("HOME", &home)
         .env("TERM", "xterm")
         .env("RUST_LOG", "info")
@@ -342,6 +343,7 @@ fn emacs_eglot_shows_diagnostics_and_applies_quick_fixes() {
     ]);
     let Some(Run { result, context }) = run_emacs(
         DOCKERFILE,
+        &settings(),
         &[
             ("DLSP_STEPS", steps.to_string()),
             ("DLSP_DESCRIBE", "json-args-recommended".to_string()),
@@ -369,7 +371,7 @@ fn emacs_eglot_shows_diagnostics_and_applies_quick_fixes() {
     let initial = shown(&result["initial"]);
     assert_eq!(
         initial,
-        expected(DOCKERFILE),
+        expected(DOCKERFILE, &config()),
         "initial diagnostics\n{context}"
     );
     assert_eq!(
@@ -445,7 +447,7 @@ fn emacs_eglot_shows_diagnostics_and_applies_quick_fixes() {
     let diags = shown(&done[0]["diagnostics"]);
     assert_eq!(
         diags,
-        expected(&after_label),
+        expected(&after_label, &config()),
         "after the first fix\n{context}"
     );
     assert_eq!(
@@ -472,7 +474,7 @@ fn emacs_eglot_shows_diagnostics_and_applies_quick_fixes() {
     let diags = shown(&done[1]["diagnostics"]);
     assert_eq!(
         diags,
-        expected(&after_apt),
+        expected(&after_apt, &config()),
         "after the second fix\n{context}"
     );
     assert_eq!(
@@ -523,7 +525,7 @@ fn emacs_eglot_shows_diagnostics_and_applies_quick_fixes() {
     );
     assert_eq!(result["fix_all"]["text"], fixed.text.as_str(), "{context}");
     let diags = shown(&result["fix_all"]["diagnostics"]);
-    assert_eq!(diags, expected(&fixed.text), "{context}");
+    assert_eq!(diags, expected(&fixed.text, &config()), "{context}");
     assert!(diags.is_empty(), "{diags:?}\n{context}");
 
     // Every push named the version it was computed for; the shutdown was answered.
@@ -677,4 +679,73 @@ fn emacs_package_compiles_and_maps_file_names_and_modes_to_the_server() {
     let (config, warnings) = dockerfile_lsp::lsp::config::config_from_settings(&custom);
     assert!(warnings.is_empty(), "{warnings:?}");
     assert_ne!(config, Config::default());
+}
+
+/// `M-x dockerfile-lsp-pin-images` against a real registry on loopback that wants
+/// credentials (read from the Docker configuration the settings name). Eglot 1.9 has
+/// no `codeAction/resolve`, so the server answers with its `dockerfile-lsp.pinImages`
+/// command, Eglot runs it, and the server sends the edit with `workspace/applyEdit`,
+/// which Eglot applies once the user answers `y`.
+#[test]
+fn emacs_pins_images_through_the_package_command() {
+    use dockerfile_lsp_tests::registry::{start_or_skip, Auth};
+    if let Err(why) = emacs_with_eglot() {
+        return skip(&why);
+    }
+    let Some(registry) = start_or_skip(Auth::basic("builder", "s3cret")) else {
+        return;
+    };
+    let base = registry.push_index("team/base", "1.2", &["linux/amd64", "linux/arm64"]);
+    let tool = registry.push_image("team/tool", "3");
+    let host = registry.host();
+    let text = format!(
+        "ARG VERSION=1.2\n\
+         FROM {host}/team/base:${{VERSION}} AS build\n\
+         COPY --from={host}/team/tool:3 /bin/tool /bin/tool\n\
+         FROM build\n\
+         RUN true\n"
+    );
+    let settings = json!({
+        "diagnostics": { "delayMs": 0 },
+        "registry": { "dockerConfig": registry.docker_config(), "timeoutMs": 10000 }
+    });
+    let Some(Run { result, context }) =
+        run_emacs(&text, &settings, &[("DLSP_FLOW", "pin".to_string())])
+    else {
+        return;
+    };
+    let (config, warnings) = dockerfile_lsp::lsp::config::config_from_settings(&settings);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(
+        shown(&result["initial"]),
+        expected(&text, &config),
+        "{context}"
+    );
+    // Eglot asked before applying the server's edit (its default
+    // `eglot-confirm-server-initiated-edits`), naming the file.
+    let prompt = result["pin_prompt"].as_str().unwrap_or_default();
+    assert!(
+        prompt.contains("Server wants to edit") && prompt.contains("Dockerfile"),
+        "{prompt}\n{context}"
+    );
+    // Both references carry the digests the harness pushed; the variable stays.
+    let pinned = format!(
+        "ARG VERSION=1.2\n\
+         FROM {host}/team/base:${{VERSION}}@{} AS build\n\
+         COPY --from={host}/team/tool:3@{} /bin/tool /bin/tool\n\
+         FROM build\n\
+         RUN true\n",
+        base.digest, tool.digest
+    );
+    assert_eq!(result["pinned"]["text"], pinned.as_str(), "{context}");
+    assert_eq!(
+        shown(&result["pinned"]["diagnostics"]),
+        expected(&pinned, &config),
+        "{context}"
+    );
+    // No failure reached the user, and the password never did.
+    let messages = result["messages"].as_str().unwrap_or_default();
+    assert!(!messages.contains("could not"), "{messages}");
+    assert!(!messages.contains("s3cret"), "{messages}");
+    assert!(result["shutdown_error"].is_null(), "{context}");
 }
