@@ -216,17 +216,22 @@ Eglot's own entry for these modes (docker-langserver) stays, behind it."
 
 ;;; Commands
 
-(defun dockerfile-lsp--run-source-action (kind)
-  "Run the server's code action of KIND on the whole buffer through Eglot."
+(defun dockerfile-lsp--run-source-action (kind nothing)
+  "Run the server's code action of KIND on the whole buffer through Eglot.
+When the server offers none, say NOTHING instead of signalling an error, so
+that the commands are safe in hooks such as `before-save-hook'."
   (require 'eglot)
-  (eglot-code-actions (point-min) (point-max) kind t))
+  (if (null (eglot-code-actions (point-min) (point-max) kind))
+      (message "dockerfile-lsp: %s" nothing)
+    (eglot-code-actions (point-min) (point-max) kind t)))
 
 ;;;###autoload
 (defun dockerfile-lsp-fix-all ()
   "Apply every safe fix the server offers for this buffer.
 The same fixes as `dockerfile-lsp check --fix'."
   (interactive)
-  (dockerfile-lsp--run-source-action "source.fixAll.dockerfile-lsp"))
+  (dockerfile-lsp--run-source-action "source.fixAll.dockerfile-lsp"
+                                     "nothing to fix"))
 
 ;;;###autoload
 (defun dockerfile-lsp-pin-images ()
@@ -234,7 +239,8 @@ The same fixes as `dockerfile-lsp check --fix'."
 The server then asks Eglot to apply the edit: see
 `eglot-confirm-server-initiated-edits'."
   (interactive)
-  (dockerfile-lsp--run-source-action "source.pinImages.dockerfile-lsp"))
+  (dockerfile-lsp--run-source-action "source.pinImages.dockerfile-lsp"
+                                     "no image to pin"))
 
 (defun dockerfile-lsp--rule-at-point ()
   "The rule id of the first dockerfile-lsp diagnostic at point, or nil."

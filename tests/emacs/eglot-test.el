@@ -25,7 +25,8 @@
 ;;
 ;; The result: {"errors", "major_mode", "language_id", "initial", "hover", "steps":
 ;; [{"code", "menu", "default", "chosen", "text", "diagnostics"}], "rule_doc",
-;; "formatted", "fix_all": {"text", "diagnostics"}, "pin_prompt", "pinned": {"text",
+;; "formatted", "fix_all": {"text", "diagnostics"}, "fix_all_again": {"message",
+;; "text"}, "pin_prompt", "pinned": {"text",
 ;; "diagnostics"}, "shutdown_error", "published",
 ;; "events", "stderr", "messages"}.  Diagnostics are
 ;; {"line" (1-based), "col" (0-based characters), "end_line", "end_col", "type" (the
@@ -364,7 +365,24 @@ edits are in."
                         (lambda (diags)
                           (dt-put 'fix_all (list (cons 'text (dt-text))
                                                  (cons 'diagnostics (dt-diags-value diags))))
-                          (dt-shutdown)))))
+                          (dt-fix-all-again)))))
+
+(defun dt-fix-all-again ()
+  "M-x dockerfile-lsp-fix-all with nothing left to fix: a message, no error, no
+edit; record the message and the text."
+  (dt-keys "M-x")
+  (dt-keys (dt-type "dockerfile-lsp-fix-all"))
+  (dt-keys "RET")
+  (dt-wait "the nothing-to-fix message"
+           (lambda ()
+             (let ((messages (dt-tail "*Messages*" 2000)))
+               (and messages
+                    (string-match "dockerfile-lsp: [^\n]*\\'" (string-trim messages))
+                    (match-string 0 (string-trim messages)))))
+           (lambda (message)
+             (dt-put 'fix_all_again (list (cons 'message message)
+                                          (cons 'text (dt-text))))
+             (dt-shutdown))))
 
 (defun dt-shutdown ()
   "Shut the server down as `M-x eglot-shutdown' does; record its exit status."

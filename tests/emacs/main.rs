@@ -527,6 +527,16 @@ fn emacs_eglot_shows_diagnostics_and_applies_quick_fixes() {
     let diags = shown(&result["fix_all"]["diagnostics"]);
     assert_eq!(diags, expected(&fixed.text, &config()), "{context}");
     assert!(diags.is_empty(), "{diags:?}\n{context}");
+    // Once more, with nothing left: a message instead of an error, and no edit.
+    assert_eq!(
+        result["fix_all_again"]["message"], "dockerfile-lsp: nothing to fix",
+        "{context}"
+    );
+    assert_eq!(
+        result["fix_all_again"]["text"],
+        fixed.text.as_str(),
+        "{context}"
+    );
 
     // Every push named the version it was computed for; the shutdown was answered.
     let published = result["published"].as_array().cloned().unwrap_or_default();
