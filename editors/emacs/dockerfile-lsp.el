@@ -25,7 +25,7 @@
 ;;   (add-hook 'dockerfile-lsp-hook #'eglot-ensure)  ; run by all three modes
 ;;
 ;; Settings reach the server through `eglot-workspace-configuration'
-;; (section `:dockerfileLsp') or `dockerfile-lsp-initialization-options'.
+;; (section `:dockerfileLsp') or `dockerfile-lsp-settings'.
 ;; Commands: `dockerfile-lsp-fix-all', `dockerfile-lsp-pin-images' and
 ;; `dockerfile-lsp-describe-rule'.  See editors/emacs/README.md.
 
@@ -33,12 +33,9 @@
 
 (require 'cl-lib)
 (require 'subr-x)
+(require 'eglot)
 
-(declare-function eglot-code-actions "eglot")
-(declare-function flymake-diagnostics "flymake")
-(declare-function flymake-diagnostic-data "flymake")
 (declare-function treesit-ready-p "treesit")
-(defvar eglot-server-programs)
 
 (defgroup dockerfile-lsp nil
   "The dockerfile-lsp language server in Emacs."
@@ -49,13 +46,13 @@
   "The dockerfile-lsp executable: a name found in `exec-path', or a file."
   :type 'string)
 
-(defcustom dockerfile-lsp-initialization-options nil
-  "Settings sent as the LSP initializationOptions, as a plist.
-The keys are those of the `:dockerfileLsp' section of
-`eglot-workspace-configuration', for example
-\(:rules (:run-cd \"off\") :registry (:offline t)).  A `:dockerfileLsp'
-section in `eglot-workspace-configuration', when there is one, replaces
-these once the server has asked for it."
+(defcustom dockerfile-lsp-settings nil
+  "Server settings, as a plist: the keys of the settings JSON.
+For example (:rules (:run-cd \"off\") :registry (:offline t)); write false
+as :json-false and arrays as vectors.  They are sent as initializationOptions
+and are the answer to the server's request for the dockerfileLsp section
+when `eglot-workspace-configuration' has no `:dockerfileLsp' section (one
+there, per project in .dir-locals.el for example, wins)."
   :type '(plist :key-type symbol :value-type sexp))
 
 (defcustom dockerfile-lsp-major-modes '(dockerfile-ts-mode dockerfile-mode)
@@ -183,14 +180,35 @@ without this package."
 
 ;;; Eglot
 
-(defun dockerfile-lsp--contact (&optional _interactive)
-  "The Eglot contact: program, arguments and initialization options."
-  `(,dockerfile-lsp-program "serve"
-    :initializationOptions ,(lambda (_server)
-                              (or dockerfile-lsp-initialization-options
-                                  (make-hash-table)))))
+(defclass dockerfile-lsp-server (eglot-lsp-server) ()
+  :documentation "Eglot's connection to dockerfile-lsp.
+It answers the server's request for settings from `dockerfile-lsp-settings'
+when `eglot-workspace-configuration' has none for it.")
 
-;;;###autoload
+(cl-defmethod eglot-handle-request ((_server dockerfile-lsp-server)
+                                    (_method (eql workspace/configuration))
+                                    &key items &allow-other-keys)
+  "Answer workspace/configuration ITEMS as Eglot does, filling in the
+dockerfileLsp section from `dockerfile-lsp-settings' when Eglot has none.
+Without this, Eglot answers null and then sends an empty settings object,
+which the server takes as \"all defaults\"."
+  (let ((answers (cl-call-next-method)))
+    (vconcat
+     (cl-mapcar (lambda (item answer)
+                  (if (and (null answer)
+                           dockerfile-lsp-settings
+                           (equal (plist-get item :section) "dockerfileLsp"))
+                      dockerfile-lsp-settings
+                    answer))
+                items answers))))
+
+(defun dockerfile-lsp--contact (&optional _interactive)
+  "The Eglot contact: class, program, arguments and initialization options."
+  `(dockerfile-lsp-server
+    ,dockerfile-lsp-program "serve"
+    :initializationOptions ,(lambda (_server)
+                              (or dockerfile-lsp-settings (make-hash-table)))))
+
 (defun dockerfile-lsp--register-with-eglot ()
   "Put dockerfile-lsp first in `eglot-server-programs' for the Dockerfile modes.
 Eglot's own entry for these modes (docker-langserver) stays, behind it."
@@ -201,8 +219,7 @@ Eglot's own entry for these modes (docker-langserver) stays, behind it."
               #'dockerfile-lsp--contact)
         eglot-server-programs))
 
-;;;###autoload
-(with-eval-after-load 'eglot (dockerfile-lsp--register-with-eglot))
+(dockerfile-lsp--register-with-eglot)
 
 (defun dockerfile-lsp--managed-mode-setup ()
   "Eldoc settings for the Dockerfile buffers Eglot starts managing."
@@ -220,7 +237,6 @@ Eglot's own entry for these modes (docker-langserver) stays, behind it."
   "Run the server's code action of KIND on the whole buffer through Eglot.
 When the server offers none, say NOTHING instead of signalling an error, so
 that the commands are safe in hooks such as `before-save-hook'."
-  (require 'eglot)
   (if (null (eglot-code-actions (point-min) (point-max) kind))
       (message "dockerfile-lsp: %s" nothing)
     (eglot-code-actions (point-min) (point-max) kind t)))

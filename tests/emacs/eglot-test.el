@@ -16,7 +16,8 @@
 ;;   DLSP_TIMEOUT_MS how long each step may wait
 ;;   DLSP_TOTAL_MS   how long the whole run may take
 ;;   DLSP_PID_FILE   where Emacs writes its pid (the test kills it by pid on timeout)
-;;   DLSP_SETTINGS   JSON: the `dockerfileLsp' section of `eglot-workspace-configuration'
+;;   DLSP_SETTINGS   JSON: the dockerfileLsp section of `eglot-workspace-configuration'
+;;   DLSP_PACKAGE_SETTINGS JSON: `dockerfile-lsp-settings' (the package's own)
 ;;   DLSP_STEPS      JSON: [{"code": RULE, "pick": "preferred" | TITLE-PREFIX}, ...]
 ;;   DLSP_DESCRIBE   a rule id: the `dockerfile-lsp-describe-rule' step runs on it
 ;;   DLSP_TAB_WIDTH  the buffer's `tab-width' when it is formatted
@@ -38,7 +39,7 @@
 
 (defvar dt-errors nil "Failures, newest first.")
 (defvar dt-result nil "The result alist, newest entries first.")
-(defvar dt-published nil "Every publishDiagnostics Eglot received: (version count).")
+(defvar dt-published nil "Every publishDiagnostics Eglot received: (version count time).")
 (defvar dt-menus nil "The menus `completing-read' showed, newest first.")
 (defvar dt-buffer nil "The Dockerfile's buffer.")
 (defvar dt-timeout (/ (string-to-number (or (getenv "DLSP_TIMEOUT_MS") "20000")) 1000.0))
@@ -65,7 +66,8 @@
 (defun dt-record-publish (_server method &rest params)
   "Remember each textDocument/publishDiagnostics (METHOD, PARAMS) Eglot handles."
   (when (eq method 'textDocument/publishDiagnostics)
-    (push (list (plist-get params :version) (length (plist-get params :diagnostics)))
+    (push (list (plist-get params :version) (length (plist-get params :diagnostics))
+                (float-time))
           dt-published)))
 
 (defun dt-record-menu (orig prompt collection &rest args)
@@ -163,16 +165,21 @@ publishes (version count): %S, eldoc-mode: %s, eldoc buffer: %S, echo area: %S"
                       (point-min) (min (point-max) 200))))
               (current-message)))))
 
+(defconst dt-quiet 0.75
+  "Seconds without a new publish before diagnostics count as settled: a late
+publish for the same version (after a configuration change) must not be missed.")
+
 (defun dt-settled ()
   "The diagnostics once Flymake shows what the server published for the buffer's
-current version: the newest publish names that version and Flymake holds as many
-diagnostics.  Nil before."
+current version: the newest publish names that version, nothing was published
+for `dt-quiet' seconds, and Flymake holds as many diagnostics.  Nil before."
   (with-current-buffer dt-buffer
     (let ((newest (car dt-published)))
       (and eglot--managed-mode
            newest
            (null eglot--recent-changes)
            (equal (car newest) eglot--versioned-identifier)
+           (> (- (float-time) (nth 2 newest)) dt-quiet)
            (let ((diags (dt-diagnostics)))
              (and (= (length diags) (cadr newest)) (or diags :none)))))))
 
@@ -442,6 +449,11 @@ edit; record the message and the text."
       (require 'dockerfile-lsp)
       (setq dockerfile-lsp-program (getenv "DLSP_BIN"))
       (add-hook 'dockerfile-lsp-hook #'eglot-ensure)
+      (let ((settings (getenv "DLSP_PACKAGE_SETTINGS")))
+        (when (and settings (not (string-empty-p settings)))
+          (setq dockerfile-lsp-settings
+                (json-parse-string settings :object-type 'plist
+                                   :false-object :json-false))))
       (let ((settings (getenv "DLSP_SETTINGS")))
         (when (and settings (not (string-empty-p settings)))
           (setq-default eglot-workspace-configuration

@@ -227,8 +227,8 @@ struct Run {
 }
 
 /// Runs `eglot-test.el` in `emacs -nw` under a pty on a fresh directory holding a
-/// `Dockerfile` with `text`, with `settings` as the `dockerfileLsp` section of
-/// `eglot-workspace-configuration`. `None` when Emacs or Eglot is missing (and not required).
+/// `Dockerfile` with `text`, with `settings` (unless null) as the `dockerfileLsp`
+/// section of `eglot-workspace-configuration`. `None` when Emacs or Eglot is missing (and not required).
 fn run_emacs(text: &str, settings: &Value, env: &[(&str, String)]) -> Option<Run> {
     let version = match emacs_with_eglot() {
         Ok(version) => version,
@@ -268,7 +268,6 @@ fn run_emacs(text: &str, settings: &Value, env: &[(&str, String)]) -> Option<Run
         .env("DLSP_PID_FILE", &pid_file)
         .env("DLSP_TIMEOUT_MS", STEP_TIMEOUT_MS.to_string())
         .env("DLSP_TOTAL_MS", SCRIPT_TOTAL_MS.to_string())
-        .env("DLSP_SETTINGS", settings.to_string())
         .env("HOME", &home)
         .env("TERM", "xterm")
         .env("RUST_LOG", "info")
@@ -276,6 +275,9 @@ fn run_emacs(text: &str, settings: &Value, env: &[(&str, String)]) -> Option<Run
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    if !settings.is_null() {
+        command.env("DLSP_SETTINGS", settings.to_string());
+    }
     for (k, v) in env {
         command.env(k, v);
     }
@@ -677,8 +679,10 @@ fn emacs_package_compiles_and_maps_file_names_and_modes_to_the_server() {
         assert_eq!(managed, all, "{entry}");
     }
 
-    // initializationOptions: an empty object by default, the user's plist as JSON, and
-    // the server reads that JSON without a warning.
+    // The connection is the package's Eglot class (it answers `workspace/configuration`
+    // from `dockerfile-lsp-settings`); initializationOptions: an empty object by
+    // default, the user's plist as JSON, which the server reads without a warning.
+    assert_eq!(result["class"], "dockerfile-lsp-server", "{raw}");
     assert_eq!(result["init_default"], "{}", "{raw}");
     let custom: Value =
         serde_json::from_str(result["init_custom"].as_str().unwrap_or_default()).unwrap();
@@ -715,22 +719,30 @@ fn emacs_pins_images_through_the_package_command() {
          FROM build\n\
          RUN true\n"
     );
+    // Through the package's own `dockerfile-lsp-settings` this time (no
+    // `eglot-workspace-configuration`): sent as initializationOptions, and the answer
+    // to the server's `workspace/configuration` request, so that Eglot's empty
+    // `didChangeConfiguration` on connecting does not reset them.
     let settings = json!({
         "diagnostics": { "delayMs": 0 },
+        "rules": { "user-missing": "off" },
         "registry": { "dockerConfig": registry.docker_config(), "timeoutMs": 10000 }
     });
-    let Some(Run { result, context }) =
-        run_emacs(&text, &settings, &[("DLSP_FLOW", "pin".to_string())])
-    else {
+    let Some(Run { result, context }) = run_emacs(
+        &text,
+        &Value::Null,
+        &[
+            ("DLSP_FLOW", "pin".to_string()),
+            ("DLSP_PACKAGE_SETTINGS", settings.to_string()),
+        ],
+    ) else {
         return;
     };
     let (config, warnings) = dockerfile_lsp::lsp::config::config_from_settings(&settings);
     assert!(warnings.is_empty(), "{warnings:?}");
-    assert_eq!(
-        shown(&result["initial"]),
-        expected(&text, &config),
-        "{context}"
-    );
+    let initial = shown(&result["initial"]);
+    assert_eq!(initial, expected(&text, &config), "{context}");
+    assert!(!codes(&initial).contains(&"user-missing"), "{context}");
     // Eglot asked before applying the server's edit (its default
     // `eglot-confirm-server-initiated-edits`), naming the file.
     let prompt = result["pin_prompt"].as_str().unwrap_or_default();

@@ -6,7 +6,7 @@
 ;; entry) for all three modes, with language id "dockerfile"; and what the Eglot
 ;; contact holds.  It writes a JSON object to DLSP_OUT:
 ;; {"compile_log", "compiled", "modes": {NAME: MODE}, "eglot": {MODE: {"program",
-;; "args", "language_id", "managed"}}, "init_default", "init_custom"}.
+;; "args", "language_id", "managed"}}, "class", "init_default", "init_custom"}.
 ;;
 ;; Environment: DLSP_EMACS_DIR (editors/emacs), DLSP_OUT, DLSP_NAMES (JSON array of
 ;; file names), DLSP_BUILD_DIR (a scratch directory for the byte-compiled file).
@@ -53,7 +53,9 @@
 (let ((lookups nil))
   (dolist (mode '(dockerfile-mode dockerfile-ts-mode dockerfile-lsp-fallback-mode))
     (pcase-let* ((`(,managed ,language-id ,contact) (eglot--lookup-mode mode))
-                 (contact (if (functionp contact) (funcall contact nil) contact)))
+                 (contact (if (functionp contact) (funcall contact nil) contact))
+                 ;; (CLASS PROGRAM ARGS...): the class is checked separately.
+                 (contact (if (symbolp (car contact)) (cdr contact) contact)))
       (push (cons mode
                   (list (cons 'program (car contact))
                         (cons 'args (vconcat (cl-loop for arg in (cdr contact)
@@ -64,13 +66,15 @@
             lookups)))
   (pt-put 'eglot (nreverse lookups)))
 
-;; The initializationOptions sent: {} by default, the user's plist when set.
+;; The contact's class, and the initializationOptions sent: {} by default,
+;; `dockerfile-lsp-settings' when set.
+(pt-put 'class (symbol-name (car (dockerfile-lsp--contact))))
 (cl-flet ((init-options ()
             (let ((options (cadr (memq :initializationOptions
                                        (dockerfile-lsp--contact)))))
               (json-encode (if (functionp options) (funcall options nil) options)))))
   (pt-put 'init_default (init-options))
-  (let ((dockerfile-lsp-initialization-options
+  (let ((dockerfile-lsp-settings
          '(:rules (:user-missing "off") :registry (:offline t))))
     (pt-put 'init_custom (init-options))))
 
