@@ -100,6 +100,12 @@ offers code actions, then let the user (the typed keys) answer through ORIG."
   "The events that type TEXT literally."
   (append text nil))
 
+(defun dt-mx (command)
+  "Type M-x COMMAND RET."
+  (dt-keys "M-x")
+  (dt-keys (dt-type command))
+  (dt-keys "RET"))
+
 (defun dt-wait (what pred then)
   "Poll PRED until non-nil (at most `dt-timeout' seconds), then call THEN with its
 value.  WHAT names the wait in the failure message."
@@ -235,9 +241,7 @@ for it; call THEN with the settled diagnostics.  WHAT names the wait."
   "M-x dockerfile-lsp-pin-images; answer y when Eglot asks to apply the
 server's edit; record the prompt, the text and the diagnostics."
   (let ((before (dt-text)))
-    (dt-keys "M-x")
-    (dt-keys (dt-type "dockerfile-lsp-pin-images"))
-    (dt-keys "RET")
+    (dt-mx "dockerfile-lsp-pin-images")
     (dt-wait "Eglot to ask about the server's edit"
              (lambda ()
                (let ((prompt (dt-minibuffer-prompt)))
@@ -295,9 +299,7 @@ the finished steps' records, newest first."
         (setq dt-menus nil)
         ;; The cursor is on the diagnostic: the menu's default is the preferred fix
         ;; (RET takes it); another one is picked by typing its title and completing.
-        (dt-keys "M-x")
-        (dt-keys (dt-type "eglot-code-actions"))
-        (dt-keys "RET")
+        (dt-mx "eglot-code-actions")
         (if (equal pick "preferred")
             (dt-keys "RET")
           (dt-keys (dt-type pick))
@@ -333,9 +335,8 @@ rule DLSP_DESCRIBE: the default is that rule; record the help buffer."
     (if (not diag)
         (progn (dt-fail "no %s diagnostic to describe" code) (dt-finish))
       (with-current-buffer dt-buffer (goto-char (alist-get 'beg diag)))
-      (dt-keys "M-x")
-      (dt-keys (dt-type "dockerfile-lsp-describe-rule"))
-      (dt-keys "RET RET")
+      (dt-mx "dockerfile-lsp-describe-rule")
+      (dt-keys "RET")
       (dt-wait "the rule's help buffer"
                (lambda () (and (get-buffer name)
                                (with-current-buffer name
@@ -347,39 +348,36 @@ rule DLSP_DESCRIBE: the default is that rule; record the help buffer."
                  (switch-to-buffer dt-buffer)
                  (dt-format))))))
 
-(defun dt-format ()
-  "M-x eglot-format-buffer with the buffer's `tab-width' set to DLSP_TAB_WIDTH (Eglot
-sends it as the formatting options' tabSize); record the text once the server's
-edits are in."
+(defun dt-edit-command (command what then)
+  "M-x COMMAND, which edits the buffer; once the edit is in and diagnosed (WHAT
+names the wait), call THEN with the settled diagnostics."
   (let ((before (dt-text)))
-    (with-current-buffer dt-buffer
-      (setq-local tab-width (string-to-number (getenv "DLSP_TAB_WIDTH"))))
-    (dt-keys "M-x")
-    (dt-keys (dt-type "eglot-format-buffer"))
-    (dt-keys "RET")
-    (dt-wait-for-change "the formatted buffer" before
-                        (lambda (_diags)
-                          (dt-put 'formatted (dt-text))
-                          (dt-fix-all)))))
+    (dt-mx command)
+    (dt-wait-for-change what before then)))
+
+(defun dt-format ()
+  "M-x eglot-format-buffer with the buffer's `tab-width' set to DLSP_TAB_WIDTH
+(Eglot sends it as the formatting options' tabSize); record the text."
+  (with-current-buffer dt-buffer
+    (setq-local tab-width (string-to-number (getenv "DLSP_TAB_WIDTH"))))
+  (dt-edit-command "eglot-format-buffer" "the formatted buffer"
+                   (lambda (_diags)
+                     (dt-put 'formatted (dt-text))
+                     (dt-fix-all))))
 
 (defun dt-fix-all ()
   "M-x dockerfile-lsp-fix-all; record the text and the diagnostics after it."
-  (let ((before (dt-text)))
-    (dt-keys "M-x")
-    (dt-keys (dt-type "dockerfile-lsp-fix-all"))
-    (dt-keys "RET")
-    (dt-wait-for-change "the fix-all edit" before
-                        (lambda (diags)
-                          (dt-put 'fix_all (list (cons 'text (dt-text))
-                                                 (cons 'diagnostics (dt-diags-value diags))))
-                          (dt-fix-all-again)))))
+  (dt-edit-command "dockerfile-lsp-fix-all" "the fix-all edit"
+                   (lambda (diags)
+                     (dt-put 'fix_all
+                             (list (cons 'text (dt-text))
+                                   (cons 'diagnostics (dt-diags-value diags))))
+                     (dt-fix-all-again))))
 
 (defun dt-fix-all-again ()
   "M-x dockerfile-lsp-fix-all with nothing left to fix: a message, no error, no
 edit; record the message and the text."
-  (dt-keys "M-x")
-  (dt-keys (dt-type "dockerfile-lsp-fix-all"))
-  (dt-keys "RET")
+  (dt-mx "dockerfile-lsp-fix-all")
   (dt-wait "the nothing-to-fix message"
            (lambda ()
              (let ((messages (dt-tail "*Messages*" 2000)))

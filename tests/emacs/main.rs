@@ -23,7 +23,7 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use dockerfile_lsp::config::format::Indent;
@@ -117,6 +117,42 @@ fn drain(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<St
         }
         s
     })
+}
+
+/// Runs `command` with its output piped; when it runs longer than `timeout`, calls
+/// `before_kill` and kills it. Returns the exit status (`None` when killed), its
+/// standard output and its standard error.
+fn run_bounded(
+    command: &mut Command,
+    timeout: Duration,
+    before_kill: impl FnOnce(),
+) -> (Option<ExitStatus>, String, String) {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("starting {command:?}: {e}"));
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if start.elapsed() > timeout {
+            before_kill();
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    (
+        status,
+        stdout.join().unwrap_or_default(),
+        stderr.join().unwrap_or_default(),
+    )
 }
 
 /// The last `max` bytes of `s` (at a character boundary).
@@ -271,38 +307,21 @@ fn run_emacs(text: &str, settings: &Value, env: &[(&str, String)]) -> Option<Run
         .env("HOME", &home)
         .env("TERM", "xterm")
         .env("RUST_LOG", "info")
-        .current_dir(dir.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .current_dir(dir.path());
     if !settings.is_null() {
         command.env("DLSP_SETTINGS", settings.to_string());
     }
     for (k, v) in env {
         command.env(k, v);
     }
-    let mut child = command.spawn().expect("starting script + emacs");
-    let stdout = drain(child.stdout.take());
-    let stderr = drain(child.stderr.take());
     let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break Some(status);
+    let (status, terminal, stderr) = run_bounded(&mut command, HARD_TIMEOUT, || {
+        // Emacs runs in its own session under the pty: kill it by its pid, then the
+        // `script` around it.
+        if let Ok(pid) = std::fs::read_to_string(&pid_file) {
+            let _ = Command::new("kill").args(["-KILL", pid.trim()]).status();
         }
-        if start.elapsed() > HARD_TIMEOUT {
-            // Emacs runs in its own session under the pty: kill it by its pid, then
-            // the `script` around it.
-            if let Ok(pid) = std::fs::read_to_string(&pid_file) {
-                let _ = Command::new("kill").args(["-KILL", pid.trim()]).status();
-            }
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let terminal = stdout.join().unwrap_or_default();
-    let stderr = stderr.join().unwrap_or_default();
+    });
     let raw = std::fs::read_to_string(&out).ok();
     let result: Value = raw
         .as_deref()
@@ -335,6 +354,47 @@ fn run_emacs(text: &str, settings: &Value, env: &[(&str, String)]) -> Option<Run
     let errors = result["errors"].as_array().cloned().unwrap_or_default();
     assert!(errors.is_empty(), "the Emacs script failed\n{context}");
     Some(Run { result, context })
+}
+
+/// Checks one quick-fix step the script recorded: the fix titled `fix.1` of the `fix.0`
+/// diagnostic was chosen, the buffer holds `before` with that fix as the core computes
+/// it, and Flymake shows the core's diagnostics for that text, which are `remaining`
+/// (the fixed one gone, the others kept). Returns the new text and the menu offered
+/// (title, preferred).
+fn check_fix_step(
+    step: &Value,
+    before: &str,
+    fix: (&str, &str),
+    remaining: &[&str],
+    context: &str,
+) -> (String, Vec<(String, bool)>) {
+    let (code, title) = fix;
+    assert_eq!(step["chosen"]["title"], title, "{step}\n{context}");
+    let after = with_fix(before, code, title);
+    assert_eq!(step["text"], after.as_str(), "{context}");
+    let diags = shown(&step["diagnostics"]);
+    assert_eq!(
+        diags,
+        expected(&after, &config()),
+        "after the fix of {code}\n{context}"
+    );
+    assert_eq!(
+        codes(&diags),
+        remaining,
+        "after the fix of {code}\n{context}"
+    );
+    let menu = step["menu"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|item| {
+            (
+                item["title"].as_str().unwrap_or_default().to_string(),
+                item["preferred"] == true,
+            )
+        })
+        .collect();
+    (after, menu)
 }
 
 #[test]
@@ -413,22 +473,19 @@ fn emacs_eglot_shows_diagnostics_and_applies_quick_fixes() {
     // The quick fixes, through eglot's own menu.
     let done = result["steps"].as_array().cloned().unwrap_or_default();
     assert_eq!(done.len(), 2, "{context}");
-    let titles = |step: &Value| -> Vec<(String, bool)> {
-        step["menu"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|item| {
-                (
-                    item["title"].as_str().unwrap_or_default().to_string(),
-                    item["preferred"] == true,
-                )
-            })
-            .collect()
-    };
     // 1. RET took the menu's default, the preferred (safe) fix, listed first.
-    let menu = titles(&done[0]);
     let label_fix = "Replace with `LABEL org.opencontainers.image.authors=\"…\"`";
+    let (after_label, menu) = check_fix_step(
+        &done[0],
+        DOCKERFILE,
+        ("maintainer-deprecated", label_fix),
+        &[
+            "apt-no-install-recommends",
+            "leading-whitespace",
+            "json-args-recommended",
+        ],
+        &context,
+    );
     assert_eq!(
         menu.first(),
         Some(&(label_fix.to_string(), true)),
@@ -436,8 +493,6 @@ fn emacs_eglot_shows_diagnostics_and_applies_quick_fixes() {
     );
     assert_eq!(menu.iter().filter(|(_, p)| *p).count(), 1, "{menu:?}");
     assert_eq!(done[0]["default"], label_fix, "{context}");
-    assert_eq!(done[0]["chosen"]["title"], label_fix, "{context}");
-    let after_label = with_fix(DOCKERFILE, "maintainer-deprecated", label_fix);
     assert_eq!(
         after_label,
         DOCKERFILE.replace(
@@ -445,44 +500,20 @@ fn emacs_eglot_shows_diagnostics_and_applies_quick_fixes() {
             "LABEL org.opencontainers.image.authors=\"jane@example.com\""
         )
     );
-    assert_eq!(done[0]["text"], after_label.as_str(), "{context}");
-    let diags = shown(&done[0]["diagnostics"]);
-    assert_eq!(
-        diags,
-        expected(&after_label, &config()),
-        "after the first fix\n{context}"
-    );
-    assert_eq!(
-        codes(&diags),
-        [
-            "apt-no-install-recommends",
-            "leading-whitespace",
-            "json-args-recommended"
-        ],
-        "the fixed diagnostic is gone, the others remain\n{context}"
-    );
 
     // 2. The unsafe fix is not preferred: picked by typing its title.
     let apt_fix = "Add `--no-install-recommends` (recommended packages are no longer installed)";
-    let menu = titles(&done[1]);
+    let (after_apt, menu) = check_fix_step(
+        &done[1],
+        &after_label,
+        ("apt-no-install-recommends", apt_fix),
+        &["leading-whitespace", "json-args-recommended"],
+        &context,
+    );
     assert!(menu.iter().all(|(_, p)| !p), "{menu:?}");
-    assert_eq!(done[1]["chosen"]["title"], apt_fix, "{context}");
-    let after_apt = with_fix(&after_label, "apt-no-install-recommends", apt_fix);
     assert!(
         after_apt.contains("RUN echo \"🐳\" && apt-get install --no-install-recommends -y \\"),
         "{after_apt}"
-    );
-    assert_eq!(done[1]["text"], after_apt.as_str(), "{context}");
-    let diags = shown(&done[1]["diagnostics"]);
-    assert_eq!(
-        diags,
-        expected(&after_apt, &config()),
-        "after the second fix\n{context}"
-    );
-    assert_eq!(
-        codes(&diags),
-        ["leading-whitespace", "json-args-recommended"],
-        "{context}"
     );
 
     // `M-x dockerfile-lsp-describe-rule RET RET` on the CMD shows `dockerfile-lsp rules
@@ -590,38 +621,18 @@ fn emacs_package_compiles_and_maps_file_names_and_modes_to_the_server() {
     let build = dir.path().join("build");
     std::fs::create_dir_all(&build).unwrap();
     let tests = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut child = Command::new("emacs")
+    let mut command = Command::new("emacs");
+    command
         .args(["--batch", "-l"])
         .arg(tests.join("emacs/package-test.el"))
         .env("DLSP_EMACS_DIR", tests.join("../editors/emacs"))
         .env("DLSP_OUT", &out)
         .env("DLSP_BUILD_DIR", &build)
         .env("DLSP_NAMES", json!(names).to_string())
-        .env("HOME", dir.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("emacs --batch");
-    let stdout = drain(child.stdout.take());
-    let stderr = drain(child.stderr.take());
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break Some(status);
-        }
-        if start.elapsed() > Duration::from_secs(60) {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let context = format!(
-        "{version}, exit {status:?}\n--- stdout:\n{}\n--- stderr:\n{}",
-        stdout.join().unwrap_or_default(),
-        stderr.join().unwrap_or_default()
-    );
+        .env("HOME", dir.path());
+    let (status, stdout, stderr) = run_bounded(&mut command, Duration::from_secs(60), || {});
+    let context =
+        format!("{version}, exit {status:?}\n--- stdout:\n{stdout}\n--- stderr:\n{stderr}");
     let raw = std::fs::read_to_string(&out)
         .unwrap_or_else(|e| panic!("emacs wrote no result ({e})\n{context}"));
     let result: Value = serde_json::from_str(&raw).expect("result JSON");
