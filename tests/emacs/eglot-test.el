@@ -158,7 +158,8 @@ value.  WHAT names the wait in the failure message."
     (with-current-buffer dt-buffer
       (format "buffer %s (%s), eglot managed: %s, version %s, pending changes: %S, \
 flymake-mode: %s, flymake running backends: %S, flymake diagnostics: %d, \
-publishes (version count): %S, eldoc-mode: %s, eldoc buffer: %S, echo area: %S"
+publishes (version count time): %S, eldoc-mode: %s, eldoc buffer: %S, \
+echo area: %S, C-h . runs %S, windows: %S"
               (buffer-name) major-mode eglot--managed-mode
               eglot--versioned-identifier eglot--recent-changes
               (bound-and-true-p flymake-mode)
@@ -169,7 +170,9 @@ publishes (version count): %S, eldoc-mode: %s, eldoc buffer: %S, echo area: %S"
                    (with-current-buffer eldoc--doc-buffer
                      (buffer-substring-no-properties
                       (point-min) (min (point-max) 200))))
-              (current-message)))))
+              (current-message)
+              (key-binding (kbd "C-h ."))
+              (mapcar (lambda (w) (buffer-name (window-buffer w))) (window-list))))))
 
 (defconst dt-quiet 0.75
   "Seconds without a new publish before diagnostics count as settled: a late
@@ -357,9 +360,11 @@ names the wait), call THEN with the settled diagnostics."
 
 (defun dt-format ()
   "M-x eglot-format-buffer with the buffer's `tab-width' set to DLSP_TAB_WIDTH
-(Eglot sends it as the formatting options' tabSize); record the text."
+and `indent-tabs-mode' off (Eglot sends them as the formatting options'
+tabSize and insertSpaces, whichever major mode set them); record the text."
   (with-current-buffer dt-buffer
-    (setq-local tab-width (string-to-number (getenv "DLSP_TAB_WIDTH"))))
+    (setq-local tab-width (string-to-number (getenv "DLSP_TAB_WIDTH")))
+    (setq-local indent-tabs-mode nil))
   (dt-edit-command "eglot-format-buffer" "the formatted buffer"
                    (lambda (_diags)
                      (dt-put 'formatted (dt-text))
@@ -419,7 +424,8 @@ edit; record the message and the text."
                               (lambda (b) (string-match-p "stderr" (buffer-name b)))
                               (buffer-list))
                              "\n"))
-  (dt-put 'messages (dt-tail "*Messages*" 20000)))
+  (dt-put 'messages (dt-tail "*Messages*" 20000))
+  (dt-put 'warnings (dt-tail "*Warnings*" 5000)))
 
 (defvar dt-finished nil)
 
@@ -442,6 +448,9 @@ edit; record the message and the text."
 
 (condition-case err
     (progn
+      ;; As a normal start-up does after the init file: installed packages (Debian's
+      ;; elpa-* ones too, such as elpa-dockerfile-mode when present) are activated.
+      (when (fboundp 'package-activate-all) (package-activate-all))
       (add-to-list 'load-path (getenv "DLSP_EMACS_DIR"))
       (require 'eglot)
       (require 'dockerfile-lsp)
