@@ -339,6 +339,7 @@ fn run_emacs(text: &str, settings: &Value, env: &[(&str, String)]) -> Option<Run
          --- script errors: {}\n\
          --- server stderr:\n{}\n\
          --- *Messages*:\n{}\n\
+         --- *Warnings*:\n{}\n\
          --- Eglot events buffer (tail):\n{}\n\
          --- script's stderr:\n{stderr}\n\
          --- terminal output (tail):\n{}",
@@ -347,6 +348,7 @@ fn run_emacs(text: &str, settings: &Value, env: &[(&str, String)]) -> Option<Run
         result["errors"],
         field("stderr"),
         field("messages"),
+        field("warnings"),
         tail(&field("events"), 12_000),
         tail(&terminal, 3_000),
     );
