@@ -152,7 +152,12 @@ value.  WHAT names the wait in the failure message."
           (lambda (a b) (< (alist-get 'beg a) (alist-get 'beg b))))))
 
 (defun dt-state ()
-  "What the Dockerfile's buffer holds, for failure messages."
+  "What the Dockerfile's buffer holds, for failure messages (never signals)."
+  (condition-case err (dt-state-1)
+    (error (format "(the state could not be read: %S)" err))))
+
+(defun dt-state-1 ()
+  "What the Dockerfile's buffer holds, for `dt-state'."
   (if (not (buffer-live-p dt-buffer))
       (format "no Dockerfile buffer; current buffer %s" (buffer-name))
     (with-current-buffer dt-buffer
@@ -163,8 +168,9 @@ echo area: %S, C-h . runs %S, windows: %S"
               (buffer-name) major-mode eglot--managed-mode
               eglot--versioned-identifier eglot--recent-changes
               (bound-and-true-p flymake-mode)
-              (and (fboundp 'flymake-running-backends) (flymake-running-backends))
-              (length (flymake-diagnostics)) dt-published
+              (and (bound-and-true-p flymake-mode) (flymake-running-backends))
+              (if (bound-and-true-p flymake-mode) (length (flymake-diagnostics)) 0)
+              dt-published
               (bound-and-true-p eldoc-mode)
               (and (boundp 'eldoc--doc-buffer) (buffer-live-p eldoc--doc-buffer)
                    (with-current-buffer eldoc--doc-buffer
@@ -479,8 +485,9 @@ edit; record the message and the text."
       (run-with-timer (/ (string-to-number (or (getenv "DLSP_TOTAL_MS") "100000")) 1000.0)
                       nil
                       (lambda ()
-                        (dt-fail "the whole run took too long; %s" (dt-state))
-                        (dt-finish)))
+                        (unwind-protect
+                            (dt-fail "the whole run took too long; %s" (dt-state))
+                          (dt-finish))))
       (run-with-timer 0.1 nil #'dt-start))
   (error (dt-fail "setup: %S" err) (dt-finish)))
 
