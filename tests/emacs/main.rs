@@ -13,7 +13,10 @@
 //! document version. The test compares every buffer text and every diagnostic with
 //! what the core computes for the same text and settings.
 //!
-//! A second, batch test (`package-test.el`) checks what the package sets up without a
+//! A second run pins images with `M-x dockerfile-lsp-pin-images` against a registry on
+//! loopback, with the settings in the package's own `dockerfile-lsp-settings`.
+//!
+//! A batch test (`package-test.el`) checks what the package sets up without a
 //! server: it byte-compiles without warnings, every file name the CLI treats as a
 //! Dockerfile (and no other) opens in a mode the server manages, and Eglot picks
 //! dockerfile-lsp for all three modes.
