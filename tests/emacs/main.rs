@@ -83,7 +83,8 @@ fn skip(why: &str) {
 }
 
 /// `emacs --version`'s first line, when Emacs runs and can load Eglot (built in since
-/// Emacs 29, the `elpa-eglot` package on Debian 12's Emacs 28).
+/// Emacs 29, the `elpa-eglot` package on Debian 12's Emacs 28) and `script` can give it
+/// a pseudo-terminal; otherwise why not.
 fn emacs_with_eglot() -> Result<String, String> {
     let out = Command::new("emacs")
         .arg("--version")
@@ -104,10 +105,18 @@ fn emacs_with_eglot() -> Result<String, String> {
             String::from_utf8_lossy(&eglot.stderr)
         ));
     }
-    Command::new("script")
-        .arg("--version")
+    // `script` (util-linux) must be able to open a pseudo-terminal here.
+    let pty = Command::new("script")
+        .args(["-q", "-e", "-c", "true", "/dev/null"])
+        .stdin(Stdio::null())
         .output()
         .map_err(|e| format!("`script` (util-linux) not found: {e}"))?;
+    if !pty.status.success() {
+        return Err(format!(
+            "`script` cannot run a command under a pseudo-terminal: {}",
+            String::from_utf8_lossy(&pty.stderr)
+        ));
+    }
     Ok(version)
 }
 
