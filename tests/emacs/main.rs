@@ -86,38 +86,37 @@ fn skip(why: &str) {
 /// Emacs 29, the `elpa-eglot` package on Debian 12's Emacs 28) and `script` can give it
 /// a pseudo-terminal; otherwise why not.
 fn emacs_with_eglot() -> Result<String, String> {
-    let out = Command::new("emacs")
-        .arg("--version")
-        .output()
-        .map_err(|e| format!("emacs not found on PATH ({e}); apt-get install emacs-nox"))?;
-    let version = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    let eglot = Command::new("emacs")
-        .args(["--batch", "--eval", "(require 'eglot)"])
-        .output()
-        .map_err(|e| format!("running emacs --batch: {e}"))?;
-    if !eglot.status.success() {
-        return Err(format!(
-            "{version} cannot load eglot (apt-get install elpa-eglot): {}",
-            String::from_utf8_lossy(&eglot.stderr)
-        ));
-    }
+    let version = probe(
+        Command::new("emacs").arg("--version"),
+        "emacs (apt-get install emacs-nox)",
+    )?;
+    let version = version.lines().next().unwrap_or_default().to_string();
+    probe(
+        Command::new("emacs").args(["--batch", "--eval", "(require 'eglot)"]),
+        &format!("eglot in {version} (apt-get install elpa-eglot)"),
+    )?;
     // `script` (util-linux) must be able to open a pseudo-terminal here.
-    let pty = Command::new("script")
-        .args(["-q", "-e", "-c", "true", "/dev/null"])
+    probe(
+        Command::new("script").args(["-q", "-e", "-c", "true", "/dev/null"]),
+        "a pseudo-terminal through `script`",
+    )?;
+    Ok(version)
+}
+
+/// Runs `command` to see whether `what` is available: its standard output when it
+/// succeeds, else why not.
+fn probe(command: &mut Command, what: &str) -> Result<String, String> {
+    let out = command
         .stdin(Stdio::null())
         .output()
-        .map_err(|e| format!("`script` (util-linux) not found: {e}"))?;
-    if !pty.status.success() {
+        .map_err(|e| format!("{what}: cannot run {command:?}: {e}"))?;
+    if !out.status.success() {
         return Err(format!(
-            "`script` cannot run a command under a pseudo-terminal: {}",
-            String::from_utf8_lossy(&pty.stderr)
+            "{what}: {command:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
         ));
     }
-    Ok(version)
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// A pipe read to the end on its own thread, so the child never blocks on a full pipe.
