@@ -429,6 +429,12 @@ fn emacs_eglot_shows_diagnostics_and_applies_quick_fixes() {
             ("DLSP_STEPS", steps.to_string()),
             ("DLSP_DESCRIBE", "json-args-recommended".to_string()),
             ("DLSP_TAB_WIDTH", TAB_WIDTH.to_string()),
+            // The package's own settings say otherwise: the project's
+            // `eglot-workspace-configuration` section must win over them.
+            (
+                "DLSP_PACKAGE_SETTINGS",
+                json!({ "rules": { "user-missing": "error", "DL3015": "off" } }).to_string(),
+            ),
         ],
     ) else {
         return;
@@ -448,7 +454,8 @@ fn emacs_eglot_shows_diagnostics_and_applies_quick_fixes() {
     assert_eq!(result["language_id"], "dockerfile", "{context}");
 
     // What Flymake shows on open is what the core computes under the settings sent
-    // through `eglot-workspace-configuration`: `user-missing` off, DL3015 a warning.
+    // through `eglot-workspace-configuration` (not the package's, which it overrides):
+    // `user-missing` off, DL3015 a warning.
     let initial = shown(&result["initial"]);
     assert_eq!(
         initial,
