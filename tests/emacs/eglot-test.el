@@ -24,12 +24,12 @@
 ;;   DLSP_FLOW       "pin": after the first diagnostics, only M-x
 ;;                   dockerfile-lsp-pin-images (answering y) and the shutdown
 ;;
-;; The result: {"errors", "major_mode", "language_id", "initial", "hover", "steps":
-;; [{"code", "menu", "default", "chosen", "text", "diagnostics"}], "rule_doc",
-;; "formatted", "fix_all": {"text", "diagnostics"}, "fix_all_again": {"message",
-;; "text"}, "pin_prompt", "pinned": {"text",
-;; "diagnostics"}, "shutdown_error", "published",
-;; "events", "stderr", "messages"}.  Diagnostics are
+;; The result: {"errors", "emacs_version", "eglot", "major_mode", "language_id",
+;; "initial", "hover", "steps": [{"code", "menu", "default", "chosen", "text",
+;; "diagnostics"}], "rule_doc", "formatted", "fix_all": {"text", "diagnostics"},
+;; "fix_all_again": {"message", "text"}, "pin_prompt", "pinned": {"text",
+;; "diagnostics"}, "shutdown_error", "published", "events", "stderr", "messages",
+;; "warnings"}.  Diagnostics are
 ;; {"line" (1-based), "col" (0-based characters), "end_line", "end_col", "type" (the
 ;; Flymake type), "text" (what Flymake shows), "code", "severity", "source"}.
 
