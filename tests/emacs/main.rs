@@ -24,9 +24,8 @@
 //! Skipped with a message when Emacs, Eglot or `script` is missing, unless
 //! `DOCKERFILE_LSP_REQUIRE_EMACS=1` (CI) makes that a failure.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use dockerfile_lsp::config::format::Indent;
@@ -35,6 +34,7 @@ use dockerfile_lsp::ide::format::{format_document, FormatOptions};
 use dockerfile_lsp::ide::Analysis;
 use dockerfile_lsp::rules::Severity;
 use dockerfile_lsp::text::{apply_edits, ColumnUnit, LineIndex};
+use dockerfile_lsp_tests::{run_bounded, skip, tail};
 use serde_json::{json, Value};
 
 const REQUIRE: &str = "DOCKERFILE_LSP_REQUIRE_EMACS";
@@ -69,17 +69,6 @@ fn config() -> Config {
     let (config, warnings) = dockerfile_lsp::lsp::config::config_from_settings(&settings());
     assert!(warnings.is_empty(), "{warnings:?}");
     config
-}
-
-fn required() -> bool {
-    std::env::var(REQUIRE).is_ok_and(|v| v == "1")
-}
-
-fn skip(why: &str) {
-    if required() {
-        panic!("{why} (required because {REQUIRE}=1)");
-    }
-    eprintln!("SKIPPED: {why} (set {REQUIRE}=1 to make this a failure)");
 }
 
 /// `emacs --version`'s first line, when Emacs runs and can load Eglot (built in since
@@ -117,62 +106,6 @@ fn probe(command: &mut Command, what: &str) -> Result<String, String> {
         ));
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-/// A pipe read to the end on its own thread, so the child never blocks on a full pipe.
-fn drain(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<String> {
-    std::thread::spawn(move || {
-        let mut s = String::new();
-        if let Some(mut p) = pipe {
-            let _ = p.read_to_string(&mut s);
-        }
-        s
-    })
-}
-
-/// Runs `command` with its output piped; when it runs longer than `timeout`, calls
-/// `before_kill` and kills it. Returns the exit status (`None` when killed), its
-/// standard output and its standard error.
-fn run_bounded(
-    command: &mut Command,
-    timeout: Duration,
-    before_kill: impl FnOnce(),
-) -> (Option<ExitStatus>, String, String) {
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("starting {command:?}: {e}"));
-    let stdout = drain(child.stdout.take());
-    let stderr = drain(child.stderr.take());
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break Some(status);
-        }
-        if start.elapsed() > timeout {
-            before_kill();
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    (
-        status,
-        stdout.join().unwrap_or_default(),
-        stderr.join().unwrap_or_default(),
-    )
-}
-
-/// The last `max` bytes of `s` (at a character boundary).
-fn tail(s: &str, max: usize) -> &str {
-    let mut at = s.len().saturating_sub(max);
-    while !s.is_char_boundary(at) {
-        at += 1;
-    }
-    &s[at..]
 }
 
 /// `s` quoted for `sh -c`.
@@ -280,7 +213,7 @@ fn run_emacs(text: &str, settings: &Value, env: &[(&str, String)]) -> Option<Run
     let version = match emacs_with_eglot() {
         Ok(version) => version,
         Err(why) => {
-            skip(&why);
+            skip(REQUIRE, &why);
             return None;
         }
     };
@@ -618,7 +551,7 @@ const MANAGED_MODES: [&str; 3] = [
 fn emacs_package_compiles_and_maps_file_names_and_modes_to_the_server() {
     let version = match emacs_with_eglot() {
         Ok(version) => version,
-        Err(why) => return skip(&why),
+        Err(why) => return skip(REQUIRE, &why),
     };
     let names = [
         "Dockerfile",
@@ -741,7 +674,7 @@ fn emacs_package_compiles_and_maps_file_names_and_modes_to_the_server() {
 fn emacs_pins_images_through_the_package_command() {
     use dockerfile_lsp_tests::registry::{start_or_skip, Auth};
     if let Err(why) = emacs_with_eglot() {
-        return skip(&why);
+        return skip(REQUIRE, &why);
     }
     let Some(registry) = start_or_skip(Auth::basic("builder", "s3cret")) else {
         return;

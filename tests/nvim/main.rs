@@ -12,14 +12,14 @@
 //! `:messages` and the tail of the debug-level `lsp.log` (the JSON-RPC traffic).
 
 use std::collections::BTreeSet;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use dockerfile_lsp::config::Config;
 use dockerfile_lsp::ide::Analysis;
 use dockerfile_lsp::text::{ColumnUnit, LineIndex};
+use dockerfile_lsp_tests::{run_bounded, skip, tail};
 use serde_json::Value;
 
 const REQUIRE: &str = "DOCKERFILE_LSP_REQUIRE_NVIM";
@@ -32,17 +32,6 @@ const DOCKERFILE: &str = "FROM ubuntu\nENV X\nRUN echo hello\n";
 /// Inserted at the end of `ENV X` (0-based line 1, byte column 5): fixes the syntax error.
 const EDIT: (u32, u32, &str) = (1, 5, "=1");
 
-fn required() -> bool {
-    std::env::var(REQUIRE).is_ok_and(|v| v == "1")
-}
-
-fn skip(why: &str) {
-    if required() {
-        panic!("{why} (required because {REQUIRE}=1)");
-    }
-    eprintln!("SKIPPED: {why} (set {REQUIRE}=1 to make this a failure)");
-}
-
 fn nvim_version() -> Option<String> {
     let out = Command::new("nvim").arg("--version").output().ok()?;
     out.status.success().then(|| {
@@ -52,26 +41,6 @@ fn nvim_version() -> Option<String> {
             .unwrap_or_default()
             .to_string()
     })
-}
-
-/// A pipe read to the end on its own thread, so the child never blocks on a full pipe.
-fn drain(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<String> {
-    std::thread::spawn(move || {
-        let mut s = String::new();
-        if let Some(mut p) = pipe {
-            let _ = p.read_to_string(&mut s);
-        }
-        s
-    })
-}
-
-/// The last `max` bytes of `s` (at a character boundary).
-fn tail(s: &str, max: usize) -> &str {
-    let mut at = s.len().saturating_sub(max);
-    while !s.is_char_boundary(at) {
-        at += 1;
-    }
-    &s[at..]
 }
 
 /// `(code, line, column, end line, end column)` of every diagnostic the analysis computes
@@ -158,7 +127,7 @@ fn run_nvim(
     env: &[(&str, String)],
 ) -> Option<(Value, String)> {
     let Some(version) = nvim_version() else {
-        skip("nvim not found on PATH (apt-get install neovim)");
+        skip(REQUIRE, "nvim not found on PATH (apt-get install neovim)");
         return None;
     };
     let bin = dockerfile_lsp_tests::release_binary();
@@ -205,30 +174,12 @@ fn run_nvim(
         .env("XDG_STATE_HOME", xdg.join("state"))
         .env("XDG_CACHE_HOME", xdg.join("cache"))
         .env("RUST_LOG", "info")
-        .current_dir(&dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .current_dir(&dir);
     for (k, v) in env {
         command.env(k, v);
     }
-    let mut child = command.spawn().expect("starting nvim");
-    let stdout = drain(child.stdout.take());
-    let stderr = drain(child.stderr.take());
     let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break Some(status);
-        }
-        if start.elapsed() > HARD_TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let stdout = stdout.join().unwrap_or_default();
-    let stderr = stderr.join().unwrap_or_default();
+    let (status, stdout, stderr) = run_bounded(&mut command, HARD_TIMEOUT, || {});
     let lsp_log = std::fs::read_to_string(xdg.join("cache/nvim/lsp.log")).unwrap_or_default();
     let lsp_log = tail(&lsp_log, 20_000);
     let raw = std::fs::read_to_string(&out);

@@ -97,3 +97,75 @@ fn build_if_stale(profile_dir: &Path) -> PathBuf {
     assert!(bin.exists(), "{} missing after the build", bin.display());
     bin
 }
+
+/// Whether the environment variable `var` (a `DOCKERFILE_LSP_REQUIRE_*` flag, set by
+/// `.ci/run`) makes a missing prerequisite a failure.
+pub fn required(var: &str) -> bool {
+    std::env::var(var).is_ok_and(|v| v == "1")
+}
+
+/// Prints why a test does not run (`SKIPPED: …` on stderr); panics instead when the
+/// flag `var` is set to 1.
+pub fn skip(var: &str, why: &str) {
+    if required(var) {
+        panic!("{why} (required because {var}=1)");
+    }
+    eprintln!("SKIPPED: {why} (set {var}=1 to make this a failure)");
+}
+
+/// A child's pipe read to the end on its own thread, so the child never blocks on a
+/// full pipe.
+pub fn drain(pipe: Option<impl std::io::Read + Send + 'static>) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut s = String::new();
+        if let Some(mut p) = pipe {
+            let _ = p.read_to_string(&mut s);
+        }
+        s
+    })
+}
+
+/// The last `max` bytes of `s` (from a character boundary), for failure reports.
+pub fn tail(s: &str, max: usize) -> &str {
+    let mut at = s.len().saturating_sub(max);
+    while !s.is_char_boundary(at) {
+        at += 1;
+    }
+    &s[at..]
+}
+
+/// Runs `command` with its output piped; when it runs longer than `timeout`, calls
+/// `before_kill` and kills it. Returns the exit status (`None` when killed), its
+/// standard output and its standard error.
+pub fn run_bounded(
+    command: &mut std::process::Command,
+    timeout: std::time::Duration,
+    before_kill: impl FnOnce(),
+) -> (Option<std::process::ExitStatus>, String, String) {
+    let mut child = command
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("starting {command:?}: {e}"));
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if start.elapsed() > timeout {
+            before_kill();
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    (
+        status,
+        stdout.join().unwrap_or_default(),
+        stderr.join().unwrap_or_default(),
+    )
+}

@@ -196,16 +196,9 @@ pub fn available(auth: &Auth) -> bool {
     missing(auth).is_none()
 }
 
-fn required() -> bool {
-    std::env::var(REQUIRE).is_ok_and(|v| v == "1")
-}
-
 /// Prints why a test does not run; panics instead when `DOCKERFILE_LSP_REQUIRE_REGISTRY=1`.
 pub fn skip(why: &str) {
-    if required() {
-        panic!("{why} (required because {REQUIRE}=1)");
-    }
-    eprintln!("SKIPPED: {why} (set {REQUIRE}=1 to make this a failure)");
+    crate::skip(REQUIRE, why);
 }
 
 /// A started registry with `auth`, or `None` after [`skip`] when a program is missing.
@@ -725,6 +718,7 @@ fn wait_ready(child: &mut Child, port: u16) -> Result<(), String> {
     }
 }
 
+/// The last `lines` lines of `text`.
 fn tail(text: &str, lines: usize) -> String {
     let all: Vec<&str> = text.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")
