@@ -148,6 +148,19 @@ local function push_state(buf)
   return M.pushes[buf]
 end
 
+-- Records diagnostics for `version` of `buf` (`params` as a push has them) and shows
+-- them to `on_publish`.
+local function record(buf, version, params, on_publish)
+  local s = push_state(buf)
+  s.published_version = version or s.published_version
+  s.pushes = s.pushes + 1
+  s.last_push_ms = vim.loop.now()
+  s.last_params = params
+  if on_publish then
+    on_publish(params)
+  end
+end
+
 -- The plugin's setup() with the test's binary, settings and observers; `opts` (optional)
 -- adds to or overrides those setup options (tables merge).
 function M.setup(on_publish, opts)
@@ -160,17 +173,29 @@ function M.setup(on_publish, opts)
     cmd = { M.bin, 'serve' },
     settings = { dockerfileLsp = settings },
     handlers = {
+      -- Neovim 0.7-0.10: the server pushes.
       ['textDocument/publishDiagnostics'] = function(err, params, ctx, config)
-        local buf = vim.uri_to_bufnr(params.uri)
-        local s = push_state(buf)
-        s.published_version = params.version or s.published_version
-        s.pushes = s.pushes + 1
-        s.last_push_ms = vim.loop.now()
-        s.last_params = params
-        if on_publish then
-          on_publish(params)
-        end
+        record(vim.uri_to_bufnr(params.uri), params.version, params, on_publish)
         return vim.lsp.diagnostic.on_publish_diagnostics(err, params, ctx, config)
+      end,
+      -- Neovim 0.11 pulls (`textDocument/diagnostic` after each didOpen/didChange; it
+      -- declares the capability, so the server does not push): an answer counts as a
+      -- push for the version the request was made for (`ctx.version`).
+      ['textDocument/diagnostic'] = function(err, result, ctx, config)
+        if err == nil and type(result) == 'table' and ctx.bufnr then
+          local s = push_state(ctx.bufnr)
+          -- An `unchanged` report keeps the items of the previous answer.
+          local items = result.items
+          if items == nil and s.last_params then
+            items = s.last_params.diagnostics
+          end
+          record(ctx.bufnr, ctx.version, {
+            uri = vim.uri_from_bufnr(ctx.bufnr),
+            version = ctx.version,
+            diagnostics = items or {},
+          }, on_publish)
+        end
+        return vim.lsp.diagnostic.on_diagnostic(err, result, ctx, config)
       end,
     },
     on_exit = function(code, signal, client_id)
