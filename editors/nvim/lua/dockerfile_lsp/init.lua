@@ -177,6 +177,8 @@ local function client_config(config, root)
     end
   end
   c.on_init = function(client, result)
+    -- A client under another `name` still gets the background pulls (see pull.lua).
+    require('dockerfile_lsp.pull').own[client.id] = true
     state.server_info[client.id] = result and result.serverInfo
     if user_on_init then
       return user_on_init(client, result)
@@ -187,6 +189,7 @@ local function client_config(config, root)
       state.clients[root] = nil
     end
     state.server_info[client_id] = nil
+    require('dockerfile_lsp.pull').own[client_id] = nil
     if user_on_exit then
       return user_on_exit(code, signal, client_id)
     end
