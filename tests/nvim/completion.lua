@@ -51,7 +51,13 @@ local function run(session, fail)
       end
       local line = vim.api.nvim_buf_get_lines(buf, pos.line, pos.line + 1, true)[1]
       local prefix = line:sub(1, pos.character):match('[%w_-]*$') or ''
-      local complete_items = vim.lsp.util.text_document_completion_list_to_complete_items(response.result, prefix)
+      -- Neovim 0.11 moved the conversion its omnifunc uses into vim.lsp.completion.
+      local complete_items
+      if vim.lsp.completion and vim.lsp.completion._lsp_to_complete_items then
+        complete_items = vim.lsp.completion._lsp_to_complete_items(response.result, prefix, client_id)
+      else
+        complete_items = vim.lsp.util.text_document_completion_list_to_complete_items(response.result, prefix)
+      end
       answer.vim_words = {}
       for _, ci in ipairs(complete_items) do
         table.insert(answer.vim_words, ci.word)

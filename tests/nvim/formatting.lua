@@ -22,10 +22,10 @@ local function run(session, fail)
   vim.bo[buf].shiftwidth = 4
   vim.bo[buf].tabstop = 4
   vim.bo[buf].expandtab = true
-  vim.lsp.buf.formatting_sync(nil, timeout)
+  start.format_sync(buf)
   table.insert(result.texts, text(buf))
   vim.bo[buf].expandtab = false
-  vim.lsp.buf.formatting_sync(nil, timeout)
+  start.format_sync(buf)
   table.insert(result.texts, text(buf))
   start.stop(session, result, fail)
 end

@@ -120,6 +120,39 @@ function M.shown(buf)
   return items
 end
 
+-- The code action of an item of `vim.lsp.buf.code_action`'s `vim.ui.select` menu:
+-- `{client_id, action}` on Neovim 0.7, `{ action = …, ctx = … }` on 0.11.
+function M.action(item)
+  return item.action or item[2]
+end
+
+-- Calls `on(method, params)` for every notification `client` sends, then sends it.
+-- Client methods take the client as `self` from Neovim 0.11 on (`client:notify`).
+function M.on_notify(client, on)
+  local notify = client.notify
+  if vim.fn.has('nvim-0.11') == 1 then
+    client.notify = function(self, method, params)
+      on(method, params)
+      return notify(self, method, params)
+    end
+  else
+    client.notify = function(method, params)
+      on(method, params)
+      return notify(method, params)
+    end
+  end
+end
+
+-- Formats the buffer and waits for the edits: `vim.lsp.buf.formatting_sync` on Neovim
+-- 0.7, which 0.11 removed for `vim.lsp.buf.format{ async = false }`.
+function M.format_sync(buf)
+  if vim.fn.has('nvim-0.11') == 1 then
+    vim.lsp.buf.format({ bufnr = buf, async = false, timeout_ms = M.timeout })
+  else
+    vim.lsp.buf.formatting_sync(nil, M.timeout)
+  end
+end
+
 -- Collects the server's `window/showMessage` texts into `list`.
 function M.capture_messages(list)
   vim.lsp.handlers['window/showMessage'] = function(_, params)

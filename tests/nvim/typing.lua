@@ -99,13 +99,11 @@ local function run(session, fail)
   local client = vim.lsp.get_client_by_id(session.client_id)
   -- Counts the didChange notifications Neovim sends for the buffer.
   local changes = 0
-  local notify = client.notify
-  client.notify = function(method, params)
+  start.on_notify(client, function(method)
     if method == 'textDocument/didChange' then
       changes = changes + 1
     end
-    return notify(method, params)
-  end
+  end)
   if not settle(session, 'open', fail) then
     return
   end
@@ -132,6 +130,9 @@ local function run(session, fail)
   result.text = start.text(buf)
   result.typed = shown(buf)
   result.typed_pushed = pushed(session)
+  -- The columns on the wire are in the negotiated encoding: UTF-16 with Neovim 0.7,
+  -- UTF-8 with 0.11 (which offers it first).
+  result.offset_encoding = vim.lsp.get_client_by_id(session.client_id).offset_encoding
   result.changes = changes
 
   -- The same text, opened fresh by a second client.
