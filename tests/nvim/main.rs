@@ -111,6 +111,24 @@ impl Nvim {
     }
 }
 
+/// The tests that run on Neovim 0.11 only, in `neovim_0_11`.
+macro_rules! on_neovim_0_11 {
+    ($($name:ident),* $(,)?) => {
+        mod neovim_0_11_only {
+            $(
+                #[test]
+                fn $name() {
+                    if let Some(nvim) = super::Nvim::v0_11() {
+                        super::$name(&nvim);
+                    }
+                }
+            )*
+        }
+    };
+}
+
+on_neovim_0_11!(neovim_0_11_enables_the_server_without_setup);
+
 /// Generates, for each named test body `fn name(nvim: &Nvim)`, a `#[test]` in
 /// `neovim_0_7` (Debian's `nvim`) and one in `neovim_0_11` (the venv's).
 macro_rules! on_both_neovims {
@@ -157,10 +175,19 @@ on_both_neovims!(
 /// and columns counted in `unit`: UTF-16 code units as the LSP traffic has them, UTF-8
 /// bytes as Neovim 0.7's `vim.diagnostic` shows them.
 fn analysed(text: &str, unit: ColumnUnit) -> BTreeSet<(String, u64, u64, u64, u64)> {
+    analysed_with(text, unit, &Config::default())
+}
+
+/// [`analysed`] under `config`.
+fn analysed_with(
+    text: &str,
+    unit: ColumnUnit,
+    config: &Config,
+) -> BTreeSet<(String, u64, u64, u64, u64)> {
     let analysis = Analysis::new(text);
     let index = LineIndex::new(text);
     analysis
-        .diagnostics(&Config::default())
+        .diagnostics(config)
         .iter()
         .map(|d| {
             let start = index.line_col(text, d.range.start(), unit);
@@ -1282,4 +1309,160 @@ fn neovim_plugin_attaches_buffers_opened_before_setup(nvim: &Nvim) {
         }
         assert_eq!(result["exit_code"], 0, "server exit code\n{context}");
     }
+}
+
+/// The Dockerfile of the `vim.lsp.enable` test: an untagged image, a `cd` in a RUN, a
+/// shell-form CMD (its fix is applied) and a MAINTAINER (its rule is off).
+const ENABLE_FIXTURE: &str =
+    "FROM alpine\nRUN cd /tmp && make\nCMD node server.js\nMAINTAINER me\n";
+
+/// Neovim 0.11 as its documentation says, with no `setup()`: the plugin on the
+/// runtimepath, `vim.lsp.config('dockerfile_lsp', { cmd, settings })` turning one rule
+/// off, `vim.lsp.enable('dockerfile_lsp')`, `:edit`. The client is `dockerfile_lsp`, one
+/// per root found by `root_markers`; the pulled diagnostics equal the core analysis with
+/// that rule off (the settings reached the server) for a Dockerfile and a
+/// Containerfile; hover answers; the preferred quick fix from the code-action menu
+/// applies; keys typed one by one end with the diagnostics of a fresh open.
+fn neovim_0_11_enables_the_server_without_setup(nvim: &Nvim) {
+    const RULE_OFF: &str = "maintainer-deprecated";
+    let steps = serde_json::json!([
+        // Tag the image.
+        { "cursor": [1, 0], "keys": "A:3.20<Esc>", "settle": true },
+        // An ENV line with a typo taken back, then an ENV without a value.
+        { "cursor": [4, 0], "keys": "oENV GREETINF<BS>G=hi<Esc>", "settle": false },
+        { "keys": "oENV X<Esc>", "settle": true },
+    ]);
+    let containerfile = "FROM alpine:3.20\nMAINTAINER me\nRUN cd /tmp && make\n";
+    let (result, context) = run_nvim(
+        nvim,
+        "enable.lua",
+        &[
+            ("proj/sub/Dockerfile", ENABLE_FIXTURE),
+            ("proj/.git/HEAD", "ref: refs/heads/main\n"),
+            // Keeps the build-context rules quiet, as the core analysis (which has no
+            // build context) is.
+            ("proj/sub/.dockerignore", ".git\n"),
+            ("fresh/.git/HEAD", "ref: refs/heads/main\n"),
+            ("fresh/.dockerignore", ".git\n"),
+            ("other/Containerfile", containerfile),
+            ("other/dockerfile-lsp.toml", "# the project's settings\n"),
+            ("other/.dockerignore", ".git\n"),
+        ],
+        &[
+            ("DLSP_RULE_OFF", RULE_OFF.to_string()),
+            ("DLSP_FIX", "json-args-recommended".to_string()),
+            ("DLSP_STEPS", steps.to_string()),
+            ("DLSP_FRESH", "fresh/Dockerfile".to_string()),
+            ("DLSP_CONTAINERFILE", "other/Containerfile".to_string()),
+        ],
+    );
+    let mut off = Config::default();
+    off.rules
+        .insert(RULE_OFF.to_string(), dockerfile_lsp::rules::Level::Off);
+    // What Neovim shows (bytes) and what it pulled (UTF-8, which 0.11 negotiates), minus
+    // ShellCheck's findings (the core analysis has none).
+    let without_shellcheck = |items: &Value, keys: [&str; 5]| -> BTreeSet<_> {
+        items
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|d| d["code"] != "shellcheck")
+            .map(|d| {
+                let n = |k: &str| d[k].as_u64().unwrap_or(u64::MAX);
+                let code = d[keys[0]].as_str().unwrap_or("<no code>").to_string();
+                (code, n(keys[1]), n(keys[2]), n(keys[3]), n(keys[4]))
+            })
+            .collect()
+    };
+    let shown_keys = ["code", "lnum", "col", "end_lnum", "end_col"];
+    let pulled_keys = ["code", "line", "character", "end_line", "end_character"];
+
+    let files = result["files"].as_array().cloned().unwrap_or_default();
+    assert_eq!(files.len(), 3, "{result}\n{context}");
+    let roots: Vec<&str> = files
+        .iter()
+        .map(|f| {
+            let root = f["root"].as_str().unwrap_or_default();
+            root.rsplit('/').next().unwrap_or_default()
+        })
+        .collect();
+    // proj/sub/Dockerfile belongs to proj (its .git), the others to their folders.
+    assert_eq!(roots, ["proj", "fresh", "other"], "{result}\n{context}");
+    let ids: BTreeSet<u64> = files
+        .iter()
+        .filter_map(|f| f["client_id"].as_u64())
+        .collect();
+    assert_eq!(ids.len(), 3, "one client per root: {result}");
+    for f in &files {
+        assert_eq!(f["client_name"], "dockerfile_lsp", "{f}");
+        assert_eq!(f["filetype"], "dockerfile", "{f}");
+        assert_eq!(f["offset_encoding"], "utf-8", "{f}");
+        let text = f["text"].as_str().unwrap_or_default();
+        let expected = analysed_with(text, ColumnUnit::Utf8, &off);
+        assert!(!expected.is_empty(), "{f}");
+        assert_eq!(
+            without_shellcheck(&f["pulled"], pulled_keys),
+            expected,
+            "pulled for {}\n{context}",
+            f["name"]
+        );
+        assert_eq!(
+            without_shellcheck(&f["shown"], shown_keys),
+            expected,
+            "shown for {}\n{context}",
+            f["name"]
+        );
+        // The rule the settings turned off would fire without them.
+        assert!(
+            analysed(text, ColumnUnit::Utf8)
+                .iter()
+                .any(|d| d.0 == RULE_OFF),
+            "{text}"
+        );
+    }
+    assert_eq!(files[0]["text"], ENABLE_FIXTURE, "{context}");
+    assert_eq!(files[2]["text"], containerfile, "{context}");
+
+    // The keyword hover explains the instruction.
+    let hover = &result["hover"];
+    assert_eq!(hover["kind"], "markdown", "{result}\n{context}");
+    assert!(
+        hover["value"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("**FROM**"),
+        "{hover}"
+    );
+
+    // The preferred fix for the shell-form CMD, picked from the menu.
+    let fix = &result["fix"];
+    assert_eq!(fix["title"], "Convert to exec form", "{fix}\n{context}");
+    assert_eq!(fix["preferred"], true, "{fix}");
+    assert_eq!(
+        fix["text"],
+        ENABLE_FIXTURE.replace("CMD node server.js", "CMD [\"node\", \"server.js\"]"),
+        "{context}"
+    );
+
+    // The keys: the image tagged, two ENV lines; then the diagnostics Neovim shows equal
+    // those of the same text opened fresh (files[1]) and the core analysis.
+    let final_text = "FROM alpine:3.20\nRUN cd /tmp && make\nCMD [\"node\", \"server.js\"]\nMAINTAINER me\nENV GREETING=hi\nENV X\n";
+    let typed = &result["typed"];
+    assert_eq!(typed["text"], final_text, "{result}\n{context}");
+    assert_eq!(files[1]["text"], final_text, "{context}");
+    assert_eq!(
+        typed["shown"], files[1]["shown"],
+        "typed vs fresh\n{context}"
+    );
+    let expected = analysed_with(final_text, ColumnUnit::Utf8, &off);
+    assert_eq!(
+        without_shellcheck(&typed["shown"], shown_keys),
+        expected,
+        "{context}"
+    );
+    let codes: BTreeSet<&str> = expected.iter().map(|d| d.0.as_str()).collect();
+    assert!(codes.contains("invalid-arguments"), "{codes:?}");
+    assert!(!codes.contains("image-untagged"), "{codes:?}");
+    assert!(!codes.contains("json-args-recommended"), "{codes:?}");
+    assert_eq!(result["exit_code"], 0, "server exit code\n{context}");
 }

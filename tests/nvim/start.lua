@@ -153,6 +153,104 @@ function M.format_sync(buf)
   end
 end
 
+-- The keys of a key-notation string: `<…>` names and single (UTF-8) characters, each
+-- replaced by its internal code.
+function M.tokens(notation)
+  local out, i = {}, 1
+  while i <= #notation do
+    local name = notation:match('^<[%w%-]+>', i)
+    local key = name or notation:match('^[%z\1-\127\194-\244][\128-\191]*', i)
+    table.insert(out, vim.api.nvim_replace_termcodes(key, true, false, true))
+    i = i + #key
+  end
+  return out
+end
+
+-- Types `notation` (Vim key notation) key by key: each run from a command entering insert mode to its <Esc>, the first
+-- key fed with 'nx!' and the rest by a timer, one per tick.
+function M.type_keys(notation, fail)
+  local keys = M.tokens(notation)
+  local esc = vim.api.nvim_replace_termcodes('<Esc>', true, false, true)
+  local i = 1
+  while i <= #keys do
+    local j = i
+    while j <= #keys and keys[j] ~= esc do
+      j = j + 1
+    end
+    local next_key = i + 1
+    local function feed()
+      if next_key > j or next_key > #keys then
+        return
+      end
+      vim.api.nvim_feedkeys(keys[next_key], 'n', false)
+      next_key = next_key + 1
+      vim.defer_fn(feed, 5)
+    end
+    vim.defer_fn(feed, 5)
+    vim.api.nvim_feedkeys(keys[i], 'nx!', false)
+    if next_key <= j and next_key <= #keys then
+      fail('insert mode ended before key ' .. next_key .. ' of ' .. #keys)
+      return
+    end
+    i = j + 1
+  end
+end
+
+-- The first diagnostic Neovim shows for `buf` with this `code`, or nil.
+function M.find(buf, code)
+  for _, d in ipairs(vim.diagnostic.get(buf)) do
+    if d.code == code then
+      return d
+    end
+  end
+  return nil
+end
+
+-- Applies a fix for the diagnostic `code` of `buf` as a user does: the cursor on it,
+-- `vim.lsp.buf.code_action()`, and in Neovim's `vim.ui.select` menu the server's
+-- preferred fix for that code (else its first fix; never an "Ignore" action). Records
+-- `offered`, `title` and `preferred` in `step`; true once the buffer changed.
+function M.apply_fix(buf, code, step, fail)
+  local d = M.find(buf, code)
+  vim.api.nvim_win_set_cursor(0, { d.lnum + 1, d.col })
+  local picked = false
+  vim.ui.select = function(items, _, on_choice)
+    for _, item in ipairs(items) do
+      table.insert(step.offered, M.action(item).title)
+    end
+    -- The preferred fix for the code; else (an unsafe fix is never preferred) the
+    -- first fix for it, as a user reading the menu would pick.
+    local first
+    for i, item in ipairs(items) do
+      local action = M.action(item)
+      local diags = action.diagnostics or {}
+      local fixes_code = diags[1] and diags[1].code == code and not action.title:find('^Ignore ')
+      if fixes_code and action.isPreferred then
+        first = { item, i }
+        break
+      end
+      if fixes_code and not first then
+        first = { item, i }
+      end
+    end
+    if first then
+      step.title = M.action(first[1]).title
+      step.preferred = M.action(first[1]).isPreferred or false
+      picked = true
+      return on_choice(first[1], first[2])
+    end
+    fail(code .. ': no fix among ' .. vim.fn.json_encode(step.offered))
+    on_choice(nil)
+  end
+  local tick = vim.api.nvim_buf_get_changedtick(buf)
+  vim.lsp.buf.code_action()
+  if not vim.wait(M.timeout, function() return vim.api.nvim_buf_get_changedtick(buf) ~= tick end, 20) then
+    fail(code .. ': the buffer did not change (picked: ' .. tostring(picked) .. ')')
+    return false
+  end
+  return true
+end
+
 -- Collects the server's `window/showMessage` texts into `list`.
 function M.capture_messages(list)
   vim.lsp.handlers['window/showMessage'] = function(_, params)
@@ -194,6 +292,30 @@ local function record(buf, version, params, on_publish)
   end
 end
 
+-- A `textDocument/diagnostic` handler that records each answer as a push (then hands
+-- it to Neovim's own handler).
+function M.pull_handler(on_publish)
+  -- Neovim 0.11 pulls (`textDocument/diagnostic` after each didOpen/didChange; it
+  -- declares the capability, so the server does not push): an answer counts as a
+  -- push for the version the request was made for (`ctx.version`).
+  return function(err, result, ctx, config)
+    if err == nil and type(result) == 'table' and ctx.bufnr then
+      local s = push_state(ctx.bufnr)
+      -- An `unchanged` report keeps the items of the previous answer.
+      local items = result.items
+      if items == nil and s.last_params then
+        items = s.last_params.diagnostics
+      end
+      record(ctx.bufnr, ctx.version, {
+        uri = vim.uri_from_bufnr(ctx.bufnr),
+        version = ctx.version,
+        diagnostics = items or {},
+      }, on_publish)
+    end
+    return vim.lsp.diagnostic.on_diagnostic(err, result, ctx, config)
+  end
+end
+
 -- The plugin's setup() with the test's binary, settings and observers; `opts` (optional)
 -- adds to or overrides those setup options (tables merge).
 function M.setup(on_publish, opts)
@@ -211,25 +333,8 @@ function M.setup(on_publish, opts)
         record(vim.uri_to_bufnr(params.uri), params.version, params, on_publish)
         return vim.lsp.diagnostic.on_publish_diagnostics(err, params, ctx, config)
       end,
-      -- Neovim 0.11 pulls (`textDocument/diagnostic` after each didOpen/didChange; it
-      -- declares the capability, so the server does not push): an answer counts as a
-      -- push for the version the request was made for (`ctx.version`).
-      ['textDocument/diagnostic'] = function(err, result, ctx, config)
-        if err == nil and type(result) == 'table' and ctx.bufnr then
-          local s = push_state(ctx.bufnr)
-          -- An `unchanged` report keeps the items of the previous answer.
-          local items = result.items
-          if items == nil and s.last_params then
-            items = s.last_params.diagnostics
-          end
-          record(ctx.bufnr, ctx.version, {
-            uri = vim.uri_from_bufnr(ctx.bufnr),
-            version = ctx.version,
-            diagnostics = items or {},
-          }, on_publish)
-        end
-        return vim.lsp.diagnostic.on_diagnostic(err, result, ctx, config)
-      end,
+      -- Neovim 0.11 pulls (the server does not push then).
+      ['textDocument/diagnostic'] = M.pull_handler(on_publish),
     },
     on_exit = function(code, signal, client_id)
       M.exits[client_id] = { code = code, signal = signal }
@@ -238,20 +343,21 @@ function M.setup(on_publish, opts)
 end
 
 -- Opens `file` with `:edit` and waits until the plugin's client for it has initialized.
--- Returns the session (see the header), or nil after `fail`.
-function M.open(file, fail)
+-- Returns the session (see the header), or nil after `fail`. `client_of(buf)`
+-- (optional) finds the client instead of the plugin's `client()`.
+function M.open(file, fail, client_of)
   vim.cmd('edit ' .. vim.fn.fnameescape(file))
   local buf = vim.api.nvim_get_current_buf()
   if vim.bo[buf].filetype ~= 'dockerfile' then
     fail(file .. ': filetype is `' .. vim.bo[buf].filetype .. '`, not dockerfile')
     return nil
   end
-  local plugin = require('dockerfile_lsp')
+  client_of = client_of or require('dockerfile_lsp').client
   local ready = vim.wait(M.timeout, function()
-    local client = plugin.client(buf)
+    local client = client_of(buf)
     return client ~= nil and client.initialized == true
   end, 20)
-  local client = plugin.client(buf)
+  local client = client_of(buf)
   if not (ready and client) then
     fail(file .. ': no initialized dockerfile_lsp client attached within ' .. M.timeout .. ' ms')
     return nil

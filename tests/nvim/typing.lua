@@ -52,47 +52,6 @@ local function settle(session, what, fail)
   return start.settle(session, fail, what, QUIET_MS)
 end
 
--- The keys of a key-notation string: `<…>` names and single (UTF-8) characters, each
--- replaced by its internal code.
-local function tokens(notation)
-  local out, i = {}, 1
-  while i <= #notation do
-    local name = notation:match('^<[%w%-]+>', i)
-    local key = name or notation:match('^[%z\1-\127\194-\244][\128-\191]*', i)
-    table.insert(out, vim.api.nvim_replace_termcodes(key, true, false, true))
-    i = i + #key
-  end
-  return out
-end
-
--- Types `keys`: each run from a command entering insert mode to its <Esc>, the first
--- key fed with 'nx!' and the rest by a timer, one per tick.
-local function type_keys(keys, fail)
-  local esc = vim.api.nvim_replace_termcodes('<Esc>', true, false, true)
-  local i = 1
-  while i <= #keys do
-    local j = i
-    while j <= #keys and keys[j] ~= esc do
-      j = j + 1
-    end
-    local next_key = i + 1
-    local function feed()
-      if next_key > j or next_key > #keys then
-        return
-      end
-      vim.api.nvim_feedkeys(keys[next_key], 'n', false)
-      next_key = next_key + 1
-      vim.defer_fn(feed, 5)
-    end
-    vim.defer_fn(feed, 5)
-    vim.api.nvim_feedkeys(keys[i], 'nx!', false)
-    if next_key <= j and next_key <= #keys then
-      fail('insert mode ended before key ' .. next_key .. ' of ' .. #keys)
-      return
-    end
-    i = j + 1
-  end
-end
 
 local function run(session, fail)
   local buf = session.buf
@@ -114,7 +73,7 @@ local function run(session, fail)
       vim.api.nvim_win_set_cursor(0, step.cursor)
     end
     local before = changes
-    type_keys(tokens(step.keys), fail)
+    start.type_keys(step.keys, fail)
     if vim.api.nvim_get_mode().mode ~= 'n' then
       fail('step ' .. i .. ' left Neovim in mode ' .. vim.api.nvim_get_mode().mode)
     end
