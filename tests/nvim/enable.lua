@@ -6,7 +6,8 @@
 -- then `:edit`s a Dockerfile. Recorded: the client's name and root, the diagnostics
 -- Neovim pulled for the file as opened, a hover, one quick fix picked from Neovim's
 -- code-action menu, keys typed one by one, then the diagnostics of the same text opened
--- fresh (another root, so another client), and a Containerfile in a third root.
+-- fresh (another root, so another client), a Containerfile in a third root, and its
+-- diagnostics after the rule is turned back on.
 --
 -- The test only observes: `vim.lsp.handlers['textDocument/diagnostic']` (Neovim's
 -- global handler, which the configuration leaves alone) records each pulled answer,
@@ -139,9 +140,24 @@ local function run(fail)
   if not open(fresh, fail) then
     return
   end
-  if not open(root .. '/' .. os.getenv('DLSP_CONTAINERFILE'), fail) then
+  local other = open(root .. '/' .. os.getenv('DLSP_CONTAINERFILE'), fail)
+  if not other then
     return
   end
+
+  -- New settings for the Containerfile's client, the rule back on, as a user changes
+  -- them: the server asks for them again and, since Neovim 0.11 pulls, asks for a new
+  -- pull with workspace/diagnostic/refresh (which the plugin's lsp/dockerfile_lsp.lua
+  -- announces and answers; Neovim alone does neither).
+  local rule = os.getenv('DLSP_RULE_OFF')
+  local c = client_of(other.buf)
+  local before = other.pushes
+  c.settings = vim.tbl_deep_extend('force', c.settings, { dockerfileLsp = { rules = { [rule] = 'warning' } } })
+  c:notify('workspace/didChangeConfiguration', { settings = c.settings })
+  result.rule_back_on = vim.wait(timeout, function()
+    return other.pushes > before and start.find(other.buf, rule) ~= nil
+  end, 20)
+  result.after_settings = start.shown(other.buf)
 
   -- Every client shuts down cleanly.
   result.exit_code = 0

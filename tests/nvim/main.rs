@@ -1322,7 +1322,8 @@ const ENABLE_FIXTURE: &str =
 /// per root found by `root_markers`; the pulled diagnostics equal the core analysis with
 /// that rule off (the settings reached the server) for a Dockerfile and a
 /// Containerfile; hover answers; the preferred quick fix from the code-action menu
-/// applies; keys typed one by one end with the diagnostics of a fresh open.
+/// applies; keys typed one by one end with the diagnostics of a fresh open; new
+/// settings reach the diagnostics without an edit.
 fn neovim_0_11_enables_the_server_without_setup(nvim: &Nvim) {
     const RULE_OFF: &str = "maintainer-deprecated";
     let steps = serde_json::json!([
@@ -1422,6 +1423,15 @@ fn neovim_0_11_enables_the_server_without_setup(nvim: &Nvim) {
     }
     assert_eq!(files[0]["text"], ENABLE_FIXTURE, "{context}");
     assert_eq!(files[2]["text"], containerfile, "{context}");
+    // The rule back on for the Containerfile's client: its diagnostics come back
+    // without an edit (workspace/diagnostic/refresh) and include the rule again.
+    assert_eq!(result["rule_back_on"], true, "{result}\n{context}");
+    let after: BTreeSet<_> = without_shellcheck(&result["after_settings"], shown_keys);
+    assert_eq!(
+        after,
+        analysed(containerfile, ColumnUnit::Utf8),
+        "{context}"
+    );
 
     // The keyword hover explains the instruction.
     let hover = &result["hover"];
