@@ -7,7 +7,10 @@
 --- from the file, else the file's folder) and every Dockerfile buffer under that root
 --- attaches to it. Neovim 0.7 has no `vim.lsp.start`: there the client is started with
 --- `vim.lsp.start_client` and buffers are attached with `vim.lsp.buf_attach_client`;
---- on 0.8+ `vim.lsp.start` is used. The server reads `settings.dockerfileLsp` through
+--- on 0.8+ `vim.lsp.start` is used. On 0.11, which pulls diagnostics, `pull.lua` pulls
+--- for the buffers Neovim does not (hidden ones, those a restart re-attaches) and
+--- answers `workspace/diagnostic/refresh` (announced through the defaults'
+--- `capabilities` and `handlers`). Tested on Neovim 0.7.2 and 0.11.4 (tests/nvim). The server reads `settings.dockerfileLsp` through
 --- `workspace/configuration`, which Neovim's default handler answers from the client's
 --- `settings` (the plugin announces the capability, which 0.7 does not), and as
 --- `initializationOptions`. Calling `setup` again hands new settings to running clients.
