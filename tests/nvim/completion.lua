@@ -21,7 +21,7 @@ local function run(session, fail)
     return
   end
 
-  -- The plugin set Neovim 0.7's omnifunc, so <C-x><C-o> asks the server.
+  -- The omnifunc is set (by the plugin on 0.7, by Neovim itself on 0.11), so <C-x><C-o> asks the server.
   result.omnifunc = vim.bo[buf].omnifunc
 
   for _, pos in ipairs(positions) do

@@ -1,6 +1,6 @@
--- Drives Neovim 0.7's own formatting machinery against dockerfile-lsp for
+-- Drives Neovim's own formatting machinery against dockerfile-lsp for
 -- tests/nvim/main.rs: once the server has published diagnostics (so it is initialised),
--- `vim.lsp.buf.formatting_sync()` formats the buffer with spaces (`expandtab`,
+-- `vim.lsp.buf.formatting_sync()` (0.7; `vim.lsp.buf.format` on 0.11) formats the buffer with spaces (`expandtab`,
 -- `shiftwidth=4`: Neovim sends tabSize 4, insertSpaces true), then again with
 -- `noexpandtab` (insertSpaces false). Neovim applies the returned edits itself; the
 -- buffer text after each run is recorded.

@@ -1,12 +1,18 @@
-//! A real editor against the real binary: headless Neovim (Debian's 0.7.2 or newer)
-//! with the shipped plugin (`editors/nvim`) on its runtimepath drives the release
+//! A real editor against the real binary: headless Neovim, every test on both Debian's
+//! 0.7.2 (`nvim` on PATH, module `neovim_0_7`) and 0.11 (`target/nvim-venv/bin/nvim` from
+//! `scripts/nvim-venv.sh`, or `$DOCKERFILE_LSP_NVIM011`; module `neovim_0_11`), with the
+//! shipped plugin (`editors/nvim`) on its runtimepath drives the release
 //! `dockerfile-lsp` (`dockerfile_lsp_tests::release_binary()`). Every script starts the
 //! server as a user does: `require('dockerfile_lsp').setup{…}`, `:edit`, filetype
 //! detection, the plugin's FileType autocommand (`start.lua`). The tests cover
 //! diagnostics, hover, quick fixes, completion, formatting, rename and pinning through
 //! Neovim's own LSP client; typing key by key (`typing.lua`); and the plugin itself:
 //! filetype detection, roots, settings, commands, a missing binary (`plugin.lua`,
-//! `missing.lua`, `preopened.lua`, `pin_all.lua`).
+//! `missing.lua`, `preopened.lua`, `pin_all.lua`). On 0.11 only, `enable.lua` starts the
+//! server without `setup()`, through `vim.lsp.config` and `vim.lsp.enable` (module
+//! `neovim_0_11_only`). The scripts branch on `vim.fn.has('nvim-0.11')` where 0.11
+//! removed or changed an API. A missing Neovim skips its tests unless
+//! `DOCKERFILE_LSP_REQUIRE_NVIM=1`.
 //!
 //! Each Neovim run is killed after [`HARD_TIMEOUT`]; a failure prints Neovim's output,
 //! `:messages` and the tail of the debug-level `lsp.log` (the JSON-RPC traffic).
@@ -172,8 +178,8 @@ on_both_neovims!(
 
 /// `(code, line, column, end line, end column)` of every diagnostic the analysis computes
 /// for `text` (what the server publishes, ShellCheck's findings aside), with 0-based lines
-/// and columns counted in `unit`: UTF-16 code units as the LSP traffic has them, UTF-8
-/// bytes as Neovim 0.7's `vim.diagnostic` shows them.
+/// and columns counted in `unit`: UTF-16 code units as the LSP traffic with Neovim 0.7
+/// has them, UTF-8 bytes as 0.11's traffic and `vim.diagnostic` have them.
 fn analysed(text: &str, unit: ColumnUnit) -> BTreeSet<(String, u64, u64, u64, u64)> {
     analysed_with(text, unit, &Config::default())
 }
@@ -646,7 +652,8 @@ RUN echo \"é\" $VERSION > /v\n\
 FROM build AS test\n\
 COPY --from=build /v /v\n";
 
-/// Formatting through Neovim's own `vim.lsp.buf.formatting_sync()` (the 0.7 API): the
+/// Formatting through Neovim's own `vim.lsp.buf.formatting_sync()` (0.7; on 0.11
+/// `vim.lsp.buf.format{ async = false }`): the
 /// options Neovim derives from the buffer (`shiftwidth`, `expandtab`) reach the server,
 /// and Neovim applies the returned edits: keywords upper case, no instruction indent,
 /// nested continuation depth kept, heredoc body untouched, JSON spacing, then tabs.
@@ -827,7 +834,7 @@ fn keys_changing(notation: &str) -> u64 {
 
 /// Keys typed one by one through Neovim, each change its own didChange; after the last
 /// key the diagnostics Neovim shows equal those of a fresh open of the final text by a
-/// second client, and the core analysis of that text (UTF-16 columns on the wire, byte
+/// second client, and the core analysis of that text (columns in the negotiated encoding on the wire, byte
 /// columns in `vim.diagnostic`).
 fn neovim_typing_key_by_key_ends_with_the_diagnostics_of_a_fresh_open(nvim: &Nvim) {
     let steps = typing_steps();
@@ -873,7 +880,8 @@ fn neovim_typing_key_by_key_ends_with_the_diagnostics_of_a_fresh_open(nvim: &Nvi
         "{typed}\n{context}"
     );
 
-    // And the core analysis of the final text: the wire in UTF-16, the display in bytes.
+    // And the core analysis of the final text: the wire in the negotiated encoding, the
+    // display in bytes.
     let without_shellcheck = |items: &Value, keys: [&str; 4]| -> BTreeSet<_> {
         items
             .as_array()

@@ -14,7 +14,10 @@
 -- the server and runs a script body, and always writes `result` (with the errors `fail`
 -- collected and Neovim's `:messages`) to DLSP_OUT, then quits (`M.run` does that part
 -- for scripts that start differently); `M.stop` shuts the server down and records how
--- it exited, `M.stop_all` every client; `M.text(buf)` is the buffer's text.
+-- it exited, `M.stop_all` every client; `M.text(buf)` is the buffer's text. Shared by
+-- several scripts: `M.type_keys` (keys typed one by one), `M.apply_fix` (a quick fix
+-- picked from the code-action menu), `M.pull_handler` (records pulled answers),
+-- `M.format_sync`, `M.action` and `M.on_notify`, which hide what Neovim 0.11 changed.
 local M = {}
 
 -- The inputs every script reads (environment): DLSP_BIN (the server binary), DLSP_FILE
