@@ -32,21 +32,6 @@ local function client_of(buf)
   return vim.lsp.get_clients({ bufnr = buf, name = 'dockerfile_lsp' })[1]
 end
 
--- The pulled diagnostics of the session as the server sent them (`code`, range).
-local function pulled(session)
-  local items = {}
-  for _, d in ipairs((session.last_params or {}).diagnostics or {}) do
-    table.insert(items, {
-      code = d.code,
-      line = d.range.start.line,
-      character = d.range.start.character,
-      end_line = d.range['end'].line,
-      end_character = d.range['end'].character,
-    })
-  end
-  return items
-end
-
 -- Opens `file` (under DLSP_ROOT unless absolute), waits for its diagnostics and records
 -- what the user sees in `result.files`. Returns the session, or nil after `fail`.
 local function open(file, fail)
@@ -63,7 +48,7 @@ local function open(file, fail)
     root = client.root_dir or vim.NIL,
     offset_encoding = client.offset_encoding,
     shown = start.shown(session.buf),
-    pulled = pulled(session),
+    pulled = start.wire(session),
     text = start.text(session.buf),
   })
   return session
@@ -129,7 +114,7 @@ local function run(fail)
   result.typed = {
     text = start.text(buf),
     shown = start.shown(buf),
-    pulled = pulled(session),
+    pulled = start.wire(session),
     client_id = client_of(buf).id,
   }
 
@@ -160,15 +145,7 @@ local function run(fail)
   result.after_settings = start.shown(other.buf)
 
   -- Every client shuts down cleanly.
-  result.exit_code = 0
-  for _, c in ipairs(vim.lsp.get_clients({ name = 'dockerfile_lsp' })) do
-    c:stop()
-    if not vim.wait(timeout, function() return start.exits[c.id] ~= nil end, 20) then
-      fail('client ' .. c.id .. ' did not exit')
-    elseif start.exits[c.id].code ~= 0 and result.exit_code == 0 then
-      result.exit_code = start.exits[c.id].code
-    end
-  end
+  start.stop_all(result, fail, vim.lsp.get_clients({ name = 'dockerfile_lsp' }))
 end
 
 start.run(result, run)

@@ -117,14 +117,15 @@ impl Nvim {
     }
 }
 
-/// The tests that run on Neovim 0.11 only, in `neovim_0_11`.
-macro_rules! on_neovim_0_11 {
-    ($($name:ident),* $(,)?) => {
-        mod neovim_0_11_only {
+/// `mod $module` holding a `#[test]` per named body `fn name(nvim: &Nvim)`, run with the
+/// Neovim `$nvim` finds (skipped when it finds none).
+macro_rules! neovim_tests {
+    ($module:ident, $nvim:ident, $($name:ident),* $(,)?) => {
+        mod $module {
             $(
                 #[test]
                 fn $name() {
-                    if let Some(nvim) = super::Nvim::v0_11() {
+                    if let Some(nvim) = super::Nvim::$nvim() {
                         super::$name(&nvim);
                     }
                 }
@@ -133,34 +134,21 @@ macro_rules! on_neovim_0_11 {
     };
 }
 
-on_neovim_0_11!(neovim_0_11_enables_the_server_without_setup);
-
-/// Generates, for each named test body `fn name(nvim: &Nvim)`, a `#[test]` in
-/// `neovim_0_7` (Debian's `nvim`) and one in `neovim_0_11` (the venv's).
+/// Each named test body as a test in `neovim_0_7` (Debian's `nvim`) and in
+/// `neovim_0_11` (the venv's).
 macro_rules! on_both_neovims {
     ($($name:ident),* $(,)?) => {
-        mod neovim_0_7 {
-            $(
-                #[test]
-                fn $name() {
-                    if let Some(nvim) = super::Nvim::v0_7() {
-                        super::$name(&nvim);
-                    }
-                }
-            )*
-        }
-        mod neovim_0_11 {
-            $(
-                #[test]
-                fn $name() {
-                    if let Some(nvim) = super::Nvim::v0_11() {
-                        super::$name(&nvim);
-                    }
-                }
-            )*
-        }
+        neovim_tests!(neovim_0_7, v0_7, $($name),*);
+        neovim_tests!(neovim_0_11, v0_11, $($name),*);
     };
 }
+
+// The path without setup() exists from 0.11 on.
+neovim_tests!(
+    neovim_0_11_only,
+    v0_11,
+    neovim_0_11_enables_the_server_without_setup
+);
 
 on_both_neovims!(
     neovim_receives_diagnostics_from_the_server,
@@ -216,6 +204,28 @@ fn expected(text: &str) -> BTreeSet<(String, u64, u64)> {
     analysed(text, ColumnUnit::Utf16)
         .into_iter()
         .map(|(code, line, col, _, _)| (code, line, col))
+        .collect()
+}
+
+/// The fields of a diagnostic as the server sent it: code, start line and column, end
+/// line and column.
+const WIRE_KEYS: [&str; 5] = ["code", "line", "character", "end_line", "end_character"];
+/// The same fields as `vim.diagnostic` has them (byte columns).
+const SHOWN_KEYS: [&str; 5] = ["code", "lnum", "col", "end_lnum", "end_col"];
+
+/// `(code, line, column, end line, end column)` of the diagnostics in `items` (fields
+/// named by `keys`), minus ShellCheck's findings, which the core analysis has not.
+fn without_shellcheck(items: &Value, keys: [&str; 5]) -> BTreeSet<(String, u64, u64, u64, u64)> {
+    items
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|d| d["code"] != "shellcheck")
+        .map(|d| {
+            let n = |k: &str| d[k].as_u64().unwrap_or(u64::MAX);
+            let code = d[keys[0]].as_str().unwrap_or("<no code>").to_string();
+            (code, n(keys[1]), n(keys[2]), n(keys[3]), n(keys[4]))
+        })
         .collect()
 }
 
@@ -882,23 +892,7 @@ fn neovim_typing_key_by_key_ends_with_the_diagnostics_of_a_fresh_open(nvim: &Nvi
 
     // And the core analysis of the final text: the wire in the negotiated encoding, the
     // display in bytes.
-    let without_shellcheck = |items: &Value, keys: [&str; 4]| -> BTreeSet<_> {
-        items
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|d| d["code"] != "shellcheck")
-            .map(|d| {
-                let n = |k: &str| d[k].as_u64().unwrap_or(u64::MAX);
-                let code = d["code"].as_str().unwrap_or("<no code>").to_string();
-                (code, n(keys[0]), n(keys[1]), n(keys[2]), n(keys[3]))
-            })
-            .collect()
-    };
-    let wire = without_shellcheck(
-        &result["typed_pushed"],
-        ["line", "character", "end_line", "end_character"],
-    );
+    let wire = without_shellcheck(&result["typed_pushed"], WIRE_KEYS);
     // Neovim 0.7 knows only UTF-16; 0.11 offers UTF-8 first and the server takes it.
     let (encoding, unit) = if nvim.is_0_11() {
         ("utf-8", ColumnUnit::Utf8)
@@ -912,7 +906,7 @@ fn neovim_typing_key_by_key_ends_with_the_diagnostics_of_a_fresh_open(nvim: &Nvi
         "pushed ({encoding})\n{context}"
     );
     let utf16 = analysed(TYPING_END, ColumnUnit::Utf16);
-    let display = without_shellcheck(typed, ["lnum", "col", "end_lnum", "end_col"]);
+    let display = without_shellcheck(typed, SHOWN_KEYS);
     let bytes = analysed(TYPING_END, ColumnUnit::Utf8);
     assert_eq!(display, bytes, "shown (bytes)\n{context}");
     // The non-ASCII text really moved columns apart.
@@ -1368,24 +1362,7 @@ fn neovim_0_11_enables_the_server_without_setup(nvim: &Nvim) {
     let mut off = Config::default();
     off.rules
         .insert(RULE_OFF.to_string(), dockerfile_lsp::rules::Level::Off);
-    // What Neovim shows (bytes) and what it pulled (UTF-8, which 0.11 negotiates), minus
-    // ShellCheck's findings (the core analysis has none).
-    let without_shellcheck = |items: &Value, keys: [&str; 5]| -> BTreeSet<_> {
-        items
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|d| d["code"] != "shellcheck")
-            .map(|d| {
-                let n = |k: &str| d[k].as_u64().unwrap_or(u64::MAX);
-                let code = d[keys[0]].as_str().unwrap_or("<no code>").to_string();
-                (code, n(keys[1]), n(keys[2]), n(keys[3]), n(keys[4]))
-            })
-            .collect()
-    };
-    let shown_keys = ["code", "lnum", "col", "end_lnum", "end_col"];
-    let pulled_keys = ["code", "line", "character", "end_line", "end_character"];
-
+    // What Neovim shows (bytes) and what it pulled (UTF-8, which 0.11 negotiates).
     let files = result["files"].as_array().cloned().unwrap_or_default();
     assert_eq!(files.len(), 3, "{result}\n{context}");
     let roots: Vec<&str> = files
@@ -1410,13 +1387,13 @@ fn neovim_0_11_enables_the_server_without_setup(nvim: &Nvim) {
         let expected = analysed_with(text, ColumnUnit::Utf8, &off);
         assert!(!expected.is_empty(), "{f}");
         assert_eq!(
-            without_shellcheck(&f["pulled"], pulled_keys),
+            without_shellcheck(&f["pulled"], WIRE_KEYS),
             expected,
             "pulled for {}\n{context}",
             f["name"]
         );
         assert_eq!(
-            without_shellcheck(&f["shown"], shown_keys),
+            without_shellcheck(&f["shown"], SHOWN_KEYS),
             expected,
             "shown for {}\n{context}",
             f["name"]
@@ -1434,7 +1411,7 @@ fn neovim_0_11_enables_the_server_without_setup(nvim: &Nvim) {
     // The rule back on for the Containerfile's client: its diagnostics come back
     // without an edit (workspace/diagnostic/refresh) and include the rule again.
     assert_eq!(result["rule_back_on"], true, "{result}\n{context}");
-    let after: BTreeSet<_> = without_shellcheck(&result["after_settings"], shown_keys);
+    let after: BTreeSet<_> = without_shellcheck(&result["after_settings"], SHOWN_KEYS);
     assert_eq!(
         after,
         analysed(containerfile, ColumnUnit::Utf8),
@@ -1474,7 +1451,7 @@ fn neovim_0_11_enables_the_server_without_setup(nvim: &Nvim) {
     );
     let expected = analysed_with(final_text, ColumnUnit::Utf8, &off);
     assert_eq!(
-        without_shellcheck(&typed["shown"], shown_keys),
+        without_shellcheck(&typed["shown"], SHOWN_KEYS),
         expected,
         "{context}"
     );

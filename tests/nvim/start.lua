@@ -62,11 +62,11 @@ function M.run(result, body)
   vim.cmd('qall!')
 end
 
--- Shuts down every client of the plugin; `result.exit_code` is 0 when all exited with
--- 0, else the first other code.
-function M.stop_all(result, fail)
+-- Shuts down every client of the plugin (or the `clients` given); `result.exit_code` is
+-- 0 when all exited with 0, else the first other code.
+function M.stop_all(result, fail, clients)
   result.exit_code = 0
-  for _, client in ipairs(require('dockerfile_lsp').clients()) do
+  for _, client in ipairs(clients or require('dockerfile_lsp').clients()) do
     vim.lsp.stop_client(client.id)
     if not vim.wait(M.timeout, function() return M.exits[client.id] ~= nil end, 20) then
       fail('client ' .. client.id .. ' did not exit')
@@ -120,6 +120,23 @@ function M.shown(buf)
     end
     return vim.fn.json_encode(a) < vim.fn.json_encode(b)
   end)
+  return items
+end
+
+-- The last diagnostics of the session's buffer as the server sent them (pushed or
+-- pulled), in the negotiated position encoding.
+function M.wire(session)
+  local items = {}
+  for _, d in ipairs((session.last_params or {}).diagnostics or {}) do
+    table.insert(items, {
+      code = d.code,
+      line = d.range.start.line,
+      character = d.range.start.character,
+      end_line = d.range['end'].line,
+      end_character = d.range['end'].character,
+      message = d.message,
+    })
+  end
   return items
 end
 

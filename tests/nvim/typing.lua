@@ -31,23 +31,6 @@ local result = { errors = {}, steps = {} }
 
 local shown = start.shown
 
--- The last push for the session's buffer, as the server sent it (UTF-16 positions).
-local function pushed(session)
-  local items = {}
-  local params = session.last_params or {}
-  for _, d in ipairs(params.diagnostics or {}) do
-    table.insert(items, {
-      code = d.code,
-      line = d.range.start.line,
-      character = d.range.start.character,
-      end_line = d.range['end'].line,
-      end_character = d.range['end'].character,
-      message = d.message,
-    })
-  end
-  return items
-end
-
 local function settle(session, what, fail)
   return start.settle(session, fail, what, QUIET_MS)
 end
@@ -88,7 +71,7 @@ local function run(session, fail)
   end
   result.text = start.text(buf)
   result.typed = shown(buf)
-  result.typed_pushed = pushed(session)
+  result.typed_pushed = start.wire(session)
   -- The columns on the wire are in the negotiated encoding: UTF-16 with Neovim 0.7,
   -- UTF-8 with 0.11 (which offers it first).
   result.offset_encoding = vim.lsp.get_client_by_id(session.client_id).offset_encoding
@@ -109,7 +92,7 @@ local function run(session, fail)
   end
   result.fresh_text = start.text(fresh.buf)
   result.fresh = shown(fresh.buf)
-  result.fresh_pushed = pushed(fresh)
+  result.fresh_pushed = start.wire(fresh)
   start.stop(fresh, {}, fail)
   start.stop(session, result, fail)
 end
