@@ -39,8 +39,10 @@ local function pulls(client)
 end
 
 --- Asks `client` for the diagnostics of `buf`; the client's handler gets the answer.
+--- Not once the client is stopping: the server may still ask for a refresh after the
+--- `shutdown` request, and would answer a pull then with an error the user would see.
 function M.pull(client, buf)
-  if not (pulls(client) and vim.api.nvim_buf_is_loaded(buf)) then
+  if not (pulls(client) and vim.api.nvim_buf_is_loaded(buf)) or client:is_stopped() then
     return
   end
   client:request(DIAGNOSTIC, { textDocument = vim.lsp.util.make_text_document_params(buf) }, nil, buf)
