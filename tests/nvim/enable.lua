@@ -144,8 +144,15 @@ local function run(fail)
   end, 20)
   result.after_settings = start.shown(other.buf)
 
-  -- Every client shuts down cleanly.
-  start.stop_all(result, fail, vim.lsp.get_clients({ name = 'dockerfile_lsp' }))
+  -- Every client shuts down cleanly. A refresh request arriving after `shutdown` (the
+  -- server sends one when a restart follows a start closely) must not make the plugin
+  -- pull from the stopping client: its server would answer with an error the user sees.
+  local clients = vim.lsp.get_clients({ name = 'dockerfile_lsp' })
+  for _, c in ipairs(clients) do
+    c:stop()
+    require('dockerfile_lsp.pull').on_refresh(nil, nil, { client_id = c.id })
+  end
+  start.stop_all(result, fail, clients)
 end
 
 start.run(result, run)

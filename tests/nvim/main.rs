@@ -1460,4 +1460,10 @@ fn neovim_0_11_enables_the_server_without_setup(nvim: &Nvim) {
     assert!(!codes.contains("image-untagged"), "{codes:?}");
     assert!(!codes.contains("json-args-recommended"), "{codes:?}");
     assert_eq!(result["exit_code"], 0, "server exit code\n{context}");
+    // No error reached the user (the refresh after shutdown pulled nothing).
+    let messages = result["messages_log"].as_str().unwrap_or_default();
+    assert!(
+        !messages.contains("Invalid request") && !messages.contains("rror"),
+        "{messages}\n{context}"
+    );
 }

@@ -313,8 +313,9 @@ local function record(buf, version, params, on_publish)
 end
 
 -- A `textDocument/diagnostic` handler that records each answer as a push (then hands
--- it to Neovim's own handler).
+-- it to Neovim's own handler, which also tells the user about an error answer).
 function M.pull_handler(on_publish)
+  local neovim = vim.lsp.handlers['textDocument/diagnostic']
   -- Neovim 0.11 pulls (`textDocument/diagnostic` after each didOpen/didChange; it
   -- declares the capability, so the server does not push): an answer counts as a
   -- push for the version the request was made for (`ctx.version`).
@@ -332,7 +333,7 @@ function M.pull_handler(on_publish)
         diagnostics = items or {},
       }, on_publish)
     end
-    return vim.lsp.diagnostic.on_diagnostic(err, result, ctx, config)
+    return neovim(err, result, ctx, config)
   end
 end
 
