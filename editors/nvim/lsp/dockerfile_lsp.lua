@@ -32,6 +32,11 @@ local ok, pull = pcall(require, 'dockerfile_lsp.pull')
 if ok then
   pull.watch()
 end
+-- The commands that work without setup(): :DockerfileLspPinImages, :DockerfileLspLog.
+local has_plugin, plugin = pcall(require, 'dockerfile_lsp')
+if has_plugin then
+  plugin.create_commands({ 'DockerfileLspPinImages', 'DockerfileLspLog' })
+end
 
 ---@type vim.lsp.Config
 return {

@@ -269,7 +269,8 @@ function M.attach(buf)
   return id
 end
 
---- The client serving `buf` (0 or nil: the current buffer), or nil.
+--- The client serving `buf` (0 or nil: the current buffer), or nil: one `setup()`
+--- started, or one named `dockerfile_lsp` that `vim.lsp.enable` started.
 function M.client(buf)
   if buf == nil or buf == 0 then
     buf = vim.api.nvim_get_current_buf()
@@ -279,6 +280,10 @@ function M.client(buf)
     if client and vim.lsp.buf_is_attached(buf, id) then
       return client
     end
+  end
+  -- A client `vim.lsp.enable('dockerfile_lsp')` started (Neovim 0.11+, no setup()).
+  if vim.lsp.get_clients then
+    return vim.lsp.get_clients({ bufnr = buf, name = M.name })[1]
   end
   return nil
 end
@@ -460,24 +465,47 @@ function M.pin_images(buf, on_done)
   end, buf)
 end
 
-local function create_commands()
-  local command = vim.api.nvim_create_user_command
-  command('DockerfileLspInfo', function()
-    local chunks = {}
-    for _, line in ipairs(M.info()) do
-      table.insert(chunks, { line .. '\n' })
-    end
-    vim.api.nvim_echo(chunks, false, {})
-  end, { desc = 'dockerfile-lsp: show the clients, their roots, buffers and settings' })
-  command('DockerfileLspRestart', function()
-    M.restart()
-  end, { desc = 'dockerfile-lsp: restart the language server' })
-  command('DockerfileLspPinImages', function()
-    M.pin_images(0)
-  end, { desc = 'dockerfile-lsp: pin all images in this file to their digests' })
-  command('DockerfileLspLog', function()
-    vim.cmd('tabnew ' .. vim.fn.fnameescape(vim.lsp.get_log_path()))
-  end, { desc = "dockerfile-lsp: open Neovim's LSP log (the server's stderr is logged there)" })
+-- The commands, by name.
+local commands = {
+  DockerfileLspInfo = {
+    function()
+      local chunks = {}
+      for _, line in ipairs(M.info()) do
+        table.insert(chunks, { line .. '\n' })
+      end
+      vim.api.nvim_echo(chunks, false, {})
+    end,
+    'dockerfile-lsp: show the clients, their roots, buffers and settings',
+  },
+  DockerfileLspRestart = {
+    function()
+      M.restart()
+    end,
+    'dockerfile-lsp: restart the language server',
+  },
+  DockerfileLspPinImages = {
+    function()
+      M.pin_images(0)
+    end,
+    'dockerfile-lsp: pin all images in this file to their digests',
+  },
+  DockerfileLspLog = {
+    function()
+      vim.cmd('tabnew ' .. vim.fn.fnameescape(vim.lsp.get_log_path()))
+    end,
+    "dockerfile-lsp: open Neovim's LSP log (the server's stderr is logged there)",
+  },
+}
+
+--- Defines the commands `names` (default: all four). `lsp/dockerfile_lsp.lua` defines
+--- `:DockerfileLspPinImages` and `:DockerfileLspLog` for `vim.lsp.enable` users, for
+--- whom `:DockerfileLspInfo` and `:DockerfileLspRestart` (which manage `setup()`'s
+--- clients) do not apply.
+function M.create_commands(names)
+  names = names or vim.tbl_keys(commands)
+  for _, name in ipairs(names) do
+    vim.api.nvim_create_user_command(name, commands[name][1], { desc = commands[name][2] })
+  end
 end
 
 --- Configures the plugin and starts the server for Dockerfile buffers (those open now
@@ -529,7 +557,7 @@ function M.setup(opts)
       M.attach(args.buf)
     end,
   })
-  create_commands()
+  M.create_commands()
   for _, buf in ipairs(vim.api.nvim_list_bufs()) do
     if vim.api.nvim_buf_is_loaded(buf) then
       M.attach(buf)
