@@ -144,6 +144,30 @@ local function run(fail)
   end, 20)
   result.after_settings = start.shown(other.buf)
 
+  -- :DockerfileLspPinImages works without setup(): on a file whose only image cannot be
+  -- pinned (`scratch`), the server offers nothing and the command says so.
+  local scratch = root .. '/other/scratch.Dockerfile'
+  vim.fn.writefile({ 'FROM scratch' }, scratch)
+  local pinned = start.open(scratch, fail, client_of)
+  if not pinned then
+    return
+  end
+  local notes = {}
+  local notify = vim.notify
+  vim.notify = function(msg, level)
+    table.insert(notes, { msg = msg, level = level })
+  end
+  vim.cmd('DockerfileLspPinImages')
+  vim.wait(timeout, function() return #notes > 0 end, 20)
+  vim.notify = notify
+  result.pin_notes = notes
+  result.pin_client = client_of(pinned.buf).id
+  result.commands = {
+    pin = vim.fn.exists(':DockerfileLspPinImages'),
+    log = vim.fn.exists(':DockerfileLspLog'),
+    info = vim.fn.exists(':DockerfileLspInfo'),
+  }
+
   -- Every client shuts down cleanly. A refresh request arriving after `shutdown` (the
   -- server sends one when a restart follows a start closely) must not make the plugin
   -- pull from the stopping client: its server would answer with an error the user sees.

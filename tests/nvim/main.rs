@@ -1460,6 +1460,23 @@ fn neovim_0_11_enables_the_server_without_setup(nvim: &Nvim) {
     assert!(!codes.contains("image-untagged"), "{codes:?}");
     assert!(!codes.contains("json-args-recommended"), "{codes:?}");
     assert_eq!(result["exit_code"], 0, "server exit code\n{context}");
+    // Without setup(), `lsp/dockerfile_lsp.lua` defined the commands that need no
+    // setup(); :DockerfileLspPinImages found the buffer's client (the Containerfile's,
+    // same root) and asked the server, which had nothing to pin in `FROM scratch`.
+    assert_eq!(
+        result["commands"],
+        serde_json::json!({ "pin": 2, "log": 2, "info": 0 }),
+        "{result}"
+    );
+    assert_eq!(result["pin_client"], files[2]["client_id"], "{result}");
+    let notes = result["pin_notes"].as_array().cloned().unwrap_or_default();
+    assert_eq!(notes.len(), 1, "{result}\n{context}");
+    assert!(
+        notes[0]["msg"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("dockerfile-lsp: nothing to pin")),
+        "{notes:?}\n{context}"
+    );
     // No error reached the user (the refresh after shutdown pulled nothing).
     let messages = result["messages_log"].as_str().unwrap_or_default();
     assert!(
