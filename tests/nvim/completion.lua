@@ -21,7 +21,7 @@ local function run(session, fail)
     return
   end
 
-  -- The plugin set Neovim 0.7's omnifunc, so <C-x><C-o> asks the server.
+  -- The omnifunc is set (by the plugin on 0.7, by Neovim itself on 0.11), so <C-x><C-o> asks the server.
   result.omnifunc = vim.bo[buf].omnifunc
 
   for _, pos in ipairs(positions) do
@@ -51,7 +51,13 @@ local function run(session, fail)
       end
       local line = vim.api.nvim_buf_get_lines(buf, pos.line, pos.line + 1, true)[1]
       local prefix = line:sub(1, pos.character):match('[%w_-]*$') or ''
-      local complete_items = vim.lsp.util.text_document_completion_list_to_complete_items(response.result, prefix)
+      -- Neovim 0.11 moved the conversion its omnifunc uses into vim.lsp.completion.
+      local complete_items
+      if vim.lsp.completion and vim.lsp.completion._lsp_to_complete_items then
+        complete_items = vim.lsp.completion._lsp_to_complete_items(response.result, prefix, client_id)
+      else
+        complete_items = vim.lsp.util.text_document_completion_list_to_complete_items(response.result, prefix)
+      end
       answer.vim_words = {}
       for _, ci in ipairs(complete_items) do
         table.insert(answer.vim_words, ci.word)

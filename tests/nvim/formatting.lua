@@ -1,6 +1,6 @@
--- Drives Neovim 0.7's own formatting machinery against dockerfile-lsp for
+-- Drives Neovim's own formatting machinery against dockerfile-lsp for
 -- tests/nvim/main.rs: once the server has published diagnostics (so it is initialised),
--- `vim.lsp.buf.formatting_sync()` formats the buffer with spaces (`expandtab`,
+-- `vim.lsp.buf.formatting_sync()` (0.7; `vim.lsp.buf.format` on 0.11) formats the buffer with spaces (`expandtab`,
 -- `shiftwidth=4`: Neovim sends tabSize 4, insertSpaces true), then again with
 -- `noexpandtab` (insertSpaces false). Neovim applies the returned edits itself; the
 -- buffer text after each run is recorded.
@@ -22,10 +22,10 @@ local function run(session, fail)
   vim.bo[buf].shiftwidth = 4
   vim.bo[buf].tabstop = 4
   vim.bo[buf].expandtab = true
-  vim.lsp.buf.formatting_sync(nil, timeout)
+  start.format_sync(buf)
   table.insert(result.texts, text(buf))
   vim.bo[buf].expandtab = false
-  vim.lsp.buf.formatting_sync(nil, timeout)
+  start.format_sync(buf)
   table.insert(result.texts, text(buf))
   start.stop(session, result, fail)
 end

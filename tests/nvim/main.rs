@@ -1,12 +1,18 @@
-//! A real editor against the real binary: headless Neovim (Debian's 0.7.2 or newer)
-//! with the shipped plugin (`editors/nvim`) on its runtimepath drives the release
+//! A real editor against the real binary: headless Neovim, every test on both Debian's
+//! 0.7.2 (`nvim` on PATH, module `neovim_0_7`) and 0.11 (`target/nvim-venv/bin/nvim` from
+//! `scripts/nvim-venv.sh`, or `$DOCKERFILE_LSP_NVIM011`; module `neovim_0_11`), with the
+//! shipped plugin (`editors/nvim`) on its runtimepath drives the release
 //! `dockerfile-lsp` (`dockerfile_lsp_tests::release_binary()`). Every script starts the
 //! server as a user does: `require('dockerfile_lsp').setup{…}`, `:edit`, filetype
 //! detection, the plugin's FileType autocommand (`start.lua`). The tests cover
 //! diagnostics, hover, quick fixes, completion, formatting, rename and pinning through
 //! Neovim's own LSP client; typing key by key (`typing.lua`); and the plugin itself:
 //! filetype detection, roots, settings, commands, a missing binary (`plugin.lua`,
-//! `missing.lua`, `preopened.lua`, `pin_all.lua`).
+//! `missing.lua`, `preopened.lua`, `pin_all.lua`). On 0.11 only, `enable.lua` starts the
+//! server without `setup()`, through `vim.lsp.config` and `vim.lsp.enable` (module
+//! `neovim_0_11_only`). The scripts branch on `vim.fn.has('nvim-0.11')` where 0.11
+//! removed or changed an API. A missing Neovim skips its tests unless
+//! `DOCKERFILE_LSP_REQUIRE_NVIM=1`.
 //!
 //! Each Neovim run is killed after [`HARD_TIMEOUT`]; a failure prints Neovim's output,
 //! `:messages` and the tail of the debug-level `lsp.log` (the JSON-RPC traffic).
@@ -32,26 +38,150 @@ const DOCKERFILE: &str = "FROM ubuntu\nENV X\nRUN echo hello\n";
 /// Inserted at the end of `ENV X` (0-based line 1, byte column 5): fixes the syntax error.
 const EDIT: (u32, u32, &str) = (1, 5, "=1");
 
-fn nvim_version() -> Option<String> {
-    let out = Command::new("nvim").arg("--version").output().ok()?;
-    out.status.success().then(|| {
-        String::from_utf8_lossy(&out.stdout)
+/// The Neovim a test runs: Debian's 0.7 (`nvim` on PATH) or 0.11 (the test venv).
+pub struct Nvim {
+    /// The executable.
+    program: PathBuf,
+    /// The first line of `nvim --version`, e.g. `NVIM v0.11.4`.
+    version: String,
+    /// The minor version (7 for 0.7.2, 11 for 0.11.4).
+    minor: u64,
+}
+
+impl Nvim {
+    /// Runs `program --version`; `None` when it does not run.
+    fn probe(program: PathBuf) -> Option<Nvim> {
+        let out = Command::new(&program).arg("--version").output().ok()?;
+        if !out.status.success() {
+            return None;
+        }
+        let version = String::from_utf8_lossy(&out.stdout)
             .lines()
             .next()
             .unwrap_or_default()
-            .to_string()
-    })
+            .to_string();
+        let minor = version
+            .strip_prefix("NVIM v0.")
+            .and_then(|v| v.split('.').next())
+            .and_then(|m| m.parse().ok())
+            .unwrap_or_else(|| {
+                panic!("{}: unexpected version line {version:?}", program.display())
+            });
+        Some(Nvim {
+            program,
+            version,
+            minor,
+        })
+    }
+
+    /// Debian's Neovim, `nvim` on PATH; `None` (after [`skip`]) when it is missing.
+    fn v0_7() -> Option<Nvim> {
+        let nvim = Nvim::probe(PathBuf::from("nvim"));
+        if nvim.is_none() {
+            skip(REQUIRE, "nvim not found on PATH (apt-get install neovim)");
+        }
+        nvim
+    }
+
+    /// Neovim 0.11: `$DOCKERFILE_LSP_NVIM011`, else `target/nvim-venv/bin/nvim` (made by
+    /// `scripts/nvim-venv.sh`); `None` (after [`skip`]) when it is missing. Anything
+    /// older than 0.11 there is an error.
+    fn v0_11() -> Option<Nvim> {
+        let program = std::env::var_os("DOCKERFILE_LSP_NVIM011")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/nvim-venv/bin/nvim")
+            });
+        let Some(nvim) = Nvim::probe(program.clone()) else {
+            skip(
+                REQUIRE,
+                &format!(
+                    "Neovim 0.11 not found at {} (run scripts/nvim-venv.sh)",
+                    program.display()
+                ),
+            );
+            return None;
+        };
+        assert!(
+            nvim.minor >= 11,
+            "{}: {} is not Neovim 0.11+",
+            program.display(),
+            nvim.version
+        );
+        Some(nvim)
+    }
+
+    /// Whether this is Neovim 0.11 or later (pulled diagnostics, `vim.lsp.config`).
+    fn is_0_11(&self) -> bool {
+        self.minor >= 11
+    }
 }
+
+/// `mod $module` holding a `#[test]` per named body `fn name(nvim: &Nvim)`, run with the
+/// Neovim `$nvim` finds (skipped when it finds none).
+macro_rules! neovim_tests {
+    ($module:ident, $nvim:ident, $($name:ident),* $(,)?) => {
+        mod $module {
+            $(
+                #[test]
+                fn $name() {
+                    if let Some(nvim) = super::Nvim::$nvim() {
+                        super::$name(&nvim);
+                    }
+                }
+            )*
+        }
+    };
+}
+
+/// Each named test body as a test in `neovim_0_7` (Debian's `nvim`) and in
+/// `neovim_0_11` (the venv's).
+macro_rules! on_both_neovims {
+    ($($name:ident),* $(,)?) => {
+        neovim_tests!(neovim_0_7, v0_7, $($name),*);
+        neovim_tests!(neovim_0_11, v0_11, $($name),*);
+    };
+}
+
+// The path without setup() exists from 0.11 on.
+neovim_tests!(
+    neovim_0_11_only,
+    v0_11,
+    neovim_0_11_enables_the_server_without_setup
+);
+
+on_both_neovims!(
+    neovim_receives_diagnostics_from_the_server,
+    neovim_applies_quick_fixes_through_its_code_action_menu,
+    neovim_receives_completion_items,
+    neovim_renames_a_stage_and_a_variable,
+    neovim_formats_the_buffer_with_its_own_options,
+    neovim_pins_a_from_image_through_its_code_action_menu,
+    neovim_typing_key_by_key_ends_with_the_diagnostics_of_a_fresh_open,
+    neovim_plugin_detects_containerfiles_and_shares_a_client_per_root,
+    neovim_plugin_without_the_binary_detects_files_and_says_how_to_fix_it,
+    neovim_pins_every_image_with_the_plugin_command,
+    neovim_plugin_attaches_buffers_opened_before_setup,
+);
 
 /// `(code, line, column, end line, end column)` of every diagnostic the analysis computes
 /// for `text` (what the server publishes, ShellCheck's findings aside), with 0-based lines
-/// and columns counted in `unit`: UTF-16 code units as the LSP traffic has them, UTF-8
-/// bytes as Neovim 0.7's `vim.diagnostic` shows them.
+/// and columns counted in `unit`: UTF-16 code units as the LSP traffic with Neovim 0.7
+/// has them, UTF-8 bytes as 0.11's traffic and `vim.diagnostic` have them.
 fn analysed(text: &str, unit: ColumnUnit) -> BTreeSet<(String, u64, u64, u64, u64)> {
+    analysed_with(text, unit, &Config::default())
+}
+
+/// [`analysed`] under `config`.
+fn analysed_with(
+    text: &str,
+    unit: ColumnUnit,
+    config: &Config,
+) -> BTreeSet<(String, u64, u64, u64, u64)> {
     let analysis = Analysis::new(text);
     let index = LineIndex::new(text);
     analysis
-        .diagnostics(&Config::default())
+        .diagnostics(config)
         .iter()
         .map(|d| {
             let start = index.line_col(text, d.range.start(), unit);
@@ -74,6 +204,28 @@ fn expected(text: &str) -> BTreeSet<(String, u64, u64)> {
     analysed(text, ColumnUnit::Utf16)
         .into_iter()
         .map(|(code, line, col, _, _)| (code, line, col))
+        .collect()
+}
+
+/// The fields of a diagnostic as the server sent it: code, start line and column, end
+/// line and column.
+const WIRE_KEYS: [&str; 5] = ["code", "line", "character", "end_line", "end_character"];
+/// The same fields as `vim.diagnostic` has them (byte columns).
+const SHOWN_KEYS: [&str; 5] = ["code", "lnum", "col", "end_lnum", "end_col"];
+
+/// `(code, line, column, end line, end column)` of the diagnostics in `items` (fields
+/// named by `keys`), minus ShellCheck's findings, which the core analysis has not.
+fn without_shellcheck(items: &Value, keys: [&str; 5]) -> BTreeSet<(String, u64, u64, u64, u64)> {
+    items
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|d| d["code"] != "shellcheck")
+        .map(|d| {
+            let n = |k: &str| d[k].as_u64().unwrap_or(u64::MAX);
+            let code = d[keys[0]].as_str().unwrap_or("<no code>").to_string();
+            (code, n(keys[1]), n(keys[2]), n(keys[3]), n(keys[4]))
+        })
         .collect()
 }
 
@@ -119,21 +271,20 @@ fn plugin_dir() -> PathBuf {
 /// Runs `script` in a headless Neovim on a fresh directory holding `files` (paths
 /// relative to it, and their text; the first one is the file the script opens, DLSP_FILE)
 /// with the plugin on the runtimepath; returns the JSON the script wrote (after checking
-/// it reported no errors) and a description of the run (versions, output, `:messages`, the
-/// LSP log) for failure messages. `None` when Neovim is not installed (and not required).
+/// it reported no errors) and a description of the run (which Neovim, output,
+/// `:messages`, the LSP log) for failure messages.
 fn run_nvim(
+    nvim: &Nvim,
     script: &str,
     files: &[(&str, &str)],
     env: &[(&str, String)],
-) -> Option<(Value, String)> {
-    let Some(version) = nvim_version() else {
-        skip(REQUIRE, "nvim not found on PATH (apt-get install neovim)");
-        return None;
-    };
+) -> (Value, String) {
+    let version = format!("{} ({})", nvim.version, nvim.program.display());
     let bin = dockerfile_lsp_tests::release_binary();
     let dir = std::env::temp_dir().join(format!(
-        "dockerfile-lsp-nvim-{}-{}",
+        "dockerfile-lsp-nvim-{}-0.{}-{}",
         std::process::id(),
+        nvim.minor,
         script.replace(['/', '.'], "-")
     ));
     let _ = std::fs::remove_dir_all(&dir);
@@ -150,7 +301,7 @@ fn run_nvim(
         .join(script);
 
     let xdg = dir.join("xdg");
-    let mut command = Command::new("nvim");
+    let mut command = Command::new(&nvim.program);
     command
         .args(["--headless", "--clean", "-n", "-i", "NONE"])
         // The plugin goes on the runtimepath before startup, as a package manager puts it,
@@ -180,7 +331,11 @@ fn run_nvim(
     }
     let start = Instant::now();
     let (status, stdout, stderr) = run_bounded(&mut command, HARD_TIMEOUT, || {});
-    let lsp_log = std::fs::read_to_string(xdg.join("cache/nvim/lsp.log")).unwrap_or_default();
+    // Neovim 0.7 logs to stdpath('cache'), 0.11 to stdpath('log') (the state folder).
+    let lsp_log = ["cache/nvim/lsp.log", "state/nvim/lsp.log"]
+        .iter()
+        .find_map(|log| std::fs::read_to_string(xdg.join(log)).ok())
+        .unwrap_or_default();
     let lsp_log = tail(&lsp_log, 20_000);
     let raw = std::fs::read_to_string(&out);
     let messages = raw
@@ -208,19 +363,17 @@ fn run_nvim(
         assert_eq!(name, "dockerfile_lsp", "{context}");
     }
     let _ = std::fs::remove_dir_all(&dir);
-    Some((result, context))
+    (result, context)
 }
 
-#[test]
-fn neovim_receives_diagnostics_from_the_server() {
+fn neovim_receives_diagnostics_from_the_server(nvim: &Nvim) {
     let edit = serde_json::json!({"line": EDIT.0, "col": EDIT.1, "text": EDIT.2});
-    let Some((result, context)) = run_nvim(
+    let (result, context) = run_nvim(
+        nvim,
         "client.lua",
         &[("Dockerfile", DOCKERFILE)],
         &[("DLSP_EDIT", edit.to_string())],
-    ) else {
-        return;
-    };
+    );
 
     // What Neovim shows equals what the analysis computes, before and after the edit.
     let initial = shown(&result["initial"]);
@@ -277,21 +430,19 @@ fn neovim_receives_diagnostics_from_the_server() {
 
 /// The fixes users asked for most, applied through Neovim's own `vim.lsp.buf.code_action`
 /// menu (the preferred fix picked as a user would) and workspace-edit machinery.
-#[test]
-fn neovim_applies_quick_fixes_through_its_code_action_menu() {
+fn neovim_applies_quick_fixes_through_its_code_action_menu(nvim: &Nvim) {
     let steps = [
         "json-args-recommended",
         "run-consecutive",
         "apt-no-install-recommends",
         "source.fixAll",
     ];
-    let Some((result, context)) = run_nvim(
+    let (result, context) = run_nvim(
+        nvim,
         "code_actions.lua",
         &[("Dockerfile", CODE_ACTION_FIXTURE)],
         &[("DLSP_STEPS", serde_json::json!(steps).to_string())],
-    ) else {
-        return;
-    };
+    );
     let done = result["steps"].as_array().cloned().unwrap_or_default();
     assert_eq!(done.len(), steps.len(), "{result}\n{context}");
     let texts: Vec<&str> = done
@@ -359,8 +510,7 @@ MAINTAINER jane@example.com\n";
 /// Completion through Neovim's own client: stage names after `--from=`, mount types
 /// after `type=`, instruction keywords, and variables in scope, each with a `textEdit`
 /// over the partial word that Neovim turns into complete-items.
-#[test]
-fn neovim_receives_completion_items() {
+fn neovim_receives_completion_items(nvim: &Nvim) {
     const TEXT: &str = "FROM golang:1.22 AS build\n\
 ARG VERSION=1\n\
 FROM alpine\n\
@@ -374,13 +524,12 @@ R\n";
         { "line": 6, "character": 1 },
         { "line": 5, "character": 27 },
     ]);
-    let Some((result, context)) = run_nvim(
+    let (result, context) = run_nvim(
+        nvim,
         "completion.lua",
         &[("Dockerfile", TEXT)],
         &[("DLSP_POSITIONS", positions.to_string())],
-    ) else {
-        return;
-    };
+    );
     assert_eq!(result["omnifunc"], "v:lua.vim.lsp.omnifunc", "{result}");
     let answers = result["answers"].as_array().cloned().unwrap_or_default();
     assert_eq!(answers.len(), 4, "{result}\n{context}");
@@ -408,8 +557,8 @@ R\n";
         Some("VERSION"),
         "{vars:?}"
     );
-    // The keyword edit replaces the `R` typed (columns 0..1) with plain text: Neovim 0.7
-    // declares no snippet support.
+    // The keyword edit replaces the `R` typed (columns 0..1): with plain text on Neovim
+    // 0.7, which declares no snippet support, with a snippet on 0.11, which does.
     let run = answers[2]["edits"]
         .as_array()
         .into_iter()
@@ -423,21 +572,46 @@ R\n";
             run["end"].as_u64(),
             run["new_text"].as_str()
         ),
-        (Some(0), Some(1), Some("RUN ")),
+        (
+            Some(0),
+            Some(1),
+            Some(if nvim.is_0_11() {
+                "RUN ${1:command}"
+            } else {
+                "RUN "
+            })
+        ),
         "{run}\n{context}"
     );
-    // Neovim made complete-items of them (its omnifunc path), filtered by the prefix
-    // typed: the inserted text of the items that match it.
-    assert_eq!(
-        answers[2]["vim_words"],
-        serde_json::json!(["RUN "]),
-        "{context}"
-    );
-    assert_eq!(
-        answers[3]["vim_words"],
-        serde_json::json!(["VERSION"]),
-        "{context}"
-    );
+    // Neovim made complete-items of them (its omnifunc path). Neovim 0.7 filters them by
+    // the prefix typed and inserts the edit's text.
+    if !nvim.is_0_11() {
+        assert_eq!(
+            answers[2]["vim_words"],
+            serde_json::json!(["RUN "]),
+            "{context}"
+        );
+        assert_eq!(
+            answers[3]["vim_words"],
+            serde_json::json!(["VERSION"]),
+            "{context}"
+        );
+    } else {
+        // Neovim 0.11 leaves the filtering of items with a `textEdit` to the server (which
+        // offers every keyword after `R`; the menu narrows as the user types on) and
+        // inserts a snippet's keyword (`HEALTHCHECK` for `HEALTHCHECK NONE`), expanding
+        // the snippet once the item is accepted.
+        let keywords: Vec<&str> = keywords
+            .iter()
+            .map(|l| l.split(' ').next().unwrap_or_default())
+            .collect();
+        assert_eq!(
+            answers[2]["vim_words"],
+            serde_json::json!(keywords),
+            "{context}"
+        );
+        assert_eq!(answers[3]["vim_words"][0], "VERSION", "{context}");
+    }
     assert_eq!(result["exit_code"], 0, "server exit code\n{context}");
 }
 
@@ -445,23 +619,21 @@ R\n";
 /// asks prepareRename first and applies the workspace edit itself), with a non-ASCII
 /// character before the variable so the UTF-16 columns matter; a name BuildKit would
 /// reject comes back as an error and leaves the buffer alone.
-#[test]
-fn neovim_renames_a_stage_and_a_variable() {
+fn neovim_renames_a_stage_and_a_variable(nvim: &Nvim) {
     let steps = serde_json::json!([
         { "line": 5, "col": 6, "name": "base" },
         { "line": 4, "col": 16, "name": "ALPINE_VERSION" },
     ]);
     let invalid = serde_json::json!({ "line": 5, "col": 6, "name": "Not Valid!" });
-    let Some((result, context)) = run_nvim(
+    let (result, context) = run_nvim(
+        nvim,
         "rename.lua",
         &[("Dockerfile", RENAME_FIXTURE)],
         &[
             ("DLSP_STEPS", steps.to_string()),
             ("DLSP_INVALID", invalid.to_string()),
         ],
-    ) else {
-        return;
-    };
+    );
     let done = result["steps"].as_array().cloned().unwrap_or_default();
     let texts: Vec<&str> = done
         .iter()
@@ -490,17 +662,14 @@ RUN echo \"é\" $VERSION > /v\n\
 FROM build AS test\n\
 COPY --from=build /v /v\n";
 
-/// Formatting through Neovim's own `vim.lsp.buf.formatting_sync()` (the 0.7 API): the
+/// Formatting through Neovim's own `vim.lsp.buf.formatting_sync()` (0.7; on 0.11
+/// `vim.lsp.buf.format{ async = false }`): the
 /// options Neovim derives from the buffer (`shiftwidth`, `expandtab`) reach the server,
 /// and Neovim applies the returned edits: keywords upper case, no instruction indent,
 /// nested continuation depth kept, heredoc body untouched, JSON spacing, then tabs.
-#[test]
-fn neovim_formats_the_buffer_with_its_own_options() {
+fn neovim_formats_the_buffer_with_its_own_options(nvim: &Nvim) {
     let fixture = "from alpine:3.20 AS build  \n  run apk add --no-cache \\\n        curl \\\n            git\nRUN <<EOF\n  echo  keep   \nEOF\ncmd [\"a\",\"b\"]\n";
-    let Some((result, context)) = run_nvim("formatting.lua", &[("Dockerfile", fixture)], &[])
-    else {
-        return;
-    };
+    let (result, context) = run_nvim(nvim, "formatting.lua", &[("Dockerfile", fixture)], &[]);
     let texts: Vec<&str> = strings(&result["texts"]);
     expect_test::expect![[r#"
         [
@@ -521,8 +690,7 @@ fn neovim_formats_the_buffer_with_its_own_options() {
     assert_eq!(result["exit_code"], 0, "server exit code\n{context}");
 }
 
-#[test]
-fn neovim_pins_a_from_image_through_its_code_action_menu() {
+fn neovim_pins_a_from_image_through_its_code_action_menu(nvim: &Nvim) {
     use dockerfile_lsp_tests::registry::{start_or_skip, Auth};
     // A real registry on loopback that wants credentials; the server reads them from the
     // Docker configuration folder the settings name.
@@ -538,13 +706,12 @@ fn neovim_pins_a_from_image_through_its_code_action_menu() {
     let init = serde_json::json!({
         "registry": { "dockerConfig": registry.docker_config(), "timeoutMs": 10000 }
     });
-    let Some((result, context)) = run_nvim(
+    let (result, context) = run_nvim(
+        nvim,
         "pin.lua",
         &[("Dockerfile", &fixture)],
         &[("DLSP_SETTINGS", init.to_string())],
-    ) else {
-        return;
-    };
+    );
     assert_eq!(
         result["title"],
         format!("Pin `{reference}` to its digest"),
@@ -677,14 +844,14 @@ fn keys_changing(notation: &str) -> u64 {
 
 /// Keys typed one by one through Neovim, each change its own didChange; after the last
 /// key the diagnostics Neovim shows equal those of a fresh open of the final text by a
-/// second client, and the core analysis of that text (UTF-16 columns on the wire, byte
+/// second client, and the core analysis of that text (columns in the negotiated encoding on the wire, byte
 /// columns in `vim.diagnostic`).
-#[test]
-fn neovim_typing_key_by_key_ends_with_the_diagnostics_of_a_fresh_open() {
+fn neovim_typing_key_by_key_ends_with_the_diagnostics_of_a_fresh_open(nvim: &Nvim) {
     let steps = typing_steps();
     // A `.dockerignore` beside both files keeps the build-context rules quiet, as the
     // core analysis (which has no build context) is.
-    let Some((result, context)) = run_nvim(
+    let (result, context) = run_nvim(
+        nvim,
         "typing.lua",
         &[
             ("typed/Dockerfile", TYPING_START),
@@ -695,9 +862,7 @@ fn neovim_typing_key_by_key_ends_with_the_diagnostics_of_a_fresh_open() {
             ("DLSP_STEPS", steps.to_string()),
             ("DLSP_FRESH", "fresh/Dockerfile".to_string()),
         ],
-    ) else {
-        return;
-    };
+    );
     assert_eq!(
         result["text"], TYPING_END,
         "the buffer after the keys\n{context}"
@@ -725,27 +890,23 @@ fn neovim_typing_key_by_key_ends_with_the_diagnostics_of_a_fresh_open() {
         "{typed}\n{context}"
     );
 
-    // And the core analysis of the final text: the wire in UTF-16, the display in bytes.
-    let without_shellcheck = |items: &Value, keys: [&str; 4]| -> BTreeSet<_> {
-        items
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|d| d["code"] != "shellcheck")
-            .map(|d| {
-                let n = |k: &str| d[k].as_u64().unwrap_or(u64::MAX);
-                let code = d["code"].as_str().unwrap_or("<no code>").to_string();
-                (code, n(keys[0]), n(keys[1]), n(keys[2]), n(keys[3]))
-            })
-            .collect()
+    // And the core analysis of the final text: the wire in the negotiated encoding, the
+    // display in bytes.
+    let wire = without_shellcheck(&result["typed_pushed"], WIRE_KEYS);
+    // Neovim 0.7 knows only UTF-16; 0.11 offers UTF-8 first and the server takes it.
+    let (encoding, unit) = if nvim.is_0_11() {
+        ("utf-8", ColumnUnit::Utf8)
+    } else {
+        ("utf-16", ColumnUnit::Utf16)
     };
-    let wire = without_shellcheck(
-        &result["typed_pushed"],
-        ["line", "character", "end_line", "end_character"],
+    assert_eq!(result["offset_encoding"], encoding, "{context}");
+    assert_eq!(
+        wire,
+        analysed(TYPING_END, unit),
+        "pushed ({encoding})\n{context}"
     );
     let utf16 = analysed(TYPING_END, ColumnUnit::Utf16);
-    assert_eq!(wire, utf16, "pushed (UTF-16)\n{context}");
-    let display = without_shellcheck(typed, ["lnum", "col", "end_lnum", "end_col"]);
+    let display = without_shellcheck(typed, SHOWN_KEYS);
     let bytes = analysed(TYPING_END, ColumnUnit::Utf8);
     assert_eq!(display, bytes, "shown (bytes)\n{context}");
     // The non-ASCII text really moved columns apart.
@@ -764,15 +925,15 @@ fn neovim_typing_key_by_key_ends_with_the_diagnostics_of_a_fresh_open() {
 /// `initializationOptions`; the project's dockerfile-lsp.toml still applies on top of the
 /// plugin's defaults; `lsp/dockerfile_lsp.lua` loads on 0.7 with `dofile`;
 /// `:DockerfileLspInfo` names the clients; `:DockerfileLspRestart` replaces them.
-#[test]
-fn neovim_plugin_detects_containerfiles_and_shares_a_client_per_root() {
+fn neovim_plugin_detects_containerfiles_and_shares_a_client_per_root(nvim: &Nvim) {
     let settings = serde_json::json!({ "rules": { "run-cd": "off" } });
     let others = [
         "proj/sub/app.containerfile",
         "proj/web.dockerfile",
         "other/Containerfile.dev",
     ];
-    let Some((result, context)) = run_nvim(
+    let (result, context) = run_nvim(
+        nvim,
         "plugin.lua",
         &[
             ("proj/Containerfile", "FROM ubuntu\nENV X\n"),
@@ -794,9 +955,7 @@ fn neovim_plugin_detects_containerfiles_and_shares_a_client_per_root() {
             ("DLSP_SETTINGS", settings.to_string()),
             ("DLSP_FILES", serde_json::json!(others).to_string()),
         ],
-    ) else {
-        return;
-    };
+    );
     let root = result["info"].as_str().unwrap_or_default();
     let files = result["files"].as_array().cloned().unwrap_or_default();
     assert_eq!(files.len(), 4, "{result}\n{context}");
@@ -854,19 +1013,22 @@ fn neovim_plugin_detects_containerfiles_and_shares_a_client_per_root() {
         .as_array()
         .cloned()
         .unwrap_or_default();
+    // One request per client at its start; Neovim 0.11 also sends didChangeConfiguration
+    // after initialize, so there the server asks twice.
+    let per_start = if nvim.is_0_11() { 4 } else { 2 };
     assert_eq!(
-        result["asked_before_restart"], 2,
-        "one request per client: {asked:?}\n{context}"
+        result["asked_before_restart"], per_start,
+        "requests per client start: {asked:?}\n{context}"
     );
-    // Two more after the restart, two more after setup() with new settings.
-    assert_eq!(asked.len(), 6, "{asked:?}\n{context}");
-    for a in &asked[..4] {
+    // As many after the restart, and two after setup() with new settings.
+    assert_eq!(asked.len(), 2 * per_start + 2, "{asked:?}\n{context}");
+    for a in &asked[..2 * per_start] {
         assert_eq!(a["items"][0]["section"], "dockerfileLsp", "{a}");
         assert_eq!(a["answer"], serde_json::json!([section]), "{a}");
     }
     let mut changed = section.clone();
     changed["rules"] = serde_json::json!({ "run-cd": "warning", "maintainer-deprecated": "off" });
-    for a in &asked[4..] {
+    for a in &asked[2 * per_start..] {
         assert_eq!(a["answer"], serde_json::json!([changed]), "{a}");
     }
     assert_eq!(
@@ -979,13 +1141,19 @@ const DOCKERFILE_NAMES: [&str; 7] = [
 /// log. Run twice: with Neovim 0.7's
 /// default filetype.vim, and with Lua-only detection, where `vim.filetype.match` on
 /// buffers never read checks the plugin's `vim.filetype.add` rules alone.
-#[test]
-fn neovim_plugin_without_the_binary_detects_files_and_says_how_to_fix_it() {
+fn neovim_plugin_without_the_binary_detects_files_and_says_how_to_fix_it(nvim: &Nvim) {
     let files: Vec<(&str, &str)> = DOCKERFILE_NAMES
         .iter()
         .map(|name| (*name, "FROM alpine:3.20\n"))
         .collect();
-    for lua_filetype in [false, true] {
+    // `g:do_filetype_lua` is a Neovim 0.7 switch: from 0.8 Lua detection is the only
+    // one, which the plain run covers (and `g:did_load_filetypes` would turn it off).
+    let variants: &[bool] = if nvim.is_0_11() {
+        &[false]
+    } else {
+        &[false, true]
+    };
+    for &lua_filetype in variants {
         let missing = std::env::temp_dir().join("no-such-dir/dockerfile-lsp");
         let mut env = vec![
             ("DLSP_MISSING", missing.display().to_string()),
@@ -997,9 +1165,7 @@ fn neovim_plugin_without_the_binary_detects_files_and_says_how_to_fix_it() {
         if lua_filetype {
             env.push(("DLSP_LUA_FILETYPE", "1".to_string()));
         }
-        let Some((result, context)) = run_nvim("missing.lua", &files, &env) else {
-            return;
-        };
+        let (result, context) = run_nvim(nvim, "missing.lua", &files, &env);
         let seen = result["files"].as_array().cloned().unwrap_or_default();
         assert_eq!(seen.len(), DOCKERFILE_NAMES.len(), "{result}");
         for f in &seen {
@@ -1048,8 +1214,7 @@ fn neovim_plugin_without_the_binary_detects_files_and_says_how_to_fix_it() {
 /// action and `codeAction/resolve` (a FROM through a variable and a `COPY --from`
 /// image, from a real registry on loopback); run again on the pinned file, it changes
 /// nothing and says so.
-#[test]
-fn neovim_pins_every_image_with_the_plugin_command() {
+fn neovim_pins_every_image_with_the_plugin_command(nvim: &Nvim) {
     use dockerfile_lsp_tests::registry::{start_or_skip, Auth};
     let Some(registry) = start_or_skip(Auth::None) else {
         return;
@@ -1060,16 +1225,15 @@ fn neovim_pins_every_image_with_the_plugin_command() {
     let fixture = format!(
         "ARG VERSION=1.2\nFROM {host}/team/base:${{VERSION}}\nCOPY --from={host}/team/tools:7 /bin/tool /bin/tool\n"
     );
-    let Some((result, context)) = run_nvim(
+    let (result, context) = run_nvim(
+        nvim,
         "pin_all.lua",
         &[("Dockerfile", &fixture)],
         &[(
             "DLSP_SETTINGS",
             serde_json::json!({ "registry": { "timeoutMs": 10000 } }).to_string(),
         )],
-    ) else {
-        return;
-    };
+    );
     assert_eq!(result["first"]["ok"], true, "{result}\n{context}");
     assert_eq!(result["changed"], true, "{result}");
     assert_eq!(
@@ -1101,24 +1265,28 @@ fn neovim_pins_every_image_with_the_plugin_command() {
 /// client of its root. Run twice: on Neovim 0.7's own path (`vim.lsp.start_client`),
 /// and with a stand-in `vim.lsp.start` behaving as 0.8's (it attaches the current
 /// buffer), so the plugin's 0.8+ branch runs too and must make each buffer current.
-#[test]
-fn neovim_plugin_attaches_buffers_opened_before_setup() {
+fn neovim_plugin_attaches_buffers_opened_before_setup(nvim: &Nvim) {
     let names = ["a/Dockerfile", "b/Containerfile"];
-    for shim in [false, true] {
+    // The stand-in imitates 0.8's `vim.lsp.start` on 0.7; on 0.11 the real one runs.
+    let variants: &[bool] = if nvim.is_0_11() {
+        &[false]
+    } else {
+        &[false, true]
+    };
+    for &shim in variants {
         let mut env = vec![("DLSP_FILES", serde_json::json!(names).to_string())];
         if shim {
             env.push(("DLSP_SHIM", "1".to_string()));
         }
-        let Some((result, context)) = run_nvim(
+        let (result, context) = run_nvim(
+            nvim,
             "preopened.lua",
             &[
                 (names[0], "FROM alpine:3.20\n"),
                 (names[1], "FROM alpine:3.20\n"),
             ],
             &env,
-        ) else {
-            return;
-        };
+        );
         let buffers = result["buffers"].as_array().cloned().unwrap_or_default();
         assert_eq!(buffers.len(), 2, "{result}");
         for (b, name) in buffers.iter().zip(names) {
@@ -1143,4 +1311,176 @@ fn neovim_plugin_attaches_buffers_opened_before_setup() {
         }
         assert_eq!(result["exit_code"], 0, "server exit code\n{context}");
     }
+}
+
+/// The Dockerfile of the `vim.lsp.enable` test: an untagged image, a `cd` in a RUN, a
+/// shell-form CMD (its fix is applied) and a MAINTAINER (its rule is off).
+const ENABLE_FIXTURE: &str =
+    "FROM alpine\nRUN cd /tmp && make\nCMD node server.js\nMAINTAINER me\n";
+
+/// Neovim 0.11 as its documentation says, with no `setup()`: the plugin on the
+/// runtimepath, `vim.lsp.config('dockerfile_lsp', { cmd, settings })` turning one rule
+/// off, `vim.lsp.enable('dockerfile_lsp')`, `:edit`. The client is `dockerfile_lsp`, one
+/// per root found by `root_markers`; the pulled diagnostics equal the core analysis with
+/// that rule off (the settings reached the server) for a Dockerfile and a
+/// Containerfile; hover answers; the preferred quick fix from the code-action menu
+/// applies; keys typed one by one end with the diagnostics of a fresh open; new
+/// settings reach the diagnostics without an edit.
+fn neovim_0_11_enables_the_server_without_setup(nvim: &Nvim) {
+    const RULE_OFF: &str = "maintainer-deprecated";
+    let steps = serde_json::json!([
+        // Tag the image.
+        { "cursor": [1, 0], "keys": "A:3.20<Esc>", "settle": true },
+        // An ENV line with a typo taken back, then an ENV without a value.
+        { "cursor": [4, 0], "keys": "oENV GREETINF<BS>G=hi<Esc>", "settle": false },
+        { "keys": "oENV X<Esc>", "settle": true },
+    ]);
+    let containerfile = "FROM alpine:3.20\nMAINTAINER me\nRUN cd /tmp && make\n";
+    let (result, context) = run_nvim(
+        nvim,
+        "enable.lua",
+        &[
+            ("proj/sub/Dockerfile", ENABLE_FIXTURE),
+            ("proj/.git/HEAD", "ref: refs/heads/main\n"),
+            // Keeps the build-context rules quiet, as the core analysis (which has no
+            // build context) is.
+            ("proj/sub/.dockerignore", ".git\n"),
+            ("fresh/.git/HEAD", "ref: refs/heads/main\n"),
+            ("fresh/.dockerignore", ".git\n"),
+            ("other/Containerfile", containerfile),
+            ("other/dockerfile-lsp.toml", "# the project's settings\n"),
+            ("other/.dockerignore", ".git\n"),
+        ],
+        &[
+            ("DLSP_RULE_OFF", RULE_OFF.to_string()),
+            ("DLSP_FIX", "json-args-recommended".to_string()),
+            ("DLSP_STEPS", steps.to_string()),
+            ("DLSP_FRESH", "fresh/Dockerfile".to_string()),
+            ("DLSP_CONTAINERFILE", "other/Containerfile".to_string()),
+        ],
+    );
+    let mut off = Config::default();
+    off.rules
+        .insert(RULE_OFF.to_string(), dockerfile_lsp::rules::Level::Off);
+    // What Neovim shows (bytes) and what it pulled (UTF-8, which 0.11 negotiates).
+    let files = result["files"].as_array().cloned().unwrap_or_default();
+    assert_eq!(files.len(), 3, "{result}\n{context}");
+    let roots: Vec<&str> = files
+        .iter()
+        .map(|f| {
+            let root = f["root"].as_str().unwrap_or_default();
+            root.rsplit('/').next().unwrap_or_default()
+        })
+        .collect();
+    // proj/sub/Dockerfile belongs to proj (its .git), the others to their folders.
+    assert_eq!(roots, ["proj", "fresh", "other"], "{result}\n{context}");
+    let ids: BTreeSet<u64> = files
+        .iter()
+        .filter_map(|f| f["client_id"].as_u64())
+        .collect();
+    assert_eq!(ids.len(), 3, "one client per root: {result}");
+    for f in &files {
+        assert_eq!(f["client_name"], "dockerfile_lsp", "{f}");
+        assert_eq!(f["filetype"], "dockerfile", "{f}");
+        assert_eq!(f["offset_encoding"], "utf-8", "{f}");
+        let text = f["text"].as_str().unwrap_or_default();
+        let expected = analysed_with(text, ColumnUnit::Utf8, &off);
+        assert!(!expected.is_empty(), "{f}");
+        assert_eq!(
+            without_shellcheck(&f["pulled"], WIRE_KEYS),
+            expected,
+            "pulled for {}\n{context}",
+            f["name"]
+        );
+        assert_eq!(
+            without_shellcheck(&f["shown"], SHOWN_KEYS),
+            expected,
+            "shown for {}\n{context}",
+            f["name"]
+        );
+        // The rule the settings turned off would fire without them.
+        assert!(
+            analysed(text, ColumnUnit::Utf8)
+                .iter()
+                .any(|d| d.0 == RULE_OFF),
+            "{text}"
+        );
+    }
+    assert_eq!(files[0]["text"], ENABLE_FIXTURE, "{context}");
+    assert_eq!(files[2]["text"], containerfile, "{context}");
+    // The rule back on for the Containerfile's client: its diagnostics come back
+    // without an edit (workspace/diagnostic/refresh) and include the rule again.
+    assert_eq!(result["rule_back_on"], true, "{result}\n{context}");
+    let after: BTreeSet<_> = without_shellcheck(&result["after_settings"], SHOWN_KEYS);
+    assert_eq!(
+        after,
+        analysed(containerfile, ColumnUnit::Utf8),
+        "{context}"
+    );
+
+    // The keyword hover explains the instruction.
+    let hover = &result["hover"];
+    assert_eq!(hover["kind"], "markdown", "{result}\n{context}");
+    assert!(
+        hover["value"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("**FROM**"),
+        "{hover}"
+    );
+
+    // The preferred fix for the shell-form CMD, picked from the menu.
+    let fix = &result["fix"];
+    assert_eq!(fix["title"], "Convert to exec form", "{fix}\n{context}");
+    assert_eq!(fix["preferred"], true, "{fix}");
+    assert_eq!(
+        fix["text"],
+        ENABLE_FIXTURE.replace("CMD node server.js", "CMD [\"node\", \"server.js\"]"),
+        "{context}"
+    );
+
+    // The keys: the image tagged, two ENV lines; then the diagnostics Neovim shows equal
+    // those of the same text opened fresh (files[1]) and the core analysis.
+    let final_text = "FROM alpine:3.20\nRUN cd /tmp && make\nCMD [\"node\", \"server.js\"]\nMAINTAINER me\nENV GREETING=hi\nENV X\n";
+    let typed = &result["typed"];
+    assert_eq!(typed["text"], final_text, "{result}\n{context}");
+    assert_eq!(files[1]["text"], final_text, "{context}");
+    assert_eq!(
+        typed["shown"], files[1]["shown"],
+        "typed vs fresh\n{context}"
+    );
+    let expected = analysed_with(final_text, ColumnUnit::Utf8, &off);
+    assert_eq!(
+        without_shellcheck(&typed["shown"], SHOWN_KEYS),
+        expected,
+        "{context}"
+    );
+    let codes: BTreeSet<&str> = expected.iter().map(|d| d.0.as_str()).collect();
+    assert!(codes.contains("invalid-arguments"), "{codes:?}");
+    assert!(!codes.contains("image-untagged"), "{codes:?}");
+    assert!(!codes.contains("json-args-recommended"), "{codes:?}");
+    assert_eq!(result["exit_code"], 0, "server exit code\n{context}");
+    // Without setup(), `lsp/dockerfile_lsp.lua` defined the commands that need no
+    // setup(); :DockerfileLspPinImages found the buffer's client (the Containerfile's,
+    // same root) and asked the server, which had nothing to pin in `FROM scratch`.
+    assert_eq!(
+        result["commands"],
+        serde_json::json!({ "pin": 2, "log": 2, "info": 0 }),
+        "{result}"
+    );
+    assert_eq!(result["pin_client"], files[2]["client_id"], "{result}");
+    let notes = result["pin_notes"].as_array().cloned().unwrap_or_default();
+    assert_eq!(notes.len(), 1, "{result}\n{context}");
+    assert!(
+        notes[0]["msg"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("dockerfile-lsp: nothing to pin")),
+        "{notes:?}\n{context}"
+    );
+    // No error reached the user (the refresh after shutdown pulled nothing).
+    let messages = result["messages_log"].as_str().unwrap_or_default();
+    assert!(
+        !messages.contains("Invalid request") && !messages.contains("rror"),
+        "{messages}\n{context}"
+    );
 }

@@ -38,12 +38,12 @@ local function run(session, fail)
   vim.api.nvim_win_set_cursor(0, { row, 6 })
   vim.ui.select = function(items, _, on_choice)
     for i, item in ipairs(items) do
-      table.insert(result.offered, item[2].title)
+      table.insert(result.offered, start.action(item).title)
     end
     for i, item in ipairs(items) do
-      if item[2].title:match('^Pin .* to its digest$') then
-        result.title = item[2].title
-        result.resolved_late = item[2].edit == nil
+      if start.action(item).title:match('^Pin .* to its digest$') then
+        result.title = start.action(item).title
+        result.resolved_late = start.action(item).edit == nil
         return on_choice(item, i)
       end
     end

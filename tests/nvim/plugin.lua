@@ -161,9 +161,10 @@ local function run(first, fail)
   end
 
   -- setup() again with other settings: the running clients take them, no restart.
-  -- First the restarted clients finish their start: both asked for their settings and
-  -- republished with them.
-  if not vim.wait(timeout, function() return #result.configuration >= 4 end, 20) then
+  -- First the restarted clients finish their start: both asked for their settings (as
+  -- often as before the restart: Neovim 0.11 also sends didChangeConfiguration after
+  -- initialize, and the server asks again) and republished with them.
+  if not vim.wait(timeout, function() return #result.configuration >= 2 * result.asked_before_restart end, 20) then
     fail('the restarted clients did not ask for their settings')
   end
   for _, session in ipairs(sessions) do

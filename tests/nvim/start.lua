@@ -14,7 +14,10 @@
 -- the server and runs a script body, and always writes `result` (with the errors `fail`
 -- collected and Neovim's `:messages`) to DLSP_OUT, then quits (`M.run` does that part
 -- for scripts that start differently); `M.stop` shuts the server down and records how
--- it exited, `M.stop_all` every client; `M.text(buf)` is the buffer's text.
+-- it exited, `M.stop_all` every client; `M.text(buf)` is the buffer's text. Shared by
+-- several scripts: `M.type_keys` (keys typed one by one), `M.apply_fix` (a quick fix
+-- picked from the code-action menu), `M.pull_handler` (records pulled answers),
+-- `M.format_sync`, `M.action` and `M.on_notify`, which hide what Neovim 0.11 changed.
 local M = {}
 
 -- The inputs every script reads (environment): DLSP_BIN (the server binary), DLSP_FILE
@@ -59,11 +62,11 @@ function M.run(result, body)
   vim.cmd('qall!')
 end
 
--- Shuts down every client of the plugin; `result.exit_code` is 0 when all exited with
--- 0, else the first other code.
-function M.stop_all(result, fail)
+-- Shuts down every client of the plugin (or the `clients` given); `result.exit_code` is
+-- 0 when all exited with 0, else the first other code.
+function M.stop_all(result, fail, clients)
   result.exit_code = 0
-  for _, client in ipairs(require('dockerfile_lsp').clients()) do
+  for _, client in ipairs(clients or require('dockerfile_lsp').clients()) do
     vim.lsp.stop_client(client.id)
     if not vim.wait(M.timeout, function() return M.exits[client.id] ~= nil end, 20) then
       fail('client ' .. client.id .. ' did not exit')
@@ -120,6 +123,154 @@ function M.shown(buf)
   return items
 end
 
+-- The last diagnostics of the session's buffer as the server sent them (pushed or
+-- pulled), in the negotiated position encoding.
+function M.wire(session)
+  local items = {}
+  for _, d in ipairs((session.last_params or {}).diagnostics or {}) do
+    table.insert(items, {
+      code = d.code,
+      line = d.range.start.line,
+      character = d.range.start.character,
+      end_line = d.range['end'].line,
+      end_character = d.range['end'].character,
+      message = d.message,
+    })
+  end
+  return items
+end
+
+-- The code action of an item of `vim.lsp.buf.code_action`'s `vim.ui.select` menu:
+-- `{client_id, action}` on Neovim 0.7, `{ action = …, ctx = … }` on 0.11.
+function M.action(item)
+  return item.action or item[2]
+end
+
+-- Calls `on(method, params)` for every notification `client` sends, then sends it.
+-- Client methods take the client as `self` from Neovim 0.11 on (`client:notify`).
+function M.on_notify(client, on)
+  local notify = client.notify
+  if vim.fn.has('nvim-0.11') == 1 then
+    client.notify = function(self, method, params)
+      on(method, params)
+      return notify(self, method, params)
+    end
+  else
+    client.notify = function(method, params)
+      on(method, params)
+      return notify(method, params)
+    end
+  end
+end
+
+-- Formats the buffer and waits for the edits: `vim.lsp.buf.formatting_sync` on Neovim
+-- 0.7, which 0.11 removed for `vim.lsp.buf.format{ async = false }`.
+function M.format_sync(buf)
+  if vim.fn.has('nvim-0.11') == 1 then
+    vim.lsp.buf.format({ bufnr = buf, async = false, timeout_ms = M.timeout })
+  else
+    vim.lsp.buf.formatting_sync(nil, M.timeout)
+  end
+end
+
+-- The keys of a key-notation string: `<…>` names and single (UTF-8) characters, each
+-- replaced by its internal code.
+function M.tokens(notation)
+  local out, i = {}, 1
+  while i <= #notation do
+    local name = notation:match('^<[%w%-]+>', i)
+    local key = name or notation:match('^[%z\1-\127\194-\244][\128-\191]*', i)
+    table.insert(out, vim.api.nvim_replace_termcodes(key, true, false, true))
+    i = i + #key
+  end
+  return out
+end
+
+-- Types `notation` (Vim key notation) key by key: each run from a command entering insert mode to its <Esc>, the first
+-- key fed with 'nx!' and the rest by a timer, one per tick.
+function M.type_keys(notation, fail)
+  local keys = M.tokens(notation)
+  local esc = vim.api.nvim_replace_termcodes('<Esc>', true, false, true)
+  local i = 1
+  while i <= #keys do
+    local j = i
+    while j <= #keys and keys[j] ~= esc do
+      j = j + 1
+    end
+    local next_key = i + 1
+    local function feed()
+      if next_key > j or next_key > #keys then
+        return
+      end
+      vim.api.nvim_feedkeys(keys[next_key], 'n', false)
+      next_key = next_key + 1
+      vim.defer_fn(feed, 5)
+    end
+    vim.defer_fn(feed, 5)
+    vim.api.nvim_feedkeys(keys[i], 'nx!', false)
+    if next_key <= j and next_key <= #keys then
+      fail('insert mode ended before key ' .. next_key .. ' of ' .. #keys)
+      return
+    end
+    i = j + 1
+  end
+end
+
+-- The first diagnostic Neovim shows for `buf` with this `code`, or nil.
+function M.find(buf, code)
+  for _, d in ipairs(vim.diagnostic.get(buf)) do
+    if d.code == code then
+      return d
+    end
+  end
+  return nil
+end
+
+-- Applies a fix for the diagnostic `code` of `buf` as a user does: the cursor on it,
+-- `vim.lsp.buf.code_action()`, and in Neovim's `vim.ui.select` menu the server's
+-- preferred fix for that code (else its first fix; never an "Ignore" action). Records
+-- `offered`, `title` and `preferred` in `step`; true once the buffer changed.
+function M.apply_fix(buf, code, step, fail)
+  local d = M.find(buf, code)
+  vim.api.nvim_win_set_cursor(0, { d.lnum + 1, d.col })
+  local picked = false
+  vim.ui.select = function(items, _, on_choice)
+    for _, item in ipairs(items) do
+      table.insert(step.offered, M.action(item).title)
+    end
+    -- The preferred fix for the code; else (an unsafe fix is never preferred) the
+    -- first fix for it, as a user reading the menu would pick.
+    local first
+    for i, item in ipairs(items) do
+      local action = M.action(item)
+      local diags = action.diagnostics or {}
+      local fixes_code = diags[1] and diags[1].code == code and not action.title:find('^Ignore ')
+      if fixes_code and action.isPreferred then
+        first = { item, i }
+        break
+      end
+      if fixes_code and not first then
+        first = { item, i }
+      end
+    end
+    if first then
+      step.title = M.action(first[1]).title
+      step.preferred = M.action(first[1]).isPreferred or false
+      picked = true
+      return on_choice(first[1], first[2])
+    end
+    fail(code .. ': no fix among ' .. vim.fn.json_encode(step.offered))
+    on_choice(nil)
+  end
+  local tick = vim.api.nvim_buf_get_changedtick(buf)
+  vim.lsp.buf.code_action()
+  if not vim.wait(M.timeout, function() return vim.api.nvim_buf_get_changedtick(buf) ~= tick end, 20) then
+    fail(code .. ': the buffer did not change (picked: ' .. tostring(picked) .. ')')
+    return false
+  end
+  return true
+end
+
 -- Collects the server's `window/showMessage` texts into `list`.
 function M.capture_messages(list)
   vim.lsp.handlers['window/showMessage'] = function(_, params)
@@ -161,6 +312,31 @@ local function record(buf, version, params, on_publish)
   end
 end
 
+-- A `textDocument/diagnostic` handler that records each answer as a push (then hands
+-- it to Neovim's own handler, which also tells the user about an error answer).
+function M.pull_handler(on_publish)
+  local neovim = vim.lsp.handlers['textDocument/diagnostic']
+  -- Neovim 0.11 pulls (`textDocument/diagnostic` after each didOpen/didChange; it
+  -- declares the capability, so the server does not push): an answer counts as a
+  -- push for the version the request was made for (`ctx.version`).
+  return function(err, result, ctx, config)
+    if err == nil and type(result) == 'table' and ctx.bufnr then
+      local s = push_state(ctx.bufnr)
+      -- An `unchanged` report keeps the items of the previous answer.
+      local items = result.items
+      if items == nil and s.last_params then
+        items = s.last_params.diagnostics
+      end
+      record(ctx.bufnr, ctx.version, {
+        uri = vim.uri_from_bufnr(ctx.bufnr),
+        version = ctx.version,
+        diagnostics = items or {},
+      }, on_publish)
+    end
+    return neovim(err, result, ctx, config)
+  end
+end
+
 -- The plugin's setup() with the test's binary, settings and observers; `opts` (optional)
 -- adds to or overrides those setup options (tables merge).
 function M.setup(on_publish, opts)
@@ -178,25 +354,8 @@ function M.setup(on_publish, opts)
         record(vim.uri_to_bufnr(params.uri), params.version, params, on_publish)
         return vim.lsp.diagnostic.on_publish_diagnostics(err, params, ctx, config)
       end,
-      -- Neovim 0.11 pulls (`textDocument/diagnostic` after each didOpen/didChange; it
-      -- declares the capability, so the server does not push): an answer counts as a
-      -- push for the version the request was made for (`ctx.version`).
-      ['textDocument/diagnostic'] = function(err, result, ctx, config)
-        if err == nil and type(result) == 'table' and ctx.bufnr then
-          local s = push_state(ctx.bufnr)
-          -- An `unchanged` report keeps the items of the previous answer.
-          local items = result.items
-          if items == nil and s.last_params then
-            items = s.last_params.diagnostics
-          end
-          record(ctx.bufnr, ctx.version, {
-            uri = vim.uri_from_bufnr(ctx.bufnr),
-            version = ctx.version,
-            diagnostics = items or {},
-          }, on_publish)
-        end
-        return vim.lsp.diagnostic.on_diagnostic(err, result, ctx, config)
-      end,
+      -- Neovim 0.11 pulls (the server does not push then).
+      ['textDocument/diagnostic'] = M.pull_handler(on_publish),
     },
     on_exit = function(code, signal, client_id)
       M.exits[client_id] = { code = code, signal = signal }
@@ -205,20 +364,21 @@ function M.setup(on_publish, opts)
 end
 
 -- Opens `file` with `:edit` and waits until the plugin's client for it has initialized.
--- Returns the session (see the header), or nil after `fail`.
-function M.open(file, fail)
+-- Returns the session (see the header), or nil after `fail`. `client_of(buf)`
+-- (optional) finds the client instead of the plugin's `client()`.
+function M.open(file, fail, client_of)
   vim.cmd('edit ' .. vim.fn.fnameescape(file))
   local buf = vim.api.nvim_get_current_buf()
   if vim.bo[buf].filetype ~= 'dockerfile' then
     fail(file .. ': filetype is `' .. vim.bo[buf].filetype .. '`, not dockerfile')
     return nil
   end
-  local plugin = require('dockerfile_lsp')
+  client_of = client_of or require('dockerfile_lsp').client
   local ready = vim.wait(M.timeout, function()
-    local client = plugin.client(buf)
+    local client = client_of(buf)
     return client ~= nil and client.initialized == true
   end, 20)
-  local client = plugin.client(buf)
+  local client = client_of(buf)
   if not (ready and client) then
     fail(file .. ': no initialized dockerfile_lsp client attached within ' .. M.timeout .. ' ms')
     return nil

@@ -31,81 +31,21 @@ local result = { errors = {}, steps = {} }
 
 local shown = start.shown
 
--- The last push for the session's buffer, as the server sent it (UTF-16 positions).
-local function pushed(session)
-  local items = {}
-  local params = session.last_params or {}
-  for _, d in ipairs(params.diagnostics or {}) do
-    table.insert(items, {
-      code = d.code,
-      line = d.range.start.line,
-      character = d.range.start.character,
-      end_line = d.range['end'].line,
-      end_character = d.range['end'].character,
-      message = d.message,
-    })
-  end
-  return items
-end
-
 local function settle(session, what, fail)
   return start.settle(session, fail, what, QUIET_MS)
 end
 
--- The keys of a key-notation string: `<…>` names and single (UTF-8) characters, each
--- replaced by its internal code.
-local function tokens(notation)
-  local out, i = {}, 1
-  while i <= #notation do
-    local name = notation:match('^<[%w%-]+>', i)
-    local key = name or notation:match('^[%z\1-\127\194-\244][\128-\191]*', i)
-    table.insert(out, vim.api.nvim_replace_termcodes(key, true, false, true))
-    i = i + #key
-  end
-  return out
-end
-
--- Types `keys`: each run from a command entering insert mode to its <Esc>, the first
--- key fed with 'nx!' and the rest by a timer, one per tick.
-local function type_keys(keys, fail)
-  local esc = vim.api.nvim_replace_termcodes('<Esc>', true, false, true)
-  local i = 1
-  while i <= #keys do
-    local j = i
-    while j <= #keys and keys[j] ~= esc do
-      j = j + 1
-    end
-    local next_key = i + 1
-    local function feed()
-      if next_key > j or next_key > #keys then
-        return
-      end
-      vim.api.nvim_feedkeys(keys[next_key], 'n', false)
-      next_key = next_key + 1
-      vim.defer_fn(feed, 5)
-    end
-    vim.defer_fn(feed, 5)
-    vim.api.nvim_feedkeys(keys[i], 'nx!', false)
-    if next_key <= j and next_key <= #keys then
-      fail('insert mode ended before key ' .. next_key .. ' of ' .. #keys)
-      return
-    end
-    i = j + 1
-  end
-end
 
 local function run(session, fail)
   local buf = session.buf
   local client = vim.lsp.get_client_by_id(session.client_id)
   -- Counts the didChange notifications Neovim sends for the buffer.
   local changes = 0
-  local notify = client.notify
-  client.notify = function(method, params)
+  start.on_notify(client, function(method)
     if method == 'textDocument/didChange' then
       changes = changes + 1
     end
-    return notify(method, params)
-  end
+  end)
   if not settle(session, 'open', fail) then
     return
   end
@@ -116,7 +56,7 @@ local function run(session, fail)
       vim.api.nvim_win_set_cursor(0, step.cursor)
     end
     local before = changes
-    type_keys(tokens(step.keys), fail)
+    start.type_keys(step.keys, fail)
     if vim.api.nvim_get_mode().mode ~= 'n' then
       fail('step ' .. i .. ' left Neovim in mode ' .. vim.api.nvim_get_mode().mode)
     end
@@ -131,7 +71,10 @@ local function run(session, fail)
   end
   result.text = start.text(buf)
   result.typed = shown(buf)
-  result.typed_pushed = pushed(session)
+  result.typed_pushed = start.wire(session)
+  -- The columns on the wire are in the negotiated encoding: UTF-16 with Neovim 0.7,
+  -- UTF-8 with 0.11 (which offers it first).
+  result.offset_encoding = vim.lsp.get_client_by_id(session.client_id).offset_encoding
   result.changes = changes
 
   -- The same text, opened fresh by a second client.
@@ -149,7 +92,7 @@ local function run(session, fail)
   end
   result.fresh_text = start.text(fresh.buf)
   result.fresh = shown(fresh.buf)
-  result.fresh_pushed = pushed(fresh)
+  result.fresh_pushed = start.wire(fresh)
   start.stop(fresh, {}, fail)
   start.stop(session, result, fail)
 end

@@ -26,6 +26,18 @@
 --- Neovim 0.7 to 0.10: `require('dockerfile_lsp').setup()` (lua/dockerfile_lsp/init.lua)
 --- starts the same configuration from a FileType autocommand.
 
+-- Neovim 0.11 pulls diagnostics only for the current, shown buffer and cannot be told
+-- they changed: lua/dockerfile_lsp/pull.lua fills both gaps (see there).
+local ok, pull = pcall(require, 'dockerfile_lsp.pull')
+if ok then
+  pull.watch()
+end
+-- The commands that work without setup(): :DockerfileLspPinImages, :DockerfileLspLog.
+local has_plugin, plugin = pcall(require, 'dockerfile_lsp')
+if has_plugin then
+  plugin.create_commands({ 'DockerfileLspPinImages', 'DockerfileLspLog' })
+end
+
 ---@type vim.lsp.Config
 return {
   cmd = { 'dockerfile-lsp' },
@@ -44,6 +56,10 @@ return {
       inlayHints = { enable = true },
     },
   },
+  -- The server may ask for a new pull (`workspace/diagnostic/refresh`) after new
+  -- settings or ShellCheck's findings; Neovim 0.11 neither announces nor answers it.
+  capabilities = ok and pull.capabilities or nil,
+  handlers = ok and { ['workspace/diagnostic/refresh'] = pull.on_refresh } or nil,
   -- The settings also travel as `initializationOptions` (unless `init_options` is set),
   -- so that the first diagnostics already follow them.
   before_init = function(params, config)

@@ -7,7 +7,10 @@
 --- from the file, else the file's folder) and every Dockerfile buffer under that root
 --- attaches to it. Neovim 0.7 has no `vim.lsp.start`: there the client is started with
 --- `vim.lsp.start_client` and buffers are attached with `vim.lsp.buf_attach_client`;
---- on 0.8+ `vim.lsp.start` is used. The server reads `settings.dockerfileLsp` through
+--- on 0.8+ `vim.lsp.start` is used. On 0.11, which pulls diagnostics, `pull.lua` pulls
+--- for the buffers Neovim does not (hidden ones, those a restart re-attaches) and
+--- answers `workspace/diagnostic/refresh` (announced through the defaults'
+--- `capabilities` and `handlers`). Tested on Neovim 0.7.2 and 0.11.4 (tests/nvim). The server reads `settings.dockerfileLsp` through
 --- `workspace/configuration`, which Neovim's default handler answers from the client's
 --- `settings` (the plugin announces the capability, which 0.7 does not), and as
 --- `initializationOptions`. Calling `setup` again hands new settings to running clients.
@@ -177,6 +180,8 @@ local function client_config(config, root)
     end
   end
   c.on_init = function(client, result)
+    -- A client under another `name` still gets the background pulls (see pull.lua).
+    require('dockerfile_lsp.pull').own[client.id] = true
     state.server_info[client.id] = result and result.serverInfo
     if user_on_init then
       return user_on_init(client, result)
@@ -187,6 +192,7 @@ local function client_config(config, root)
       state.clients[root] = nil
     end
     state.server_info[client_id] = nil
+    require('dockerfile_lsp.pull').own[client_id] = nil
     if user_on_exit then
       return user_on_exit(code, signal, client_id)
     end
@@ -263,7 +269,8 @@ function M.attach(buf)
   return id
 end
 
---- The client serving `buf` (0 or nil: the current buffer), or nil.
+--- The client serving `buf` (0 or nil: the current buffer), or nil: one `setup()`
+--- started, or one named `dockerfile_lsp` that `vim.lsp.enable` started.
 function M.client(buf)
   if buf == nil or buf == 0 then
     buf = vim.api.nvim_get_current_buf()
@@ -273,6 +280,10 @@ function M.client(buf)
     if client and vim.lsp.buf_is_attached(buf, id) then
       return client
     end
+  end
+  -- A client `vim.lsp.enable('dockerfile_lsp')` started (Neovim 0.11+, no setup()).
+  if vim.lsp.get_clients then
+    return vim.lsp.get_clients({ bufnr = buf, name = M.name })[1]
   end
   return nil
 end
@@ -454,24 +465,47 @@ function M.pin_images(buf, on_done)
   end, buf)
 end
 
-local function create_commands()
-  local command = vim.api.nvim_create_user_command
-  command('DockerfileLspInfo', function()
-    local chunks = {}
-    for _, line in ipairs(M.info()) do
-      table.insert(chunks, { line .. '\n' })
-    end
-    vim.api.nvim_echo(chunks, false, {})
-  end, { desc = 'dockerfile-lsp: show the clients, their roots, buffers and settings' })
-  command('DockerfileLspRestart', function()
-    M.restart()
-  end, { desc = 'dockerfile-lsp: restart the language server' })
-  command('DockerfileLspPinImages', function()
-    M.pin_images(0)
-  end, { desc = 'dockerfile-lsp: pin all images in this file to their digests' })
-  command('DockerfileLspLog', function()
-    vim.cmd('tabnew ' .. vim.fn.fnameescape(vim.lsp.get_log_path()))
-  end, { desc = "dockerfile-lsp: open Neovim's LSP log (the server's stderr is logged there)" })
+-- The commands, by name.
+local commands = {
+  DockerfileLspInfo = {
+    function()
+      local chunks = {}
+      for _, line in ipairs(M.info()) do
+        table.insert(chunks, { line .. '\n' })
+      end
+      vim.api.nvim_echo(chunks, false, {})
+    end,
+    'dockerfile-lsp: show the clients, their roots, buffers and settings',
+  },
+  DockerfileLspRestart = {
+    function()
+      M.restart()
+    end,
+    'dockerfile-lsp: restart the language server',
+  },
+  DockerfileLspPinImages = {
+    function()
+      M.pin_images(0)
+    end,
+    'dockerfile-lsp: pin all images in this file to their digests',
+  },
+  DockerfileLspLog = {
+    function()
+      vim.cmd('tabnew ' .. vim.fn.fnameescape(vim.lsp.get_log_path()))
+    end,
+    "dockerfile-lsp: open Neovim's LSP log (the server's stderr is logged there)",
+  },
+}
+
+--- Defines the commands `names` (default: all four). `lsp/dockerfile_lsp.lua` defines
+--- `:DockerfileLspPinImages` and `:DockerfileLspLog` for `vim.lsp.enable` users, for
+--- whom `:DockerfileLspInfo` and `:DockerfileLspRestart` (which manage `setup()`'s
+--- clients) do not apply.
+function M.create_commands(names)
+  names = names or vim.tbl_keys(commands)
+  for _, name in ipairs(names) do
+    vim.api.nvim_create_user_command(name, commands[name][1], { desc = commands[name][2] })
+  end
 end
 
 --- Configures the plugin and starts the server for Dockerfile buffers (those open now
@@ -523,7 +557,7 @@ function M.setup(opts)
       M.attach(args.buf)
     end,
   })
-  create_commands()
+  M.create_commands()
   for _, buf in ipairs(vim.api.nvim_list_bufs()) do
     if vim.api.nvim_buf_is_loaded(buf) then
       M.attach(buf)
