@@ -286,3 +286,39 @@ async fn a_push_without_our_settings_keeps_the_initialization_options() {
     }
     client.shutdown_and_exit().await;
 }
+
+/// Once the server has answered `shutdown`, it sends the client no more requests: a
+/// settings change still in flight does not end with a `workspace/diagnostic/refresh`
+/// (Neovim shows an "Invalid request" error for a request to a stopping client).
+#[tokio::test]
+async fn no_diagnostic_refresh_after_shutdown() {
+    for round in 0..10 {
+        let mut client = TestClient::start();
+        client.set_settings(json!({ "diagnostics": { "delayMs": 0 } }));
+        let mut caps = capabilities(false, true, true);
+        caps["workspace"]["diagnostics"] = json!({ "refreshSupport": true });
+        let init = client
+            .request("initialize", json!({ "capabilities": caps }))
+            .await;
+        assert!(init.get("result").is_some(), "{init}");
+        client.notify("initialized", json!({})).await;
+        client.did_open(URI, BROKEN, 1).await;
+        client
+            .notify(
+                "workspace/didChangeConfiguration",
+                json!({ "settings": null }),
+            )
+            .await;
+        let response = client.request("shutdown", Value::Null).await;
+        assert_eq!(response.get("result"), Some(&Value::Null), "{response}");
+        client.forget_received();
+        let late = client
+            .server_request("workspace/diagnostic/refresh", Duration::from_millis(300))
+            .await;
+        assert!(
+            late.is_none(),
+            "round {round}: a refresh after shutdown: {late:?}"
+        );
+        client.notify("exit", Value::Null).await;
+    }
+}

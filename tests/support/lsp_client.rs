@@ -273,6 +273,13 @@ impl TestClient {
         .await;
     }
 
+    /// Drops every message received so far and not yet waited for (what came before a
+    /// point the test cares about).
+    pub fn forget_received(&mut self) {
+        self.buffered.clear();
+        while self.incoming.try_recv().is_ok() {}
+    }
+
     /// `shutdown` then `exit`; panics unless the server stops.
     pub async fn shutdown_and_exit(mut self) {
         let response = self.request("shutdown", Value::Null).await;

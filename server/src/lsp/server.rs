@@ -6,7 +6,7 @@
 //! lock is never held across an `.await`.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::Duration;
 
@@ -100,6 +100,8 @@ struct Inner {
     /// How many `didChangeConfiguration` notifications arrived (only the newest applies
     /// the settings it fetched).
     settings_changes: AtomicU64,
+    /// `shutdown` was answered: the server sends the client no more requests.
+    shut_down: AtomicBool,
 }
 
 /// What a pin that made no edit tells the user, and how (`window/showMessage` type).
@@ -175,6 +177,7 @@ impl Backend {
                 resolvers: Mutex::new(HashMap::new()),
                 config_runs: AtomicU64::new(0),
                 settings_changes: AtomicU64::new(0),
+                shut_down: AtomicBool::new(false),
             }),
         }
     }
@@ -214,6 +217,9 @@ impl Backend {
     /// Asks the client to re-request code lenses / inlay hints when their setting
     /// changed and it supports the refresh request.
     async fn refresh_features(&self, (before, after): (Features, Features)) {
+        if self.inner.shut_down.load(Ordering::SeqCst) {
+            return;
+        }
         let session = self.session();
         if before.code_lens != after.code_lens && session.code_lens_refresh {
             if let Err(err) = self.inner.client.code_lens_refresh().await {
@@ -307,15 +313,22 @@ impl Backend {
             }
         }
         if session.pull_diagnostics {
-            if session.diagnostic_refresh {
-                if let Err(err) = self.inner.client.workspace_diagnostic_refresh().await {
-                    tracing::warn!(error = %err, "workspace/diagnostic/refresh failed");
-                }
-            }
+            self.refresh_diagnostics(&session).await;
         } else {
             for (uri, version, delay) in to_publish {
                 self.schedule(uri, version, delay);
             }
+        }
+    }
+
+    /// Asks a pulling client to pull diagnostics again (`workspace/diagnostic/refresh`),
+    /// when it accepts that request and has not asked the server to shut down.
+    async fn refresh_diagnostics(&self, session: &Session) {
+        if !session.diagnostic_refresh || self.inner.shut_down.load(Ordering::SeqCst) {
+            return;
+        }
+        if let Err(err) = self.inner.client.workspace_diagnostic_refresh().await {
+            tracing::warn!(error = %err, "workspace/diagnostic/refresh failed");
         }
     }
 
@@ -450,11 +463,7 @@ impl Backend {
             }
             let session = this.session();
             if session.pull_diagnostics {
-                if session.diagnostic_refresh {
-                    if let Err(err) = this.inner.client.workspace_diagnostic_refresh().await {
-                        tracing::warn!(error = %err, "workspace/diagnostic/refresh failed");
-                    }
-                }
+                this.refresh_diagnostics(&session).await;
             } else {
                 this.publish(uri, version).await;
             }
@@ -888,6 +897,7 @@ impl LanguageServer for Backend {
     }
 
     async fn shutdown(&self) -> Result<()> {
+        self.inner.shut_down.store(true, Ordering::SeqCst);
         for (_, task) in lock(&self.inner.pending).drain() {
             task.abort();
         }
