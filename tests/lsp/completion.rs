@@ -98,7 +98,13 @@ async fn snippets_only_for_clients_that_take_them() {
     let mut again = sorted.clone();
     again.sort();
     assert_eq!(sorted, again);
-    // MAINTAINER is tagged deprecated.
+    // Only what fits the `RU` typed: RUN, not COPY.
+    assert_eq!(labels(&list), ["RUN"], "{list}");
+    // MAINTAINER is tagged deprecated (on a line where nothing is typed yet: every
+    // keyword is offered).
+    client.did_change(URI, 2, &[((1, 0), (1, 2), "")]).await;
+    let list = complete(&mut client, URI, 1, 0).await;
+    assert!(labels(&list).contains(&"COPY"), "{list}");
     assert_eq!(item(&list, "MAINTAINER")["tags"], json!([1]));
     client.shutdown_and_exit().await;
 
@@ -113,24 +119,24 @@ async fn snippets_only_for_clients_that_take_them() {
 #[tokio::test]
 async fn ranges_count_utf16_columns_after_non_ascii_text() {
     // `é` is one UTF-16 unit and two UTF-8 bytes; `🐳` two units and four bytes.
-    let text = "FROM alpine AS bé\nRUN echo 🐳 $CG\nENV CGO_ENABLED=0\n";
+    let text = "FROM alpine AS bé\nARG CGO_FLAGS=-s\nRUN echo 🐳 $CG\nENV CGO_ENABLED=0\n";
     let (mut client, _) = opened(caps(false, false, true), text).await;
-    let list = complete(&mut client, URI, 1, 15).await;
-    // ENV is declared after the RUN: not in scope there.
-    assert!(!labels(&list).contains(&"CGO_ENABLED"), "{list}");
-    let proxy = item(&list, "HTTP_PROXY");
+    let list = complete(&mut client, URI, 2, 15).await;
+    // ENV is declared after the RUN: not in scope there. Only what fits `CG` is offered.
+    assert_eq!(labels(&list), ["CGO_FLAGS"], "{list}");
+    let flags = item(&list, "CGO_FLAGS");
     assert_eq!(
-        proxy["textEdit"]["range"],
-        json!({ "start": { "line": 1, "character": 13 }, "end": { "line": 1, "character": 15 } })
+        flags["textEdit"]["range"],
+        json!({ "start": { "line": 2, "character": 13 }, "end": { "line": 2, "character": 15 } })
     );
     client.shutdown_and_exit().await;
 
     let (mut client, _) = opened(caps(true, false, true), text).await;
-    let list = complete(&mut client, URI, 1, 17).await;
-    let proxy = item(&list, "HTTP_PROXY");
+    let list = complete(&mut client, URI, 2, 17).await;
+    let flags = item(&list, "CGO_FLAGS");
     assert_eq!(
-        proxy["textEdit"]["range"],
-        json!({ "start": { "line": 1, "character": 15 }, "end": { "line": 1, "character": 17 } })
+        flags["textEdit"]["range"],
+        json!({ "start": { "line": 2, "character": 15 }, "end": { "line": 2, "character": 17 } })
     );
     client.shutdown_and_exit().await;
 }
@@ -274,5 +280,25 @@ async fn resolve_appends_reference_text_after_a_variables_value() {
         .request("completionItem/resolve", resolved["result"].clone())
         .await;
     assert_eq!(again["result"], resolved["result"]);
+    client.shutdown_and_exit().await;
+}
+
+/// The server offers what fits the part of the word already typed (ignoring case, as a
+/// subsequence that starts with the same character) and everything when nothing is typed:
+/// some clients (Neovim 0.11) do not filter items that carry a `textEdit` themselves.
+#[tokio::test]
+async fn items_fit_what_was_typed() {
+    let text = "FROM alpine\nARG VERSION=1\nrn\nRUN echo ${V}\nRUN --mount=type=CA echo\n";
+    let (mut client, _) = opened(caps(false, false, true), text).await;
+    // `rn` fits RUN (and `run` is what a lower-case file would get).
+    let list = complete(&mut client, URI, 2, 2).await;
+    assert_eq!(labels(&list), ["RUN"], "{list}");
+    // `${V` fits the variable through the text it inserts.
+    let list = complete(&mut client, URI, 3, 12).await;
+    assert!(labels(&list).contains(&"VERSION"), "{list}");
+    assert!(!labels(&list).contains(&"HTTP_PROXY"), "{list}");
+    // Case does not matter: `CA` fits `cache`.
+    let list = complete(&mut client, URI, 4, 19).await;
+    assert_eq!(labels(&list), ["cache"], "{list}");
     client.shutdown_and_exit().await;
 }

@@ -127,6 +127,10 @@ pub fn completion(
     } else {
         core::completions(analysis, offset)
     };
+    let found: Vec<_> = found
+        .into_iter()
+        .filter(|c| matches_typed(text, offset, c))
+        .collect();
     let items = found
         .into_iter()
         .enumerate()
@@ -158,6 +162,32 @@ pub fn completion(
         is_incomplete: false,
         items,
     }))
+}
+
+/// Whether item `c` fits what was typed of the word it replaces (the text from the
+/// start of its range to the cursor): that text, ignoring case, is a subsequence of the
+/// item's label or of the text it inserts, starting with the same character (`RN` fits
+/// `RUN`, `${V` fits `${VERSION}`, `R` does not fit `COPY`). Nothing typed fits every
+/// item. Clients filter too, but not all of them filter items that carry a `textEdit`
+/// (Neovim 0.11's completion does not), and then the whole list stayed on screen.
+fn matches_typed(text: &str, offset: usize, c: &core::Completion) -> bool {
+    let start = c.range.start();
+    let typed = match text.get(start..offset) {
+        Some(typed) if start < offset => typed,
+        _ => return true,
+    };
+    let fits = |candidate: &str| {
+        let mut candidate = candidate.chars().flat_map(char::to_lowercase);
+        let mut typed = typed.chars().flat_map(char::to_lowercase);
+        let Some(first) = typed.next() else {
+            return true;
+        };
+        if candidate.next() != Some(first) {
+            return false;
+        }
+        typed.all(|t| candidate.any(|c| c == t))
+    };
+    fits(&c.label) || fits(&c.insert)
 }
 
 /// Adds documentation to an item (stateless: everything needed is in `item.data`). The
