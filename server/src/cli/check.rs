@@ -308,21 +308,24 @@ fn collect_inputs(args: &CheckArgs, stderr: &mut dyn Write, had_errors: &mut boo
     )
 }
 
-/// One input read as UTF-8 text: the input, the name to show, where its configuration is
-/// searched from, and the text.
+/// One input read as UTF-8 text: the input, the name to show, its configuration and the
+/// text.
 pub(crate) struct TextInput {
     pub input: Input,
     pub shown: String,
-    pub config_path: PathBuf,
+    /// The `--config` file's, else the one found from the input's folder.
+    pub config: Config,
     pub text: String,
 }
 
-/// Every input of `paths` (see [`expand_paths`]) read as text. Unreadable inputs and
-/// text that is not UTF-8 (`error: NAME: not valid UTF-8; not <verb>`: rewriting would
-/// replace the invalid bytes) are reported to `stderr`, set `had_errors` and are left out.
+/// Every input of `paths` (see [`expand_paths`]) read as text, with `explicit` (the
+/// `--config` file) or its own configuration. Unreadable inputs and text that is not
+/// UTF-8 (`error: NAME: not valid UTF-8; not <verb>`: rewriting would replace the invalid
+/// bytes) are reported to `stderr`, set `had_errors` and are left out.
 pub(crate) fn text_inputs(
     paths: &[PathBuf],
     stdin_filename: Option<&Path>,
+    explicit: Option<&load::LoadedConfig>,
     verb: &str,
     stdin: &mut dyn Read,
     stderr: &mut dyn Write,
@@ -339,7 +342,10 @@ pub(crate) fn text_inputs(
             Ok(text) => out.push(TextInput {
                 input,
                 shown,
-                config_path,
+                config: match explicit {
+                    Some(loaded) => loaded.config.clone(),
+                    None => load::config_for_path(&config_path),
+                },
                 text,
             }),
             Err(_) => {
@@ -349,6 +355,31 @@ pub(crate) fn text_inputs(
         }
     }
     out
+}
+
+/// Writes the rewritten `new` text of `input` (`old` before): to `stdout` for standard
+/// input, back to the file when it changed. A failed write is reported to `stderr` and
+/// sets `had_errors`.
+pub(crate) fn write_back(
+    input: &Input,
+    old: &str,
+    new: &str,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+    had_errors: &mut bool,
+) {
+    match input {
+        Input::Stdin => {
+            let _ = stdout.write_all(new.as_bytes());
+        }
+        Input::File(path) if new != old => {
+            if let Err(err) = std::fs::write(path, new.as_bytes()) {
+                let _ = writeln!(stderr, "error: cannot write {}: {err}", path.display());
+                *had_errors = true;
+            }
+        }
+        Input::File(_) => {}
+    }
 }
 
 /// The configuration file given with `--config`, its messages printed to `stderr`;

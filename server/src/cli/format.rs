@@ -11,10 +11,9 @@ use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
 use super::args::FormatArgs;
-use super::check::{explicit_config, text_inputs, Input, TextInput};
+use super::check::{explicit_config, text_inputs, write_back, TextInput};
 use super::{finish_output, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::config::format::Indent;
-use crate::config::load;
 use crate::fix;
 use crate::ide::format::{format_document, FormatOptions};
 use crate::ide::Analysis;
@@ -55,6 +54,7 @@ pub fn format(
     let inputs = text_inputs(
         &args.paths,
         args.stdin_filename.as_deref(),
+        explicit.as_ref(),
         "formatted",
         stdin,
         stderr,
@@ -64,22 +64,14 @@ pub fn format(
     for TextInput {
         input,
         shown,
-        config_path,
+        config,
         text,
     } in inputs
     {
         let text = text.as_str();
-        let configured = match &explicit {
-            Some(loaded) => loaded.config.format.continuation_indent,
-            None => {
-                load::config_for_path(&config_path)
-                    .format
-                    .continuation_indent
-            }
-        };
         let indent = args
             .continuation_indent
-            .or(configured)
+            .or(config.format.continuation_indent)
             .unwrap_or(Indent::DEFAULT);
         let new = formatted(text, indent);
         let changed = new != text;
@@ -95,18 +87,7 @@ pub fn format(
         if args.check || args.diff {
             continue;
         }
-        match &input {
-            Input::Stdin => {
-                let _ = stdout.write_all(new.as_bytes());
-            }
-            Input::File(path) if changed => {
-                if let Err(err) = std::fs::write(path, new.as_bytes()) {
-                    let _ = writeln!(stderr, "error: cannot write {}: {err}", path.display());
-                    had_errors = true;
-                }
-            }
-            Input::File(_) => {}
-        }
+        write_back(&input, text, &new, stdout, stderr, &mut had_errors);
     }
     if args.check || args.diff {
         let _ = writeln!(

@@ -20,9 +20,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use super::args::PinArgs;
-use super::check::{explicit_config, text_inputs, Input, TextInput};
+use super::check::{explicit_config, text_inputs, write_back, Input, TextInput};
 use super::{finish_output, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
-use crate::config::load;
 use crate::config::registry::RegistryConfig;
 use crate::ide::pin::{self, PinSite, Plan};
 use crate::ide::Analysis;
@@ -80,6 +79,7 @@ pub async fn pin_files(
     let inputs = text_inputs(
         &args.paths,
         args.stdin_filename.as_deref(),
+        explicit.as_ref(),
         "pinned",
         stdin,
         stderr,
@@ -89,14 +89,11 @@ pub async fn pin_files(
     for TextInput {
         input,
         shown,
-        config_path,
+        config,
         text,
     } in inputs
     {
-        let mut registry = match &explicit {
-            Some(loaded) => loaded.config.registry.clone(),
-            None => load::config_for_path(&config_path).registry,
-        };
+        let mut registry = config.registry;
         registry.merge(&RegistryConfig {
             timeout_ms: args.timeout_ms,
             insecure_hosts: args.insecure_hosts.clone(),
@@ -228,18 +225,7 @@ pub async fn pin_files(
         pinned += edits.len();
         let text = w.analysis.text();
         let new = apply_edits(text, &edits);
-        match &w.input {
-            Input::Stdin => {
-                let _ = stdout.write_all(new.as_bytes());
-            }
-            Input::File(path) if new != text => {
-                if let Err(err) = std::fs::write(path, new.as_bytes()) {
-                    let _ = writeln!(stderr, "error: cannot write {}: {err}", path.display());
-                    had_errors = true;
-                }
-            }
-            Input::File(_) => {}
-        }
+        write_back(&w.input, text, &new, stdout, stderr, &mut had_errors);
     }
     if args.check {
         let _ = writeln!(
