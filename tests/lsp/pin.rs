@@ -96,6 +96,16 @@ async fn actions_at(
     response["result"].as_array().cloned().unwrap_or_default()
 }
 
+/// Resolves a pin action that must bring no edit; returns the message the user got.
+async fn resolve_to_message(client: &mut TestClient, action: Value) -> Value {
+    let resolved = client.request("codeAction/resolve", action).await;
+    assert!(resolved["result"].get("edit").is_none(), "{resolved}");
+    client
+        .wait_for("window/showMessage", Duration::from_secs(5), |_| true)
+        .await
+        .expect("a message for the user")
+}
+
 fn titled<'a>(actions: &'a [Value], prefix: &str) -> Option<&'a Value> {
     actions
         .iter()
@@ -265,12 +275,7 @@ async fn a_failed_lookup_is_shown_with_the_host_and_the_reason() {
     let text = format!("FROM {host}/app:9\n");
     let (mut client, _dir) = open(true, &text).await;
     let pin = pin_action(&mut client, 0, 7).await;
-    let resolved = client.request("codeAction/resolve", pin.clone()).await;
-    assert!(resolved["result"].get("edit").is_none(), "{resolved}");
-    let message = client
-        .wait_for("window/showMessage", Duration::from_secs(5), |_| true)
-        .await
-        .expect("a message for the user");
+    let message = resolve_to_message(&mut client, pin).await;
     assert_eq!(message["type"], 1, "an error: {message}");
     let text = message["message"].as_str().unwrap();
     assert!(
@@ -299,12 +304,7 @@ async fn updating_a_current_digest_says_so_as_information() {
     let update = titled(&actions, "Update digest")
         .cloned()
         .unwrap_or_else(|| panic!("no update action among {:?}", titles(&actions)));
-    let resolved = client.request("codeAction/resolve", update).await;
-    assert!(resolved["result"].get("edit").is_none(), "{resolved}");
-    let message = client
-        .wait_for("window/showMessage", Duration::from_secs(5), |_| true)
-        .await
-        .expect("a message for the user");
+    let message = resolve_to_message(&mut client, update).await;
     assert_eq!(message["type"], 3, "information: {message}");
     assert!(
         message["message"]
@@ -329,12 +329,7 @@ async fn an_action_for_an_older_version_asks_nobody_and_edits_nothing() {
     client
         .did_change(URI, 2, &[((1, 0), (1, 0), "RUN true\n")])
         .await;
-    let resolved = client.request("codeAction/resolve", pin.clone()).await;
-    assert!(resolved["result"].get("edit").is_none(), "{resolved}");
-    let message = client
-        .wait_for("window/showMessage", Duration::from_secs(5), |_| true)
-        .await
-        .expect("a message for the user");
+    let message = resolve_to_message(&mut client, pin).await;
     assert!(
         message["message"].as_str().unwrap().contains("changed"),
         "{message}"

@@ -78,14 +78,9 @@ async fn settings_are_pulled_from_the_client() {
     client.set_settings(
         json!({ "rules": { "invalid-arguments": "off" }, "diagnostics": { "delayMs": 0 } }),
     );
-    let init = client
-        .request(
-            "initialize",
-            json!({ "capabilities": capabilities(false, false, true) }),
-        )
+    client
+        .initialize(capabilities(false, false, true), None)
         .await;
-    assert!(init.get("result").is_some(), "{init}");
-    client.notify("initialized", json!({})).await;
     let asked = client
         .server_request("workspace/configuration", WAIT)
         .await
@@ -211,17 +206,9 @@ async fn a_burst_of_settings_changes_ends_with_the_last_settings() {
         let settings = |level: &str| json!({ "diagnostics": { "delayMs": 0 }, "rules": { "invalid-arguments": level } });
         let mut client = TestClient::start();
         client.set_settings(settings("warning"));
-        let init = client
-            .request(
-                "initialize",
-                json!({
-                    "capabilities": capabilities(false, false, pull),
-                    "initializationOptions": settings("warning"),
-                }),
-            )
+        client
+            .initialize(capabilities(false, false, pull), Some(settings("warning")))
             .await;
-        assert!(init.get("result").is_some(), "{init}");
-        client.notify("initialized", json!({})).await;
         client.did_open(URI, BROKEN, 1).await;
         client.diagnostics(URI).await;
         let level = |i: usize| if i.is_multiple_of(2) { "off" } else { "hint" };
@@ -297,11 +284,7 @@ async fn no_diagnostic_refresh_after_shutdown() {
         client.set_settings(json!({ "diagnostics": { "delayMs": 0 } }));
         let mut caps = capabilities(false, true, true);
         caps["workspace"]["diagnostics"] = json!({ "refreshSupport": true });
-        let init = client
-            .request("initialize", json!({ "capabilities": caps }))
-            .await;
-        assert!(init.get("result").is_some(), "{init}");
-        client.notify("initialized", json!({})).await;
+        client.initialize(caps, None).await;
         client.did_open(URI, BROKEN, 1).await;
         client
             .notify(

@@ -127,15 +127,23 @@ impl TestClient {
     /// `initialize` result.
     pub async fn initialized(capabilities: Value, options: Option<Value>) -> (TestClient, Value) {
         let mut client = TestClient::start();
-        let result = client
+        let result = client.initialize(capabilities, options).await;
+        (client, result)
+    }
+
+    /// `initialize` (panicking unless it succeeds) then `initialized`, on a client
+    /// started with [`TestClient::start`] (after [`TestClient::set_settings`], say);
+    /// returns the initialize result.
+    pub async fn initialize(&mut self, capabilities: Value, options: Option<Value>) -> Value {
+        let result = self
             .request(
                 "initialize",
                 json!({ "processId": null, "rootUri": null, "capabilities": capabilities, "initializationOptions": options }),
             )
             .await;
         let result = result.get("result").cloned().expect("initialize succeeds");
-        client.notify("initialized", json!({})).await;
-        (client, result)
+        self.notify("initialized", json!({})).await;
+        result
     }
 
     /// Sets what the client answers to `workspace/configuration`.
