@@ -318,19 +318,22 @@ pub(crate) struct TextInput {
     pub text: String,
 }
 
-/// Every input of `paths` (see [`expand_paths`]) read as text, with `explicit` (the
-/// `--config` file) or its own configuration. Unreadable inputs and text that is not
-/// UTF-8 (`error: NAME: not valid UTF-8; not <verb>`: rewriting would replace the invalid
-/// bytes) are reported to `stderr`, set `had_errors` and are left out.
+/// Every input of `paths` (see [`expand_paths`]) read as text, with the configuration
+/// file `config` (`--config`, its messages printed to `stderr`) or its own. `Err(())`
+/// when that file has errors (the command then exits with [`EXIT_ERROR`]). Unreadable
+/// inputs and text that is not UTF-8 (`error: NAME: not valid UTF-8; not <verb>`:
+/// rewriting would replace the invalid bytes) are reported to `stderr`, set
+/// `had_errors` and are left out.
 pub(crate) fn text_inputs(
     paths: &[PathBuf],
     stdin_filename: Option<&Path>,
-    explicit: Option<&load::LoadedConfig>,
+    config: Option<&Path>,
     verb: &str,
     stdin: &mut dyn Read,
     stderr: &mut dyn Write,
     had_errors: &mut bool,
-) -> Vec<TextInput> {
+) -> Result<Vec<TextInput>, ()> {
+    let explicit = explicit_config(config, stderr)?;
     let mut out = Vec::new();
     for input in expand_paths(paths, stdin_filename.is_some(), stderr, had_errors) {
         let Some((shown, config_path, bytes)) = read_input(&input, stdin_filename, stdin, stderr)
@@ -342,7 +345,7 @@ pub(crate) fn text_inputs(
             Ok(text) => out.push(TextInput {
                 input,
                 shown,
-                config: match explicit {
+                config: match &explicit {
                     Some(loaded) => loaded.config.clone(),
                     None => load::config_for_path(&config_path),
                 },
@@ -354,7 +357,7 @@ pub(crate) fn text_inputs(
             }
         }
     }
-    out
+    Ok(out)
 }
 
 /// Writes the rewritten `new` text of `input` (`old` before): to `stdout` for standard
@@ -384,7 +387,7 @@ pub(crate) fn write_back(
 
 /// The configuration file given with `--config`, its messages printed to `stderr`;
 /// `Err(())` when it has errors (the command then exits with [`EXIT_ERROR`]).
-pub(crate) fn explicit_config(
+fn explicit_config(
     path: Option<&Path>,
     stderr: &mut dyn Write,
 ) -> Result<Option<load::LoadedConfig>, ()> {

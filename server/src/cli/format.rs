@@ -11,7 +11,7 @@ use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
 use super::args::FormatArgs;
-use super::check::{explicit_config, text_inputs, write_back, TextInput};
+use super::check::{text_inputs, write_back, TextInput};
 use super::{finish_output, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::config::format::Indent;
 use crate::fix;
@@ -48,18 +48,17 @@ pub fn format(
     stderr: &mut dyn Write,
 ) -> u8 {
     let mut had_errors = false;
-    let Ok(explicit) = explicit_config(args.config.as_deref(), stderr) else {
-        return EXIT_ERROR;
-    };
-    let inputs = text_inputs(
+    let Ok(inputs) = text_inputs(
         &args.paths,
         args.stdin_filename.as_deref(),
-        explicit.as_ref(),
+        args.config.as_deref(),
         "formatted",
         stdin,
         stderr,
         &mut had_errors,
-    );
+    ) else {
+        return EXIT_ERROR;
+    };
     let mut would_change = 0;
     for TextInput {
         input,

@@ -20,7 +20,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use super::args::PinArgs;
-use super::check::{explicit_config, text_inputs, write_back, Input, TextInput};
+use super::check::{text_inputs, write_back, Input, TextInput};
 use super::{finish_output, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::config::registry::RegistryConfig;
 use crate::ide::pin::{self, PinSite, Plan};
@@ -73,18 +73,17 @@ pub async fn pin_files(
     stderr: &mut dyn Write,
 ) -> u8 {
     let mut had_errors = false;
-    let Ok(explicit) = explicit_config(args.config.as_deref(), stderr) else {
-        return EXIT_ERROR;
-    };
-    let inputs = text_inputs(
+    let Ok(inputs) = text_inputs(
         &args.paths,
         args.stdin_filename.as_deref(),
-        explicit.as_ref(),
+        args.config.as_deref(),
         "pinned",
         stdin,
         stderr,
         &mut had_errors,
-    );
+    ) else {
+        return EXIT_ERROR;
+    };
     let mut work = Vec::new();
     for TextInput {
         input,
