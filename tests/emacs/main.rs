@@ -25,7 +25,7 @@
 //! `DOCKERFILE_LSP_REQUIRE_EMACS=1` (CI) makes that a failure.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use dockerfile_lsp::config::format::Indent;
@@ -34,7 +34,7 @@ use dockerfile_lsp::ide::format::{format_document, FormatOptions};
 use dockerfile_lsp::ide::Analysis;
 use dockerfile_lsp::rules::Severity;
 use dockerfile_lsp::text::{apply_edits, ColumnUnit, LineIndex};
-use dockerfile_lsp_tests::{run_bounded, skip, tail};
+use dockerfile_lsp_tests::{run_bounded, run_checked, skip, tail};
 use serde_json::{json, Value};
 
 const REQUIRE: &str = "DOCKERFILE_LSP_REQUIRE_EMACS";
@@ -95,17 +95,8 @@ fn emacs_with_eglot() -> Result<String, String> {
 /// Runs `command` to see whether `what` is available: its standard output when it
 /// succeeds, else why not.
 fn probe(command: &mut Command, what: &str) -> Result<String, String> {
-    let out = command
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("{what}: cannot run {command:?}: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "{what}: {command:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    let out = run_checked(command).map_err(|e| format!("{what}: {e}"))?;
+    Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
 /// `s` quoted for `sh -c`.

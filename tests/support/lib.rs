@@ -169,3 +169,20 @@ pub fn run_bounded(
         stderr.join().unwrap_or_default(),
     )
 }
+
+/// Runs `command` (stdin closed) and returns its stdout; an error with its stderr when
+/// it fails.
+pub fn run_checked(command: &mut std::process::Command) -> Result<Vec<u8>, String> {
+    let program = command.get_program().to_string_lossy().into_owned();
+    let out = command
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| format!("{program}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{program} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(out.stdout)
+}

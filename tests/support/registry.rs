@@ -259,7 +259,8 @@ impl TestRegistry {
         let auth_yaml = match &auth {
             Auth::None => String::new(),
             Auth::Basic { user, password } => {
-                let line = run(Command::new("htpasswd").args(["-Bbn", user, password]))?;
+                let line =
+                    crate::run_checked(Command::new("htpasswd").args(["-Bbn", user, password]))?;
                 let path = dir.path().join("htpasswd");
                 std::fs::write(&path, line).map_err(|e| format!("htpasswd file: {e}"))?;
                 format!(
@@ -683,23 +684,6 @@ fn platform_fields(platform: &str) -> String {
     format!(r#""architecture":"{arch}","os":"{os}"{variant}"#)
 }
 
-/// Runs `command` (stdin closed) and returns its stdout; an error with its stderr when
-/// it fails.
-fn run(command: &mut Command) -> Result<Vec<u8>, String> {
-    let program = command.get_program().to_string_lossy().into_owned();
-    let out = command
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("{program}: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "{program} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    Ok(out.stdout)
-}
-
 /// Waits until the registry `child` answers `/v2/` on `port` (any HTTP answer, 401
 /// included, means it is serving); an error when it exits or takes too long.
 fn wait_ready(child: &mut Child, port: u16) -> Result<(), String> {
@@ -851,20 +835,22 @@ impl Signer {
     fn create(dir: &Path) -> Result<(Signer, PathBuf), String> {
         let key_path = dir.join("token.key");
         let cert_path = dir.join("token.crt");
-        run(Command::new("openssl")
-            .args(["req", "-x509", "-newkey", "ec", "-pkeyopt"])
-            .arg("ec_paramgen_curve:prime256v1")
-            .args([
-                "-nodes",
-                "-days",
-                "2",
-                "-subj",
-                "/CN=dockerfile-lsp test token issuer",
-            ])
-            .arg("-keyout")
-            .arg(&key_path)
-            .arg("-out")
-            .arg(&cert_path))?;
+        crate::run_checked(
+            Command::new("openssl")
+                .args(["req", "-x509", "-newkey", "ec", "-pkeyopt"])
+                .arg("ec_paramgen_curve:prime256v1")
+                .args([
+                    "-nodes",
+                    "-days",
+                    "2",
+                    "-subj",
+                    "/CN=dockerfile-lsp test token issuer",
+                ])
+                .arg("-keyout")
+                .arg(&key_path)
+                .arg("-out")
+                .arg(&cert_path),
+        )?;
         let pkcs8 = pem_body(&key_path, "PRIVATE KEY")?;
         let cert_der = pem_body(&cert_path, "CERTIFICATE")?;
         let key = EcdsaKeyPair::from_pkcs8(
