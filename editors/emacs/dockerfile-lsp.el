@@ -252,11 +252,13 @@ The same fixes as `dockerfile-lsp check --fix'."
 ;;;###autoload
 (defun dockerfile-lsp-pin-images ()
   "Pin every image of this buffer to its digest, asking the registries.
-The server then asks Eglot to apply the edit: see
-`eglot-confirm-server-initiated-edits'."
+The server then asks Eglot to apply the edit, which this command applies
+without a question: it was asked for.  (Eglot 1.9 asks from inside its
+process filter, where the server's answer to the command can get lost.)"
   (interactive)
-  (dockerfile-lsp--run-source-action "source.pinImages.dockerfile-lsp"
-                                     "no image to pin"))
+  (let ((eglot-confirm-server-initiated-edits nil))
+    (dockerfile-lsp--run-source-action "source.pinImages.dockerfile-lsp"
+                                       "no image to pin")))
 
 (defun dockerfile-lsp--rule-at-point ()
   "The rule id of the first dockerfile-lsp diagnostic at point, or nil."

@@ -247,24 +247,19 @@ for it; call THEN with the settled diagnostics.  WHAT names the wait."
     (with-current-buffer (window-buffer window) (minibuffer-prompt))))
 
 (defun dt-pin ()
-  "M-x dockerfile-lsp-pin-images; answer y when Eglot asks to apply the
-server's edit; record the prompt, the text and the diagnostics."
+  "M-x dockerfile-lsp-pin-images; record any question asked meanwhile (the
+command applies the edit it asked for without one), the text and the
+diagnostics."
   (let ((before (dt-text)))
     (dt-mx "dockerfile-lsp-pin-images")
-    (dt-wait "Eglot to ask about the server's edit"
-             (lambda ()
-               (let ((prompt (dt-minibuffer-prompt)))
-                 (and prompt (string-match-p "Proceed" prompt) prompt)))
-             (lambda (prompt)
-               (dt-put 'pin_prompt prompt)
-               (dt-keys "y")
-               (dt-wait-for-change
-                "the pinned buffer" before
-                (lambda (diags)
-                  (dt-put 'pinned (list (cons 'text (dt-text))
-                                        (cons 'diagnostics
-                                              (dt-diags-value diags))))
-                  (dt-shutdown)))))))
+    (dt-wait-for-change
+     "the pinned buffer" before
+     (lambda (diags)
+       (dt-put 'pin_prompt (dt-minibuffer-prompt))
+       (dt-put 'pinned (list (cons 'text (dt-text))
+                             (cons 'diagnostics
+                                   (dt-diags-value diags))))
+       (dt-shutdown)))))
 
 (defun dt-hover ()
   "With the cursor on FROM (M-< put it there), wait for Eldoc to have the hover and
