@@ -314,13 +314,16 @@ pub fn line_edits(old: &str, new: &str) -> Vec<TextEdit> {
     edits
 }
 
-/// Byte offsets of each line start as `similar` splits lines, plus the text's end.
+/// Byte offsets of each line start as `similar` splits lines (after `\n`, `\r\n` and a
+/// lone `\r`), plus the text's end.
 fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
     let mut starts = vec![0];
-    let mut at = 0;
-    for line in text.split_inclusive('\n') {
-        at += line.len();
-        starts.push(at);
+    for (i, &b) in bytes.iter().enumerate() {
+        let ends_line = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+        if ends_line {
+            starts.push(i + 1);
+        }
     }
     if starts.len() == 1 || *starts.last().unwrap() != text.len() {
         starts.push(text.len());

@@ -54,6 +54,10 @@ fn line_edits_turn_old_into_new_and_touch_only_changed_lines() {
         ("x\n", ""),
         ("a\r\nb\r\n", "a\r\nc\r\n"),
         ("same", "same"),
+        // A lone `\r` ends a line for the differ too (a fuzz finding: it panicked).
+        ("a\rb\nc\n", "a\rB\nc\n"),
+        ("# x\rcre\rate\nRUN y\n", "# x\rcre\rate\nRUN z\n"),
+        ("\r\r\r", "\r\rX\r"),
     ];
     for (old, new) in cases {
         let edits = line_edits(old, new);
