@@ -11,6 +11,7 @@
 //!   core; the analysis reads only facts already fetched).
 //! - [`lsp`]: the language server (the only module that knows LSP).
 //! - [`cli`]: the command line (`check`, `rules`, `serve`).
+//! - [`memo`]: the memo tables by text, bounded in entries and bytes.
 //!
 //! Architecture Invariant: everything above `lsp`/`cli` is pure: byte offsets in, plain
 //! data out, no I/O, no async, no LSP types.
@@ -20,6 +21,7 @@ pub mod config;
 pub mod fix;
 pub mod ide;
 pub mod lsp;
+pub mod memo;
 pub mod registry;
 pub mod rules;
 pub mod semantic;

@@ -27,6 +27,7 @@ use std::sync::{LazyLock, Mutex};
 
 use tree_sitter::{Node, Parser, Tree};
 
+use crate::memo::TextMemo;
 use crate::rules::suppression::is_suppression;
 use crate::rules::{Applicability, Fix};
 use crate::semantic::{shell::blanked_args, Model, ShellKind};
@@ -630,16 +631,15 @@ const STATEFUL: &[&str] = &[
 /// Facts by shell text (offsets relative to it), and whether a merged text parses: the
 /// same RUNs come back on every keystroke. Process-wide, not per thread: the rules run on
 /// short-lived scoped threads for large files and on the LSP's blocking pool.
-static FACTS: LazyLock<Mutex<HashMap<String, Facts>>> = LazyLock::new(Default::default);
-static PARSES: LazyLock<Mutex<HashMap<String, bool>>> = LazyLock::new(Default::default);
+static FACTS: LazyLock<Mutex<TextMemo<Facts, 10_000>>> = LazyLock::new(Default::default);
+static PARSES: LazyLock<Mutex<TextMemo<bool, 10_000>>> = LazyLock::new(Default::default);
 
-/// Inserts into a memo table, emptying it first when it has grown past `limit`.
-fn remember<V>(table: &Mutex<HashMap<String, V>>, key: &str, value: V, limit: usize) {
-    let mut t = table.lock().unwrap_or_else(|p| p.into_inner());
-    if t.len() > limit {
-        t.clear();
-    }
-    t.insert(key.to_string(), value);
+/// Inserts into a memo table.
+fn remember<V, const N: usize>(table: &Mutex<TextMemo<V, N>>, key: &str, value: V) {
+    table
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(key, value);
 }
 
 /// [`analyse_uncached`], memoised by text.
@@ -653,7 +653,7 @@ fn analyse(view: &str, base: usize) -> Facts {
         Some(f) => f,
         None => {
             let f = analyse_uncached(view, 0);
-            remember(&FACTS, view, f.clone(), 10_000);
+            remember(&FACTS, view, f.clone());
             f
         }
     };
@@ -676,7 +676,7 @@ fn parses_clean(script: &str) -> bool {
         return ok;
     }
     let ok = parse(script).is_some_and(|t| !t.root_node().has_error());
-    remember(&PARSES, script, ok, 10_000);
+    remember(&PARSES, script, ok);
     ok
 }
 

@@ -12,12 +12,12 @@
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 use tree_sitter::{Node, Query, QueryCursor, StreamingIterator, Tree};
 
 use crate::ide::Analysis;
+use crate::memo::TextMemo;
 use crate::semantic::Base;
 use crate::text::TextRange;
 
@@ -164,7 +164,9 @@ struct Capture {
 
 /// The captures of one top-level node (an instruction, a comment, an ERROR region),
 /// relative to its start. They depend only on the node's subtree, so they are memoised
-/// by its kind and text: on a keystroke only the edited instruction runs the query.
+/// by its kind and text: on a keystroke only the edited instruction runs the query. A
+/// subtree with an error is not memoised: error recovery depends on what precedes the
+/// node, so the same text can have other node ranges elsewhere (a fuzz finding).
 #[derive(Debug)]
 struct NodeCaptures {
     kind: u16,
@@ -173,7 +175,8 @@ struct NodeCaptures {
 
 /// The memo, process-wide for the same reason as the shell parses' (requests are
 /// answered on a thread pool). Cleared when it grows past [`MEMO_LIMIT`] entries.
-static MEMO: LazyLock<Mutex<HashMap<String, Arc<NodeCaptures>>>> = LazyLock::new(Default::default);
+static MEMO: LazyLock<Mutex<TextMemo<Arc<NodeCaptures>, MEMO_LIMIT>>> =
+    LazyLock::new(Default::default);
 const MEMO_LIMIT: usize = 50_000;
 
 /// Past this many memo misses, the query runs once over the tree instead of per node.
@@ -213,7 +216,7 @@ pub fn highlight(
         nodes
             .iter()
             .map(|n| {
-                let key = text.get(n.byte_range())?;
+                let key = text.get(n.byte_range()).filter(|_| !n.has_error())?;
                 memo.get(key).filter(|c| c.kind == n.kind_id()).cloned()
             })
             .collect()
@@ -247,8 +250,8 @@ pub fn highlight(
             memo.clear();
         }
         for (node, computed) in fresh {
-            if let Some(key) = text.get(node.byte_range()) {
-                memo.insert(key.to_string(), computed);
+            if let Some(key) = text.get(node.byte_range()).filter(|_| !node.has_error()) {
+                memo.insert(key, computed);
             }
         }
     }

@@ -3,11 +3,11 @@
 //! parsed with tree-sitter-bash into a flat list of simple commands.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
 
 use tree_sitter::{Node, Parser};
 
+use crate::memo::TextMemo;
 use crate::syntax::{Instruction, Joined};
 use crate::text::TextRange;
 
@@ -114,7 +114,7 @@ thread_local! {
 /// Parsed scripts by text, process-wide: the rules run on short-lived scoped threads for
 /// large files and the LSP analyses on its blocking pool, so a per-thread memo would be
 /// lost or duplicated.
-static CACHE: LazyLock<Mutex<HashMap<String, Arc<Script>>>> = LazyLock::new(Default::default);
+static CACHE: LazyLock<Mutex<TextMemo<Arc<Script>, 20_000>>> = LazyLock::new(Default::default);
 
 /// Parses `script` (whose first byte is at `base` in the Dockerfile) into commands.
 /// Results are memoised by text, so unchanged RUNs are not re-parsed on every keystroke.
@@ -128,11 +128,10 @@ pub fn parse_script(script: &str, base: usize) -> Script {
         Some(s) => s,
         None => {
             let parsed = Arc::new(parse_uncached(script));
-            let mut c = CACHE.lock().unwrap_or_else(|p| p.into_inner());
-            if c.len() > 20_000 {
-                c.clear();
-            }
-            c.insert(script.to_string(), parsed.clone());
+            CACHE
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(script, parsed.clone());
             parsed
         }
     };

@@ -351,6 +351,22 @@ fn memoised_captures_give_the_tokens_of_a_fresh_run() {
 }
 
 #[test]
+fn the_same_broken_instruction_in_two_contexts_keeps_its_own_tokens() {
+    // A fuzz finding (incremental_edits): the two ADD instructions have the same text, but
+    // error recovery splits them differently (the ERROR node ends in another place), so
+    // memoising captures by text gave the first one the second one's tokens on the next
+    // request.
+    let add = "ADD podman_hello_w\u{fffd}\u{fffd}rs\"\nLABELmakecacheM\u{e1}ir\u{ed}n \
+               N\u{ed}=\u{1e0a}u\u{1e03}\u{1e6b}ai\u{121}, Twitter:@mairin\"";
+    let text = format!("\n{add}\n8\n{add}\nRUN");
+    let (analysis, tree) = parsed(&text);
+    clear_memo();
+    let cold = render_tokens(&analysis, &highlight(&analysis, &tree, None));
+    let warm = render_tokens(&analysis, &highlight(&analysis, &tree, None));
+    assert_eq!(warm, cold);
+}
+
+#[test]
 fn a_tree_of_a_longer_text_gives_no_tokens() {
     let (_, tree) = parsed("FROM alpine\nRUN echo a long line of text\n");
     let analysis = Analysis::new("FROM alpine\n");
