@@ -189,6 +189,29 @@ async fn garbage_or_failing_shellcheck_output_gives_no_findings() {
         for p in client.drain_diagnostics(&uri, Duration::from_millis(1500)).await {
             assert!(with_code(&p["diagnostics"], "shellcheck").is_empty(), "{name}: {p}");
         }
+        // A run that failed reaches the user once, with the file and the reason; the
+        // file mapping a finding to no script is not a failure.
+        let shown = client
+            .wait_for("window/showMessage", Duration::from_millis(500), |_| true)
+            .await;
+        if name == "badjson" {
+            assert!(shown.is_none(), "{name}: {shown:?}");
+        } else {
+            let shown = shown.unwrap_or_else(|| panic!("{name}: the failure was not shown"));
+            assert_eq!(shown["type"], 2, "{shown}");
+            let message = shown["message"].as_str().unwrap();
+            assert!(
+                message.contains("ShellCheck failed on Dockerfile") && message.contains(fake.to_str().unwrap()),
+                "{name}: {message}"
+            );
+            // Once per session: the next failing run is only logged.
+            client.did_change(&uri, 2, &[((2, 0), (2, 0), "# x\n")]).await;
+            client.drain_diagnostics(&uri, Duration::from_millis(1500)).await;
+            let again = client
+                .wait_for("window/showMessage", Duration::from_millis(300), |_| true)
+                .await;
+            assert!(again.is_none(), "{name}: shown twice: {again:?}");
+        }
         client.shutdown_and_exit().await;
     }
 }

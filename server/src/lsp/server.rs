@@ -28,6 +28,7 @@ use super::pin::{self, PinRequest};
 use super::position::{self, PositionEncoding};
 use super::to_proto;
 use super::tokens;
+use super::transport::RawNotifications;
 use crate::config::registry::RegistryConfig;
 use crate::config::Config;
 use crate::ide::{code_lens, inlay_hints, Analysis};
@@ -79,6 +80,8 @@ struct Session {
 
 struct Inner {
     client: Client,
+    /// Where `publishDiagnostics` goes, serialised once (the `Client` when unconnected).
+    raw: RawNotifications,
     store: Mutex<DocumentStore>,
     session: RwLock<Session>,
     /// One pending diagnostics task per document; the next change aborts it.
@@ -86,6 +89,10 @@ struct Inner {
     /// ShellCheck in the background: one run at a time per document (the lock), and the
     /// last version a run was started for (a failed run is not retried for it).
     shellcheck: Mutex<HashMap<Uri, ShellcheckRuns>>,
+    /// ShellCheck runs at once across documents: opening 2,000 documents started 2,000
+    /// ShellCheck processes, which then ran out of their time limit (and their findings
+    /// were lost). The runs queue here instead.
+    shellcheck_slots: Arc<tokio::sync::Semaphore>,
     /// The ShellCheck program per configured path (`None`: the one on `PATH`), looked up
     /// once rather than on every version; `None` when there is none.
     shellcheck_runners: Mutex<HashMap<Option<String>, Option<shellcheck::Runner>>>,
@@ -102,6 +109,11 @@ struct Inner {
     settings_changes: AtomicU64,
     /// `shutdown` was answered: the server sends the client no more requests.
     shut_down: AtomicBool,
+    /// The pending memory release after documents were closed (see `release_memory_soon`).
+    release: Mutex<Option<AbortHandle>>,
+    /// A failed ShellCheck run (timeout, crash, unreadable output) was shown to the
+    /// user; later ones only go to the log.
+    shellcheck_failure_shown: AtomicBool,
 }
 
 /// What a pin that made no edit tells the user, and how (`window/showMessage` type).
@@ -139,7 +151,8 @@ where
 }
 
 /// [`contained`] for work that belongs to no single document (`subject` names it in the
-/// log).
+/// log). Inside a request the panic is raised again on the request's task: the transport
+/// answers `InternalError` and tells the user once (see [`super::transport`]).
 pub(crate) async fn contained_for<T, F>(subject: &str, what: &str, f: F) -> Option<T>
 where
     T: Send + 'static,
@@ -147,11 +160,20 @@ where
 {
     match tokio::task::spawn_blocking(f).await {
         Ok(value) => Some(value),
+        Err(err) if err.is_panic() && super::transport::in_request() => {
+            tracing::error!(subject, error = %err, "{what} panicked");
+            std::panic::resume_unwind(err.into_panic())
+        }
         Err(err) => {
             tracing::error!(subject, error = %err, "{what} failed; returning an empty result");
             None
         }
     }
+}
+
+/// How many ShellCheck processes run at once: one per core, at most four.
+fn shellcheck_slots() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
 }
 
 /// Numbers the progress tokens of pin lookups.
@@ -165,19 +187,29 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Backend {
     pub fn new(client: Client) -> Backend {
+        Backend::with_raw_notifications(client, RawNotifications::default())
+    }
+
+    /// [`Backend::new`] sending its diagnostics through `raw` once the transport has
+    /// connected it (see [`RawNotifications`]).
+    pub fn with_raw_notifications(client: Client, raw: RawNotifications) -> Backend {
         Backend {
             inner: Arc::new(Inner {
+                raw,
                 client,
                 store: Mutex::new(DocumentStore::default()),
                 session: RwLock::new(Session::default()),
                 pending: Mutex::new(HashMap::new()),
                 shellcheck: Mutex::new(HashMap::new()),
+                shellcheck_slots: Arc::new(tokio::sync::Semaphore::new(shellcheck_slots())),
                 shellcheck_runners: Mutex::new(HashMap::new()),
                 tokens: Mutex::new(tokens::Cache::default()),
                 resolvers: Mutex::new(HashMap::new()),
                 config_runs: AtomicU64::new(0),
                 settings_changes: AtomicU64::new(0),
                 shut_down: AtomicBool::new(false),
+                release: Mutex::new(None),
+                shellcheck_failure_shown: AtomicBool::new(false),
             }),
         }
     }
@@ -254,6 +286,28 @@ impl Backend {
         let message = format!(
             "dockerfile-lsp ignored some settings: {}",
             warnings.join("; ")
+        );
+        self.inner
+            .client
+            .show_message(MessageType::WARNING, message)
+            .await;
+    }
+
+    /// Tells the user, once per session, that a ShellCheck run failed: its findings are
+    /// missing from that file until a later edit runs it again. Later failures go to
+    /// the log only.
+    async fn shellcheck_failed(&self, uri: &Uri, why: &str) {
+        if self.inner.shut_down.load(Ordering::SeqCst)
+            || self
+                .inner
+                .shellcheck_failure_shown
+                .swap(true, Ordering::SeqCst)
+        {
+            return;
+        }
+        let file = uri.as_str().rsplit('/').next().unwrap_or(uri.as_str());
+        let message = format!(
+            "dockerfile-lsp: ShellCheck failed on {file}: {why}. Its findings are missing until the next edit; set `dockerfileLsp.shellcheck.path` or turn the `shellcheck` rule off if this keeps happening (later failures are only logged)."
         );
         self.inner
             .client
@@ -391,10 +445,21 @@ impl Backend {
         if self.store().get(&uri).map(|d| d.version()) != Some(version) {
             return;
         }
-        self.inner
-            .client
-            .publish_diagnostics(uri, diagnostics, Some(version))
-            .await;
+        let params = PublishDiagnosticsParams {
+            uri,
+            diagnostics,
+            version: Some(version),
+        };
+        if !self
+            .inner
+            .raw
+            .send("textDocument/publishDiagnostics", &params)
+        {
+            self.inner
+                .client
+                .publish_diagnostics(params.uri, params.diagnostics, params.version)
+                .await;
+        }
     }
 
     /// The snapshot's findings plus ShellCheck's cached findings for this version. When
@@ -445,17 +510,25 @@ impl Backend {
             if !current() {
                 return;
             }
+            let Ok(_slot) = this.inner.shellcheck_slots.clone().acquire_owned().await else {
+                return;
+            };
+            // The document may have changed or closed while queued.
+            if !current() {
+                return;
+            }
             let outcome = contained(&uri, "shellcheck", move || {
                 let result = plan.run(&runner);
                 (result, plan.has_findings())
             })
             .await;
-            drop(_running);
+            drop((_running, _slot));
             let Some((result, has_findings)) = outcome else {
                 return;
             };
             if let Err(e) = result {
                 tracing::warn!(uri = uri.as_str(), "shellcheck: {e}");
+                this.shellcheck_failed(&uri, &e).await;
             }
             // Nothing to add: the published diagnostics are already complete.
             if !has_findings || !current() {
@@ -744,6 +817,20 @@ impl Backend {
         self.configuration_changed().await;
     }
 
+    /// Once documents stop closing for a second, asks the allocator to give freed memory
+    /// back to the system ([`super::release_memory`]): mimalloc purges freed pages only
+    /// during later allocations, so an editor that closes many documents and goes idle
+    /// kept their memory (tests/reliability measures it).
+    fn release_memory_soon(&self) {
+        let task = tokio::spawn(async {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            super::release_memory();
+        });
+        if let Some(old) = lock(&self.inner.release).replace(task.abort_handle()) {
+            old.abort();
+        }
+    }
+
     /// The ShellCheck program for `config`, looked up once per configured path.
     fn shellcheck_runner(&self, config: &Config) -> Option<shellcheck::Runner> {
         let key = config.shellcheck_path.clone();
@@ -955,6 +1042,7 @@ impl LanguageServer for Backend {
         if let Some(task) = lock(&self.inner.pending).remove(&uri) {
             task.abort();
         }
+        self.release_memory_soon();
         if !self.session().pull_diagnostics {
             self.inner
                 .client
@@ -1504,6 +1592,18 @@ mod tests {
         let out: Option<u32> = contained(&uri, "analysis", || panic!("boom")).await;
         assert_eq!(out, None);
         assert_eq!(contained(&uri, "analysis", || 7).await, Some(7));
+    }
+
+    #[tokio::test]
+    async fn inside_a_request_a_panic_reaches_the_transport() {
+        use futures::FutureExt;
+        let uri = Uri::from_str("file:///tmp/Dockerfile").unwrap();
+        let request = super::super::transport::tests::as_request(async move {
+            contained(&uri, "hover", || -> u32 { panic!("boom in the pool") }).await
+        });
+        let caught = std::panic::AssertUnwindSafe(request).catch_unwind().await;
+        let payload = caught.expect_err("the panic is raised again inside a request");
+        assert_eq!(payload.downcast_ref::<&str>(), Some(&"boom in the pool"));
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
