@@ -141,3 +141,80 @@ fn rules_shellcheck_says_whether_shellcheck_was_found() {
         assert!(text.contains("the `shellcheck` rule is active"), "{text}");
     }
 }
+
+/// The scripts of many files go to ShellCheck together (a process per file spent most
+/// of its time starting): 40 files of 2 scripts each, 40 distinct and 10 shared, take
+/// ceil(50 / 16) = 4 processes, and every file still gets the findings of its own
+/// scripts, at its own lines.
+#[test]
+fn check_batches_shellcheck_across_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("calls.log");
+    // Reports one SC2086 on the line of every script that says `unquoted`, as the
+    // real program's json1 does, and logs each call's script count.
+    let fake = dir.path().join("fake-shellcheck");
+    std::fs::write(
+        &fake,
+        format!(
+            "#!/bin/sh\nn=0; out=''\nfor f in \"$@\"; do case \"$f\" in --*) continue;; esac; n=$((n+1))\n  l=$(grep -n unquoted \"$f\" | cut -d: -f1); if [ -n \"$l\" ]; then out=\"$out${{out:+,}}{{\\\"file\\\":\\\"$f\\\",\\\"line\\\":$l,\\\"endLine\\\":$l,\\\"column\\\":6,\\\"endColumn\\\":8,\\\"level\\\":\\\"info\\\",\\\"code\\\":2086,\\\"message\\\":\\\"Double quote to prevent globbing and word splitting.\\\"}}\"; fi\ndone\necho $n >> {}\necho \"{{\\\"comments\\\":[$out]}}\"\n",
+            log.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::write(
+        dir.path().join("dockerfile-lsp.toml"),
+        format!("[shellcheck]\npath = {:?}\n", fake.display().to_string()),
+    )
+    .unwrap();
+    let mut names = Vec::new();
+    for i in 0..40 {
+        let name = format!("{i:02}.Dockerfile");
+        let own = if i % 3 == 0 {
+            format!("echo $unquoted{i}")
+        } else {
+            format!("echo quoted{i}")
+        };
+        let shared = format!("echo shared{}", i % 10);
+        std::fs::write(
+            dir.path().join(&name),
+            format!("FROM debian:12\nRUN {own}\nRUN {shared}\n"),
+        )
+        .unwrap();
+        names.push(name);
+    }
+    let args: Vec<&str> = names.iter().map(String::as_str).collect();
+    let (out, sc) = check(dir.path(), &args);
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let calls: Vec<usize> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(|l| l.trim().parse().unwrap())
+        .collect();
+    assert_eq!(
+        calls.iter().sum::<usize>(),
+        50,
+        "each distinct script once: {calls:?}"
+    );
+    assert_eq!(calls.len(), 4, "batches of 16 across files: {calls:?}");
+    let mut flagged: Vec<(String, u64)> = sc
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["range"]["start"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    flagged.sort();
+    let expected: Vec<(String, u64)> = (0..40)
+        .filter(|i| i % 3 == 0)
+        .map(|i| (format!("{i:02}.Dockerfile"), 2))
+        .collect();
+    assert_eq!(flagged, expected);
+}

@@ -5,8 +5,7 @@ use std::collections::HashSet;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use super::args::CheckArgs;
 use super::output::{self, FileReport, RenderOptions};
@@ -241,53 +240,68 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 /// A checked file: name shown, text, analysis, configuration and findings.
 type Checked = (String, Arc<str>, Analysis, Config, Vec<Diagnostic>);
 
-/// Adds ShellCheck's findings (rule `shellcheck`) to every file, running the files in
-/// parallel. Files whose ShellCheck cannot be found (or times out) get none.
-/// Problems (a ShellCheck that timed out or printed garbage) go to `stderr` at the end:
-/// the caller holds the stderr lock, so the workers must not print.
+/// Adds ShellCheck's findings (rule `shellcheck`) to every file. The scripts of all
+/// files are checked together ([`shellcheck::check_scripts`]: batches across files on
+/// every core), since a ShellCheck process per file spends most of its time starting.
+/// Files whose ShellCheck cannot be found get none; a batch that fails (a timeout,
+/// garbage output) is reported for each file it affects, on `stderr` at the end.
 fn with_shellcheck(checked: &mut [Checked], stderr: &mut dyn Write) {
-    let warnings: Mutex<Vec<String>> = Mutex::new(Vec::new());
-    let next = AtomicUsize::new(0);
-    let slots: Vec<Mutex<&mut Checked>> = checked.iter_mut().map(Mutex::new).collect();
+    // One runner per configured ShellCheck path (`None`: not found).
+    let mut runners: Vec<(Option<String>, Option<shellcheck::Runner>)> = Vec::new();
+    let plans: Vec<Option<(shellcheck::Plan, usize)>> = checked
+        .iter()
+        .map(|(_, _, analysis, config, _)| {
+            let plan = shellcheck::plan(analysis, config);
+            if plan.jobs().is_empty() {
+                return None;
+            }
+            let key = &config.shellcheck_path;
+            let r = match runners.iter().position(|(k, _)| k == key) {
+                Some(r) => r,
+                None => {
+                    let runner = shellcheck::locate(key.as_deref()).ok();
+                    runners.push((key.clone(), runner));
+                    runners.len() - 1
+                }
+            };
+            runners[r].1.is_some().then_some((plan, r))
+        })
+        .collect();
     let workers = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
         .min(8);
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(slot) = slots.get(i) else { break };
-                let mut guard = slot.lock().unwrap_or_else(|p| p.into_inner());
-                let (_, _, analysis, config, _) = &mut **guard;
-                let plan = shellcheck::plan(analysis, config);
-                if plan.jobs().is_empty() {
-                    continue;
-                }
-                let Ok(runner) = shellcheck::locate(config.shellcheck_path.as_deref()) else {
-                    continue;
-                };
-                if let Err(e) = plan.run(&runner) {
-                    let warning = format!("warning: {}: ShellCheck: {e}", guard.0);
-                    warnings
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .push(warning);
-                }
-                let found = plan.diagnostics(&guard.2, &guard.3);
-                let diagnostics = &mut guard.4;
-                diagnostics.extend(found);
-                diagnostics.sort_by(|a, b| {
-                    (a.range.start, a.range.end, a.rule.id).cmp(&(
-                        b.range.start,
-                        b.range.end,
-                        b.rule.id,
-                    ))
-                });
-            });
+    let results: Vec<shellcheck::BatchResults> = runners
+        .iter()
+        .enumerate()
+        .map(|(r, (_, runner))| {
+            let Some(runner) = runner else {
+                return shellcheck::BatchResults::default();
+            };
+            let scripts: Vec<&str> = plans
+                .iter()
+                .flatten()
+                .filter(|(_, of)| *of == r)
+                .flat_map(|(plan, _)| plan.jobs().iter().map(|j| j.script.as_str()))
+                .collect();
+            shellcheck::check_scripts(runner, &scripts, workers)
+        })
+        .collect();
+    for (file, plan) in checked.iter_mut().zip(&plans) {
+        let Some((plan, r)) = plan else { continue };
+        let result = &results[*r];
+        let (shown, _, analysis, config, diagnostics) = file;
+        if let Some(why) = plan
+            .jobs()
+            .iter()
+            .find_map(|j| result.failed.get(j.script.as_str()))
+        {
+            let _ = writeln!(stderr, "warning: {shown}: ShellCheck: {why}");
         }
-    });
-    for w in warnings.into_inner().unwrap_or_else(|p| p.into_inner()) {
-        let _ = writeln!(stderr, "{w}");
+        let found = plan.diagnostics_from(analysis, config, &|s| result.findings.get(s).cloned());
+        diagnostics.extend(found);
+        diagnostics.sort_by(|a, b| {
+            (a.range.start, a.range.end, a.rule.id).cmp(&(b.range.start, b.range.end, b.rule.id))
+        });
     }
 }
 

@@ -9,8 +9,10 @@
 //! 1. [`plan`] builds one script per RUN (pure; see [`script`]);
 //! 2. [`Plan::run`] checks the scripts that are not cached yet, in one process per batch
 //!    (see [`process`]); results are cached by script text, which includes the dialect
-//!    and the declared variables, so editing one RUN re-checks only that RUN;
-//! 3. [`Plan::diagnostics`] maps the cached findings to [`Diagnostic`]s of the
+//!    and the declared variables, so editing one RUN re-checks only that RUN. The CLI
+//!    uses [`check_scripts`] instead: the distinct scripts of all its files, in batches
+//!    across files on every core;
+//! 3. [`Plan::diagnostics`] (the CLI: [`Plan::diagnostics_from`]) maps the findings to [`Diagnostic`]s of the
 //!    `shellcheck` rule, applying the same levels and suppressions as every rule, plus
 //!    per-code ignores (`# hadolint ignore=SC2086`, `ignored: [SC2086]`).
 //!
@@ -94,12 +96,12 @@ fn cached(script: &str) -> Option<Arc<Vec<Comment>>> {
         .cloned()
 }
 
-fn store(script: &str, comments: Vec<Comment>) {
+fn store(script: &str, comments: Arc<Vec<Comment>>) {
     let mut cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
     if cache.len() >= CACHE_LIMIT {
         cache.clear();
     }
-    cache.insert(script.to_string(), Arc::new(comments));
+    cache.insert(script.to_string(), comments);
 }
 
 /// The scripts of one document version.
@@ -133,8 +135,57 @@ fn context<'a>(analysis: &'a Analysis, config: &'a Config) -> RuleContext<'a> {
     }
 }
 
-/// Scripts per ShellCheck process: keeps one batch well inside the timeout.
-const BATCH: usize = 64;
+/// Scripts per ShellCheck process. Real RUN scripts take ShellCheck 10–100 ms each (on
+/// a loaded 2-core machine, batches of 64 ran past the 5 s timeout), so a batch stays
+/// well inside the runner's timeout while start-up is still paid once per 16 scripts.
+pub const BATCH: usize = 16;
+
+/// What [`check_scripts`] found: the comments of each script checked, and why the
+/// scripts of a failed batch have none.
+#[derive(Debug, Default)]
+pub struct BatchResults<'a> {
+    pub findings: HashMap<&'a str, Arc<Vec<Comment>>>,
+    pub failed: HashMap<&'a str, String>,
+}
+
+/// Checks many scripts (of many files) with one runner: duplicates are checked once, and
+/// the rest in batches of [`BATCH`] per process on `workers` threads. The CLI passes the
+/// scripts of all its files at once (a process per file spent most of its time
+/// starting); [`Plan::run`] passes one document's uncached scripts.
+pub fn check_scripts<'a>(runner: &Runner, scripts: &[&'a str], workers: usize) -> BatchResults<'a> {
+    let mut unique: Vec<&'a str> = scripts.to_vec();
+    unique.sort_unstable();
+    unique.dedup();
+    if unique.is_empty() {
+        return BatchResults::default();
+    }
+    let chunks: Vec<&[&'a str]> = unique.chunks(BATCH).collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let out = Mutex::new(BatchResults::default());
+    std::thread::scope(|scope| {
+        for _ in 0..workers.clamp(1, chunks.len()) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(chunk) = chunks.get(i) else { break };
+                let result = runner.check(chunk);
+                let mut out = out.lock().unwrap_or_else(|p| p.into_inner());
+                match result {
+                    Ok(results) => {
+                        for (script, comments) in chunk.iter().zip(results) {
+                            out.findings.insert(script, Arc::new(comments));
+                        }
+                    }
+                    Err(e) => {
+                        for script in chunk.iter() {
+                            out.failed.insert(script, e.clone());
+                        }
+                    }
+                }
+            });
+        }
+    });
+    out.into_inner().unwrap_or_else(|p| p.into_inner())
+}
 
 impl Plan {
     pub fn jobs(&self) -> &[Job] {
@@ -156,32 +207,34 @@ impl Plan {
     /// Checks the scripts not cached yet. A failed batch (timeout, crash, unreadable
     /// output) caches nothing and is reported; the other batches still count.
     pub fn run(&self, runner: &Runner) -> Result<(), String> {
-        let mut missing: Vec<&str> = self
+        let missing: Vec<&str> = self
             .jobs
             .iter()
             .map(|j| j.script.as_str())
             .filter(|s| cached(s).is_none())
             .collect();
-        missing.sort_unstable();
-        missing.dedup();
-        let mut error = None;
-        for chunk in missing.chunks(BATCH) {
-            match runner.check(chunk) {
-                Ok(results) => {
-                    for (script, comments) in chunk.iter().zip(results) {
-                        store(script, comments);
-                    }
-                }
-                // No logging here: the CLI holds the stderr lock while this runs.
-                Err(e) => error = Some(e),
-            }
+        // One batch at a time: the server already limits how many runs go at once.
+        let checked = check_scripts(runner, &missing, 1);
+        for (script, comments) in checked.findings {
+            store(script, comments);
         }
-        error.map_or(Ok(()), Err)
+        checked.failed.into_values().next().map_or(Ok(()), Err)
     }
 
     /// The findings of every cached script, as `shellcheck` diagnostics with levels,
     /// suppressions and ignored codes applied, sorted by position.
     pub fn diagnostics(&self, analysis: &Analysis, config: &Config) -> Vec<Diagnostic> {
+        self.diagnostics_from(analysis, config, &cached)
+    }
+
+    /// [`Plan::diagnostics`] with the comments of each script from `comments_of`
+    /// instead of the process-wide cache (the CLI's [`check_scripts`] results).
+    pub fn diagnostics_from(
+        &self,
+        analysis: &Analysis,
+        config: &Config,
+        comments_of: &dyn Fn(&str) -> Option<Arc<Vec<Comment>>>,
+    ) -> Vec<Diagnostic> {
         if self.jobs.is_empty() {
             return Vec::new();
         }
@@ -194,7 +247,7 @@ impl Plan {
         });
         let mut out: Vec<Diagnostic> = Vec::new();
         for job in &self.jobs {
-            let Some(comments) = cached(&job.script) else {
+            let Some(comments) = comments_of(&job.script) else {
                 continue;
             };
             for c in comments.iter() {
@@ -407,7 +460,7 @@ mod tests {
         let analysis = Analysis::new(text);
         let plan = plan(&analysis, config);
         for job in plan.jobs() {
-            store(&job.script, fake(job));
+            store(&job.script, Arc::new(fake(job)));
         }
         plan.diagnostics(&analysis, config)
             .into_iter()
