@@ -19,6 +19,8 @@
 pub mod cli;
 pub mod config;
 pub mod fix;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod ide;
 pub mod lsp;
 pub mod memo;
