@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use dockerfile_lsp::config::Config;
 use dockerfile_lsp::ide::Analysis;
-use dockerfile_lsp::text::{ColumnUnit, LineIndex};
+use dockerfile_lsp::text::ColumnUnit;
 use dockerfile_lsp_tests::{run_bounded, skip, tail};
 use serde_json::Value;
 
@@ -178,22 +178,8 @@ fn analysed_with(
     unit: ColumnUnit,
     config: &Config,
 ) -> BTreeSet<(String, u64, u64, u64, u64)> {
-    let analysis = Analysis::new(text);
-    let index = LineIndex::new(text);
-    analysis
-        .diagnostics(config)
-        .iter()
-        .map(|d| {
-            let start = index.line_col(text, d.range.start(), unit);
-            let end = index.line_col(text, d.range.end(), unit);
-            (
-                d.code().to_string(),
-                start.line.into(),
-                start.col.into(),
-                end.line.into(),
-                end.col.into(),
-            )
-        })
+    dockerfile_lsp_tests::core_findings(text, unit, config)
+        .into_iter()
         .collect()
 }
 

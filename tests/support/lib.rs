@@ -186,3 +186,32 @@ pub fn run_checked(command: &mut std::process::Command) -> Result<Vec<u8>, Strin
     }
     Ok(out.stdout)
 }
+
+/// `(rule id, start line, start column, end line, end column)` of every diagnostic the
+/// core analysis computes for `text` under `config` (what the server publishes,
+/// ShellCheck's findings aside), 0-based, columns counted in `unit`, sorted.
+pub fn core_findings(
+    text: &str,
+    unit: dockerfile_lsp::text::ColumnUnit,
+    config: &dockerfile_lsp::config::Config,
+) -> Vec<(String, u64, u64, u64, u64)> {
+    let analysis = dockerfile_lsp::ide::Analysis::new(text);
+    let index = analysis.line_index();
+    let mut out: Vec<_> = analysis
+        .diagnostics(config)
+        .iter()
+        .map(|d| {
+            let start = index.line_col(text, d.range.start(), unit);
+            let end = index.line_col(text, d.range.end(), unit);
+            (
+                d.code().to_string(),
+                start.line.into(),
+                start.col.into(),
+                end.line.into(),
+                end.col.into(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}

@@ -1,5 +1,6 @@
 //! A small LSP client for in-process tests: it runs the real server over a
-//! `tokio::io::duplex` pipe, speaks raw JSON-RPC with `Content-Length` framing, answers
+//! `tokio::io::duplex` pipe (or drives a server binary over its stdin/stdout,
+//! [`TestClient::spawn`]), speaks raw JSON-RPC with `Content-Length` framing, answers
 //! the server's own requests (`workspace/configuration` from settings the test controls,
 //! `workspace/applyEdit` as applied)
 //! and waits for notifications with timeouts.
@@ -9,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
@@ -28,6 +29,8 @@ pub struct TestClient {
     /// What the client answers to `workspace/configuration` for `dockerfileLsp`.
     settings: Arc<Mutex<Value>>,
     server: Option<JoinHandle<()>>,
+    /// The server process, for clients of a binary ([`TestClient::spawn`]).
+    child: Option<tokio::process::Child>,
 }
 
 /// A range change as `((line, character), (line, character), new_text)`.
@@ -82,7 +85,81 @@ impl TestClient {
         let (server_read, server_write) = tokio::io::split(server_io);
         let server = tokio::spawn(dockerfile_lsp::lsp::serve(server_read, server_write));
         let (client_read, client_write) = tokio::io::split(client_io);
-        let writer: Writer = Arc::new(tokio::sync::Mutex::new(Box::new(client_write)));
+        let mut client = TestClient::connect(client_read, Box::new(client_write));
+        client.server = Some(server);
+        client
+    }
+
+    /// Starts the server binary `bin` (`serve` on stdio, logs to stderr, which the test
+    /// inherits) with the extra environment `env`.
+    pub fn spawn(bin: &std::path::Path, env: &[(&str, &str)]) -> TestClient {
+        let mut child = tokio::process::Command::new(bin)
+            .arg("serve")
+            .envs(env.iter().copied())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|e| panic!("starting {}: {e}", bin.display()));
+        let stdin = child.stdin.take().expect("piped stdin");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut client = TestClient::connect(stdout, Box::new(stdin));
+        client.child = Some(child);
+        client
+    }
+
+    /// The process id of a server started with [`TestClient::spawn`].
+    pub fn pid(&self) -> u32 {
+        self.child
+            .as_ref()
+            .and_then(tokio::process::Child::id)
+            .expect("a running server process")
+    }
+
+    /// Whether the server process has exited (with its status then).
+    pub fn exited(&mut self) -> Option<std::process::ExitStatus> {
+        let child = self.child.as_mut().expect("a server process");
+        child.try_wait().expect("waiting for the server process")
+    }
+
+    /// Writes `bytes` to the server as they are (no framing added): malformed messages.
+    pub async fn send_raw(&mut self, bytes: &[u8]) {
+        let mut w = self.writer.lock().await;
+        w.write_all(bytes).await.expect("the server pipe is open");
+        w.flush().await.expect("the server pipe is open");
+    }
+
+    /// The next message from the server that satisfies `pred` (a response, a request or a
+    /// notification), or `None` after `timeout`. Other messages are kept for later waits.
+    pub async fn wait_message(
+        &mut self,
+        timeout: Duration,
+        mut pred: impl FnMut(&Value) -> bool,
+    ) -> Option<Value> {
+        if let Some(i) = self.buffered.iter().position(&mut pred) {
+            return self.buffered.remove(i);
+        }
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let message = match tokio::time::timeout_at(deadline, self.incoming.recv()).await {
+                Ok(Some(m)) => m,
+                Ok(None) | Err(_) => return None,
+            };
+            if pred(&message) {
+                return Some(message);
+            }
+            self.buffered.push_back(message);
+        }
+    }
+
+    /// A client over `read`/`write`: a reader task answers the server's requests and
+    /// queues everything it reads.
+    fn connect(
+        client_read: impl AsyncRead + Send + Unpin + 'static,
+        client_write: Box<dyn AsyncWrite + Send + Unpin>,
+    ) -> TestClient {
+        let writer: Writer = Arc::new(tokio::sync::Mutex::new(client_write));
         let settings = Arc::new(Mutex::new(Value::Null));
         let (tx, incoming) = mpsc::unbounded_channel();
         let (reader_writer, reader_settings) = (writer.clone(), settings.clone());
@@ -119,7 +196,8 @@ impl TestClient {
             buffered: VecDeque::new(),
             next_id: 1,
             settings,
-            server: Some(server),
+            server: None,
+            child: None,
         }
     }
 
@@ -159,8 +237,8 @@ impl TestClient {
         .await;
     }
 
-    /// Sends a request and returns the whole response (`result` or `error`).
-    pub async fn request(&mut self, method: &str, params: Value) -> Value {
+    /// Sends a request without waiting for its response; returns its id.
+    pub async fn request_id(&mut self, method: &str, params: Value) -> i64 {
         let id = self.next_id;
         self.next_id += 1;
         write_message(
@@ -168,6 +246,12 @@ impl TestClient {
             &json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }),
         )
         .await;
+        id
+    }
+
+    /// Sends a request and returns the whole response (`result` or `error`).
+    pub async fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.request_id(method, params).await;
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {
             let message = tokio::time::timeout_at(deadline, self.incoming.recv())
@@ -189,47 +273,22 @@ impl TestClient {
         timeout: Duration,
         mut pred: impl FnMut(&Value) -> bool,
     ) -> Option<Value> {
-        let matches = |m: &Value, pred: &mut dyn FnMut(&Value) -> bool| {
+        self.wait_message(timeout, |m| {
             m.get("method").and_then(Value::as_str) == Some(method)
                 && m.get("id").is_none()
                 && pred(&m["params"])
-        };
-        if let Some(i) = self.buffered.iter().position(|m| matches(m, &mut pred)) {
-            return self.buffered.remove(i).map(|m| m["params"].clone());
-        }
-        let deadline = tokio::time::Instant::now() + timeout;
-        loop {
-            let message = match tokio::time::timeout_at(deadline, self.incoming.recv()).await {
-                Ok(Some(m)) => m,
-                Ok(None) | Err(_) => return None,
-            };
-            if matches(&message, &mut pred) {
-                return Some(message["params"].clone());
-            }
-            self.buffered.push_back(message);
-        }
+        })
+        .await
+        .map(|m| m["params"].clone())
     }
 
     /// The next request the server sent to the client with `method` (already answered by
     /// the client), or `None` after `timeout`.
     pub async fn server_request(&mut self, method: &str, timeout: Duration) -> Option<Value> {
-        let matches = |m: &Value| {
+        self.wait_message(timeout, |m| {
             m.get("method").and_then(Value::as_str) == Some(method) && m.get("id").is_some()
-        };
-        if let Some(i) = self.buffered.iter().position(matches) {
-            return self.buffered.remove(i);
-        }
-        let deadline = tokio::time::Instant::now() + timeout;
-        loop {
-            let message = match tokio::time::timeout_at(deadline, self.incoming.recv()).await {
-                Ok(Some(m)) => m,
-                Ok(None) | Err(_) => return None,
-            };
-            if matches(&message) {
-                return Some(message);
-            }
-            self.buffered.push_back(message);
-        }
+        })
+        .await
     }
 
     /// The next `publishDiagnostics` for `uri` (any version), panicking after [`WAIT`].
@@ -288,11 +347,19 @@ impl TestClient {
         while self.incoming.try_recv().is_ok() {}
     }
 
-    /// `shutdown` then `exit`; panics unless the server stops.
+    /// `shutdown` then `exit`; panics unless the server stops (a process: with status 0).
     pub async fn shutdown_and_exit(mut self) {
         let response = self.request("shutdown", Value::Null).await;
         assert_eq!(response.get("result"), Some(&Value::Null), "{response}");
         self.notify("exit", Value::Null).await;
+        if let Some(mut child) = self.child.take() {
+            let status = tokio::time::timeout(WAIT, child.wait())
+                .await
+                .expect("the server process stops after exit")
+                .expect("waiting for the server process");
+            assert!(status.success(), "the server exited with {status}");
+            return;
+        }
         let server = self.server.take().expect("the server runs until exit");
         tokio::time::timeout(WAIT, server)
             .await
