@@ -14,6 +14,9 @@ pub mod suppression;
 pub use context::RuleContext;
 pub use registry::{all_rules, rule_by_buildkit_name, rule_by_hadolint_code, rule_by_id};
 
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::LazyLock;
+
 use crate::config::Config;
 use crate::text::{TextEdit, TextRange};
 
@@ -305,77 +308,151 @@ macro_rules! declare_rule {
 /// typical files a thread would cost more than it saves.
 const PARALLEL_INSTRUCTIONS: usize = 256;
 
+/// The last measured cost of each rule (nanoseconds, by position in [`all_rules`]) on a
+/// file large enough to run its rules on two threads. Rule costs differ by a factor of
+/// a hundred (the package rules and the build-cache model against a keyword check), so
+/// the threads take the rules most expensive first, each the next one left when it is
+/// done, and finish together; a fixed split left one thread working alone for
+/// milliseconds on the large corpus file.
+static RULE_COSTS: LazyLock<Vec<AtomicU64>> =
+    LazyLock::new(|| all_rules().iter().map(|_| AtomicU64::new(0)).collect());
+
 /// Runs every enabled rule and applies configuration and suppressions.
 pub fn run(ctx: &RuleContext<'_>) -> Vec<Diagnostic> {
     let config: &Config = ctx.config;
     let suppressions = suppression::Suppressions::collect(ctx);
-    let enabled: Vec<(&'static RuleMeta, Severity)> = all_rules()
+    // (position in `all_rules`, rule, severity)
+    let enabled: Vec<(usize, &'static RuleMeta, Severity)> = all_rules()
         .iter()
-        .filter_map(|&rule| match config.level_of(rule) {
-            Level::On(severity) if !suppressions.file_ignores(rule) => Some((rule, severity)),
+        .enumerate()
+        .filter_map(|(i, &rule)| match config.level_of(rule) {
+            Level::On(severity) if !suppressions.file_ignores(rule) => Some((i, rule, severity)),
             _ => None,
         })
         .collect();
     let parallel = ctx.syntax.instructions.len() >= PARALLEL_INSTRUCTIONS
         && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-    let mut out = if parallel {
-        // Every other rule to the second thread: neighbours in the sorted list tend to
-        // be alike in cost (the package rules, the stage rules).
-        let (odd, even): (Vec<_>, Vec<_>) =
-            enabled.iter().enumerate().partition(|(i, _)| i % 2 == 1);
-        let odd: Vec<_> = odd.into_iter().map(|(_, r)| *r).collect();
-        let even: Vec<_> = even.into_iter().map(|(_, r)| *r).collect();
-        std::thread::scope(|s| {
-            let other = s.spawn(|| run_rules(ctx, &suppressions, &odd));
-            let mut out = run_rules(ctx, &suppressions, &even);
-            match other.join() {
-                Ok(more) => out.extend(more),
-                // Only reachable if the driver itself panicked; rules are contained.
-                Err(_) => out.extend(run_rules(ctx, &suppressions, &odd)),
+    let mut out = Vec::new();
+    if parallel {
+        let mut order = enabled.clone();
+        order.sort_by_key(|&(i, _, _)| std::cmp::Reverse(RULE_COSTS[i].load(Ordering::Relaxed)));
+        let next = AtomicUsize::new(0);
+        let work = || {
+            let mut out = Vec::new();
+            while let Some(&(i, rule, severity)) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                let started = std::time::Instant::now();
+                run_rule(ctx, &suppressions, rule, severity, &mut out);
+                let cost = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+                RULE_COSTS[i].store(cost, Ordering::Relaxed);
             }
             out
-        })
+        };
+        std::thread::scope(|s| {
+            let other = s.spawn(work);
+            out = work();
+            match other.join() {
+                Ok(more) => out.extend(more),
+                // Only reachable if the driver itself panicked (rules are contained): run
+                // everything again on this thread.
+                Err(_) => {
+                    out.clear();
+                    for &(_, rule, severity) in &enabled {
+                        run_rule(ctx, &suppressions, rule, severity, &mut out);
+                    }
+                }
+            }
+        });
     } else {
-        run_rules(ctx, &suppressions, &enabled)
-    };
+        for &(_, rule, severity) in &enabled {
+            run_rule(ctx, &suppressions, rule, severity, &mut out);
+        }
+    }
+    // Stable: one rule's findings at the same range keep the order it reported them in.
     out.sort_by(|a, b| {
         (a.range.start, a.range.end, a.rule.id).cmp(&(b.range.start, b.range.end, b.rule.id))
     });
     out
 }
 
-fn run_rules(
+/// Runs one rule into `out`, with configuration and suppressions applied; a rule that
+/// panics loses its findings (logged), never the others'.
+fn run_rule(
     ctx: &RuleContext<'_>,
     suppressions: &suppression::Suppressions,
-    rules: &[(&'static RuleMeta, Severity)],
-) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for &(rule, severity) in rules {
-        let mut acc = Diagnostics::default();
-        let result =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (rule.check)(ctx, &mut acc)));
-        if result.is_err() {
-            tracing::error!(rule = rule.id, "rule panicked; its findings are dropped");
+    rule: &'static RuleMeta,
+    severity: Severity,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut acc = Diagnostics::default();
+    let result =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (rule.check)(ctx, &mut acc)));
+    if result.is_err() {
+        tracing::error!(rule = rule.id, "rule panicked; its findings are dropped");
+        return;
+    }
+    // A rule may report some findings below its default severity; they keep it unless
+    // the configuration sets the rule's level.
+    let configured = ctx.config.level_of(rule) != rule.default_level;
+    for mut d in acc.into_vec() {
+        if suppressions.ignores(rule, d.range.start()) {
             continue;
         }
-        // A rule may report some findings below its default severity; they keep it
-        // unless the configuration sets the rule's level.
-        let configured = ctx.config.level_of(rule) != rule.default_level;
-        for mut d in acc.into_vec() {
-            if suppressions.ignores(rule, d.range.start()) {
-                continue;
-            }
-            if configured {
-                d.severity = severity;
-            }
-            out.push(d);
+        if configured {
+            d.severity = severity;
         }
+        out.push(d);
     }
-    out
 }
 
 #[cfg(test)]
 pub(crate) mod test_support;
+
+#[cfg(test)]
+mod run_tests {
+    use super::*;
+    use crate::ide::Analysis;
+
+    /// `run` on a file large enough for two threads gives what running every rule one
+    /// after the other gives, in the same order, whatever order the threads took the
+    /// rules in (the measured costs change between runs).
+    #[test]
+    fn rules_on_two_threads_give_the_findings_of_one_thread() {
+        let mut text =
+            String::from("# hadolint ignore=DL3008\nARG TAG=latest\nFROM debian:$TAG AS base\n");
+        for i in 0..200 {
+            text.push_str(&format!(
+                "RUN apt-get update && apt-get install curl{i} && cd /x{i}\nrun echo $HOME\nCOPY . /app{i}\nFROM base AS s{i}\n"
+            ));
+        }
+        let analysis = Analysis::new(text.as_str());
+        assert!(analysis.syntax().instructions.len() >= PARALLEL_INSTRUCTIONS);
+        let config = crate::fuzz::all_rules_config();
+        let ctx = RuleContext {
+            text: analysis.text(),
+            syntax: analysis.syntax(),
+            model: analysis.model(),
+            config: &config,
+            line_index: analysis.line_index(),
+            cache: analysis.cache_cell(),
+        };
+        let suppressions = suppression::Suppressions::collect(&ctx);
+        let mut expected = Vec::new();
+        for &rule in all_rules() {
+            if let Level::On(severity) = config.level_of(rule) {
+                if !suppressions.file_ignores(rule) {
+                    run_rule(&ctx, &suppressions, rule, severity, &mut expected);
+                }
+            }
+        }
+        expected.sort_by(|a, b| {
+            (a.range.start, a.range.end, a.rule.id).cmp(&(b.range.start, b.range.end, b.rule.id))
+        });
+        assert!(expected.len() > 1000, "{} findings", expected.len());
+        for round in 0..3 {
+            assert_eq!(run(&ctx), expected, "round {round}");
+        }
+    }
+}
 
 // One module per rule, generated by `build.rs` from the files that call `declare_rule!`.
 include!(concat!(env!("OUT_DIR"), "/rule_modules.rs"));
