@@ -187,6 +187,9 @@ pub struct Model {
 
 const MAX_DEPTH: usize = 24;
 
+/// Files with at least this many shell-form RUNs build their shell views on two threads.
+const PARALLEL_RUNS: usize = 128;
+
 impl Model {
     pub fn build(text: &str, syntax: &Dockerfile) -> Model {
         let n = syntax.instructions.len();
@@ -234,6 +237,7 @@ impl Model {
             model.stages[s].base = base;
         }
         // Shells, then shell views.
+        let mut with_views = Vec::new();
         for (i, inst) in syntax.instructions.iter().enumerate() {
             let shell = model.compute_shell(syntax, i);
             model.shells.push(shell);
@@ -243,8 +247,39 @@ impl Model {
                 && model.shells[i].is_posix()
                 && syntax.escape == '\\'
             {
-                model.runs[i] = Some(run_shell(text, inst, eff));
+                with_views.push(i);
             }
+        }
+        let views = |ids: &[usize]| -> Vec<(usize, RunShell)> {
+            ids.iter()
+                .map(|&i| {
+                    let inst = &syntax.instructions[i];
+                    (i, run_shell(text, inst, inst.effective()))
+                })
+                .collect()
+        };
+        // Each view is independent of the others: on a file with many RUNs, half of
+        // them are built on a second thread (every other one, as neighbours tend to be
+        // alike in size).
+        let parallel = with_views.len() >= PARALLEL_RUNS
+            && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+        let built = if parallel {
+            let (odd, even): (Vec<usize>, Vec<usize>) =
+                with_views.iter().partition(|&&i| i % 2 == 1);
+            std::thread::scope(|s| {
+                let other = s.spawn(|| views(&odd));
+                let mut built = views(&even);
+                match other.join() {
+                    Ok(more) => built.extend(more),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+                built
+            })
+        } else {
+            views(&with_views)
+        };
+        for (i, view) in built {
+            model.runs[i] = Some(view);
         }
         model
     }

@@ -114,3 +114,40 @@ fn stage_chains_roots_and_the_image() {
     assert!(matches!(m.stages[0].base, Base::Image(_)));
     assert_eq!(m.image_chain(), vec![1]);
 }
+
+/// A file with many RUNs of every kind the views handle: shell form, heredocs, a SHELL
+/// change to a non-POSIX shell and back, exec form, ONBUILD.
+fn many_runs(n: usize) -> String {
+    let mut text = String::from("FROM debian:12 AS base\n");
+    for i in 0..n {
+        match i % 7 {
+            0 => text.push_str(&format!("RUN apt-get update && apt-get install -y pkg{i} \\\n    && rm -rf /var/lib/apt/lists/*\n")),
+            1 => text.push_str(&format!("RUN <<EOF\nset -e\necho {i} > /f{i}\nEOF\n")),
+            2 => text.push_str("SHELL [\"pwsh\", \"-c\"]\nRUN Write-Host hi\nSHELL [\"/bin/sh\", \"-c\"]\n"),
+            3 => text.push_str(&format!("RUN [\"echo\", \"{i}\"]\n")),
+            4 => text.push_str(&format!("ONBUILD RUN make -j{i}\n")),
+            5 => text.push_str(&format!("RUN cd /src && if [ -f x{i} ]; then cat x{i}; fi | sort\n")),
+            _ => text.push_str(&format!("ENV V{i}=v{i}\nRUN echo $V{i} \"$(id -u)\"\n")),
+        }
+    }
+    text
+}
+
+#[test]
+fn shell_views_built_on_two_threads_equal_views_built_one_by_one() {
+    let text = many_runs(700);
+    let (df, m) = model(&text);
+    let views = m.run_shells().count();
+    assert!(
+        views >= PARALLEL_RUNS,
+        "{views} views: the test must take the parallel path"
+    );
+    for (i, inst) in df.instructions.iter().enumerate() {
+        let eff = inst.effective();
+        let expected = (eff.kind == Kind::Run && eff.args.json.is_none() && m.shells[i].is_posix())
+            .then(|| run_shell(&text, inst, eff));
+        assert_eq!(m.run_shell(i), expected.as_ref(), "instruction {i}");
+    }
+    // The same model again (the views now come from the memo) is identical.
+    assert_eq!(model(&text).1.runs, m.runs);
+}
