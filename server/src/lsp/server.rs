@@ -1668,13 +1668,10 @@ mod tests {
         assert_eq!(payload.downcast_ref::<&str>(), Some(&"boom in the pool"));
     }
 
-    /// A change hands the replaced analysis to the blocking pool, which frees it.
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_replaced_analysis_is_freed() {
-        use tower_lsp_server::ls_types::{
-            DidOpenTextDocumentParams, Position, Range, TextDocumentContentChangeEvent,
-            TextDocumentItem, VersionedTextDocumentIdentifier,
-        };
+    /// A backend (its client unconnected) with `file:///tmp/Dockerfile` open at version
+    /// 1 as `FROM alpine\nRUN echo hi\n`.
+    async fn backend_with_open_document() -> (Backend, Uri) {
+        use tower_lsp_server::ls_types::{DidOpenTextDocumentParams, TextDocumentItem};
         let (service, _socket) = crate::lsp::build_service();
         let backend = service.inner().clone();
         let uri = Uri::from_str("file:///tmp/Dockerfile").unwrap();
@@ -1688,15 +1685,20 @@ mod tests {
                 },
             })
             .await;
-        let first = backend.analysis_for(&uri).await.expect("analysed");
-        let weak = Arc::downgrade(&first.analysis);
-        drop(first);
-        let at = Position::new(1, 4);
+        (backend, uri)
+    }
+
+    /// Types `x` at line 1, `column` as `version`.
+    async fn type_x(backend: &Backend, uri: &Uri, version: i32, column: u32) {
+        use tower_lsp_server::ls_types::{
+            Position, Range, TextDocumentContentChangeEvent, VersionedTextDocumentIdentifier,
+        };
+        let at = Position::new(1, column);
         backend
             .did_change(DidChangeTextDocumentParams {
                 text_document: VersionedTextDocumentIdentifier {
                     uri: uri.clone(),
-                    version: 2,
+                    version,
                 },
                 content_changes: vec![TextDocumentContentChangeEvent {
                     range: Some(Range::new(at, at)),
@@ -1705,6 +1707,16 @@ mod tests {
                 }],
             })
             .await;
+    }
+
+    /// A change hands the replaced analysis to the freeing thread, which frees it.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_replaced_analysis_is_freed() {
+        let (backend, uri) = backend_with_open_document().await;
+        let first = backend.analysis_for(&uri).await.expect("analysed");
+        let weak = Arc::downgrade(&first.analysis);
+        drop(first);
+        type_x(&backend, &uri, 2, 4).await;
         assert!(backend.store().get(&uri).unwrap().analysis.is_none());
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
         while weak.upgrade().is_some() {
@@ -1720,38 +1732,9 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn edits_are_reparsed_in_the_background() {
-        use tower_lsp_server::ls_types::{
-            DidOpenTextDocumentParams, Position, Range, TextDocumentContentChangeEvent,
-            TextDocumentItem, VersionedTextDocumentIdentifier,
-        };
-        let (service, _socket) = crate::lsp::build_service();
-        let backend = service.inner().clone();
-        let uri = Uri::from_str("file:///tmp/Dockerfile").unwrap();
-        backend
-            .did_open(DidOpenTextDocumentParams {
-                text_document: TextDocumentItem {
-                    uri: uri.clone(),
-                    language_id: "dockerfile".into(),
-                    version: 1,
-                    text: "FROM alpine\nRUN echo hi\n".into(),
-                },
-            })
-            .await;
+        let (backend, uri) = backend_with_open_document().await;
         for (version, column) in (2..6).zip(8u32..) {
-            let at = Position::new(1, column);
-            backend
-                .did_change(DidChangeTextDocumentParams {
-                    text_document: VersionedTextDocumentIdentifier {
-                        uri: uri.clone(),
-                        version,
-                    },
-                    content_changes: vec![TextDocumentContentChangeEvent {
-                        range: Some(Range::new(at, at)),
-                        range_length: None,
-                        text: "x".into(),
-                    }],
-                })
-                .await;
+            type_x(&backend, &uri, version, column).await;
         }
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
         loop {
