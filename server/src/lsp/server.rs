@@ -438,7 +438,7 @@ impl Backend {
     /// the analysis that start at the same moment. At the lowest priority it runs when a
     /// core is idle (the publish is single-threaded), and soon: kept until the next
     /// analysis was done instead, a third analysis of a 1 MiB RUN stayed in memory.
-    fn retire(&self, retired: AnalysisSnapshot) {
+    fn retire(retired: AnalysisSnapshot) {
         static FREER: LazyLock<Option<std::sync::mpsc::Sender<AnalysisSnapshot>>> =
             LazyLock::new(|| {
                 let (tx, rx) = std::sync::mpsc::channel::<AnalysisSnapshot>();
@@ -1081,7 +1081,7 @@ impl LanguageServer for Backend {
             (delay, retired)
         };
         if let Some(retired) = retired {
-            self.retire(retired);
+            Backend::retire(retired);
         }
         let Some(delay) = delay else {
             tracing::warn!(

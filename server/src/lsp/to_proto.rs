@@ -3,10 +3,9 @@
 
 use std::collections::HashMap;
 use std::str::FromStr;
-use std::sync::{LazyLock, Mutex};
+use std::sync::LazyLock;
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
-use serde_json::{Map, Value};
 use tower_lsp_server::ls_types::{
     self as lsp, CodeDescription, DiagnosticSeverity, DiagnosticTag, NumberOrString, Uri,
 };
@@ -25,19 +24,22 @@ pub const SOURCE: &str = "dockerfile-lsp";
 
 /// The documentation link of a rule.
 pub fn rule_docs_uri(rule_id: &str) -> Option<Uri> {
-    // Parsed once per rule: every diagnostic carries its rule's link, and parsing a URI
-    // for each of a large file's ~1,000 findings on every keystroke showed in profiles.
-    static PARSED: LazyLock<Mutex<HashMap<String, Option<Uri>>>> = LazyLock::new(Default::default);
-    let mut parsed = PARSED.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(uri) = parsed.get(rule_id) {
-        return uri.clone();
+    // Every diagnostic carries its rule's link: parsing a URI for each of a large file's
+    // ~1,000 findings on every keystroke showed in profiles, so each rule's is parsed once.
+    static PARSED: LazyLock<HashMap<&'static str, Uri>> = LazyLock::new(|| {
+        rules::all_rules()
+            .iter()
+            .filter_map(|rule| Some((rule.id, parse_docs_uri(rule.id)?)))
+            .collect()
+    });
+    match PARSED.get(rule_id) {
+        Some(uri) => Some(uri.clone()),
+        None => parse_docs_uri(rule_id),
     }
-    let uri = Uri::from_str(&format!("{RULE_DOCS_URL}#{rule_id}")).ok();
-    // Rule ids are a fixed set; anything else is not kept.
-    if rules::rule_by_id(rule_id).is_some() {
-        parsed.insert(rule_id.to_owned(), uri.clone());
-    }
-    uri
+}
+
+fn parse_docs_uri(rule_id: &str) -> Option<Uri> {
+    Uri::from_str(&format!("{RULE_DOCS_URL}#{rule_id}")).ok()
 }
 
 /// The link of a diagnostic's code: the rule's documentation, or for a ShellCheck
@@ -85,19 +87,18 @@ pub fn diagnostic(
     if d.deprecated {
         tags.push(DiagnosticTag::DEPRECATED);
     }
-    // Built as values directly: `json!` would serialise an expression such as the
-    // `fixes` vector into a second copy of itself.
-    let data = (!d.fixes.is_empty()).then(|| {
-        let fixes = d
-            .fixes
-            .iter()
-            .map(|fix| fix_json(analysis, fix, encoding))
-            .collect();
-        let mut data = Map::new();
-        data.insert("version".into(), version.into());
-        data.insert("fixes".into(), Value::Array(fixes));
-        Value::Object(data)
-    });
+    // The same writer as the direct publish, into a value.
+    let data = (!d.fixes.is_empty())
+        .then(|| {
+            serde_json::to_value(FixesJson {
+                analysis,
+                fixes: &d.fixes,
+                encoding,
+                version,
+            })
+            .ok()
+        })
+        .flatten();
     lsp::Diagnostic {
         range: range(analysis, d.range, encoding),
         severity: Some(severity(d.severity)),
@@ -181,8 +182,8 @@ impl Serialize for DiagnosticJson<'_> {
         json.serialize_field("range", &range(analysis, d.range, encoding))?;
         json.serialize_field("severity", &severity(d.severity))?;
         json.serialize_field("code", d.rule.id)?;
-        if let Some(href) = code_href_string(d) {
-            json.serialize_field("codeDescription", &CodeHref(&href))?;
+        if let Some(href) = code_href(d) {
+            json.serialize_field("codeDescription", &CodeDescription { href })?;
         }
         json.serialize_field("source", SOURCE)?;
         json.serialize_field("message", &d.message)?;
@@ -208,18 +209,8 @@ impl Serialize for DiagnosticJson<'_> {
     }
 }
 
-/// `{"href": …}`.
-struct CodeHref<'a>(&'a str);
-
-impl Serialize for CodeHref<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut json = serializer.serialize_struct("CodeDescription", 1)?;
-        json.serialize_field("href", self.0)?;
-        json.end()
-    }
-}
-
-/// A diagnostic's `data`: `{"fixes": [fix_json…], "version"}`.
+/// A diagnostic's `data`: `{"fixes": [{"title", "applicability": "safe"|"unsafe",
+/// "edits": [{"range", "newText"}]}], "version"}`.
 struct FixesJson<'a> {
     analysis: &'a Analysis,
     fixes: &'a [rules::Fix],
@@ -244,7 +235,7 @@ impl Serialize for FixesJson<'_> {
     }
 }
 
-/// One fix as [`fix_json`] gives it, written directly.
+/// One fix of a diagnostic's `data`.
 struct FixJson<'a> {
     analysis: &'a Analysis,
     fix: &'a rules::Fix,
@@ -261,7 +252,11 @@ impl Serialize for FixJson<'_> {
         }
         let (analysis, fix, encoding) = (self.analysis, self.fix, self.encoding);
         let mut json = serializer.serialize_struct("Fix", 3)?;
-        json.serialize_field("applicability", applicability(fix.applicability))?;
+        let applicability = match fix.applicability {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        };
+        json.serialize_field("applicability", applicability)?;
         json.serialize_field(
             "edits",
             &Seq(fix.edits.iter().map(|e| Edit {
@@ -272,64 +267,6 @@ impl Serialize for FixJson<'_> {
         json.serialize_field("title", &fix.title)?;
         json.end()
     }
-}
-
-fn applicability(applicability: Applicability) -> &'static str {
-    match applicability {
-        Applicability::Safe => "safe",
-        Applicability::Unsafe => "unsafe",
-    }
-}
-
-/// [`code_href`] as the text of the link, without parsing it into a [`Uri`].
-fn code_href_string(d: &rules::Diagnostic) -> Option<String> {
-    if d.rule.id == crate::shellcheck::rule().id {
-        if let Some(code) = crate::shellcheck::code_of_message(&d.message) {
-            return Some(crate::shellcheck::wiki_url(code));
-        }
-    }
-    Some(format!("{RULE_DOCS_URL}#{}", d.rule.id))
-}
-
-/// A fix as JSON: `{"title", "applicability", "edits": [{"range", "newText"}]}`.
-pub fn fix_json(
-    analysis: &Analysis,
-    fix: &rules::Fix,
-    encoding: PositionEncoding,
-) -> serde_json::Value {
-    let edits = fix
-        .edits
-        .iter()
-        .map(|e| {
-            let mut edit = Map::new();
-            edit.insert(
-                "range".into(),
-                range_json(range(analysis, e.range, encoding)),
-            );
-            edit.insert("newText".into(), Value::String(e.new_text.clone()));
-            Value::Object(edit)
-        })
-        .collect();
-    let applicability = applicability(fix.applicability);
-    let mut json = Map::new();
-    json.insert("title".into(), Value::String(fix.title.clone()));
-    json.insert("applicability".into(), applicability.into());
-    json.insert("edits".into(), Value::Array(edits));
-    Value::Object(json)
-}
-
-/// An LSP range as JSON, built directly (what `serde_json::to_value` would give).
-fn range_json(range: lsp::Range) -> Value {
-    let position = |p: lsp::Position| {
-        let mut json = Map::new();
-        json.insert("line".into(), p.line.into());
-        json.insert("character".into(), p.character.into());
-        Value::Object(json)
-    };
-    let mut json = Map::new();
-    json.insert("start".into(), position(range.start));
-    json.insert("end".into(), position(range.end));
-    Value::Object(json)
 }
 
 /// A core edit as an LSP edit.
@@ -349,7 +286,7 @@ mod tests {
     use crate::text::TextEdit;
 
     /// What [`PublishDiagnostics`] writes equals the `ls_types` params built from
-    /// [`diagnostics`], on hand-made findings (tags, fixes, ShellCheck links) and on every
+    /// [`diagnostics`] (whose `data` comes from the same writer), on hand-made findings (tags, fixes, ShellCheck links) and on every
     /// real corpus file with every rule on, in both position encodings.
     #[test]
     fn direct_publish_json_equals_the_ls_types_params() {
@@ -501,6 +438,7 @@ mod tests {
         );
         let data = out.data.unwrap();
         assert_eq!(data["version"], 7);
+        assert_eq!(data["fixes"][0]["title"], "t");
         assert_eq!(data["fixes"][0]["applicability"], "safe");
         assert_eq!(data["fixes"][0]["edits"][0]["newText"], "X=1");
         assert_eq!(

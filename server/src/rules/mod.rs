@@ -322,7 +322,7 @@ pub fn run(ctx: &RuleContext<'_>) -> Vec<Diagnostic> {
     let config: &Config = ctx.config;
     let suppressions = suppression::Suppressions::collect(ctx);
     // (position in `all_rules`, rule, severity)
-    let enabled: Vec<(usize, &'static RuleMeta, Severity)> = all_rules()
+    let mut enabled: Vec<(usize, &'static RuleMeta, Severity)> = all_rules()
         .iter()
         .enumerate()
         .filter_map(|(i, &rule)| match config.level_of(rule) {
@@ -334,12 +334,12 @@ pub fn run(ctx: &RuleContext<'_>) -> Vec<Diagnostic> {
         && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
     let mut out = Vec::new();
     if parallel {
-        let mut order = enabled.clone();
-        order.sort_by_key(|&(i, _, _)| std::cmp::Reverse(RULE_COSTS[i].load(Ordering::Relaxed)));
+        enabled.sort_by_key(|&(i, _, _)| std::cmp::Reverse(RULE_COSTS[i].load(Ordering::Relaxed)));
         let next = AtomicUsize::new(0);
         let work = || {
             let mut out = Vec::new();
-            while let Some(&(i, rule, severity)) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+            while let Some(&(i, rule, severity)) = enabled.get(next.fetch_add(1, Ordering::Relaxed))
+            {
                 let started = std::time::Instant::now();
                 run_rule(ctx, &suppressions, rule, severity, &mut out);
                 let cost = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);

@@ -264,8 +264,10 @@ impl Model {
         let parallel = with_views.len() >= PARALLEL_RUNS
             && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
         let built = if parallel {
-            let (odd, even): (Vec<usize>, Vec<usize>) =
-                with_views.iter().partition(|&&i| i % 2 == 1);
+            // By position among the RUNs, not by instruction index: in a file that
+            // alternates RUN with another instruction every RUN has an even index.
+            let odd: Vec<usize> = with_views.iter().copied().skip(1).step_by(2).collect();
+            let even: Vec<usize> = with_views.iter().copied().step_by(2).collect();
             std::thread::scope(|s| {
                 let other = s.spawn(|| views(&odd));
                 let mut built = views(&even);
